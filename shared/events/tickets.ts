@@ -1,0 +1,117 @@
+/**
+ * The published language of the tickets service: every ticket event, its schema and version.
+ * Subjects and bodies travel sealed (see `shared/crypto/envelope.ts`); nothing here is plaintext.
+ * @module
+ */
+import { z } from "zod";
+import { defineEvent, type EventDefinition, type StoredEvent, upcastAndParse } from "./registry.ts";
+
+export const TICKET_STATUSES = ["new", "open", "pending", "on_hold", "solved", "closed"] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
+export type Priority = (typeof PRIORITIES)[number];
+export const ROLES = ["customer", "agent", "admin"] as const;
+export type Role = (typeof ROLES)[number];
+
+const id = z.string().regex(/^[1-9][0-9]{0,18}$/);
+const principal = z.string().min(1).max(128);
+const sealed = z.string().startsWith("enc:");
+const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+
+export const ticketEventDefinitions = {
+  TicketCreated: defineEvent(
+    1,
+    z.object({
+      ticketId: id,
+      number: z.number().int().positive(),
+      requesterId: principal,
+      subject: sealed,
+      status: z.enum(TICKET_STATUSES),
+      priority: z.enum(PRIORITIES),
+      tags: z.array(z.string()),
+      assigneeId: principal.nullable(),
+      groupId: principal.nullable(),
+      customFields: z.record(z.string(), fieldValue),
+      followUpOf: id.nullable(),
+      externalId: z.string().nullable(),
+    }),
+  ),
+  MessagePosted: defineEvent(
+    1,
+    z.object({
+      messageId: id,
+      authorId: principal,
+      authorRole: z.enum(ROLES),
+      internal: z.boolean(),
+      body: sealed,
+    }),
+  ),
+  TicketStatusChanged: defineEvent(
+    1,
+    z.object({ from: z.enum(TICKET_STATUSES), to: z.enum(TICKET_STATUSES) }),
+  ),
+  TicketAssigned: defineEvent(
+    1,
+    z.object({ assigneeId: principal.nullable(), groupId: principal.nullable() }),
+  ),
+  TicketTagsChanged: defineEvent(
+    1,
+    z.object({ added: z.array(z.string()), removed: z.array(z.string()) }),
+  ),
+  TicketPriorityChanged: defineEvent(
+    1,
+    z.object({ from: z.enum(PRIORITIES), to: z.enum(PRIORITIES) }),
+  ),
+  TicketFieldsChanged: defineEvent(1, z.object({ fields: z.record(z.string(), fieldValue) })),
+};
+
+type Definitions = typeof ticketEventDefinitions;
+export type TicketEventType = keyof Definitions;
+
+/** A ticket event in its current shape, discriminated by `type`. */
+export type TicketEvent = {
+  [K in TicketEventType]: { type: K; data: z.infer<Definitions[K]["schema"]> };
+}[TicketEventType];
+
+/** Who did it, when and under which command; shared by all events of one commit. */
+export const commitMetaSchema = z.object({
+  commandId: id,
+  tenant: z.string(),
+  ticketId: id,
+  at: z.iso.datetime(),
+  actorId: principal,
+  actorRole: z.enum(ROLES),
+});
+export type CommitMeta = z.infer<typeof commitMetaSchema>;
+
+/** One decision: the unit appended to the stream as a single JetStream message. */
+export interface TicketCommit {
+  meta: CommitMeta;
+  events: TicketEvent[];
+}
+
+/** Serialises a commit with each event tagged by its current schema version. */
+export function encodeCommit(commit: TicketCommit): Uint8Array {
+  const events: StoredEvent[] = commit.events.map((e) => ({
+    type: e.type,
+    v: ticketEventDefinitions[e.type].version,
+    data: e.data,
+  }));
+  return new TextEncoder().encode(JSON.stringify({ meta: commit.meta, events }));
+}
+
+/** Parses a stored commit of any past version into current-shape events. */
+export function decodeCommit(bytes: Uint8Array): TicketCommit {
+  const raw = JSON.parse(new TextDecoder().decode(bytes)) as {
+    meta: unknown;
+    events: StoredEvent[];
+  };
+  const meta = commitMetaSchema.parse(raw.meta);
+  const events = raw.events.map((stored) => {
+    const definition: EventDefinition<z.ZodType> | undefined =
+      ticketEventDefinitions[stored.type as TicketEventType];
+    if (!definition) throw new Error(`Unknown ticket event type ${stored.type}`);
+    return { type: stored.type, data: upcastAndParse(definition, stored) } as TicketEvent;
+  });
+  return { meta, events };
+}

@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { decodeCommit, encodeCommit, type TicketCommit } from "./tickets.ts";
+
+const commit: TicketCommit = {
+  meta: {
+    commandId: "7",
+    tenant: "acme",
+    ticketId: "42",
+    at: "2026-01-02T03:04:05.000Z",
+    actorId: "u1",
+    actorRole: "agent",
+  },
+  events: [
+    { type: "TicketStatusChanged", data: { from: "new", to: "open" } },
+    { type: "TicketTagsChanged", data: { added: ["vip"], removed: [] } },
+  ],
+};
+
+Deno.test("encodeCommit/decodeCommit - a commit survives the round trip with versions attached", () => {
+  const bytes = encodeCommit(commit);
+  const stored = JSON.parse(new TextDecoder().decode(bytes));
+  assert.deepEqual(stored.events.map((e: { v: number }) => e.v), [1, 1]);
+  assert.deepEqual(decodeCommit(bytes), commit);
+});
+
+Deno.test("decodeCommit - an event with a payload off its schema is refused", () => {
+  const bad = new TextEncoder().encode(JSON.stringify({
+    meta: commit.meta,
+    events: [{ type: "TicketStatusChanged", v: 1, data: { from: "new", to: "gone" } }],
+  }));
+  assert.throws(() => decodeCommit(bad));
+});
+
+Deno.test("decodeCommit - an unknown event type is refused", () => {
+  const bad = new TextEncoder().encode(JSON.stringify({
+    meta: commit.meta,
+    events: [{ type: "TicketExploded", v: 1, data: {} }],
+  }));
+  assert.throws(() => decodeCommit(bad), /Unknown ticket event type/);
+});
