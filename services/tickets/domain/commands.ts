@@ -1,0 +1,80 @@
+/**
+ * Commands to a ticket. Ids, the clock and the actor arrive with the command, so the decider
+ * stays pure. Text arrives already sealed: the decider never sees plaintext.
+ * @module
+ */
+import type { Priority, Role, TicketStatus } from "@ticketd/shared/events/tickets.ts";
+import type { CustomFieldSchema, FieldValue } from "./custom_fields.ts";
+
+export interface Actor {
+  id: string;
+  role: Role;
+}
+
+export interface CreateTicket {
+  type: "CreateTicket";
+  ticketId: string;
+  number: number;
+  messageId: string;
+  subject: string;
+  body: string;
+  priority: Priority;
+  tags: string[];
+  requesterId: string;
+  assigneeId: string | null;
+  groupId: string | null;
+  customFields: Record<string, FieldValue>;
+  /** Other than "new" only for imports by an admin. */
+  status: TicketStatus;
+  followUpOf: string | null;
+  externalId: string | null;
+}
+
+export interface PostMessage {
+  type: "PostMessage";
+  messageId: string;
+  body: string;
+  internal: boolean;
+}
+
+export interface ChangeStatus {
+  type: "ChangeStatus";
+  to: TicketStatus;
+}
+
+export interface AssignTicket {
+  type: "AssignTicket";
+  assigneeId: string | null;
+  groupId: string | null;
+}
+
+export interface ChangeTags {
+  type: "ChangeTags";
+  add: string[];
+  remove: string[];
+}
+
+export interface ChangePriority {
+  type: "ChangePriority";
+  to: Priority;
+}
+
+export interface SetCustomFields {
+  type: "SetCustomFields";
+  fields: Record<string, FieldValue>;
+}
+
+export type TicketCommand =
+  | CreateTicket
+  | PostMessage
+  | ChangeStatus
+  | AssignTicket
+  | ChangeTags
+  | ChangePriority
+  | SetCustomFields;
+
+/** Deployment rules the decider applies; passed in, never read from the environment. */
+export interface TicketPolicy {
+  customFields: CustomFieldSchema;
+  maxTags: number;
+}

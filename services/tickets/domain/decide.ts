@@ -1,0 +1,174 @@
+/**
+ * The ticket decider: `decide(command, state, actor, policy) -> events`, or a `DomainError`.
+ * Returning no events means the command is already satisfied (an idempotent no-op).
+ * @module
+ */
+import type { TicketEvent } from "@ticketd/shared/events/tickets.ts";
+import { fail } from "@ticketd/shared/errors.ts";
+import type {
+  Actor,
+  AssignTicket,
+  ChangePriority,
+  ChangeStatus,
+  ChangeTags,
+  CreateTicket,
+  PostMessage,
+  SetCustomFields,
+  TicketCommand,
+  TicketPolicy,
+} from "./commands.ts";
+import { checkCustomFields } from "./custom_fields.ts";
+import type { ExistingTicket, Ticket } from "./ticket.ts";
+import { canTransition } from "./transitions.ts";
+import { normaliseTags } from "./tags.ts";
+
+/** The events that `command` by `actor` causes on `state`. */
+export function decide(
+  command: TicketCommand,
+  state: Ticket,
+  actor: Actor,
+  policy: TicketPolicy,
+): TicketEvent[] {
+  if (command.type === "CreateTicket") return create(command, state, actor, policy);
+  const ticket = visible(state, actor);
+  switch (command.type) {
+    case "PostMessage":
+      return postMessage(command, ticket, actor);
+    case "ChangeStatus":
+      return changeStatus(command, agentOnly(ticket, actor, "change the status of"));
+    case "AssignTicket":
+      return assign(command, open(agentOnly(ticket, actor, "assign")));
+    case "ChangeTags":
+      return changeTags(command, open(agentOnly(ticket, actor, "tag")), policy);
+    case "ChangePriority":
+      return changePriority(command, open(agentOnly(ticket, actor, "reprioritise")));
+    case "SetCustomFields":
+      return setFields(command, open(agentOnly(ticket, actor, "edit fields of")), policy);
+  }
+}
+
+function create(c: CreateTicket, state: Ticket, actor: Actor, policy: TicketPolicy) {
+  if (state.status !== "none") fail("ticket_exists", `Ticket "${c.ticketId}" already exists`, 409);
+  if (actor.role === "customer") {
+    if (c.requesterId !== actor.id) forbidden("open tickets for someone else");
+    if (c.assigneeId || c.groupId) forbidden("assign tickets");
+  }
+  if (c.status !== "new" && actor.role !== "admin") forbidden("import tickets in another status");
+  const tags = normaliseTags(c.tags, policy.maxTags);
+  checkCustomFields(policy.customFields, c.customFields, { creating: true });
+  const { ticketId, number, subject, priority, requesterId, assigneeId, groupId } = c;
+  const { customFields, status, followUpOf, externalId } = c;
+  return [
+    {
+      type: "TicketCreated",
+      data: {
+        ticketId,
+        number,
+        requesterId,
+        subject,
+        status,
+        priority,
+        tags,
+        assigneeId,
+        groupId,
+        customFields,
+        followUpOf,
+        externalId,
+      },
+    },
+    message(c.messageId, actor, c.body, false),
+  ] satisfies TicketEvent[];
+}
+
+function postMessage(c: PostMessage, ticket: ExistingTicket, actor: Actor): TicketEvent[] {
+  if (ticket.status === "closed") {
+    fail(
+      "ticket_closed",
+      `Ticket "${ticket.id}" is closed; open a follow-up with "followUpOf": "${ticket.id}"`,
+      409,
+      { followUpOf: ticket.id },
+    );
+  }
+  if (c.internal && actor.role === "customer") forbidden("write internal notes");
+  const events: TicketEvent[] = [message(c.messageId, actor, c.body, c.internal)];
+  const reopen = actor.role === "customer" && ["pending", "solved"].includes(ticket.status);
+  const firstResponse = actor.role !== "customer" && !c.internal && ticket.status === "new";
+  if (reopen || firstResponse) {
+    events.push({ type: "TicketStatusChanged", data: { from: ticket.status, to: "open" } });
+  }
+  return events;
+}
+
+function changeStatus(c: ChangeStatus, ticket: ExistingTicket): TicketEvent[] {
+  if (ticket.status === c.to) return [];
+  if (!canTransition(ticket.status, c.to)) {
+    fail(
+      "transition_not_allowed",
+      `Cannot move ticket "${ticket.id}" from ${ticket.status} to ${c.to}`,
+      409,
+      { from: ticket.status, to: c.to },
+    );
+  }
+  return [{ type: "TicketStatusChanged", data: { from: ticket.status, to: c.to } }];
+}
+
+function assign(c: AssignTicket, ticket: ExistingTicket): TicketEvent[] {
+  if (ticket.assigneeId === c.assigneeId && ticket.groupId === c.groupId) return [];
+  return [{ type: "TicketAssigned", data: { assigneeId: c.assigneeId, groupId: c.groupId } }];
+}
+
+function changeTags(c: ChangeTags, ticket: ExistingTicket, policy: TicketPolicy): TicketEvent[] {
+  const remove = normaliseTags(c.remove, Infinity).filter((t) => ticket.tags.includes(t));
+  const add = normaliseTags(c.add, policy.maxTags).filter((t) => !ticket.tags.includes(t));
+  if (add.length === 0 && remove.length === 0) return [];
+  if (ticket.tags.length - remove.length + add.length > policy.maxTags) {
+    fail("too_many_tags", `A ticket may carry at most ${policy.maxTags} tags`, 422);
+  }
+  return [{ type: "TicketTagsChanged", data: { added: add, removed: remove } }];
+}
+
+function changePriority(c: ChangePriority, ticket: ExistingTicket): TicketEvent[] {
+  if (ticket.priority === c.to) return [];
+  return [{ type: "TicketPriorityChanged", data: { from: ticket.priority, to: c.to } }];
+}
+
+function setFields(c: SetCustomFields, ticket: ExistingTicket, policy: TicketPolicy) {
+  checkCustomFields(policy.customFields, c.fields, { creating: false });
+  const changed = Object.entries(c.fields).filter(([k, v]) =>
+    (ticket.customFields[k] ?? null) !== v
+  );
+  if (changed.length === 0) return [];
+  return [{
+    type: "TicketFieldsChanged",
+    data: { fields: Object.fromEntries(changed) },
+  }] satisfies TicketEvent[];
+}
+
+function message(messageId: string, actor: Actor, body: string, internal: boolean): TicketEvent {
+  return {
+    type: "MessagePosted",
+    data: { messageId, authorId: actor.id, authorRole: actor.role, internal, body },
+  };
+}
+
+/** Customers see only their own tickets; to them, anyone else's does not exist. */
+function visible(state: Ticket, actor: Actor): ExistingTicket {
+  if (state.status === "none" || (actor.role === "customer" && state.requesterId !== actor.id)) {
+    fail("ticket_not_found", "No such ticket", 404);
+  }
+  return state;
+}
+
+function agentOnly(ticket: ExistingTicket, actor: Actor, what: string): ExistingTicket {
+  if (actor.role === "customer") forbidden(`${what} tickets`);
+  return ticket;
+}
+
+function open(ticket: ExistingTicket): ExistingTicket {
+  if (ticket.status === "closed") fail("ticket_closed", `Ticket "${ticket.id}" is closed`, 409);
+  return ticket;
+}
+
+function forbidden(what: string): never {
+  fail("forbidden", `Customers may not ${what}`, 403);
+}

@@ -1,0 +1,77 @@
+/**
+ * The ticket as the decider sees it: only what rules need (no subjects or bodies), and `evolve`,
+ * which folds events into it. `evolve` is total: it never throws.
+ * @module
+ */
+import type { Priority, TicketEvent, TicketStatus } from "@ticketd/shared/events/tickets.ts";
+import type { FieldValue } from "./custom_fields.ts";
+
+export interface NoTicket {
+  status: "none";
+}
+
+export interface ExistingTicket {
+  status: TicketStatus;
+  id: string;
+  number: number;
+  requesterId: string;
+  priority: Priority;
+  tags: string[];
+  assigneeId: string | null;
+  groupId: string | null;
+  customFields: Record<string, FieldValue>;
+}
+
+export type Ticket = NoTicket | ExistingTicket;
+
+export const noTicket: NoTicket = { status: "none" };
+
+/** The state after `event`. */
+export function evolve(state: Ticket, event: TicketEvent): Ticket {
+  if (event.type === "TicketCreated") {
+    const { ticketId, number, requesterId, status, priority, tags, assigneeId, groupId } =
+      event.data;
+    return {
+      id: ticketId,
+      number,
+      requesterId,
+      status,
+      priority,
+      tags,
+      assigneeId,
+      groupId,
+      customFields: event.data.customFields,
+    };
+  }
+  if (state.status === "none") return state;
+  switch (event.type) {
+    case "TicketStatusChanged":
+      return { ...state, status: event.data.to };
+    case "TicketAssigned":
+      return { ...state, assigneeId: event.data.assigneeId, groupId: event.data.groupId };
+    case "TicketTagsChanged": {
+      const removed = new Set(event.data.removed);
+      const kept = state.tags.filter((t) => !removed.has(t));
+      return { ...state, tags: [...new Set([...kept, ...event.data.added])] };
+    }
+    case "TicketPriorityChanged":
+      return { ...state, priority: event.data.to };
+    case "TicketFieldsChanged":
+      return { ...state, customFields: mergeFields(state.customFields, event.data.fields) };
+    case "MessagePosted":
+      return state;
+  }
+}
+
+/** Applies a field patch: `null` removes a field. */
+export function mergeFields(
+  current: Record<string, FieldValue>,
+  patch: Record<string, FieldValue>,
+): Record<string, FieldValue> {
+  const merged = { ...current };
+  for (const [name, value] of Object.entries(patch)) {
+    if (value === null) delete merged[name];
+    else merged[name] = value;
+  }
+  return merged;
+}

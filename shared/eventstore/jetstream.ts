@@ -1,0 +1,112 @@
+/**
+ * The JetStream adapter of the event store. Each subject is one aggregate; appends carry
+ * `Nats-Expected-Last-Subject-Sequence` and `Nats-Msg-Id`. JetStream error codes are translated
+ * here and nowhere else.
+ * @module
+ */
+import {
+  JetStreamApiError,
+  type JetStreamClient,
+  type JetStreamManager,
+  RetentionPolicy,
+  StorageType,
+} from "@nats-io/jetstream";
+import { headers as natsHeaders, type MsgHdrs } from "@nats-io/nats-core";
+import { ConcurrencyError } from "../errors.ts";
+import type { AppendOptions, AppendResult, EventStore, StoredMessage } from "./port.ts";
+
+const WRONG_LAST_SEQUENCE = 10071;
+
+export interface StreamSettings {
+  name: string;
+  subjects: string[];
+  duplicateWindowMs: number;
+}
+
+/** Creates or updates the stream: file storage, direct gets, the given duplicate window. */
+export async function ensureStream(jsm: JetStreamManager, settings: StreamSettings): Promise<void> {
+  const config = {
+    name: settings.name,
+    subjects: settings.subjects,
+    storage: StorageType.File,
+    retention: RetentionPolicy.Limits,
+    duplicate_window: settings.duplicateWindowMs * 1_000_000,
+    allow_direct: true,
+    max_msgs_per_subject: -1,
+  };
+  try {
+    await jsm.streams.info(settings.name);
+    await jsm.streams.update(settings.name, config);
+  } catch (error) {
+    if (!(error instanceof JetStreamApiError) || error.status !== 404) throw error;
+    await jsm.streams.add(config);
+  }
+}
+
+/** An {@link EventStore} on one JetStream stream. */
+export class JetStreamEventStore implements EventStore {
+  constructor(
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly stream: string,
+  ) {}
+
+  async append(subject: string, data: Uint8Array, options: AppendOptions): Promise<AppendResult> {
+    try {
+      const ack = await this.js.publish(subject, data, {
+        msgID: options.messageId,
+        expect: { lastSubjectSequence: options.expectedVersion },
+        headers: toNatsHeaders(options.headers),
+      });
+      return { version: ack.seq, duplicate: ack.duplicate };
+    } catch (error) {
+      if (error instanceof JetStreamApiError && error.code === WRONG_LAST_SEQUENCE) {
+        const actual = Number(/(\d+)\s*$/.exec(error.message)?.[1] ?? NaN);
+        throw new ConcurrencyError(
+          options.expectedVersion,
+          Number.isNaN(actual) ? await this.#lastVersion(subject) : actual,
+        );
+      }
+      throw error;
+    }
+  }
+
+  async readSubject(subject: string, afterVersion = 0): Promise<StoredMessage[]> {
+    const messages: StoredMessage[] = [];
+    for (let seq = afterVersion + 1;;) {
+      const next = await this.jsm.direct.getMessage(this.stream, { next_by_subj: subject, seq });
+      if (!next) return messages;
+      messages.push(toStoredMessage(next.subject, next.seq, next.data, next.header));
+      seq = next.seq + 1;
+    }
+  }
+
+  async readAt(version: number): Promise<StoredMessage | null> {
+    const found = await this.jsm.direct.getMessage(this.stream, { seq: version });
+    return found ? toStoredMessage(found.subject, found.seq, found.data, found.header) : null;
+  }
+
+  async #lastVersion(subject: string): Promise<number> {
+    const last = await this.jsm.direct.getMessage(this.stream, { last_by_subj: subject });
+    return last?.seq ?? 0;
+  }
+}
+
+function toNatsHeaders(values: Record<string, string> = {}): MsgHdrs | undefined {
+  const entries = Object.entries(values);
+  if (entries.length === 0) return undefined;
+  const h = natsHeaders();
+  for (const [key, value] of entries) h.set(key, value);
+  return h;
+}
+
+function toStoredMessage(
+  subject: string,
+  version: number,
+  data: Uint8Array,
+  header: MsgHdrs | undefined,
+): StoredMessage {
+  const headers: Record<string, string> = {};
+  for (const key of header?.keys() ?? []) headers[key] = header!.get(key);
+  return { subject, version, data, headers };
+}
