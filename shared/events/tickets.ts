@@ -115,3 +115,11 @@ export function decodeCommit(bytes: Uint8Array): TicketCommit {
   });
   return { meta, events };
 }
+
+/** The subject of one ticket's events: `tickets.<tenant>.<ticket id>`. */
+export function ticketSubject(tenant: string, ticketId: string): string {
+  return `tickets.${tenant}.${ticketId}`;
+}
+
+/** The wildcard covering every ticket of every tenant. */
+export const ALL_TICKETS_SUBJECT = "tickets.>";

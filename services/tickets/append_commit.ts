@@ -1,0 +1,95 @@
+/**
+ * Appends one decision as one commit message and turns the store's answer into a result. The
+ * message id comes from the client's idempotency key (keyed-hashed with tenant and actor) or,
+ * without one, from the command id; a keyed fingerprint of the request catches a key reused for a
+ * different request.
+ * @module
+ */
+import { createHmac } from "node:crypto";
+import { encodeCommit, type TicketEvent } from "@ticketd/shared/events/tickets.ts";
+import { fail } from "@ticketd/shared/errors.ts";
+import type { EventStore } from "@ticketd/shared/eventstore/port.ts";
+import type { Actor } from "./domain/commands.ts";
+import { evolve } from "./domain/ticket.ts";
+import type { VersionedTicket } from "./state_cache.ts";
+import type { TicketLoader } from "./ticket_loader.ts";
+import type { CommandResult } from "./command_handler.ts";
+
+const FINGERPRINT_HEADER = "Ticketd-Request-Fingerprint";
+
+export interface CommitRequest {
+  subject: string;
+  tenant: string;
+  ticketId: string;
+  actor: Actor;
+  commandId: string;
+  at: string;
+  /** The plaintext request, only ever hashed. */
+  request: unknown;
+  idempotencyKey?: string;
+}
+
+interface AppendDeps {
+  store: EventStore;
+  loader: TicketLoader;
+  fingerprintKey: Uint8Array;
+}
+
+/** Appends `events` decided against `current`; no events means a no-op answered as is. */
+export async function appendCommit(
+  deps: AppendDeps,
+  commit: CommitRequest,
+  current: VersionedTicket,
+  events: TicketEvent[],
+): Promise<CommandResult> {
+  const { subject, tenant, ticketId, actor, commandId, at } = commit;
+  if (events.length === 0) return commandResult(ticketId, current, [], false);
+  const fingerprint = keyedHash(deps.fingerprintKey, "request", JSON.stringify(commit.request));
+  const messageId = commit.idempotencyKey === undefined
+    ? commandId
+    : keyedHash(deps.fingerprintKey, "idempotency", tenant, actor.id, commit.idempotencyKey);
+  const data = encodeCommit({
+    meta: { commandId, tenant, ticketId, at, actorId: actor.id, actorRole: actor.role },
+    events,
+  });
+  const appended = await deps.store.append(subject, data, {
+    expectedVersion: current.version,
+    messageId,
+    headers: { [FINGERPRINT_HEADER]: fingerprint },
+  });
+  if (appended.duplicate) return await original(deps, appended.version, fingerprint);
+  const next = { state: events.reduce(evolve, current.state), version: appended.version };
+  deps.loader.remember(subject, next);
+  return commandResult(ticketId, next, events, false);
+}
+
+/** The result of the earlier request that used the same idempotency key. */
+async function original(deps: AppendDeps, version: number, fingerprint: string) {
+  const stored = await deps.store.readAt(version);
+  if (!stored) fail("idempotency_unavailable", "The original request is no longer stored", 409);
+  if (stored.headers[FINGERPRINT_HEADER] !== fingerprint) {
+    fail(
+      "idempotency_key_reused",
+      "This Idempotency-Key was already used for a different request",
+      422,
+    );
+  }
+  const ticketId = stored.subject.slice(stored.subject.lastIndexOf(".") + 1);
+  const then = await deps.loader.at(stored.subject, version);
+  return commandResult(ticketId, then, [], true);
+}
+
+/** The answer to a command: the ticket as of `current`. */
+export function commandResult(
+  ticketId: string,
+  current: VersionedTicket,
+  events: TicketEvent[],
+  duplicate: boolean,
+): CommandResult {
+  if (current.state.status === "none") fail("ticket_not_found", "No such ticket", 404);
+  return { ticketId, version: current.version, ticket: current.state, events, duplicate };
+}
+
+function keyedHash(key: Uint8Array, ...parts: string[]): string {
+  return createHmac("sha256", key).update(parts.join("\u0000")).digest("base64url");
+}

@@ -1,0 +1,159 @@
+/**
+ * The one write path: load state, decide, append with the expected version and a message id,
+ * and on a lost race re-decide against the new state. Text is sealed here, before the decider.
+ * @module
+ */
+import { type TicketEvent, ticketSubject } from "@ticketd/shared/events/tickets.ts";
+import { ConcurrencyError, fail } from "@ticketd/shared/errors.ts";
+import type { Envelope } from "@ticketd/shared/crypto/envelope.ts";
+import type { EventStore } from "@ticketd/shared/eventstore/port.ts";
+import type { ExternalRefs } from "./adapters/external_refs.ts";
+import type { TicketNumbers } from "./adapters/ticket_numbers.ts";
+import type { Actor, CreateTicket, TicketCommand, TicketPolicy } from "./domain/commands.ts";
+import { decide } from "./domain/decide.ts";
+import type { ExistingTicket } from "./domain/ticket.ts";
+import { appendCommit, commandResult, type CommitRequest } from "./append_commit.ts";
+import type { TicketLoader } from "./ticket_loader.ts";
+import type { VersionedTicket } from "./state_cache.ts";
+
+export interface TicketCommandsDeps {
+  store: EventStore;
+  loader: TicketLoader;
+  envelope: Envelope;
+  nextId: () => string;
+  numbers: TicketNumbers;
+  refs: ExternalRefs;
+  now: () => Date;
+  policy: TicketPolicy;
+  fingerprintKey: Uint8Array;
+  maxAttempts: number;
+}
+
+export interface CommandOptions {
+  /** The version the client last saw; a stale one fails with `version_conflict` (412). */
+  ifMatch?: number;
+  idempotencyKey?: string;
+}
+
+export interface CommandResult {
+  ticketId: string;
+  version: number;
+  ticket: ExistingTicket;
+  events: TicketEvent[];
+  /** True when an earlier request with the same idempotency key or external id is answered. */
+  duplicate: boolean;
+}
+
+/** What a client asks to create, in plaintext. */
+export type CreateRequest =
+  & Omit<CreateTicket, "type" | "ticketId" | "number" | "messageId">
+  & { createdAt?: Date };
+
+/** A change to an existing ticket, in plaintext (a message body is sealed before deciding). */
+export type ChangeRequest = Exclude<TicketCommand, CreateTicket> extends infer C
+  ? C extends { type: "PostMessage" } ? Omit<C, "messageId"> : C
+  : never;
+
+export class TicketCommands {
+  constructor(private readonly deps: TicketCommandsDeps) {}
+
+  /** Opens a ticket; a repeat with the same idempotency key or external id returns the first. */
+  async create(
+    tenant: string,
+    actor: Actor,
+    request: CreateRequest,
+    options: CommandOptions = {},
+  ): Promise<CommandResult> {
+    const { deps } = this;
+    let ticketId = deps.nextId();
+    if (request.externalId) {
+      const claimed = await deps.refs.claim(tenant, request.externalId, ticketId);
+      const existing = await deps.loader.load(ticketSubject(tenant, claimed));
+      if (existing.state.status !== "none") return answered(claimed, existing);
+      ticketId = claimed; // claimed by an attempt that crashed before appending: finish it
+    }
+    const context = `${tenant}/${ticketId}`;
+    const { createdAt, ...fields } = request;
+    const [subject, body, number] = await Promise.all([
+      deps.envelope.seal(request.subject, context),
+      deps.envelope.seal(request.body, context),
+      deps.numbers.next(tenant),
+    ]);
+    const command: CreateTicket = {
+      ...fields,
+      type: "CreateTicket",
+      ticketId,
+      number,
+      messageId: deps.nextId(),
+      subject,
+      body,
+    };
+    return await this.#run(tenant, ticketId, actor, command, request, options, createdAt);
+  }
+
+  /** Applies a change to an existing ticket. */
+  async change(
+    tenant: string,
+    ticketId: string,
+    actor: Actor,
+    request: ChangeRequest,
+    options: CommandOptions = {},
+  ): Promise<CommandResult> {
+    const command: TicketCommand = request.type === "PostMessage"
+      ? {
+        ...request,
+        messageId: this.deps.nextId(),
+        body: await this.deps.envelope.seal(request.body, `${tenant}/${ticketId}`),
+      }
+      : request;
+    return await this.#run(tenant, ticketId, actor, command, request, options);
+  }
+
+  async #run(
+    tenant: string,
+    ticketId: string,
+    actor: Actor,
+    command: TicketCommand,
+    request: unknown,
+    options: CommandOptions,
+    at?: Date,
+  ): Promise<CommandResult> {
+    const { deps } = this;
+    const subject = ticketSubject(tenant, ticketId);
+    const commit: CommitRequest = {
+      subject,
+      tenant,
+      ticketId,
+      actor,
+      commandId: deps.nextId(),
+      at: (at ?? deps.now()).toISOString(),
+      request,
+      idempotencyKey: options.idempotencyKey,
+    };
+    let current = await deps.loader.load(subject);
+    for (let attempt = 1;; attempt++) {
+      if (options.ifMatch !== undefined && options.ifMatch !== current.version) {
+        current = await deps.loader.catchUp(subject, current);
+        if (options.ifMatch !== current.version) {
+          throw new ConcurrencyError(options.ifMatch, current.version);
+        }
+      }
+      const events = decide(command, current.state, actor, deps.policy);
+      try {
+        return await appendCommit(deps, commit, current, events);
+      } catch (error) {
+        if (!(error instanceof ConcurrencyError)) throw error;
+        if (attempt >= deps.maxAttempts) {
+          fail("too_much_contention", `Ticket "${ticketId}" is changing too fast; retry`, 409);
+        }
+        current = await deps.loader.catchUp(subject, current);
+        // A create can only lose to another create of the same external id: answer with it.
+        if (command.type === "CreateTicket") return answered(ticketId, current);
+      }
+    }
+  }
+}
+
+function answered(ticketId: string, current: VersionedTicket): CommandResult {
+  return commandResult(ticketId, current, [], true);
+}
