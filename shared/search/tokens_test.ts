@@ -14,7 +14,15 @@ Deno.test("documentTokens - English text becomes lower-case words", () => {
 });
 
 Deno.test("documentTokens - CJK text yields characters and neighbouring pairs", () => {
-  assert.deepEqual([...documentTokens("软件崩溃")], ["软", "软件", "件", "件崩", "崩", "崩溃", "溃"]);
+  assert.deepEqual([...documentTokens("软件崩溃")], [
+    "软",
+    "软件",
+    "件",
+    "件崩",
+    "崩",
+    "崩溃",
+    "溃",
+  ]);
 });
 
 Deno.test("queryTokens - a Chinese keyword inside a sentence is found by its pairs", () => {
