@@ -1,0 +1,81 @@
+/**
+ * Bearer JWTs verified with jose: EdDSA or ES256, keys from configuration or a JWKS URL. A
+ * token names its subject, tenant and roles; the strongest known role wins.
+ * @module
+ */
+import type { MiddlewareHandler } from "hono";
+import {
+  createLocalJWKSet,
+  createRemoteJWKSet,
+  type JSONWebKeySet,
+  jwtVerify,
+  type JWTVerifyGetKey,
+} from "jose";
+import { fail } from "../errors.ts";
+import { type Role, ROLES } from "../events/tickets.ts";
+
+export interface Principal {
+  id: string;
+  role: Role;
+  tenant: string;
+}
+
+export interface AuthConfig {
+  audience: string;
+  issuer?: string;
+  /** Verification keys as a JWK set; or */
+  jwks?: JSONWebKeySet;
+  /** a URL to fetch them from (cached, refetched on an unknown key id). */
+  jwksUrl?: string;
+}
+
+export type Verifier = (token: string) => Promise<Principal>;
+
+/** Tenants become NATS subject tokens and database keys, so they are kept plain. */
+export const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const ALGORITHMS = ["EdDSA", "ES256"];
+
+/** A function that verifies a token and returns who it speaks for. */
+export function createVerifier(config: AuthConfig): Verifier {
+  const keys: JWTVerifyGetKey = config.jwksUrl
+    ? createRemoteJWKSet(new URL(config.jwksUrl))
+    : createLocalJWKSet(config.jwks ?? { keys: [] });
+  return async (token) => {
+    let payload;
+    try {
+      ({ payload } = await jwtVerify(token, keys, {
+        audience: config.audience,
+        issuer: config.issuer,
+        algorithms: ALGORITHMS,
+      }));
+    } catch (error) {
+      unauthorized(`The token is not valid: ${(error as Error).message}`);
+    }
+    const tenant = payload.tenant;
+    if (typeof tenant !== "string" || !TENANT.test(tenant)) {
+      unauthorized("The token has no valid tenant");
+    }
+    if (typeof payload.sub !== "string" || payload.sub.length === 0 || payload.sub.length > 128) {
+      unauthorized("The token has no valid subject");
+    }
+    const roles = Array.isArray(payload.roles) ? payload.roles : [payload.role];
+    const role = [...ROLES].reverse().find((r) => roles.includes(r));
+    if (!role) unauthorized("The token carries no known role");
+    return { id: payload.sub, role, tenant };
+  };
+}
+
+/** Middleware that requires a valid bearer token and sets `principal`. */
+export function bearerAuth(verify: Verifier): MiddlewareHandler {
+  return async (c, next) => {
+    const header = c.req.header("authorization") ?? "";
+    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
+    if (!match) unauthorized("Send a bearer token in the Authorization header");
+    c.set("principal" as never, (await verify(match[1])) as never);
+    await next();
+  };
+}
+
+function unauthorized(message: string): never {
+  fail("unauthorized", message, 401);
+}

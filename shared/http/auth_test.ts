@@ -1,0 +1,70 @@
+import assert from "node:assert/strict";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { createVerifier } from "./auth.ts";
+import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevKeys, mintDevToken } from "./dev_keys.ts";
+
+async function devSetup() {
+  const dir = await Deno.makeTempDir();
+  const keys = await loadOrCreateDevKeys(dir);
+  const verify = createVerifier({
+    audience: DEV_AUDIENCE,
+    issuer: DEV_ISSUER,
+    jwks: { keys: [keys.publicJwk] },
+  });
+  return { dir, keys, verify };
+}
+
+Deno.test("createVerifier - a dev token yields its subject, tenant and role", async () => {
+  const { keys, verify } = await devSetup();
+  const token = await mintDevToken(keys, { sub: "u1", tenant: "acme", role: "agent" });
+  assert.deepEqual(await verify(token), { id: "u1", role: "agent", tenant: "acme" });
+});
+
+Deno.test("createVerifier - the strongest known role of several wins", async () => {
+  const { keys, verify } = await devSetup();
+  const { importJWK } = await import("jose");
+  const token = await new SignJWT({ tenant: "acme", roles: ["customer", "admin", "wizard"] })
+    .setProtectedHeader({ alg: "EdDSA", kid: keys.privateJwk.kid })
+    .setSubject("u").setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setExpirationTime("1h")
+    .sign(await importJWK(keys.privateJwk, "EdDSA"));
+  assert.equal((await verify(token)).role, "admin");
+});
+
+Deno.test("createVerifier - a token signed by another key is refused", async () => {
+  const { verify } = await devSetup();
+  const other = await loadOrCreateDevKeys(await Deno.makeTempDir());
+  const token = await mintDevToken(other, { sub: "u1", tenant: "acme", role: "admin" });
+  await assert.rejects(verify(token), { code: "unauthorized" });
+});
+
+Deno.test("createVerifier - an expired token is refused", async () => {
+  const { keys, verify } = await devSetup();
+  const token = await mintDevToken(keys, {
+    sub: "u1",
+    tenant: "acme",
+    role: "agent",
+    ttlSeconds: -10,
+  });
+  await assert.rejects(verify(token), { code: "unauthorized" });
+});
+
+Deno.test("createVerifier - a tenant that is not a plain token is refused", async () => {
+  const { keys, verify } = await devSetup();
+  const token = await mintDevToken(keys, { sub: "u1", tenant: "acme.>", role: "agent" });
+  await assert.rejects(verify(token), { code: "unauthorized" });
+});
+
+Deno.test("createVerifier - ES256 keys verify too", async () => {
+  const { privateKey, publicKey } = await generateKeyPair("ES256", { extractable: true });
+  const jwk = { ...(await exportJWK(publicKey)), kid: "es", alg: "ES256" };
+  const verify = createVerifier({ audience: "a", jwks: { keys: [jwk] } });
+  const token = await new SignJWT({ tenant: "t", roles: ["customer"] })
+    .setProtectedHeader({ alg: "ES256", kid: "es" }).setSubject("c").setAudience("a")
+    .setExpirationTime("1h").sign(privateKey);
+  assert.deepEqual(await verify(token), { id: "c", role: "customer", tenant: "t" });
+});
+
+Deno.test("loadOrCreateDevKeys - the key survives a restart", async () => {
+  const { dir, keys } = await devSetup();
+  assert.deepEqual(await loadOrCreateDevKeys(dir), keys);
+});
