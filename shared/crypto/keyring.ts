@@ -3,6 +3,7 @@
  * wraps new data keys; retired KEKs stay to unwrap old ones, so rotation never strands data.
  * @module
  */
+import { createHmac } from "node:crypto";
 import { DomainError } from "../errors.ts";
 import { decodeBase64, encodeBase64 } from "./base64.ts";
 
@@ -49,4 +50,9 @@ function exact32(bytes: Uint8Array<ArrayBuffer>, what: string): Uint8Array<Array
 
 function keyringError(message: string): DomainError {
   return new DomainError("invalid_keyring", message, 500);
+}
+
+/** A key for one purpose derived from `key`, so one secret never serves two uses directly. */
+export function deriveSubkey(key: Uint8Array, purpose: string): Uint8Array {
+  return new Uint8Array(createHmac("sha256", key).update(`ticketd/${purpose}`).digest());
 }

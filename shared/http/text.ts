@@ -7,6 +7,7 @@
 import { z } from "zod";
 
 // C0 controls except tab, line feed and carriage return; DEL; C1 controls.
+// deno-lint-ignore no-control-regex -- finding control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/u;
 const LINE_BREAK = /[\r\n\u2028\u2029]/u;
 

@@ -1,0 +1,83 @@
+/**
+ * Every setting of the tickets service, read from the environment in one place, with defaults
+ * that suit one machine. Limits are named settings here, never literals in the code.
+ * @module
+ */
+import type { LogLevel } from "@ticketd/shared/log/logger.ts";
+import type { HttpLimits } from "./http/schemas.ts";
+
+export interface TicketsConfig {
+  host: string;
+  port: number;
+  /** Unset: a private nats-server is started with its data under `dataDir`. */
+  natsUrl?: string;
+  /** Unset: an embedded PostgreSQL (PGlite) is used with its data under `dataDir`. */
+  databaseUrl?: string;
+  dataDir: string;
+  keyringFile?: string;
+  jwt: { audience: string; issuer?: string; publicJwks?: string; jwksUrl?: string };
+  customFieldsFile?: string;
+  logLevel: LogLevel;
+  limits: HttpLimits;
+  maxTags: number;
+  stream: { name: string; duplicateWindowMs: number };
+  projector: { name: string; batchSize: number; maxTokens: number };
+  numberBlockSize: number;
+  stateCacheEntries: number;
+  commandAttempts: number;
+  databasePoolSize: number;
+}
+
+/** The configuration described by `env`; throws a readable error on a malformed value. */
+export function loadConfig(env: Record<string, string | undefined>): TicketsConfig {
+  const int = (name: string, fallback: number, min = 1) => {
+    const raw = env[name];
+    if (raw === undefined || raw === "") return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min) {
+      throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+    }
+    return value;
+  };
+  const logLevel = (env.TICKETD_LOG_LEVEL ?? "info") as LogLevel;
+  if (!["debug", "info", "warn", "error"].includes(logLevel)) {
+    throw new Error(`TICKETD_LOG_LEVEL must be debug, info, warn or error, got "${logLevel}"`);
+  }
+  return {
+    host: env.TICKETD_HOST ?? "127.0.0.1",
+    port: int("TICKETD_PORT", 8080, 0),
+    natsUrl: env.NATS_URL || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
+    dataDir: env.TICKETD_DATA_DIR ?? "data",
+    keyringFile: env.TICKETD_KEYRING_FILE || undefined,
+    jwt: {
+      audience: env.TICKETD_JWT_AUDIENCE ?? "ticketd",
+      issuer: env.TICKETD_JWT_ISSUER || undefined,
+      publicJwks: env.TICKETD_JWT_PUBLIC_JWKS || undefined,
+      jwksUrl: env.TICKETD_JWKS_URL || undefined,
+    },
+    customFieldsFile: env.TICKETD_CUSTOM_FIELDS_FILE || undefined,
+    logLevel,
+    limits: {
+      maxRequestBytes: int("TICKETD_MAX_REQUEST_BYTES", 1_048_576),
+      maxSubjectChars: int("TICKETD_MAX_SUBJECT_CHARS", 500),
+      maxBodyChars: int("TICKETD_MAX_BODY_CHARS", 200_000),
+      maxPageSize: int("TICKETD_MAX_PAGE_SIZE", 200),
+      maxReadWaitMs: int("TICKETD_MAX_READ_WAIT_MS", 5_000, 0),
+    },
+    maxTags: int("TICKETD_MAX_TAGS", 50),
+    stream: {
+      name: "TICKETS",
+      duplicateWindowMs: int("TICKETD_DUPLICATE_WINDOW_SECONDS", 3_600) * 1000,
+    },
+    projector: {
+      name: "ticket-read-model",
+      batchSize: int("TICKETD_PROJECTOR_BATCH", 500),
+      maxTokens: int("TICKETD_SEARCH_MAX_TOKENS", 4_096),
+    },
+    numberBlockSize: int("TICKETD_NUMBER_BLOCK", 100),
+    stateCacheEntries: int("TICKETD_STATE_CACHE_ENTRIES", 100_000),
+    commandAttempts: int("TICKETD_COMMAND_ATTEMPTS", 5),
+    databasePoolSize: int("TICKETD_DB_POOL", 10),
+  };
+}

@@ -1,0 +1,29 @@
+import assert from "node:assert/strict";
+import { loadConfig } from "./config.ts";
+
+Deno.test("loadConfig - an empty environment gives working defaults for one machine", () => {
+  const config = loadConfig({});
+  assert.equal(config.port, 8080);
+  assert.equal(config.natsUrl, undefined);
+  assert.equal(config.databaseUrl, undefined);
+  assert.equal(config.limits.maxRequestBytes, 1_048_576);
+  assert.equal(config.stream.duplicateWindowMs, 3_600_000);
+});
+
+Deno.test("loadConfig - settings come from the environment", () => {
+  const config = loadConfig({
+    TICKETD_PORT: "9000",
+    NATS_URL: "nats://n:4222",
+    TICKETD_MAX_BODY_CHARS: "10",
+    TICKETD_DUPLICATE_WINDOW_SECONDS: "60",
+  });
+  assert.equal(config.port, 9000);
+  assert.equal(config.natsUrl, "nats://n:4222");
+  assert.equal(config.limits.maxBodyChars, 10);
+  assert.equal(config.stream.duplicateWindowMs, 60_000);
+});
+
+Deno.test("loadConfig - a malformed number names the setting", () => {
+  assert.throws(() => loadConfig({ TICKETD_MAX_TAGS: "lots" }), /TICKETD_MAX_TAGS/);
+  assert.throws(() => loadConfig({ TICKETD_LOG_LEVEL: "chatty" }), /TICKETD_LOG_LEVEL/);
+});

@@ -1,0 +1,43 @@
+/**
+ * The tickets HTTP app: request ids and access logs, problem documents for every error, bearer
+ * auth on /v1, the OpenAPI document and health probes.
+ * @module
+ */
+import { Hono } from "hono";
+import { bearerAuth, type Verifier } from "@ticketd/shared/http/auth.ts";
+import { errorHandler, notFoundHandler } from "@ticketd/shared/http/problem.ts";
+import { requestLog } from "@ticketd/shared/http/request_log.ts";
+import type { Logger } from "@ticketd/shared/log/logger.ts";
+import { commandRoutes, type CommandRoutesDeps } from "./command_routes.ts";
+import type { TicketsEnv } from "./env.ts";
+import { openApiDocument } from "./openapi.ts";
+import { queryRoutes, type QueryRoutesDeps } from "./query_routes.ts";
+
+export type TicketsAppDeps = CommandRoutesDeps & QueryRoutesDeps & {
+  verify: Verifier;
+  log: Logger;
+  ready: () => boolean;
+};
+
+/** The whole tickets API as one Hono app. */
+export function ticketsApp(deps: TicketsAppDeps): Hono<TicketsEnv> {
+  const app = new Hono<TicketsEnv>();
+  app.onError(errorHandler(deps.log));
+  app.notFound(notFoundHandler);
+  app.use(requestLog(deps.log));
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get(
+    "/readyz",
+    (c) =>
+      deps.ready()
+        ? c.json({ status: "ready", projectedVersion: deps.watch.position })
+        : c.json({ status: "starting" }, 503),
+  );
+  app.get("/openapi.json", (c) => c.json(openApiDocument(deps.schemas)));
+  const v1 = new Hono<TicketsEnv>();
+  v1.use(bearerAuth(deps.verify));
+  v1.route("/", commandRoutes(deps));
+  v1.route("/", queryRoutes(deps));
+  app.route("/v1", v1);
+  return app;
+}

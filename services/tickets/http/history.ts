@@ -1,0 +1,63 @@
+/**
+ * A ticket's full history, read from its events in the stream rather than the read model, with
+ * text opened for the caller. Customers see only their own tickets, without internal notes.
+ * @module
+ */
+import type { Envelope } from "@ticketd/shared/crypto/envelope.ts";
+import { decodeCommit, type TicketEvent, ticketSubject } from "@ticketd/shared/events/tickets.ts";
+import type { EventStore } from "@ticketd/shared/eventstore/port.ts";
+import { fail } from "@ticketd/shared/errors.ts";
+import type { Principal } from "@ticketd/shared/http/auth.ts";
+
+interface HistoryDeps {
+  store: EventStore;
+  envelope: Envelope;
+}
+
+/** Every commit on the ticket, oldest first, as the principal may see it. */
+export async function ticketHistory(deps: HistoryDeps, principal: Principal, ticketId: string) {
+  const messages = await deps.store.readSubject(ticketSubject(principal.tenant, ticketId));
+  const commits = messages.map((m) => ({ version: m.version, ...decodeCommit(m.data) }));
+  const created = commits[0]?.events.find((e) => e.type === "TicketCreated");
+  const ownsIt = created?.type === "TicketCreated" &&
+    (principal.role !== "customer" || created.data.requesterId === principal.id);
+  if (!ownsIt) fail("ticket_not_found", `No ticket with id "${ticketId}"`, 404);
+  const context = `${principal.tenant}/${ticketId}`;
+  const entries = await Promise.all(commits.map(async ({ version, meta, events }) => ({
+    version,
+    at: meta.at,
+    actor: { id: meta.actorId, role: meta.actorRole },
+    events: await Promise.all(
+      events.filter((e) => principal.role !== "customer" || !isInternal(e))
+        .map((e) => openEvent(deps.envelope, e, context)),
+    ),
+  })));
+  return {
+    ticketId,
+    version: commits.at(-1)!.version,
+    entries: entries.filter((entry) => entry.events.length > 0),
+  };
+}
+
+function isInternal(event: TicketEvent): boolean {
+  return event.type === "MessagePosted" && event.data.internal;
+}
+
+async function openEvent(envelope: Envelope, event: TicketEvent, context: string) {
+  switch (event.type) {
+    case "TicketCreated":
+      return {
+        type: event.type,
+        ...event.data,
+        subject: await envelope.open(event.data.subject, context),
+      };
+    case "MessagePosted":
+      return {
+        type: event.type,
+        ...event.data,
+        body: await envelope.open(event.data.body, context),
+      };
+    default:
+      return { type: event.type, ...event.data };
+  }
+}

@@ -1,0 +1,163 @@
+/**
+ * The OpenAPI 3.1 document of the tickets API. Request bodies come from the same zod schemas
+ * that validate requests, so the document cannot drift from what the server accepts.
+ * @module
+ */
+import { z } from "zod";
+import type { RequestSchemas } from "./schemas.ts";
+
+const problem = {
+  description: "An RFC 9457 problem document with a stable `code`",
+  content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+};
+
+function body(schema: z.ZodType) {
+  return {
+    required: true,
+    content: {
+      "application/json": {
+        schema: z.toJSONSchema(schema, { io: "input", unrepresentable: "any" }),
+      },
+    },
+  };
+}
+
+const idParam = { name: "id", in: "path", required: true, schema: { type: "string" } };
+
+function command(summary: string, schema: z.ZodType) {
+  return {
+    summary,
+    parameters: [
+      idParam,
+      { $ref: "#/components/parameters/IfMatch" },
+      { $ref: "#/components/parameters/IdempotencyKey" },
+    ],
+    requestBody: body(schema),
+    responses: { 200: { description: "Applied; the new version is the ETag" }, default: problem },
+  };
+}
+
+const query = (name: string, description: string) => ({
+  name,
+  in: "query",
+  description,
+  schema: { type: "string" },
+});
+
+/** The document for the schemas in use. */
+export function openApiDocument(schemas: RequestSchemas) {
+  return {
+    openapi: "3.1.0",
+    info: { title: "Ticketd tickets API", version: "1" },
+    servers: [{ url: "/v1" }],
+    security: [{ bearer: [] }],
+    paths: {
+      "/tickets": {
+        post: {
+          summary:
+            "Open a ticket (200 instead of 201 when an Idempotency-Key or externalId repeats)",
+          parameters: [{ $ref: "#/components/parameters/IdempotencyKey" }],
+          requestBody: body(schemas.createTicket),
+          responses: {
+            201: { description: "Created" },
+            200: { description: "Repeat of an earlier create" },
+            default: problem,
+          },
+        },
+        get: {
+          summary: "List and search tickets (keyset pagination)",
+          parameters: [
+            query("status", "comma list: new, open, pending, on_hold, solved, closed"),
+            query("priority", "comma list: low, normal, high, urgent"),
+            query("assignee", "assignee id"),
+            query("group", "group id"),
+            query("requester", "requester id (customers always see only their own)"),
+            query("tag", "comma list; a ticket must carry all"),
+            query("created_from", "ISO 8601, inclusive"),
+            query("created_to", "ISO 8601, exclusive"),
+            query("q", "keywords, all must match (CJK supported)"),
+            query(
+              "sort",
+              "created_at, updated_at, number or priority; prefix - for descending (default -created_at)",
+            ),
+            query("limit", "page size"),
+            query("cursor", "nextCursor of the previous page"),
+            { $ref: "#/components/parameters/MinVersion" },
+          ],
+          responses: { 200: { description: "A page of tickets and nextCursor" }, default: problem },
+        },
+      },
+      "/tickets/{id}": {
+        get: {
+          summary: "One ticket with its messages",
+          parameters: [idParam, { $ref: "#/components/parameters/MinVersion" }],
+          responses: {
+            200: { description: "The ticket; its version is the ETag" },
+            default: problem,
+          },
+        },
+      },
+      "/tickets/{id}/history": {
+        get: {
+          summary: "Every change, from the ticket's events",
+          parameters: [idParam],
+          responses: { 200: { description: "History" }, default: problem },
+        },
+      },
+      "/tickets/{id}/messages": {
+        post: command("Reply publicly or add an internal note", schemas.postMessage),
+      },
+      "/tickets/{id}/status": {
+        post: command("Move the ticket to another status", schemas.changeStatus),
+      },
+      "/tickets/{id}/assignment": {
+        put: command("Assign to an agent and/or group (null unassigns)", schemas.assign),
+      },
+      "/tickets/{id}/tags": {
+        post: command("Add and remove tags", schemas.changeTags),
+      },
+      "/tickets/{id}/priority": {
+        put: command("Change the priority", schemas.changePriority),
+      },
+      "/tickets/{id}/fields": {
+        patch: command("Set custom fields (null clears)", schemas.setFields),
+      },
+    },
+    components: {
+      securitySchemes: { bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" } },
+      parameters: {
+        IfMatch: {
+          name: "If-Match",
+          in: "header",
+          description: 'The version you saw, as "42"; stale -> 412 version_conflict',
+          schema: { type: "string" },
+        },
+        IdempotencyKey: {
+          name: "Idempotency-Key",
+          in: "header",
+          description: "Retries with the same key get the original result",
+          schema: { type: "string" },
+        },
+        MinVersion: {
+          name: "min_version",
+          in: "query",
+          description: "Wait (bounded by wait_ms) until the read model has applied this version",
+          schema: { type: "integer" },
+        },
+      },
+      schemas: {
+        Problem: {
+          type: "object",
+          required: ["type", "title", "status", "code"],
+          properties: {
+            type: { type: "string" },
+            title: { type: "string" },
+            status: { type: "integer" },
+            code: { type: "string" },
+            detail: { type: "string" },
+          },
+        },
+      },
+    },
+  };
+}

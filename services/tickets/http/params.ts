@@ -1,0 +1,56 @@
+/**
+ * Path and query parameters, checked before any I/O.
+ * @module
+ */
+import type { Context } from "hono";
+import { isSnowflake } from "@ticketd/shared/ids/snowflake.ts";
+import { fail } from "@ticketd/shared/errors.ts";
+
+/** The `:id` path parameter as a ticket id; malformed ids are 404 like unknown ones. */
+export function ticketIdParam(c: Context): string {
+  const id = c.req.param("id") ?? "";
+  if (!isSnowflake(id)) fail("ticket_not_found", `No ticket with id "${id.slice(0, 40)}"`, 404);
+  return id;
+}
+
+/** An integer query parameter within bounds, or `fallback` when absent. */
+export function intParam(c: Context, name: string, fallback: number, min: number, max: number) {
+  const raw = c.req.query(name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^[0-9]{1,16}$/.test(raw) || value < min || value > max) {
+    fail("invalid_query", `${name} must be an integer from ${min} to ${max}`, 400, { param: name });
+  }
+  return value;
+}
+
+/** A comma-separated list parameter whose items must be in `allowed`. */
+export function listParam<T extends string>(
+  c: Context,
+  name: string,
+  allowed?: readonly T[],
+): T[] | undefined {
+  const raw = c.req.queries(name);
+  if (!raw) return undefined;
+  const items = raw.flatMap((r) => r.split(",")).map((s) => s.trim()).filter(Boolean);
+  const bad = allowed && items.find((i) => !allowed.includes(i as T));
+  if (bad) {
+    fail("invalid_query", `${name} "${bad}" is not one of ${allowed.join(", ")}`, 400, {
+      param: name,
+    });
+  }
+  return items as T[];
+}
+
+/** An ISO 8601 time parameter. */
+export function timeParam(c: Context, name: string): Date | undefined {
+  const raw = c.req.query(name);
+  if (raw === undefined) return undefined;
+  const time = new Date(raw);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(time.getTime())) {
+    fail("invalid_query", `${name} must be an ISO 8601 time like 2026-01-31T00:00:00Z`, 400, {
+      param: name,
+    });
+  }
+  return time;
+}

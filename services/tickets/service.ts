@@ -1,0 +1,118 @@
+/**
+ * The tickets service assembled from live connections: stream and buckets ensured, a leased
+ * worker id, migrations applied, the projector running and the HTTP app ready to serve. Used by
+ * `main.ts`, by `services/main.ts` (everything on one machine) and by the integration tests.
+ * @module
+ */
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/nats-core";
+import type { Sql } from "postgres";
+import { Envelope } from "@ticketd/shared/crypto/envelope.ts";
+import { deriveSubkey, type Keyring } from "@ticketd/shared/crypto/keyring.ts";
+import { ALL_TICKETS_SUBJECT } from "@ticketd/shared/events/tickets.ts";
+import { ensureStream, JetStreamEventStore } from "@ticketd/shared/eventstore/jetstream.ts";
+import type { Verifier } from "@ticketd/shared/http/auth.ts";
+import { SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
+import { leaseWorkerId } from "@ticketd/shared/ids/worker_lease.ts";
+import type { Logger } from "@ticketd/shared/log/logger.ts";
+import { migrate } from "@ticketd/shared/postgres/migrate.ts";
+import { KvExternalRefs } from "./adapters/external_refs.ts";
+import { KvTicketNumbers } from "./adapters/ticket_numbers.ts";
+import { TicketCommands } from "./command_handler.ts";
+import type { TicketsConfig } from "./config.ts";
+import type { CustomFieldSchema } from "./domain/custom_fields.ts";
+import { ticketsApp } from "./http/app.ts";
+import { requestSchemas } from "./http/schemas.ts";
+import { ProjectionWatch } from "./projections/projection_watch.ts";
+import { TicketProjector } from "./projections/projector.ts";
+import { TicketStateCache } from "./state_cache.ts";
+import { TicketLoader } from "./ticket_loader.ts";
+
+export interface TicketsServiceDeps {
+  nc: NatsConnection;
+  sql: Sql;
+  keyring: Keyring;
+  verify: Verifier;
+  customFields: CustomFieldSchema;
+  log: Logger;
+}
+
+export interface TicketsService {
+  fetch: (request: Request) => Response | Promise<Response>;
+  watch: ProjectionWatch;
+  stop(): Promise<void>;
+}
+
+/** Starts the tickets service on `deps`; `stop()` halts the projector and frees the worker id. */
+export async function startTicketsService(
+  config: TicketsConfig,
+  deps: TicketsServiceDeps,
+): Promise<TicketsService> {
+  const { nc, sql, keyring, log } = deps;
+  const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
+  await ensureStream(jsm, { ...config.stream, subjects: [ALL_TICKETS_SUBJECT] });
+  const kvm = new Kvm(nc);
+  const lease = await leaseWorkerId(await kvm.create("worker-ids", { ttl: 30_000 }), {
+    owner: `tickets@${Deno.hostname()}:${Deno.pid}`,
+    renewEveryMs: 5_000,
+    onLost: (error) => {
+      log.error("worker id lease lost; stopping to avoid duplicate ids", { error: String(error) });
+      Deno.exit(70);
+    },
+  });
+  await migrate(sql, "tickets", new URL("./migrations/", import.meta.url));
+
+  const store = new JetStreamEventStore(js, jsm, config.stream.name);
+  const envelope = new Envelope(keyring);
+  const watch = new ProjectionWatch();
+  const projector = new TicketProjector({
+    js,
+    jsm,
+    sql,
+    envelope,
+    searchKey: keyring.searchKey,
+    stream: config.stream.name,
+    ...config.projector,
+    watch,
+    log,
+  });
+  await projector.start();
+
+  const ids = new SnowflakeGenerator(lease.workerId);
+  const commands = new TicketCommands({
+    store,
+    loader: new TicketLoader(store, new TicketStateCache(config.stateCacheEntries)),
+    envelope,
+    nextId: () => ids.next(),
+    numbers: new KvTicketNumbers(await kvm.create("ticket-numbers"), config.numberBlockSize),
+    refs: new KvExternalRefs(await kvm.create("ticket-refs")),
+    now: () => new Date(),
+    policy: { customFields: deps.customFields, maxTags: config.maxTags },
+    fingerprintKey: deriveSubkey(keyring.searchKey, "request-fingerprint"),
+    maxAttempts: config.commandAttempts,
+  });
+  const app = ticketsApp({
+    commands,
+    schemas: requestSchemas(config.limits),
+    limits: config.limits,
+    sql,
+    store,
+    envelope,
+    searchKey: keyring.searchKey,
+    watch,
+    verify: deps.verify,
+    log,
+    ready: () => true,
+  });
+  log.info("tickets service started", { workerId: lease.workerId });
+  return {
+    fetch: app.fetch,
+    watch,
+    async stop() {
+      await projector.stop();
+      await lease.release();
+    },
+  };
+}

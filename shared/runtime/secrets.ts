@@ -1,0 +1,63 @@
+/**
+ * Keys for a Ticketd process. The keyring comes from `TICKETD_KEYRING_FILE`; without one, a dev
+ * keyring is made once in the data folder (back it up: without it no ticket text can be read).
+ * Tokens are verified with configured keys or a JWKS URL; without either, with the dev key.
+ * @module
+ */
+import { generateKeyringFile, type Keyring, parseKeyring } from "../crypto/keyring.ts";
+import { type AuthConfig, createVerifier, type Verifier } from "../http/auth.ts";
+import { DEV_AUDIENCE, DEV_ISSUER, type DevKeys, loadOrCreateDevKeys } from "../http/dev_keys.ts";
+import type { Logger } from "../log/logger.ts";
+
+export interface SecretsConfig {
+  dataDir: string;
+  keyringFile?: string;
+  jwt: { audience: string; issuer?: string; publicJwks?: string; jwksUrl?: string };
+}
+
+/** The configured keyring, or the data folder's dev keyring (created on first use). */
+export async function loadKeyring(config: SecretsConfig, log: Logger): Promise<Keyring> {
+  if (config.keyringFile) {
+    return parseKeyring(JSON.parse(await Deno.readTextFile(config.keyringFile)));
+  }
+  const path = `${config.dataDir}/keyring.json`;
+  try {
+    return parseKeyring(JSON.parse(await Deno.readTextFile(path)));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  }
+  await Deno.mkdir(config.dataDir, { recursive: true });
+  await Deno.writeTextFile(path, JSON.stringify(generateKeyringFile(), null, 2), {
+    mode: 0o600,
+    createNew: true,
+  });
+  log.warn("created a dev keyring; set TICKETD_KEYRING_FILE in production", { path });
+  return parseKeyring(JSON.parse(await Deno.readTextFile(path)));
+}
+
+export interface TokenVerification {
+  verify: Verifier;
+  /** Present when tokens are checked against the local dev key (so it can mint them). */
+  devKeys?: DevKeys;
+}
+
+/** How this process verifies bearer tokens. */
+export async function loadVerification(config: SecretsConfig): Promise<TokenVerification> {
+  const { jwt } = config;
+  if (jwt.jwksUrl || jwt.publicJwks) {
+    const auth: AuthConfig = {
+      audience: jwt.audience,
+      issuer: jwt.issuer,
+      jwksUrl: jwt.jwksUrl,
+      jwks: jwt.publicJwks ? JSON.parse(jwt.publicJwks) : undefined,
+    };
+    return { verify: createVerifier(auth) };
+  }
+  const devKeys = await loadOrCreateDevKeys(config.dataDir);
+  const verify = createVerifier({
+    audience: DEV_AUDIENCE,
+    issuer: DEV_ISSUER,
+    jwks: { keys: [devKeys.publicJwk] },
+  });
+  return { verify, devKeys };
+}
