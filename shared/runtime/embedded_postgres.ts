@@ -27,8 +27,10 @@
  *   WAL on the next open); still, call `stop()` on SIGINT/SIGTERM.
  * - No authentication and no TLS, so 127.0.0.1 only. Any user, password and database name
  *   are accepted, and the session is always user `postgres` in database `postgres`.
- * - Types are Postgres's own, but postgres.js serialises a JS array of bigint as a scalar
- *   int8, so a `bigint[]` parameter needs `sql.array(values, 20)` (same on real Postgres).
+ * - postgres.js (not PGlite, real Postgres too) types an array parameter from its first
+ *   element, so an array of JS bigints goes out as a scalar int8 and fails against `bigint[]`;
+ *   pass decimal strings (as our snowflake ids are). `bigint[]` comes back as strings unless
+ *   the client sets `types: { bigint: postgres.BigInt }`.
  * @module
  */
 import { PGlite } from "@electric-sql/pglite";
