@@ -15,6 +15,7 @@ import type { ExistingTicket } from "./domain/ticket.ts";
 import { appendCommit, commandResult, type CommitRequest } from "./append_commit.ts";
 import type { TicketLoader } from "./ticket_loader.ts";
 import type { VersionedTicket } from "./state_cache.ts";
+import { KeyedQueue } from "./keyed_queue.ts";
 
 export interface TicketCommandsDeps {
   store: EventStore;
@@ -55,6 +56,8 @@ export type ChangeRequest = Exclude<TicketCommand, CreateTicket> extends infer C
   : never;
 
 export class TicketCommands {
+  readonly #queue = new KeyedQueue();
+
   constructor(private readonly deps: TicketCommandsDeps) {}
 
   /** Opens a ticket; a repeat with the same idempotency key or external id returns the first. */
@@ -109,7 +112,23 @@ export class TicketCommands {
     return await this.#run(tenant, ticketId, actor, command, request, options);
   }
 
-  async #run(
+  #run(
+    tenant: string,
+    ticketId: string,
+    actor: Actor,
+    command: TicketCommand,
+    request: unknown,
+    options: CommandOptions,
+    at?: Date,
+  ): Promise<CommandResult> {
+    const subject = ticketSubject(tenant, ticketId);
+    return this.#queue.run(
+      subject,
+      () => this.#decideAndAppend(tenant, ticketId, actor, command, request, options, at),
+    );
+  }
+
+  async #decideAndAppend(
     tenant: string,
     ticketId: string,
     actor: Actor,

@@ -57,7 +57,7 @@ export function problem(
 /** The Hono `onError` handler: the one translation of errors to responses. */
 export function errorHandler(log: Logger) {
   return (error: Error, c: Context): Response => {
-    if (error instanceof DomainError && error.status < 500) {
+    if (error instanceof DomainError && error.status !== 500) {
       return problemResponse(problem(error.status, error.code, error.message, error.extra));
     }
     if (error instanceof ConcurrencyError) {

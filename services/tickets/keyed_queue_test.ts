@@ -1,0 +1,36 @@
+import assert from "node:assert/strict";
+import { KeyedQueue } from "./keyed_queue.ts";
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+
+Deno.test("KeyedQueue - tasks with one key run one at a time, in order", async () => {
+  const queue = new KeyedQueue();
+  const log: string[] = [];
+  const task = (name: string) => async () => {
+    log.push(`start ${name}`);
+    await tick();
+    log.push(`end ${name}`);
+  };
+  await Promise.all([queue.run("t1", task("a")), queue.run("t1", task("b"))]);
+  assert.deepEqual(log, ["start a", "end a", "start b", "end b"]);
+});
+
+Deno.test("KeyedQueue - different keys run side by side", async () => {
+  const queue = new KeyedQueue();
+  const log: string[] = [];
+  const task = (name: string) => async () => {
+    log.push(`start ${name}`);
+    await tick();
+    log.push(`end ${name}`);
+  };
+  await Promise.all([queue.run("t1", task("a")), queue.run("t2", task("b"))]);
+  assert.deepEqual(log.slice(0, 2), ["start a", "start b"]);
+});
+
+Deno.test("KeyedQueue - a failing task does not block the next one", async () => {
+  const queue = new KeyedQueue();
+  const failing = queue.run("k", () => Promise.reject(new Error("boom")));
+  const next = queue.run("k", () => Promise.resolve(7));
+  await assert.rejects(failing, /boom/);
+  assert.equal(await next, 7);
+});

@@ -1,0 +1,165 @@
+/**
+ * A tickets service for integration tests, in this process, on a private nats-server and a
+ * fresh PostgreSQL database of its own. Requests go straight to the Hono app (no sockets).
+ * @module
+ */
+import { connect } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
+import postgres, { type Sql } from "postgres";
+import { generateKeyringFile, type Keyring, parseKeyring } from "@ticketd/shared/crypto/keyring.ts";
+import { createVerifier } from "@ticketd/shared/http/auth.ts";
+import {
+  DEV_AUDIENCE,
+  DEV_ISSUER,
+  type DevKeys,
+  loadOrCreateDevKeys,
+  mintDevToken,
+} from "@ticketd/shared/http/dev_keys.ts";
+import type { Role } from "@ticketd/shared/events/tickets.ts";
+import { createLogger } from "@ticketd/shared/log/logger.ts";
+import { loadConfig, type TicketsConfig } from "../../services/tickets/config.ts";
+import type { CustomFieldSchema } from "../../services/tickets/domain/custom_fields.ts";
+import { startTicketsService, type TicketsService } from "../../services/tickets/service.ts";
+import { createTestDatabase } from "./database.ts";
+import { startTestNats } from "./nats.ts";
+
+export interface Harness {
+  config: TicketsConfig;
+  nc: NatsConnection;
+  jsm: JetStreamManager;
+  sql: Sql;
+  keyring: Keyring;
+  service: TicketsService;
+  /** Sends a request to the app as `who`; JSON bodies are serialised. */
+  call(
+    who: Caller,
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+  ): Promise<Response>;
+  token(who: Caller): Promise<string>;
+  /** Stops the service (projector and lease) and starts it again on the same servers. */
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface Caller {
+  sub: string;
+  role: Role;
+  tenant: string;
+}
+
+export const agentA: Caller = { sub: "agent-a", role: "agent", tenant: "acme" };
+export const adminA: Caller = { sub: "admin-a", role: "admin", tenant: "acme" };
+export const customerA: Caller = { sub: "cust-a", role: "customer", tenant: "acme" };
+export const customerA2: Caller = { sub: "cust-a2", role: "customer", tenant: "acme" };
+export const agentB: Caller = { sub: "agent-b", role: "agent", tenant: "globex" };
+
+export const customFields: CustomFieldSchema = {
+  order_id: { type: "number", integer: true, min: 1 },
+  product: { type: "choice", options: ["editor", "cloud"] },
+};
+
+/** Starts everything; call `stop()` in a `finally`. */
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+  const nats = await startTestNats();
+  const db = await createTestDatabase();
+  const dataDir = await Deno.makeTempDir({ prefix: "ticketd-test-" });
+  const config = loadConfig({ TICKETD_DATA_DIR: dataDir, TICKETD_LOG_LEVEL: "error", ...env });
+  const nc = await connect({ servers: nats.url });
+  const sql = postgres(db.url, { max: 4, transform: postgres.camel, onnotice: () => {} });
+  const keyring = parseKeyring(generateKeyringFile());
+  const devKeys: DevKeys = await loadOrCreateDevKeys(dataDir);
+  const verify = createVerifier({
+    audience: DEV_AUDIENCE,
+    issuer: DEV_ISSUER,
+    jwks: { keys: [devKeys.publicJwk] },
+  });
+  const log = createLogger("error", { service: "tickets-test" });
+  const start = () => startTicketsService(config, { nc, sql, keyring, verify, customFields, log });
+  let service = await start();
+  const tokens = new Map<string, string>();
+  const token = async (who: Caller) => {
+    const key = `${who.tenant}/${who.role}/${who.sub}`;
+    if (!tokens.has(key)) tokens.set(key, await mintDevToken(devKeys, who));
+    return tokens.get(key)!;
+  };
+  const harness: Harness = {
+    config,
+    nc,
+    jsm: await jetstreamManager(nc),
+    sql,
+    keyring,
+    get service() {
+      return service;
+    },
+    token,
+    async call(who, method, path, body, headers = {}) {
+      const init: RequestInit = {
+        method,
+        headers: { authorization: `Bearer ${await token(who)}`, ...headers },
+      };
+      if (body !== undefined) {
+        init.body = typeof body === "string" || body instanceof Uint8Array
+          ? body as BodyInit
+          : JSON.stringify(body);
+        (init.headers as Record<string, string>)["content-type"] ??= "application/json";
+      }
+      return await service.fetch(new Request(`http://tickets.test${path}`, init));
+    },
+    async restart() {
+      await service.stop();
+      service = await start();
+    },
+    async stop() {
+      await service.stop().catch(() => {});
+      await nc.drain().catch(() => {});
+      await sql.end({ timeout: 5 });
+      await db.drop();
+      await nats.stop();
+      await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    },
+  };
+  return harness;
+}
+
+/** A valid create body with `overrides`. */
+export function ticketBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { subject: "Printer on fire", body: "It is on fire. Please help.", ...overrides };
+}
+
+/** Creates a ticket as `who`, asserting success; returns the response JSON. */
+export async function createTicket(
+  h: Harness,
+  who: Caller,
+  overrides: Record<string, unknown> = {},
+): Promise<{ id: string; version: number; number: number }> {
+  const response = await h.call(who, "POST", "/v1/tickets", ticketBody(overrides));
+  const json = await response.json();
+  if (response.status !== 201) {
+    throw new Error(`create failed: ${response.status} ${JSON.stringify(json)}`);
+  }
+  return json;
+}
+
+/** Resolves when the read model has applied `version`. */
+export async function projected(h: Harness, version: number): Promise<void> {
+  if (!(await h.service.watch.waitFor(version, 10_000))) {
+    throw new Error(`read model did not reach ${version} (at ${h.service.watch.position})`);
+  }
+}
+
+/** Runs `fn` against a fresh harness and always stops it. */
+export async function withHarness(
+  fn: (h: Harness) => Promise<void>,
+  env: Record<string, string> = {},
+): Promise<void> {
+  const h = await startHarness(env);
+  try {
+    await fn(h);
+  } finally {
+    await h.stop();
+  }
+}
