@@ -10,6 +10,7 @@ import postgres, { type Sql } from "postgres";
 import type { Logger } from "../log/logger.ts";
 import { startEmbeddedPostgres } from "./embedded_postgres.ts";
 import { startPrivateNats } from "./private_nats.ts";
+import { lockDataDir } from "./data_dir_lock.ts";
 
 export interface InfrastructureConfig {
   natsUrl?: string;
@@ -34,6 +35,10 @@ export async function openInfrastructure(
 ): Promise<Infrastructure> {
   const stops: (() => Promise<void>)[] = [];
   try {
+    if (!config.natsUrl || !config.databaseUrl) {
+      const lock = await lockDataDir(config.dataDir);
+      stops.unshift(lock.release);
+    }
     let natsUrl = config.natsUrl;
     if (!natsUrl) {
       const nats = await startPrivateNats({

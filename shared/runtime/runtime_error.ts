@@ -11,7 +11,8 @@ export type RuntimeErrorCode =
   | "nats_server_failed"
   | "nats_server_timeout"
   | "embedded_postgres_failed"
-  | "invalid_database_name";
+  | "invalid_database_name"
+  | "data_dir_in_use";
 
 /** A runtime dependency could not be found, started or used; `code` says which. */
 export class RuntimeError extends Error {

@@ -1,0 +1,50 @@
+/**
+ * `deno task token`: prints a bearer token signed with the local dev key, for curl and scripts.
+ * Usage: deno task token [--role admin|agent|customer] [--tenant demo] [--sub alice] [--ttl 3600]
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { type Role, ROLES } from "@ticketd/shared/events/tickets.ts";
+import { TENANT } from "@ticketd/shared/http/auth.ts";
+import { loadOrCreateDevKeys, mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
+import { loadConfig } from "../config.ts";
+
+const { values } = parseArgs({
+  options: {
+    role: { type: "string", default: "agent" },
+    tenant: { type: "string", default: "demo" },
+    sub: { type: "string" },
+    ttl: { type: "string", default: "43200" },
+    help: { type: "boolean", default: false },
+  },
+});
+
+if (values.help) {
+  console.log(
+    "deno task token [--role admin|agent|customer] [--tenant demo] [--sub <id>] [--ttl <seconds>]",
+  );
+  Deno.exit(0);
+}
+const role = values.role as Role;
+if (!ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(", ")}`);
+if (!TENANT.test(values.tenant)) throw new Error(`--tenant must match ${TENANT}`);
+const ttlSeconds = Number(values.ttl);
+if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) {
+  throw new Error("--ttl must be a positive integer");
+}
+
+const { dataDir } = loadConfig(Deno.env.toObject());
+const keys = await loadOrCreateDevKeys(dataDir);
+console.log(
+  await mintDevToken(keys, {
+    sub: values.sub ?? `${role}-1`,
+    tenant: values.tenant,
+    role,
+    ttlSeconds,
+  }),
+);
+
+function usage(message: string): never {
+  console.error(`token: ${message}`);
+  Deno.exit(2);
+}
