@@ -1,0 +1,63 @@
+/**
+ * Worker ids leased in NATS KV never collide between live processes, and come back after the
+ * holder is gone.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { connect } from "@nats-io/transport-node";
+import { Kvm } from "@nats-io/kv";
+import { leaseWorkerId } from "@ticketd/shared/ids/worker_lease.ts";
+import { startTestNats } from "./support/nats.ts";
+
+const options = { owner: "test", renewEveryMs: 200, onLost: () => {} };
+
+Deno.test("leaseWorkerId - fifty concurrent leases get fifty different worker ids", async () => {
+  const nats = await startTestNats();
+  const connections = await Promise.all(
+    Array.from({ length: 5 }, () => connect({ servers: nats.url })),
+  );
+  try {
+    const buckets = await Promise.all(
+      connections.map((nc) => new Kvm(nc).create("worker-ids", { ttl: 5_000 })),
+    );
+    const leases = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => leaseWorkerId(buckets[i % 5], options)),
+    );
+    assert.equal(new Set(leases.map((l) => l.workerId)).size, 50);
+    await Promise.all(leases.map((l) => l.release()));
+  } finally {
+    await Promise.all(connections.map((nc) => nc.close()));
+    await nats.stop();
+  }
+});
+
+Deno.test("leaseWorkerId - a released id is free for the next process", async () => {
+  const nats = await startTestNats();
+  const nc = await connect({ servers: nats.url });
+  try {
+    const kv = await new Kvm(nc).create("worker-ids", { ttl: 5_000 });
+    const lease = await leaseWorkerId(kv, options);
+    await assert.rejects(kv.create(String(lease.workerId), "other"), "held while leased");
+    await lease.release();
+    await kv.create(String(lease.workerId), "other");
+  } finally {
+    await nc.close();
+    await nats.stop();
+  }
+});
+
+Deno.test("leaseWorkerId - a lease that cannot be renewed is reported lost", async () => {
+  const nats = await startTestNats();
+  const nc = await connect({ servers: nats.url });
+  try {
+    const kv = await new Kvm(nc).create("worker-ids", { ttl: 5_000 });
+    const lost = Promise.withResolvers<unknown>();
+    const lease = await leaseWorkerId(kv, { ...options, onLost: lost.resolve });
+    await kv.put(String(lease.workerId), "someone else"); // the entry moved on without us
+    await lost.promise;
+    await lease.release();
+  } finally {
+    await nc.close();
+    await nats.stop();
+  }
+});
