@@ -7,80 +7,70 @@
  * Sealed form: `enc:v1:A256GCM:<kek id>:<wrapped key>:<iv>:<ciphertext+tag>` (base64url parts).
  * @module
  */
+import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
 import { DomainError } from "../errors.ts";
 import { decodeBase64, encodeBase64Url } from "./base64.ts";
 import type { Keyring } from "./keyring.ts";
 
 const PREFIX = "enc:v1:A256GCM:";
-const encoder = new TextEncoder();
+// RFC 3394's default initial value; node's "aes256-wrap" is AES-KW, byte-compatible with WebCrypto.
+const KEY_WRAP_IV = Buffer.from("A6A6A6A6A6A6A6A6", "hex");
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
 /** Seals and opens text with the keys of one {@link Keyring}. */
 export class Envelope {
-  #keks = new Map<string, Promise<CryptoKey>>();
-
   constructor(private readonly keyring: Keyring) {}
 
   /** Encrypts `plaintext` under a fresh data key, bound to `context`. */
-  async seal(plaintext: string, context: string): Promise<string> {
+  seal(plaintext: string, context: string): Promise<string> {
     const kid = this.keyring.activeKeyId;
-    const dataKey = await crypto.subtle.generateKey({ name: "AES-GCM", length: 256 }, true, [
-      "encrypt",
+    const dataKey = randomBytes(32);
+    const iv = randomBytes(12);
+    const cipher = createCipheriv("aes-256-gcm", dataKey, iv).setAAD(Buffer.from(context));
+    const ciphertext = Buffer.concat([
+      cipher.update(plaintext, "utf8"),
+      cipher.final(),
+      cipher.getAuthTag(),
     ]);
-    const iv = crypto.getRandomValues(new Uint8Array(12));
-    const [wrapped, ciphertext] = await Promise.all([
-      crypto.subtle.wrapKey("raw", dataKey, await this.#kek(kid), "AES-KW"),
-      crypto.subtle.encrypt(
-        { name: "AES-GCM", iv, additionalData: encoder.encode(context) },
-        dataKey,
-        encoder.encode(plaintext),
-      ),
-    ]);
-    return PREFIX + [kid, wrapped, iv, ciphertext].map(part).join(":");
+    const wrapper = createCipheriv("aes256-wrap", this.#kek(kid), KEY_WRAP_IV);
+    const wrapped = Buffer.concat([wrapper.update(dataKey), wrapper.final()]);
+    return Promise.resolve(
+      PREFIX + [kid, ...[wrapped, iv, ciphertext].map(encodeBase64Url)].join(":"),
+    );
   }
 
   /** Decrypts a value sealed by {@link seal} under the same `context`. */
-  async open(sealed: string, context: string): Promise<string> {
+  open(sealed: string, context: string): Promise<string> {
     const parts = sealed.startsWith(PREFIX) ? sealed.slice(PREFIX.length).split(":") : [];
-    if (parts.length !== 4) throw cryptoError("Not a sealed value of a known format");
-    const [kid, wrapped, iv, ciphertext] = parts;
+    if (parts.length !== 4) {
+      return Promise.reject(cryptoError("Not a sealed value of a known format"));
+    }
+    const [kid, wrapped, iv, sealedText] = parts;
     try {
-      const dataKey = await crypto.subtle.unwrapKey(
-        "raw",
-        decodeBase64(wrapped),
-        await this.#kek(kid),
-        "AES-KW",
-        "AES-GCM",
-        false,
-        ["decrypt"],
-      );
-      const plain = await crypto.subtle.decrypt(
-        { name: "AES-GCM", iv: decodeBase64(iv), additionalData: encoder.encode(context) },
-        dataKey,
-        decodeBase64(ciphertext),
-      );
-      return decoder.decode(plain);
+      const unwrapper = createDecipheriv("aes256-wrap", this.#kek(kid), KEY_WRAP_IV);
+      const dataKey = Buffer.concat([unwrapper.update(decodeBase64(wrapped)), unwrapper.final()]);
+      const bytes = decodeBase64(sealedText);
+      const decipher = createDecipheriv("aes-256-gcm", dataKey, decodeBase64(iv))
+        .setAAD(Buffer.from(context))
+        .setAuthTag(bytes.subarray(bytes.length - 16));
+      const plain = Buffer.concat([
+        decipher.update(bytes.subarray(0, bytes.length - 16)),
+        decipher.final(),
+      ]);
+      return Promise.resolve(decoder.decode(plain));
     } catch (error) {
-      if (error instanceof DomainError) throw error;
-      throw cryptoError("A sealed value failed to open: wrong key, context or tampered data");
+      if (error instanceof DomainError) return Promise.reject(error);
+      return Promise.reject(
+        cryptoError("A sealed value failed to open: wrong key, context or tampered data"),
+      );
     }
   }
 
-  #kek(kid: string): Promise<CryptoKey> {
-    let key = this.#keks.get(kid);
-    if (!key) {
-      const raw = this.keyring.keks.get(kid);
-      if (!raw) throw cryptoError(`Unknown key-encryption key "${kid}"`);
-      key = crypto.subtle.importKey("raw", raw, "AES-KW", false, ["wrapKey", "unwrapKey"]);
-      this.#keks.set(kid, key);
-    }
+  #kek(kid: string): Uint8Array {
+    const key = this.keyring.keks.get(kid);
+    if (!key) throw cryptoError(`Unknown key-encryption key "${kid}"`);
     return key;
   }
-}
-
-function part(bytes: ArrayBuffer | Uint8Array | string): string {
-  if (typeof bytes === "string") return bytes;
-  return encodeBase64Url(bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes));
 }
 
 function cryptoError(message: string): DomainError {

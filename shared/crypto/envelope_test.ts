@@ -50,3 +50,16 @@ Deno.test("parseKeyring - refuses keys that are not 32 bytes or an unknown activ
   assert.throws(() => parseKeyring({ ...file, keys: { k1: "AAAA" } }), { code: "invalid_keyring" });
   assert.throws(() => parseKeyring({ ...file, active: "nope" }), { code: "invalid_keyring" });
 });
+
+Deno.test("Envelope - a value sealed under a key the keyring lacks is refused with a code", async () => {
+  const sealed = await new Envelope(parseKeyring(generateKeyringFile())).seal("x", "c");
+  const other = new Envelope(
+    parseKeyring({
+      ...generateKeyringFile(),
+      active: "k9",
+      keys: { k9: generateKeyringFile().keys.k1 },
+    }),
+  );
+  await assert.rejects(other.open(sealed, "c"), { code: "decryption_failed" });
+  await assert.rejects(other.open("plain text", "c"), { code: "decryption_failed" });
+});
