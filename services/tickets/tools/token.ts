@@ -26,12 +26,10 @@ if (values.help) {
   Deno.exit(0);
 }
 const role = values.role as Role;
-if (!ROLES.includes(role)) throw new Error(`--role must be one of ${ROLES.join(", ")}`);
-if (!TENANT.test(values.tenant)) throw new Error(`--tenant must match ${TENANT}`);
+if (!ROLES.includes(role)) usage(`--role must be one of ${ROLES.join(", ")}`);
+if (!TENANT.test(values.tenant)) usage(`--tenant must match ${TENANT}`);
 const ttlSeconds = Number(values.ttl);
-if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) {
-  throw new Error("--ttl must be a positive integer");
-}
+if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) usage("--ttl must be a positive integer");
 
 const { dataDir } = loadConfig(Deno.env.toObject());
 const keys = await loadOrCreateDevKeys(dataDir);
