@@ -44,7 +44,11 @@ export async function appendCommit(
 ): Promise<CommandResult> {
   const { subject, tenant, ticketId, actor, commandId, at } = commit;
   if (events.length === 0) return commandResult(ticketId, current, [], false);
-  const fingerprint = keyedHash(deps.fingerprintKey, "request", JSON.stringify(commit.request));
+  // Without an idempotency key the message id is a fresh command id that can never repeat, so
+  // neither the keyed message id nor the request fingerprint is needed.
+  const fingerprint = commit.idempotencyKey === undefined
+    ? undefined
+    : keyedHash(deps.fingerprintKey, "request", JSON.stringify(commit.request));
   const messageId = commit.idempotencyKey === undefined
     ? commandId
     : keyedHash(deps.fingerprintKey, "idempotency", tenant, actor.id, commit.idempotencyKey);
@@ -55,9 +59,9 @@ export async function appendCommit(
   const appended = await deps.store.append(subject, data, {
     expectedVersion: current.version,
     messageId,
-    headers: { [FINGERPRINT_HEADER]: fingerprint },
+    headers: fingerprint ? { [FINGERPRINT_HEADER]: fingerprint } : {},
   });
-  if (appended.duplicate) return await original(deps, appended.version, fingerprint);
+  if (appended.duplicate) return await original(deps, appended.version, fingerprint ?? "");
   const next = { state: events.reduce(evolve, current.state), version: appended.version };
   deps.loader.remember(subject, next);
   return commandResult(ticketId, next, events, false);

@@ -40,7 +40,33 @@ export function createVerifier(config: AuthConfig): Verifier {
   const keys: JWTVerifyGetKey = config.jwksUrl
     ? createRemoteJWKSet(new URL(config.jwksUrl))
     : createLocalJWKSet(config.jwks ?? { keys: [] });
+  return cached(verifyWith(keys, config));
+}
+
+const CACHE_ENTRIES = 10_000;
+const CACHE_TTL_MS = 60_000;
+
+/**
+ * Signature checks cost far more than the request they guard, and clients reuse a token for
+ * many requests: a verified token is remembered for a minute (never past its expiry).
+ */
+function cached(
+  verify: (token: string) => Promise<{ principal: Principal; exp?: number }>,
+): Verifier {
+  const seen = new Map<string, { principal: Principal; until: number }>();
   return async (token) => {
+    const now = Date.now();
+    const hit = seen.get(token);
+    if (hit && hit.until > now) return hit.principal;
+    const { principal, exp } = await verify(token);
+    if (seen.size >= CACHE_ENTRIES) seen.delete(seen.keys().next().value!);
+    seen.set(token, { principal, until: Math.min(now + CACHE_TTL_MS, (exp ?? Infinity) * 1000) });
+    return principal;
+  };
+}
+
+function verifyWith(keys: JWTVerifyGetKey, config: AuthConfig) {
+  return async (token: string) => {
     let payload;
     try {
       ({ payload } = await jwtVerify(token, keys, {
@@ -61,7 +87,7 @@ export function createVerifier(config: AuthConfig): Verifier {
     const roles = Array.isArray(payload.roles) ? payload.roles : [payload.role];
     const role = [...ROLES].reverse().find((r) => roles.includes(r));
     if (!role) unauthorized("The token carries no known role");
-    return { id: payload.sub, role, tenant };
+    return { principal: { id: payload.sub, role, tenant }, exp: payload.exp };
   };
 }
 

@@ -68,3 +68,17 @@ Deno.test("loadOrCreateDevKeys - the key survives a restart", async () => {
   const { dir, keys } = await devSetup();
   assert.deepEqual(await loadOrCreateDevKeys(dir), keys);
 });
+
+Deno.test("createVerifier - a remembered token is still refused once it expires", async () => {
+  const { keys, verify } = await devSetup();
+  const token = await mintDevToken(keys, {
+    sub: "u1",
+    tenant: "acme",
+    role: "agent",
+    ttlSeconds: 1,
+  });
+  assert.equal((await verify(token)).id, "u1");
+  assert.equal((await verify(token)).id, "u1");
+  await new Promise((resolve) => setTimeout(resolve, 2100));
+  await assert.rejects(verify(token), { code: "unauthorized" });
+});

@@ -1,15 +1,17 @@
 /**
  * Search over encrypted text. Text is normalised (NFKC, lower case) and cut into tokens: words
  * for alphabetic scripts, and for CJK (which has no spaces) every character and every pair of
- * neighbouring characters. Each token is replaced by a keyed hash (HMAC-SHA-256 truncated to a
- * signed 64-bit integer), so the read model can match words without holding them.
+ * neighbouring characters. Each token is replaced by a keyed hash (SipHash-2-4, a pseudo-random
+ * function made for short inputs, under a 128-bit key derived from the search key), stored as a
+ * signed 64-bit integer, so the read model can match words without holding them.
  *
  * What this reveals to someone holding the database but not the search key: which tickets share
  * a token, how often a token occurs, and how many distinct tokens a ticket has. It does not reveal
  * the words themselves, their order, or their positions.
  * @module
  */
-import { createHmac } from "node:crypto";
+import SipHash from "siphash";
+import { deriveSubkey } from "../crypto/keyring.ts";
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/u;
 const RUNS = new RegExp(`${CJK.source}|[\\p{L}\\p{N}]+`, "gu");
@@ -53,10 +55,22 @@ export function queryTokens(query: string): Set<string> {
 
 /** Keyed hashes of tokens, as decimal strings of signed 64-bit integers (Postgres `int8`). */
 export function hashTokens(tokens: Iterable<string>, searchKey: Uint8Array): string[] {
+  const key = sipKey(searchKey);
   const hashes: string[] = [];
   for (const token of tokens) {
-    const digest = createHmac("sha256", searchKey).update(token).digest();
-    hashes.push(digest.readBigInt64BE(0).toString());
+    const { h, l } = SipHash.hash(key, token);
+    hashes.push(BigInt.asIntN(64, (BigInt(h) << 32n) | BigInt(l)).toString());
   }
   return hashes;
+}
+
+const sipKeys = new WeakMap<Uint8Array, Uint32Array>();
+
+function sipKey(searchKey: Uint8Array): Uint32Array {
+  let key = sipKeys.get(searchKey);
+  if (!key) {
+    key = new Uint32Array(deriveSubkey(searchKey, "search-tokens").slice(0, 16).buffer);
+    sipKeys.set(searchKey, key);
+  }
+  return key;
 }
