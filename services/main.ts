@@ -3,6 +3,15 @@
  * with its projector; each service joins here as it lands.
  * @module
  */
+import { RuntimeError } from "@ticketd/shared/runtime/runtime_error.ts";
+import { ConfigError } from "./tickets/config.ts";
 import { runTickets } from "./tickets/main.ts";
 
-await runTickets();
+try {
+  await runTickets();
+} catch (error) {
+  // Missing binaries, a data folder in use, a bad setting: say what to do, not a stack trace.
+  if (!(error instanceof RuntimeError || error instanceof ConfigError)) throw error;
+  console.error(`ticketd: ${error.message}`);
+  Deno.exit(1);
+}

@@ -143,6 +143,7 @@ Deno.test("GET /v1/tickets - filters by status, priority, assignee, group, reque
       [],
     );
     assert.deepEqual(await ids("sort=-priority"), [a.id, b.id]);
+    assert.deepEqual(await ids(`number=${b.number}`), [b.id]);
   }));
 
 Deno.test("GET /v1/tickets - cursor pagination walks every ticket exactly once", () =>

@@ -6,6 +6,11 @@
 import type { LogLevel } from "@ticketd/shared/log/logger.ts";
 import type { HttpLimits } from "./http/schemas.ts";
 
+/** A setting has a value the service cannot use; the message names the setting. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
 export interface TicketsConfig {
   host: string;
   port: number;
@@ -35,13 +40,15 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
     if (raw === undefined || raw === "") return fallback;
     const value = Number(raw);
     if (!Number.isInteger(value) || value < min) {
-      throw new Error(`${name} must be an integer >= ${min}, got "${raw}"`);
+      throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
     }
     return value;
   };
   const logLevel = (env.TICKETD_LOG_LEVEL ?? "info") as LogLevel;
   if (!["debug", "info", "warn", "error"].includes(logLevel)) {
-    throw new Error(`TICKETD_LOG_LEVEL must be debug, info, warn or error, got "${logLevel}"`);
+    throw new ConfigError(
+      `TICKETD_LOG_LEVEL must be debug, info, warn or error, got "${logLevel}"`,
+    );
   }
   return {
     host: env.TICKETD_HOST ?? "127.0.0.1",

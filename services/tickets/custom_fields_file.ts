@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { CustomFieldSchema } from "./domain/custom_fields.ts";
+import { ConfigError } from "./config.ts";
 
 const rule = z.discriminatedUnion("type", [
   z.strictObject({
@@ -34,7 +35,7 @@ export async function loadCustomFields(path: string | undefined): Promise<Custom
   if (!path) return {};
   const parsed = schema.safeParse(JSON.parse(await Deno.readTextFile(path)));
   if (!parsed.success) {
-    throw new Error(
+    throw new ConfigError(
       `${path}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
     );
   }

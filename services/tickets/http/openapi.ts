@@ -72,6 +72,7 @@ export function openApiDocument(schemas: RequestSchemas) {
             query("assignee", "assignee id"),
             query("group", "group id"),
             query("requester", "requester id (customers always see only their own)"),
+            query("number", "the short ticket number people quote"),
             query("tag", "comma list; a ticket must carry all"),
             query("created_from", "ISO 8601, inclusive"),
             query("created_to", "ISO 8601, exclusive"),

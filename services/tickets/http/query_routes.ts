@@ -50,6 +50,9 @@ export function queryRoutes(deps: QueryRoutesDeps) {
       assigneeId: c.req.query("assignee"),
       groupId: c.req.query("group"),
       requesterId: isCustomer ? principal.id : c.req.query("requester"),
+      number: c.req.query("number") === undefined
+        ? undefined
+        : intParam(c, "number", 0, 1, 2 ** 31 - 1),
       tags: listParam(c, "tag")?.map((t) => t.normalize("NFC").toLowerCase()),
       createdFrom: timeParam(c, "created_from"),
       createdTo: timeParam(c, "created_to"),

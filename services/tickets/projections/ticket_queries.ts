@@ -25,6 +25,8 @@ export interface TicketQuery {
   assigneeId?: string;
   groupId?: string;
   requesterId?: string;
+  /** The short number people quote ("#1042"). */
+  number?: number;
   tags?: string[];
   createdFrom?: Date;
   createdTo?: Date;
@@ -105,6 +107,7 @@ function filters(sql: Sql, q: TicketQuery, searchKey: Uint8Array): Fragment[] {
   if (q.assigneeId !== undefined) where.push(sql`assignee_id = ${q.assigneeId}`);
   if (q.groupId !== undefined) where.push(sql`group_id = ${q.groupId}`);
   if (q.requesterId !== undefined) where.push(sql`requester_id = ${q.requesterId}`);
+  if (q.number !== undefined) where.push(sql`number = ${q.number}`);
   if (q.tags?.length) where.push(sql`tags @> ${q.tags}::text[]`);
   if (q.createdFrom) where.push(sql`created_at >= ${q.createdFrom}`);
   if (q.createdTo) where.push(sql`created_at < ${q.createdTo}`);
