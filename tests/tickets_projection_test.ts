@@ -57,6 +57,21 @@ Deno.test("replay - rebuilding the read model from the stream gives exactly the 
     assert.deepEqual(await snapshot(h), live);
   }));
 
+Deno.test("replay - the projector on its own thread builds the same read model as inline", () =>
+  withHarness(
+    async (h) => {
+      await projected(h, await busyDay(h));
+      const threaded = await snapshot(h);
+      await h.service.stop();
+      await resetReadModel(h.sql, h.jsm, "TICKETS", h.config.projector.name);
+      await h.restart();
+      await projected(h, await streamHead(h.jsm, "TICKETS"));
+      assert.deepEqual(await snapshot(h), threaded);
+    },
+    {},
+    { projectorThread: true },
+  ));
+
 Deno.test("projector - a batch that fails mid-write is retried whole, applied once, nothing skipped", () =>
   withHarness(async (h) => {
     await h.sql`create table fail_switch (on_ boolean)`;

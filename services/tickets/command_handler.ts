@@ -11,7 +11,7 @@ import type { ExternalRefs } from "./adapters/external_refs.ts";
 import type { TicketNumbers } from "./adapters/ticket_numbers.ts";
 import type { Actor, CreateTicket, TicketCommand, TicketPolicy } from "./domain/commands.ts";
 import { decide } from "./domain/decide.ts";
-import type { ExistingTicket } from "./domain/ticket.ts";
+import { type ExistingTicket, noTicket } from "./domain/ticket.ts";
 import { appendCommit, commandResult, type CommitRequest } from "./append_commit.ts";
 import type { TicketLoader } from "./ticket_loader.ts";
 import type { VersionedTicket } from "./state_cache.ts";
@@ -149,7 +149,11 @@ export class TicketCommands {
       request,
       idempotencyKey: options.idempotencyKey,
     };
-    let current = await deps.loader.load(subject);
+    // A create appends to a subject named by a fresh id (or a just-claimed external id): it is
+    // empty unless a racer got there first, which the expected version 0 catches.
+    let current = command.type === "CreateTicket"
+      ? { state: noTicket, version: 0 }
+      : await deps.loader.load(subject);
     for (let attempt = 1;; attempt++) {
       if (options.ifMatch !== undefined && options.ifMatch !== current.version) {
         current = await deps.loader.catchUp(subject, current);

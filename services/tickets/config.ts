@@ -11,6 +11,10 @@ export class ConfigError extends Error {
   override name = "ConfigError";
 }
 
+/** Where the projector runs: its own worker thread, or the main thread (`auto`: a worker when
+ * `DATABASE_URL` names a real server; the embedded database takes one connection only). */
+export type ProjectorThreading = "auto" | "worker" | "inline";
+
 export interface TicketsConfig {
   host: string;
   port: number;
@@ -26,7 +30,7 @@ export interface TicketsConfig {
   limits: HttpLimits;
   maxTags: number;
   stream: { name: string; duplicateWindowMs: number };
-  projector: { name: string; batchSize: number; maxTokens: number };
+  projector: { name: string; batchSize: number; maxTokens: number; thread: ProjectorThreading };
   numberBlockSize: number;
   stateCacheEntries: number;
   commandAttempts: number;
@@ -81,10 +85,21 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
       name: "ticket-read-model",
       batchSize: int("TICKETD_PROJECTOR_BATCH", 500),
       maxTokens: int("TICKETD_SEARCH_MAX_TOKENS", 4_096),
+      thread: threading(env.TICKETD_PROJECTOR_THREAD),
     },
     numberBlockSize: int("TICKETD_NUMBER_BLOCK", 100),
     stateCacheEntries: int("TICKETD_STATE_CACHE_ENTRIES", 100_000),
     commandAttempts: int("TICKETD_COMMAND_ATTEMPTS", 5),
     databasePoolSize: int("TICKETD_DB_POOL", 10),
   };
+}
+
+function threading(raw: string | undefined): ProjectorThreading {
+  const value = raw || "auto";
+  if (value !== "auto" && value !== "worker" && value !== "inline") {
+    throw new ConfigError(
+      `TICKETD_PROJECTOR_THREAD must be auto, worker or inline, got "${value}"`,
+    );
+  }
+  return value;
 }

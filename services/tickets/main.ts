@@ -7,7 +7,7 @@ import { createLogger } from "@ticketd/shared/log/logger.ts";
 import { openInfrastructure } from "@ticketd/shared/runtime/infrastructure.ts";
 import { loadKeyring, loadVerification } from "@ticketd/shared/runtime/secrets.ts";
 import { mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
-import { loadConfig } from "./config.ts";
+import { ConfigError, loadConfig, type TicketsConfig } from "./config.ts";
 import { loadCustomFields } from "./custom_fields_file.ts";
 import { startTicketsService } from "./service.ts";
 
@@ -24,6 +24,7 @@ export async function runTickets(env = Deno.env.toObject()): Promise<void> {
     verify,
     customFields: await loadCustomFields(config.customFieldsFile),
     log,
+    projectorThread: projectorOnItsOwnThread(config, infra.natsUrl),
   });
   const server = Deno.serve(
     { hostname: config.host, port: config.port, onListen: () => {} },
@@ -51,6 +52,16 @@ export async function runTickets(env = Deno.env.toObject()): Promise<void> {
   await log.flush();
   Deno.removeSignalListener("SIGINT", stop);
   Deno.removeSignalListener("SIGTERM", stop);
+}
+
+/** The embedded database takes one connection, so its projector must share the main thread's. */
+function projectorOnItsOwnThread(config: TicketsConfig, natsUrl: string) {
+  const { thread } = config.projector;
+  if (thread === "inline" || (thread === "auto" && !config.databaseUrl)) return undefined;
+  if (!config.databaseUrl) {
+    throw new ConfigError("TICKETD_PROJECTOR_THREAD=worker needs DATABASE_URL");
+  }
+  return { natsUrl, databaseUrl: config.databaseUrl };
 }
 
 if (import.meta.main) await runTickets();

@@ -26,6 +26,7 @@ import { ticketsApp } from "./http/app.ts";
 import { requestSchemas } from "./http/schemas.ts";
 import { ProjectionWatch } from "./projections/projection_watch.ts";
 import { TicketProjector } from "./projections/projector.ts";
+import { ProjectorThread } from "./projections/projector_thread.ts";
 import { TicketStateCache } from "./state_cache.ts";
 import { TicketLoader } from "./ticket_loader.ts";
 
@@ -36,6 +37,8 @@ export interface TicketsServiceDeps {
   verify: Verifier;
   customFields: CustomFieldSchema;
   log: Logger;
+  /** Set to run the projector on its own thread, with its own connections to these servers. */
+  projectorThread?: { natsUrl: string; databaseUrl: string };
 }
 
 export interface TicketsService {
@@ -67,17 +70,29 @@ export async function startTicketsService(
   const store = new JetStreamEventStore(js, jsm, config.stream.name);
   const envelope = new Envelope(keyring);
   const watch = new ProjectionWatch();
-  const projector = new TicketProjector({
-    js,
-    jsm,
-    sql,
-    envelope,
-    searchKey: keyring.searchKey,
-    stream: config.stream.name,
-    ...config.projector,
-    watch,
-    log,
-  });
+  const projector = deps.projectorThread
+    ? new ProjectorThread(
+      {
+        ...deps.projectorThread,
+        keyring,
+        stream: config.stream.name,
+        projector: config.projector,
+        logLevel: config.logLevel,
+      },
+      watch,
+      log,
+    )
+    : new TicketProjector({
+      js,
+      jsm,
+      sql,
+      envelope,
+      searchKey: keyring.searchKey,
+      stream: config.stream.name,
+      ...config.projector,
+      watch,
+      log,
+    });
   await projector.start();
 
   const ids = new SnowflakeGenerator(lease.workerId);
@@ -106,7 +121,10 @@ export async function startTicketsService(
     log,
     ready: () => true,
   });
-  log.info("tickets service started", { workerId: lease.workerId });
+  log.info("tickets service started", {
+    workerId: lease.workerId,
+    projector: deps.projectorThread ? "worker thread" : "main thread",
+  });
   return {
     fetch: app.fetch,
     watch,

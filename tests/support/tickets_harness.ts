@@ -63,7 +63,10 @@ export const customFields: CustomFieldSchema = {
 };
 
 /** Starts everything; call `stop()` in a `finally`. */
-export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
+export async function startHarness(
+  env: Record<string, string> = {},
+  { projectorThread = false } = {},
+): Promise<Harness> {
   const nats = await startTestNats();
   const db = await createTestDatabase();
   const dataDir = await Deno.makeTempDir({ prefix: "ticketd-test-" });
@@ -78,7 +81,16 @@ export async function startHarness(env: Record<string, string> = {}): Promise<Ha
     jwks: { keys: [devKeys.publicJwk] },
   });
   const log = createLogger("error", { service: "tickets-test" });
-  const start = () => startTicketsService(config, { nc, sql, keyring, verify, customFields, log });
+  const start = () =>
+    startTicketsService(config, {
+      nc,
+      sql,
+      keyring,
+      verify,
+      customFields,
+      log,
+      projectorThread: projectorThread ? { natsUrl: nats.url, databaseUrl: db.url } : undefined,
+    });
   let service = await start();
   const tokens = new Map<string, string>();
   const token = async (who: Caller) => {
@@ -155,8 +167,9 @@ export async function projected(h: Harness, version: number): Promise<void> {
 export async function withHarness(
   fn: (h: Harness) => Promise<void>,
   env: Record<string, string> = {},
+  options: { projectorThread?: boolean } = {},
 ): Promise<void> {
-  const h = await startHarness(env);
+  const h = await startHarness(env, options);
   try {
     await fn(h);
   } finally {

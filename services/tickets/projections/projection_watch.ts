@@ -8,6 +8,9 @@ export class ProjectionWatch {
   #position = 0;
   #waiters = new Set<{ version: number; resolve: (reached: boolean) => void }>();
 
+  /** Called with every new position (the projector worker forwards it to the main thread). */
+  onAdvance: (position: number) => void = () => {};
+
   get position(): number {
     return this.#position;
   }
@@ -16,6 +19,7 @@ export class ProjectionWatch {
   advance(position: number): void {
     if (position <= this.#position) return;
     this.#position = position;
+    this.onAdvance(position);
     for (const waiter of this.#waiters) {
       if (waiter.version <= position) {
         this.#waiters.delete(waiter);
