@@ -121,45 +121,35 @@ export class TicketCommands {
     options: CommandOptions,
     at?: Date,
   ): Promise<CommandResult> {
-    const subject = ticketSubject(tenant, ticketId);
-    return this.#queue.run(
-      subject,
-      () => this.#decideAndAppend(tenant, ticketId, actor, command, request, options, at),
-    );
-  }
-
-  async #decideAndAppend(
-    tenant: string,
-    ticketId: string,
-    actor: Actor,
-    command: TicketCommand,
-    request: unknown,
-    options: CommandOptions,
-    at?: Date,
-  ): Promise<CommandResult> {
-    const { deps } = this;
-    const subject = ticketSubject(tenant, ticketId);
     const commit: CommitRequest = {
-      subject,
+      subject: ticketSubject(tenant, ticketId),
       tenant,
       ticketId,
       actor,
-      commandId: deps.nextId(),
-      at: (at ?? deps.now()).toISOString(),
+      commandId: this.deps.nextId(),
+      at: (at ?? this.deps.now()).toISOString(),
       request,
       idempotencyKey: options.idempotencyKey,
     };
+    return this.#queue.run(commit.subject, () => this.#decideAndAppend(commit, command, options));
+  }
+
+  async #decideAndAppend(
+    commit: CommitRequest,
+    command: TicketCommand,
+    { ifMatch }: CommandOptions,
+  ): Promise<CommandResult> {
+    const { deps } = this;
+    const { subject, ticketId, actor } = commit;
     // A create appends to a subject named by a fresh id (or a just-claimed external id): it is
     // empty unless a racer got there first, which the expected version 0 catches.
     let current = command.type === "CreateTicket"
       ? { state: noTicket, version: 0 }
       : await deps.loader.load(subject);
     for (let attempt = 1;; attempt++) {
-      if (options.ifMatch !== undefined && options.ifMatch !== current.version) {
+      if (ifMatch !== undefined && ifMatch !== current.version) {
         current = await deps.loader.catchUp(subject, current);
-        if (options.ifMatch !== current.version) {
-          throw new ConcurrencyError(options.ifMatch, current.version);
-        }
+        if (ifMatch !== current.version) throw new ConcurrencyError(ifMatch, current.version);
       }
       const events = decide(command, current.state, actor, deps.policy);
       try {
