@@ -14,22 +14,23 @@ import {
   withHarness,
 } from "./support/tickets_harness.ts";
 
-async function expectProblem(
+/** Sends `route` ("METHOD /path") and asserts a problem document with "<status> <code>". */
+async function refused(
   h: Harness,
   who: Caller,
-  method: string,
-  path: string,
+  route: string,
   body: unknown,
-  status: number,
-  code: string,
+  expected: string,
   headers: Record<string, string> = {},
 ) {
+  const [method, path] = route.split(" ");
+  const [status, code] = expected.split(" ");
   const response = await h.call(who, method, path, body, headers);
   const problem = await response.json();
-  assert.equal(response.status, status, JSON.stringify(problem));
+  assert.equal(response.status, Number(status), JSON.stringify(problem));
   assert.equal(response.headers.get("content-type"), "application/problem+json");
   assert.equal(problem.code, code);
-  assert.equal(problem.status, status);
+  assert.equal(problem.status, Number(status));
   assert.ok(problem.title && problem.type);
 }
 
@@ -80,21 +81,19 @@ const createCases: [string, unknown, number, string, Record<string, string>?][] 
 for (const [what, body, status, code, headers] of createCases) {
   Deno.test(`POST /v1/tickets - ${what} is refused with ${status} ${code} and stores nothing`, () =>
     withHarness(async (h) => {
-      await expectProblem(h, agentA, "POST", "/v1/tickets", body, status, code, headers);
+      await refused(h, agentA, "POST /v1/tickets", body, `${status} ${code}`, headers);
       assert.equal(await storedCommits(h), 0);
     }, { TICKETD_MAX_BODY_CHARS: "2000" }));
 }
 
 Deno.test("POST /v1/tickets - a body over the byte limit is refused with 413", () =>
   withHarness(async (h) => {
-    await expectProblem(
+    await refused(
       h,
       agentA,
-      "POST",
-      "/v1/tickets",
+      "POST /v1/tickets",
       ticketBody({ body: "x".repeat(5_000) }),
-      413,
-      "request_too_large",
+      "413 request_too_large",
     );
     assert.equal(await storedCommits(h), 0);
   }, { TICKETD_MAX_REQUEST_BYTES: "4096" }));
@@ -107,7 +106,7 @@ Deno.test("POST /v1/tickets - invalid UTF-8 is refused with 400", () =>
       0xfe,
       ...new TextEncoder().encode('","body":"b"}'),
     ]);
-    await expectProblem(h, agentA, "POST", "/v1/tickets", bytes, 400, "invalid_utf8");
+    await refused(h, agentA, "POST /v1/tickets", bytes, "400 invalid_utf8");
     assert.equal(await storedCommits(h), 0);
   }));
 
@@ -136,47 +135,33 @@ Deno.test("POST /v1/tickets - text is normalised to NFC; emoji and CJK survive b
 
 Deno.test("ids - a ticket id that does not exist is 404 ticket_not_found", () =>
   withHarness(async (h) => {
-    await expectProblem(
+    await refused(
       h,
       agentA,
-      "GET",
-      "/v1/tickets/123456789012345678",
+      "GET /v1/tickets/123456789012345678",
       undefined,
-      404,
-      "ticket_not_found",
+      "404 ticket_not_found",
     );
-    await expectProblem(
+    await refused(
       h,
       agentA,
-      "POST",
-      "/v1/tickets/123456789012345678/messages",
+      "POST /v1/tickets/123456789012345678/messages",
       { body: "x" },
-      404,
-      "ticket_not_found",
+      "404 ticket_not_found",
     );
-    await expectProblem(
+    await refused(
       h,
       agentA,
-      "GET",
-      "/v1/tickets/123456789012345678/history",
+      "GET /v1/tickets/123456789012345678/history",
       undefined,
-      404,
-      "ticket_not_found",
+      "404 ticket_not_found",
     );
   }));
 
 Deno.test("ids - a malformed ticket id is 404, not a database error", () =>
   withHarness(async (h) => {
     for (const bad of ["abc", "0", "-1", "99999999999999999999", "1%20or%201=1"]) {
-      await expectProblem(
-        h,
-        agentA,
-        "GET",
-        `/v1/tickets/${bad}`,
-        undefined,
-        404,
-        "ticket_not_found",
-      );
+      await refused(h, agentA, `GET /v1/tickets/${bad}`, undefined, "404 ticket_not_found");
     }
   }));
 
@@ -184,24 +169,14 @@ Deno.test("ids - a ticket of another tenant is not found, for reads and writes",
   withHarness(async (h) => {
     const { id, version } = await createTicket(h, customerA);
     await h.service.watch.waitFor(version, 5_000);
-    await expectProblem(h, agentB, "GET", `/v1/tickets/${id}`, undefined, 404, "ticket_not_found");
-    await expectProblem(
+    await refused(h, agentB, `GET /v1/tickets/${id}`, undefined, "404 ticket_not_found");
+    await refused(h, agentB, `GET /v1/tickets/${id}/history`, undefined, "404 ticket_not_found");
+    await refused(
       h,
       agentB,
-      "GET",
-      `/v1/tickets/${id}/history`,
-      undefined,
-      404,
-      "ticket_not_found",
-    );
-    await expectProblem(
-      h,
-      agentB,
-      "POST",
-      `/v1/tickets/${id}/status`,
+      `POST /v1/tickets/${id}/status`,
       { status: "open" },
-      404,
-      "ticket_not_found",
+      "404 ticket_not_found",
     );
     const list = await (await h.call(agentB, "GET", "/v1/tickets")).json();
     assert.equal(list.tickets.length, 0);
@@ -210,23 +185,19 @@ Deno.test("ids - a ticket of another tenant is not found, for reads and writes",
 Deno.test("status - an unknown state and a forbidden transition are refused", () =>
   withHarness(async (h) => {
     const { id } = await createTicket(h, customerA);
-    await expectProblem(
+    await refused(
       h,
       agentA,
-      "POST",
-      `/v1/tickets/${id}/status`,
+      `POST /v1/tickets/${id}/status`,
       { status: "archived" },
-      422,
-      "invalid_request",
+      "422 invalid_request",
     );
-    await expectProblem(
+    await refused(
       h,
       agentA,
-      "POST",
-      `/v1/tickets/${id}/status`,
+      `POST /v1/tickets/${id}/status`,
       { status: "closed" },
-      409,
-      "transition_not_allowed",
+      "409 transition_not_allowed",
     );
   }));
 
@@ -244,38 +215,20 @@ Deno.test("queries - bad parameters are 400 invalid_query or invalid_cursor", ()
         "q=%21%21%21",
       ]
     ) {
-      await expectProblem(
-        h,
-        agentA,
-        "GET",
-        `/v1/tickets?${query}`,
-        undefined,
-        400,
-        "invalid_query",
-      );
+      await refused(h, agentA, `GET /v1/tickets?${query}`, undefined, "400 invalid_query");
     }
-    await expectProblem(
-      h,
-      agentA,
-      "GET",
-      "/v1/tickets?cursor=garbage",
-      undefined,
-      400,
-      "invalid_cursor",
-    );
+    await refused(h, agentA, "GET /v1/tickets?cursor=garbage", undefined, "400 invalid_cursor");
   }));
 
 Deno.test("If-Match - a malformed header is 400", () =>
   withHarness(async (h) => {
     const { id } = await createTicket(h, customerA);
-    await expectProblem(
+    await refused(
       h,
       agentA,
-      "POST",
-      `/v1/tickets/${id}/status`,
+      `POST /v1/tickets/${id}/status`,
       { status: "open" },
-      400,
-      "invalid_if_match",
+      "400 invalid_if_match",
       { "if-match": "soon" },
     );
   }));

@@ -8,7 +8,7 @@ import { ConcurrencyError } from "@ticketd/shared/errors.ts";
 import { MemoryExternalRefs } from "./adapters/external_refs.ts";
 import { MemoryTicketNumbers } from "./adapters/ticket_numbers.ts";
 import { type CreateRequest, TicketCommands } from "./command_handler.ts";
-import { agent, customer, policy } from "./domain/testing.ts";
+import { agent, createCommand, customer, policy } from "./domain/testing.ts";
 import { TicketStateCache } from "./state_cache.ts";
 import { TicketLoader } from "./ticket_loader.ts";
 
@@ -31,19 +31,10 @@ function setup() {
   return { store, commands };
 }
 
-const request: CreateRequest = {
-  subject: "Printer on fire",
-  body: "It is really on fire 🔥",
-  priority: "high",
-  tags: [],
-  requesterId: customer.id,
-  assigneeId: null,
-  groupId: null,
-  customFields: {},
-  status: "new",
-  followUpOf: null,
-  externalId: null,
-};
+// The plaintext request is the create command without the ids the handler assigns.
+const { type: _type, ticketId: _id, number: _number, messageId: _messageId, ...fields } =
+  createCommand({ subject: "Printer on fire", body: "It is really on fire 🔥", priority: "high" });
+const request: CreateRequest = fields;
 
 Deno.test("TicketCommands.create - appends one commit with sealed text and a number", async () => {
   const { store, commands } = setup();

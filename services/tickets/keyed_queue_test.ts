@@ -3,27 +3,24 @@ import { KeyedQueue } from "./keyed_queue.ts";
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
+/** A task that logs its start and end around one timer tick. */
+const recorded = (log: string[], name: string) => async () => {
+  log.push(`start ${name}`);
+  await tick();
+  log.push(`end ${name}`);
+};
+
 Deno.test("KeyedQueue - tasks with one key run one at a time, in order", async () => {
   const queue = new KeyedQueue();
   const log: string[] = [];
-  const task = (name: string) => async () => {
-    log.push(`start ${name}`);
-    await tick();
-    log.push(`end ${name}`);
-  };
-  await Promise.all([queue.run("t1", task("a")), queue.run("t1", task("b"))]);
+  await Promise.all([queue.run("t1", recorded(log, "a")), queue.run("t1", recorded(log, "b"))]);
   assert.deepEqual(log, ["start a", "end a", "start b", "end b"]);
 });
 
 Deno.test("KeyedQueue - different keys run side by side", async () => {
   const queue = new KeyedQueue();
   const log: string[] = [];
-  const task = (name: string) => async () => {
-    log.push(`start ${name}`);
-    await tick();
-    log.push(`end ${name}`);
-  };
-  await Promise.all([queue.run("t1", task("a")), queue.run("t2", task("b"))]);
+  await Promise.all([queue.run("t1", recorded(log, "a")), queue.run("t2", recorded(log, "b"))]);
   assert.deepEqual(log.slice(0, 2), ["start a", "start b"]);
 });
 
