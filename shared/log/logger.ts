@@ -48,8 +48,15 @@ export function createLogger(
   return make(base);
 }
 
+/** Characters waiting for a slow sink before new lines are dropped (and the drop is counted). */
+const MAX_PENDING_CHARS = 8 * 1024 * 1024;
+const FLUSH_AT_CHARS = 256 * 1024;
+
 class LineBuffer {
   #lines: string[] = [];
+  #bufferedChars = 0;
+  #pendingChars = 0;
+  #dropped = 0;
   #writing: Promise<void> = Promise.resolve();
   #scheduled = false;
   readonly #encoder = new TextEncoder();
@@ -57,8 +64,17 @@ class LineBuffer {
   constructor(private readonly sink: LogSink) {}
 
   push(line: string): void {
-    this.#lines.push(line);
-    if (this.#lines.length >= 1000) {
+    if (this.#pendingChars > MAX_PENDING_CHARS) {
+      this.#dropped++;
+      return;
+    }
+    if (this.#dropped > 0) {
+      const note = { ts: new Date().toISOString(), level: "warn", msg: "log lines dropped" };
+      this.#add(JSON.stringify({ ...note, count: this.#dropped }));
+      this.#dropped = 0;
+    }
+    this.#add(line);
+    if (this.#lines.length >= 1000 || this.#bufferedChars >= FLUSH_AT_CHARS) {
       this.flush();
     } else if (!this.#scheduled) {
       this.#scheduled = true;
@@ -70,8 +86,19 @@ class LineBuffer {
     this.#scheduled = false;
     if (this.#lines.length === 0) return this.#writing;
     const chunk = this.#encoder.encode(this.#lines.join("\n") + "\n");
+    const chars = this.#bufferedChars;
     this.#lines = [];
-    this.#writing = this.#writing.then(() => this.sink.write(chunk)).then(() => {}, () => {});
+    this.#bufferedChars = 0;
+    this.#writing = this.#writing.then(() => this.sink.write(chunk)).then(() => {}, () => {})
+      .then(() => {
+        this.#pendingChars -= chars;
+      });
     return this.#writing;
+  }
+
+  #add(line: string): void {
+    this.#lines.push(line);
+    this.#bufferedChars += line.length + 1;
+    this.#pendingChars += line.length + 1;
   }
 }

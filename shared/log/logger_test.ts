@@ -32,3 +32,20 @@ Deno.test("createLogger - drops lines below the configured level", async () => {
   await log.flush();
   assert.deepEqual(lines().map((l) => l.msg), ["loud"]);
 });
+
+Deno.test("createLogger - a stuck sink never holds more than the cap; drops are counted", async () => {
+  const release = Promise.withResolvers<void>();
+  const written: Uint8Array[] = [];
+  const sink = { write: (c: Uint8Array) => (written.push(c), release.promise) };
+  const log = createLogger("info", {}, sink);
+  const line = "x".repeat(10_000);
+  for (let i = 0; i < 2_000; i++) log.info(line);
+  const flushed = log.flush();
+  release.resolve();
+  await flushed;
+  log.info("after");
+  await log.flush();
+  const text = new TextDecoder().decode(new Uint8Array(written.flatMap((c) => [...c])));
+  assert.ok(text.length < 9 * 1024 * 1024 + 20_000);
+  assert.match(text, /"msg":"log lines dropped","count":\d+/);
+});
