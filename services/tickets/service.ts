@@ -119,7 +119,7 @@ export async function startTicketsService(
     watch,
     verify: deps.verify,
     log,
-    ready: () => true,
+    ready: () => !nc.isClosed(),
   });
   log.info("tickets service started", {
     workerId: lease.workerId,
