@@ -4,7 +4,13 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { DeliverPolicy } from "@nats-io/jetstream";
+import { DeliverPolicy, jetstream } from "@nats-io/jetstream";
+import { encodeCommit, ticketSubject } from "@ticketd/shared/events/tickets.ts";
+import { JetStreamEventStore } from "@ticketd/shared/eventstore/jetstream.ts";
+import { Envelope } from "@ticketd/shared/crypto/envelope.ts";
+import { decide } from "../services/tickets/domain/decide.ts";
+import { createCommand, policy } from "../services/tickets/domain/testing.ts";
+import { noTicket } from "../services/tickets/domain/ticket.ts";
 import { resetReadModel, streamHead } from "../services/tickets/projections/rebuild.ts";
 import {
   agentA,
@@ -79,7 +85,9 @@ Deno.test("projector - a batch that fails mid-write is retried whole, applied on
     await h.sql.unsafe(`
       create function fail_if_switched() returns trigger language plpgsql as $$
       begin
-        if exists (select 1 from fail_switch) then raise exception 'simulated crash'; end if;
+        if exists (select 1 from fail_switch) then
+          raise exception 'simulated crash' using errcode = '40001';
+        end if;
         return new;
       end $$;
       create trigger fail_messages before insert on ticket_messages
@@ -131,4 +139,63 @@ Deno.test("projector - deliveries left unacknowledged by a crash are not applied
     const [row] = await h.sql`select message_count from tickets where id = ${ticket.id}`;
     assert.equal(row.messageCount, 2);
     assert.equal((await h.sql`select count(*)::int as n from ticket_messages`)[0].n, 2);
+  }));
+
+Deno.test("projector - an event the database refuses is set aside; the events around it are projected", () =>
+  withHarness(async (h) => {
+    const before = await createTicket(h, customerA);
+    await projected(h, before.version);
+    // A commit that passed the decider but carries a value PostgreSQL cannot store (NUL).
+    const store = new JetStreamEventStore(jetstream(h.nc), h.jsm, "TICKETS");
+    const ticketId = "123456789012345678";
+    const envelope = new Envelope(h.keyring);
+    const subject = await envelope.seal("subject", `acme/${ticketId}`);
+    const [created] = decide(
+      {
+        ...createCommand({ ticketId, subject, externalId: "bad\u0000id" }),
+        requesterId: customerA.sub,
+      },
+      noTicket,
+      { id: customerA.sub, role: "customer" },
+      policy,
+    );
+    const poison = await store.append(
+      ticketSubject("acme", ticketId),
+      encodeCommit({
+        meta: {
+          commandId: "2",
+          tenant: "acme",
+          ticketId,
+          at: new Date().toISOString(),
+          actorId: "x",
+          actorRole: "admin",
+        },
+        events: [created],
+      }),
+      { expectedVersion: 0, messageId: "poison" },
+    );
+    const after = await createTicket(h, customerA);
+    await projected(h, after.version);
+    const failures = await h.sql`select position, code from projection_failures`;
+    assert.deepEqual(failures.map((f) => [Number(f.position), f.code]), [[
+      poison.version,
+      "sqlstate_22021",
+    ]]);
+    const ids = (await h.sql`select id from tickets order by id`).map((r) => r.id);
+    assert.deepEqual(ids, [before.id, after.id].sort());
+  }));
+
+Deno.test("projector - stopping while a batch is being retried does not hang", () =>
+  withHarness(async (h) => {
+    await h.sql`create function refuse() returns trigger language plpgsql as $$
+      begin raise exception 'down' using errcode = '08006'; end $$`;
+    await h
+      .sql`create trigger refuse before insert on tickets for each row execute function refuse()`;
+    await createTicket(h, customerA);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const started = performance.now();
+    await h.service.stop();
+    assert.ok(performance.now() - started < 2_000, "stopped promptly");
+    await h.sql`drop trigger refuse on tickets`;
+    await h.restart();
   }));

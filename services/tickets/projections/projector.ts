@@ -17,7 +17,8 @@ import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { documentTokens, hashTokens } from "@ticketd/shared/search/tokens.ts";
 import { ensureProjectorConsumer } from "./projector_consumer.ts";
 import type { ProjectedEvent } from "./ticket_rows.ts";
-import { writeBatch } from "./ticket_writer.ts";
+import { setAside, writeBatch } from "./ticket_writer.ts";
+import { type Poison, poisonOf } from "./failure.ts";
 import type { ProjectionWatch } from "./projection_watch.ts";
 
 export interface ProjectorDeps {
@@ -36,10 +37,13 @@ export interface ProjectorDeps {
 
 const IDLE = Symbol("idle");
 
-/** Runs until {@link stop}; a failed write is retried with back-off, never skipped. */
+/** Runs until {@link stop}; a failed write is retried with back-off, or set aside if it is the
+ * data's fault (see `failure.ts`). */
 export class TicketProjector {
   #messages: ConsumerMessages | null = null;
   #done: Promise<void> | null = null;
+  #stopping = false;
+  readonly #stopped = Promise.withResolvers<void>();
 
   constructor(private readonly deps: ProjectorDeps) {}
 
@@ -55,7 +59,10 @@ export class TicketProjector {
     this.#done = this.#run(this.#messages);
   }
 
+  /** Stops taking messages; a batch being retried is abandoned (it will be redelivered). */
   async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#stopped.resolve();
     await this.#messages?.close();
     await this.#done;
   }
@@ -65,7 +72,7 @@ export class TicketProjector {
     let next = iterator.next();
     for (;;) {
       const first = await next;
-      if (first.done) return;
+      if (first.done || this.#stopping) return;
       const batch = [first.value];
       next = iterator.next();
       while (batch.length < this.deps.batchSize) {
@@ -74,13 +81,18 @@ export class TicketProjector {
         batch.push(more.value);
         next = iterator.next();
       }
-      await this.#applyWithRetry(batch);
+      batch.sort((a, b) => a.seq - b.seq);
+      await this.#apply(batch);
     }
   }
 
-  async #applyWithRetry(batch: JsMsg[]): Promise<void> {
-    batch.sort((a, b) => a.seq - b.seq);
-    for (let attempt = 1;; attempt++) {
+  /**
+   * Writes `batch`, retrying failures with back-off until {@link stop}. A failure that is the
+   * data's fault is narrowed down by halving the batch, in order, until the one bad message is
+   * found and set aside; the messages around it are written as usual.
+   */
+  async #apply(batch: JsMsg[]): Promise<void> {
+    for (let attempt = 1; !this.#stopping; attempt++) {
       try {
         const events = await this.#project(batch);
         const position = await writeBatch(
@@ -89,22 +101,53 @@ export class TicketProjector {
           events,
           this.deps.maxTokens,
         );
-        batch.at(-1)!.ack();
-        this.deps.watch.advance(position);
+        this.#committed(batch.at(-1)!, position);
         return;
       } catch (error) {
-        const delayMs = Math.min(30_000, 100 * 2 ** attempt);
-        this.deps.log.error("projection batch failed; retrying", {
-          projector: this.deps.name,
-          firstSeq: batch[0].seq,
-          size: batch.length,
-          attempt,
-          delayMs,
-          error: String(error),
-        });
-        await new Promise((resolve) => setTimeout(resolve, delayMs));
+        const poison = poisonOf(error);
+        if (poison && batch.length > 1) {
+          const half = batch.length >> 1;
+          await this.#apply(batch.slice(0, half));
+          await this.#apply(batch.slice(half));
+          return;
+        }
+        if (poison) return await this.#setAside(batch[0], poison);
+        await this.#backOff(batch, attempt, error);
       }
     }
+  }
+
+  async #setAside(message: JsMsg, poison: Poison): Promise<void> {
+    this.deps.log.error("event set aside: the read model cannot hold it", {
+      projector: this.deps.name,
+      seq: message.seq,
+      code: poison.code,
+    });
+    await setAside(this.deps.sql, this.deps.name, message.seq, poison);
+    this.#committed(message, message.seq);
+  }
+
+  #committed(last: JsMsg, position: number): void {
+    last.ack(); // ack-all: everything up to `last`
+    this.deps.watch.advance(position);
+  }
+
+  async #backOff(batch: JsMsg[], attempt: number, error: unknown): Promise<void> {
+    const delayMs = Math.min(30_000, 100 * 2 ** attempt);
+    this.deps.log.error("projection batch failed; retrying", {
+      projector: this.deps.name,
+      firstSeq: batch[0].seq,
+      size: batch.length,
+      attempt,
+      delayMs,
+      error: (error as Error)?.name,
+      code: (error as { code?: string })?.code,
+      message: String((error as Error)?.message).slice(0, 200),
+    });
+    await Promise.race([
+      new Promise((resolve) => setTimeout(resolve, delayMs)),
+      this.#stopped.promise,
+    ]);
   }
 
   async #project(batch: JsMsg[]): Promise<ProjectedEvent[]> {

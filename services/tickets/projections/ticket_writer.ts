@@ -62,6 +62,24 @@ export async function writeBatch(
   });
 }
 
+/** Records that the message at `position` cannot be projected and moves the position past it. */
+export async function setAside(
+  sql: Sql,
+  name: string,
+  position: number,
+  failure: { code: string; reason: string },
+): Promise<void> {
+  await sql.begin(async (tx) => {
+    const stored = await lockPosition(tx, name);
+    if (position <= stored) return;
+    await tx`insert into projection_failures (projector, position, code, reason, failed_at)
+             values (${name}, ${position}, ${failure.code}, ${failure.reason.slice(0, 300)}, now())
+             on conflict do nothing`;
+    await tx`update projector_positions set position = ${position}, updated_at = now()
+             where name = ${name}`;
+  });
+}
+
 /** The projector's stored position, locked for this transaction (0 when new). */
 async function lockPosition(tx: TransactionSql, name: string): Promise<number> {
   await tx`insert into projector_positions (name, position, updated_at)
