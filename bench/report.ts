@@ -1,0 +1,170 @@
+/**
+ * The benchmark's figures as one Markdown report (printed, and written beside the JSON), with
+ * each target from the issue judged met or not.
+ * @module
+ */
+import { OTHERS, POSTGRES, type ProcessCpu } from "./cpu.ts";
+import type { ProfileSummary } from "./cpu_profile.ts";
+import type { CeilingRun } from "./jetstream_ceiling.ts";
+import type { MachineInfo, SourceInfo } from "./machine.ts";
+import type { OpCost } from "./op_costs.ts";
+import type { ReadFigures } from "./read_phase.ts";
+import type { CreateFigures } from "./write_phase.ts";
+
+export interface BenchSettings {
+  quick: boolean;
+  profile: boolean;
+  seconds: number;
+  connections: number;
+  tickets: number;
+  requests: number;
+  /** Extra environment for the service (`--env`). */
+  serviceEnv: Record<string, string>;
+}
+
+export interface BenchResults {
+  date: string;
+  command: string;
+  /** Machine CPU % busy (all cores) just before each phase: other work on the machine. */
+  background: Record<string, number>;
+  settings: BenchSettings;
+  source: SourceInfo;
+  machine: MachineInfo;
+  opCosts: OpCost[];
+  ceiling: CeilingRun[];
+  create: CreateFigures;
+  /** By phase ("create", "reads"), with --cpu-prof. */
+  profiles: Record<string, ProfileSummary[]>;
+  reads: ReadFigures | null;
+}
+
+export interface Target {
+  what: string;
+  target: string;
+  measured: string;
+  met: boolean;
+}
+
+const CREATE_PER_SECOND = 5_000, CREATE_P99_MS = 80, READ_P95_MS = 50;
+const f0 = (n: number) => Math.round(n).toLocaleString("en");
+const f1 = (n: number) => n.toFixed(1);
+const ms = (n: number) => `${f1(n)} ms`;
+const table = (head: string[], rows: (string | number)[][]) => [
+  `| ${head.join(" | ")} |`,
+  `|${head.map(() => "---").join("|")}|`,
+  ...rows.map((row) => `| ${row.join(" | ")} |`),
+];
+
+/** Each target of the issue against the measured figure. */
+export function judge(r: BenchResults): Target[] {
+  const w = r.create.wrk;
+  // deno-fmt-ignore
+  const targets: Target[] = [
+    target("creations/s end to end", `≥ ${f0(CREATE_PER_SECOND)}/s`, `${f0(w.perSecond)}/s`, w.perSecond >= CREATE_PER_SECOND),
+    target("creation p99", `< ${CREATE_P99_MS} ms`, ms(w.latencyMs.p99), w.latencyMs.p99 < CREATE_P99_MS),
+    target("creation non-2xx", "0", String(w.non2xx), w.non2xx === 0),
+  ];
+  for (const q of r.reads?.queries ?? []) {
+    const met = q.http.ms.p95 < READ_P95_MS && q.http.errors === 0;
+    targets.push(target(`${q.name} p95`, `< ${READ_P95_MS} ms`, ms(q.http.ms.p95), met));
+  }
+  return targets;
+}
+
+function target(what: string, goal: string, measured: string, met: boolean): Target {
+  return { what, target: goal, measured, met };
+}
+
+/** The whole report as Markdown. */
+export function renderReport(r: BenchResults): string {
+  const m = r.machine, w = r.create.wrk, lag = r.create.lag;
+  const best = Math.max(...r.ceiling.map((c) => c.msgsPerSecond));
+  const pg = Object.entries(m.postgresSettings).map(([k, v]) => `${k}=${v}`).join(", ");
+  const busy = Object.entries(r.background).map(([k, v]) => `${k} ${v} %`).join(", ");
+  const dirty = r.source.uncommitted.length
+    ? ` plus uncommitted changes to ${r.source.uncommitted.join(", ")}`
+    : "";
+  const socketErrors = Object.values(w.socketErrors).reduce((a, b) => a + b, 0);
+  // deno-fmt-ignore
+  const out = [
+    `# Ticketd benchmark, ${r.date}`,
+    "",
+    `Code: commit ${r.source.commit}${dirty}.`,
+    "",
+    `\`${r.command}\` on ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Linux ${m.kernel}; Deno ${m.deno}, nats-server ${m.natsServer}, ${m.postgres}, wrk ${m.wrk}. PostgreSQL: ${pg}. Machine busy before each phase (other work): ${busy}.`,
+    "",
+    "## Write path",
+    "",
+    ...table(["figure", "value"], [
+      ...r.ceiling.map((c) => [`raw JetStream publish, window ${c.window}${c.noAsyncTraces ? ", noAsyncTraces" : ""}`, `${f0(c.msgsPerSecond)} msgs/s (${f0(c.messages)} in ${f1(c.seconds)} s; CPU ${cpuLine(c.cpu)})`]),
+      [`ticket creation over HTTP (wrk, ${r.settings.connections} connections, ${r.settings.seconds} s)`, `${f0(w.perSecond)}/s (${f0(w.requests)} in ${f1(w.seconds)} s), ${f1(100 * w.perSecond / best)} % of the best raw rate`],
+      ["creation latency", `p50 ${ms(w.latencyMs.p50)}, p90 ${ms(w.latencyMs.p90)}, p99 ${ms(w.latencyMs.p99)}, max ${ms(w.latencyMs.max)}`],
+      ["non-2xx / socket errors", `${w.non2xx} / ${socketErrors}`],
+      ["request body / stored commit", `${w.bodyBytes} B / ${r.create.commitBytes} B`],
+      ["projection lag", `max ${f0(lag.maxLagMessages)} msgs (≈ ${f1(lag.maxLagSecondsEstimate)} s) during the load; ${lag.caughtUp ? "caught up" : "NOT caught up"} ${f1(lag.catchUpMs / 1000)} s after it`],
+      ["CPU during the creation load", cpuLine(r.create.cpu)],
+      ["attempts (a disturbed one is repeated)", r.create.attempts.map((a) => `${f0(a.perSecond)}/s, p99 ${ms(a.p99Ms)}, ${f0(a.disturbed)} % other CPU or steal`).join("; ")],
+    ]),
+    "",
+    "## Cost of single operations (bench process, µs of wall time per call)",
+    "",
+    ...table(["operation", "one at a time", "64 in flight"], r.opCosts.map((c) => [c.op, f1(c.microseconds), c.concurrentMicroseconds === null ? "(sync)" : f1(c.concurrentMicroseconds)])),
+  ];
+  for (const [i, p] of (r.profiles.create ?? []).entries()) {
+    out.push(...profileSection("the creation load", i, p));
+  }
+  if (r.reads) out.push(...readSection(r.reads));
+  for (const [i, p] of (r.profiles.reads ?? []).entries()) {
+    out.push(...profileSection("the read queries", i, p));
+  }
+  const verdicts = judge(r).map((t) => [t.what, t.target, t.measured, t.met ? "yes" : "**no**"]);
+  out.push("", "## Targets", "", ...table(["what", "target", "measured", "met"], verdicts));
+  out.push("", "## top during the creation load", "", "```", r.create.top, "```", "");
+  return out.join("\n");
+}
+
+function readSection(reads: ReadFigures): string[] {
+  const s = reads.seed;
+  // deno-fmt-ignore
+  const out = [
+    "",
+    `## Reads with ${f0(s.rows)} tickets`,
+    "",
+    `Seeded in ${f1(s.copySeconds)} s COPY + ${f1(s.indexSeconds)} s indexes + ${f1(s.vacuumSeconds)} s VACUUM ANALYZE; table ${f0(s.tableMiB)} MiB, indexes ${f0(s.indexMiB)} MiB. Machine busy before the queries (other work): ${reads.background} %.`,
+    "",
+    ...table(
+      ["query", "matches", "page", "HTTP p50", "p95", "p99", "req/s", "errors", "SQL exec", "CPU service / postgres / other"],
+      reads.queries.map(({ name, http: h, sql, cpu }) => [name, f0(sql.matches), h.pageSize, ms(h.ms.p50), ms(h.ms.p95), ms(h.ms.p99), f0(h.perSecond), h.errors, ms(sql.executionMs), [cpuOf(cpu, "tickets"), cpuOf(cpu, POSTGRES), cpuOf(cpu, OTHERS)].join(" / ")]),
+    ),
+  ];
+  for (const q of reads.queries) {
+    out.push("", `Plan, ${q.name}:`, "", "```", ...q.sql.keyLines, "```");
+    if (q.http.firstError) out.push(`First error: ${q.http.firstError}`);
+  }
+  return out;
+}
+
+function profileSection(phase: string, thread: number, p: ProfileSummary): string[] {
+  const which = thread === 0 ? "busiest JS thread" : `JS thread ${thread + 1}`;
+  // deno-fmt-ignore
+  return [
+    "",
+    `## Where the service's ${which} went during ${phase} (V8 profile)`,
+    "",
+    `${f1(p.sampledMs / 1000)} s sampled, ${f1(p.idlePercent)} % idle; shares are of the busy ` +
+    "time. An async function counts only while it is on the stack, not while it awaits.",
+    "",
+    ...table(["stage (inclusive)", "% of busy"], p.stages.map((s) => [s.stage, f1(s.percent)])),
+    "",
+    ...table(["top self time", "where", "% of busy"], p.selfTime.map((f) => [f.name, f.where, f1(f.percent)])),
+  ];
+}
+
+function cpuOf(cpu: ProcessCpu[], name: string): string {
+  const found = cpu.find((c) => c.name === name);
+  return found ? `${f0(found.percent)} %` : "?";
+}
+
+function cpuLine(cpu: { name: string; percent: number }[]): string {
+  return cpu.map((c) => `${c.name} ${f0(c.percent)} %`).join(", ");
+}

@@ -1,0 +1,102 @@
+/**
+ * One benchmark run, phase by phase, in one hermetic setting so the figures compare: operation
+ * costs, the raw JetStream ceiling, ticket creation over HTTP, then reads over a seeded read
+ * model. With `profile`, the service runs under `--cpu-prof` for the creation load and for the
+ * queries (restarted around each, which the service supports: state is in NATS and PostgreSQL).
+ * @module
+ */
+import { loadOrCreateDevKeys, mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
+import type { Cleanup } from "./cleanup.ts";
+import { waitForQuiet } from "./cpu.ts";
+import { type ProfileSummary, summariseProfiles } from "./cpu_profile.ts";
+import { loadCorpus } from "./corpus.ts";
+import { ADMIN_URL, createDatabase, startNats, startService } from "./environment.ts";
+import { measureCeiling } from "./jetstream_ceiling.ts";
+import { machineInfo, sourceInfo } from "./machine.ts";
+import { measureOpCosts } from "./op_costs.ts";
+import { measureQueries, seedReadModel } from "./read_phase.ts";
+import type { BenchResults, BenchSettings } from "./report.ts";
+import { measureCreation } from "./write_phase.ts";
+
+const RESULTS = new URL("./results/", import.meta.url);
+
+/** Runs every phase in `tmp`, registering what it starts with `cleanup`. */
+export async function runBench(s: BenchSettings, tmp: string, cleanup: Cleanup) {
+  const machine = await machineInfo(ADMIN_URL);
+  const source = await sourceInfo();
+  const docs = await loadCorpus();
+  const background: Record<string, number> = {};
+  background.opCosts = await waitForQuiet("the operation costs");
+  const opCosts = await measureOpCosts(docs, tmp);
+  const nats = await startNats(tmp, cleanup);
+  background.ceiling = await waitForQuiet("the JetStream ceiling");
+  console.error("raw JetStream publish ceiling …");
+  const ceiling = await measureCeiling({
+    natsUrl: nats.url,
+    natsPid: nats.pid,
+    runs: [
+      { window: 64, noAsyncTraces: false },
+      { window: 512, noAsyncTraces: false },
+      { window: 512, noAsyncTraces: true },
+    ],
+    maxMessages: s.quick ? 20_000 : 100_000,
+    maxSeconds: s.quick ? 4 : 15,
+    messageBytes: 700,
+    duplicateWindowMs: 3_600_000, // as the service's TICKETS stream
+  });
+  const databaseUrl = await createDatabase(cleanup);
+  const env = { natsUrl: nats.url, databaseUrl, dataDir: `${tmp}/service`, extra: s.serviceEnv };
+  const start = (phase: string) =>
+    startService({
+      ...env,
+      extraArgs: s.profile ? ["--cpu-prof", `--cpu-prof-dir=${tmp}/profile-${phase}`] : [],
+    }, cleanup);
+  const profiles: Record<string, ProfileSummary[]> = {};
+  const finish = async (service: { stop(): Promise<void> }, phase: string) => {
+    if (!s.profile) return;
+    await service.stop();
+    profiles[phase] = await summariseProfiles(`${tmp}/profile-${phase}`, RESULTS, phase);
+  };
+
+  let service = await start("create");
+  const keys = await loadOrCreateDevKeys(service.dataDir);
+  const token = (tenant: string) => mintDevToken(keys, { sub: "bench", tenant, role: "agent" });
+  console.error(`ticket creation: wrk ${s.connections} connections for ${s.seconds} s …`);
+  const create = await measureCreation(service, nats, await token("load"), docs, {
+    seconds: s.seconds,
+    connections: s.connections,
+    threads: 2,
+    dir: tmp,
+  }, cleanup);
+  await finish(service, "create");
+
+  let reads = null;
+  if (s.tickets > 0) {
+    const readSettings = {
+      tickets: s.tickets,
+      tenant: "bench",
+      concurrency: 8,
+      requests: s.requests,
+      maxSecondsPerQuery: s.quick ? 10 : 30,
+      maxTokens: 4_096, // TICKETD_SEARCH_MAX_TOKENS default
+    };
+    const seed = await seedReadModel(service, databaseUrl, docs, readSettings);
+    if (s.profile) service = await start("reads");
+    const measured = await measureQueries(service, databaseUrl, await token("bench"), readSettings);
+    await finish(service, "reads");
+    reads = { seed, ...measured };
+  }
+  return {
+    date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
+    command: `deno task bench ${Deno.args.join(" ")}`.trim(),
+    background,
+    settings: s,
+    source,
+    machine,
+    opCosts,
+    ceiling,
+    create,
+    profiles,
+    reads,
+  } satisfies BenchResults;
+}

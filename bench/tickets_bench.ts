@@ -1,0 +1,79 @@
+/**
+ * `deno task bench`: a hermetic benchmark of the tickets service on this machine. It starts its
+ * own nats-server, database and service process, measures the raw JetStream ceiling, ticket
+ * creation over HTTP (wrk) with projection lag, and reads over a seeded read model, prints a
+ * report and writes `bench/results/latest.{json,md}`. See `--help`; docs/benchmarks.md.
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { Cleanup } from "./cleanup.ts";
+import { type BenchSettings, renderReport } from "./report.ts";
+import { runBench } from "./run.ts";
+
+const HELP = `deno task bench [--quick] [--duration S] [--connections N] [--tickets N] [--cpu-prof]
+  --duration S     wrk duration in seconds (default 20; --quick: 5)
+  --connections N  wrk connections (default 64), over 2 wrk threads
+  --tickets N      tickets seeded for the read queries (default 1000000; --quick: 100000;
+                   0 skips the read phase)
+  --requests N     requests per read query (default 3000; --quick: 400), 8 concurrent
+  --cpu-prof       run the service under the V8 profiler and report where its time goes
+  --env K=V        extra environment for the service, repeatable (e.g. TICKETD_PROJECTOR_BATCH=50)
+  --quick          a short smoke run (about a minute)`;
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: "boolean", default: false },
+    "cpu-prof": { type: "boolean", default: false },
+    duration: { type: "string" },
+    connections: { type: "string", default: "64" },
+    tickets: { type: "string" },
+    requests: { type: "string" },
+    env: { type: "string", multiple: true, default: [] },
+    help: { type: "boolean", default: false },
+  },
+});
+if (flags.help) {
+  console.log(HELP);
+  Deno.exit(0);
+}
+const quick = flags.quick;
+const settings: BenchSettings = {
+  quick,
+  profile: flags["cpu-prof"],
+  seconds: positive("duration", flags.duration ?? (quick ? "5" : "20")),
+  connections: positive("connections", flags.connections),
+  tickets: positive("tickets", flags.tickets ?? (quick ? "100000" : "1000000"), 0),
+  requests: positive("requests", flags.requests ?? (quick ? "400" : "3000")),
+  serviceEnv: Object.fromEntries(flags.env.map((kv) => {
+    const at = kv.indexOf("=");
+    if (at < 1) usage(`--env takes KEY=VALUE, got "${kv}"`);
+    return [kv.slice(0, at), kv.slice(at + 1)];
+  })),
+};
+
+const cleanup = new Cleanup();
+const tmp = await Deno.makeTempDir({ prefix: "ticketd_bench_" });
+cleanup.add("temp dir", () => Deno.remove(tmp, { recursive: true }));
+try {
+  const results = await runBench(settings, tmp, cleanup);
+  const report = renderReport(results);
+  console.log(report);
+  const out = new URL("./results/", import.meta.url);
+  await Deno.mkdir(out, { recursive: true });
+  await Deno.writeTextFile(new URL("latest.json", out), JSON.stringify(results, null, 2));
+  await Deno.writeTextFile(new URL("latest.md", out), report);
+  console.error("written: bench/results/latest.json and latest.md");
+} finally {
+  await cleanup.run();
+}
+
+function positive(name: string, raw: string, min = 1): number {
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) usage(`--${name} must be an integer >= ${min}`);
+  return value;
+}
+
+function usage(message: string): never {
+  console.error(`${message}\n${HELP}`);
+  Deno.exit(2);
+}
