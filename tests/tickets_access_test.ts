@@ -90,3 +90,27 @@ Deno.test("admins - may import with an original time and status", () =>
     assert.equal(ticket.status, "solved");
     assert.equal(ticket.createdAt, "2021-09-30T17:20:00.000Z");
   }));
+
+Deno.test("customers - cannot learn about another ticket through an external id", () =>
+  withHarness(async (h) => {
+    await createTicket(h, agentA, { externalId: "jira:SECRET-1", requesterId: "someone" });
+    const probe = await h.call(customerA, "POST", "/v1/tickets", {
+      subject: "s",
+      body: "b",
+      externalId: "jira:SECRET-1",
+    });
+    assert.equal(probe.status, 403);
+    assert.equal((await probe.json()).code, "forbidden");
+  }));
+
+Deno.test("customers - cannot cite another customer's ticket as a follow-up", () =>
+  withHarness(async (h) => {
+    const theirs = await createTicket(h, customerA2);
+    const response = await h.call(customerA, "POST", "/v1/tickets", {
+      subject: "s",
+      body: "b",
+      followUpOf: theirs.id,
+    });
+    assert.equal(response.status, 422);
+    assert.equal((await response.json()).code, "invalid_follow_up");
+  }));

@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import {
+  adminA,
   agentA,
   agentB,
   type Caller,
@@ -218,6 +219,52 @@ Deno.test("queries - bad parameters are 400 invalid_query or invalid_cursor", ()
       await refused(h, agentA, `GET /v1/tickets?${query}`, undefined, "400 invalid_query");
     }
     await refused(h, agentA, "GET /v1/tickets?cursor=garbage", undefined, "400 invalid_cursor");
+  }));
+
+Deno.test("imports - an original time before 1970 or in the future is refused", () =>
+  withHarness(async (h) => {
+    for (const createdAt of ["0000-01-01T00:00:00Z", "9999-12-31T00:00:00Z"]) {
+      await refused(
+        h,
+        adminA,
+        "POST /v1/tickets",
+        ticketBody({ createdAt }),
+        "422 invalid_request",
+      );
+    }
+    assert.equal(await storedCommits(h), 0);
+  }));
+
+Deno.test("queries - control characters and impossible dates in filters are 400, not 500", () =>
+  withHarness(async (h) => {
+    for (
+      const query of [
+        "tag=%00",
+        "assignee=a%00b",
+        "requester=%00",
+        "group=%00",
+        "q=a%00",
+        "created_from=0000-01-01T00:00:00Z",
+        "created_to=2024-02-30T00:00:00Z",
+      ]
+    ) {
+      await refused(h, agentA, `GET /v1/tickets?${query}`, undefined, "400 invalid_query");
+    }
+  }));
+
+Deno.test("If-Match - a weak ETag is refused: If-Match compares strongly", () =>
+  withHarness(async (h) => {
+    const { id, version } = await createTicket(h, customerA);
+    await refused(
+      h,
+      agentA,
+      `POST /v1/tickets/${id}/status`,
+      { status: "open" },
+      "400 invalid_if_match",
+      {
+        "if-match": `W/"${version}"`,
+      },
+    );
   }));
 
 Deno.test("If-Match - a malformed header is 400", () =>

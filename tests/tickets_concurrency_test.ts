@@ -193,3 +193,28 @@ Deno.test("ticket numbers - are unique per tenant and survive a restart", () =>
     assert.equal(new Set(numbers).size, numbers.length);
     assert.ok(after.number > Math.max(...before.map((t) => t.number)));
   }));
+
+Deno.test("externalId - concurrent creates with one external id make one ticket and answer all", () =>
+  withHarness(async (h) => {
+    const results = await Promise.all(
+      Array.from(
+        { length: 10 },
+        () => h.call(agentA, "POST", "/v1/tickets", ticketBody({ externalId: "mail:<a@b>" })),
+      ),
+    );
+    assert.deepEqual(results.map((r) => r.status).sort(), [
+      200,
+      200,
+      200,
+      200,
+      200,
+      200,
+      200,
+      200,
+      200,
+      201,
+    ]);
+    const ids = new Set(await Promise.all(results.map(async (r) => (await r.json()).id)));
+    assert.equal(ids.size, 1);
+    assert.equal(await streamCount(h), 1);
+  }));

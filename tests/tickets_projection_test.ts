@@ -156,7 +156,7 @@ Deno.test("projector - an event the database refuses is set aside; the events ar
         requesterId: customerA.sub,
       },
       noTicket,
-      { id: customerA.sub, role: "customer" },
+      { id: "admin-a", role: "admin" },
       policy,
     );
     const poison = await store.append(

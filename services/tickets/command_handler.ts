@@ -69,12 +69,14 @@ export class TicketCommands {
   ): Promise<CommandResult> {
     const { deps } = this;
     let ticketId = deps.nextId();
-    if (request.externalId) {
+    // Customers may not set external ids (the decider refuses them); never answer them with a claim.
+    if (request.externalId && actor.role !== "customer") {
       const claimed = await deps.refs.claim(tenant, request.externalId, ticketId);
       const existing = await deps.loader.load(ticketSubject(tenant, claimed));
       if (existing.state.status !== "none") return answered(claimed, existing);
       ticketId = claimed; // claimed by an attempt that crashed before appending: finish it
     }
+    if (request.followUpOf) await this.#checkFollowUp(tenant, actor, request.followUpOf);
     const context = `${tenant}/${ticketId}`;
     const { createdAt, ...fields } = request;
     const [subject, body, number] = await Promise.all([
@@ -92,6 +94,16 @@ export class TicketCommands {
       body,
     };
     return await this.#run(tenant, ticketId, actor, command, request, options, createdAt);
+  }
+
+  /** A follow-up must cite a ticket that exists and that the actor may see. */
+  async #checkFollowUp(tenant: string, actor: Actor, followUpOf: string): Promise<void> {
+    const { state } = await this.deps.loader.load(ticketSubject(tenant, followUpOf));
+    const visible = state.status !== "none" &&
+      (actor.role !== "customer" || state.requesterId === actor.id);
+    if (!visible) {
+      fail("invalid_follow_up", `followUpOf names no ticket you can see: "${followUpOf}"`, 422);
+    }
   }
 
   /** Applies a change to an existing ticket. */

@@ -12,6 +12,7 @@ import {
   type JWTVerifyGetKey,
 } from "jose";
 import { fail } from "../errors.ts";
+import { isPlainValue } from "./text.ts";
 import { type Role, ROLES } from "../events/tickets.ts";
 
 export interface Principal {
@@ -34,6 +35,7 @@ export type Verifier = (token: string) => Promise<Principal>;
 /** Tenants become NATS subject tokens and database keys, so they are kept plain. */
 export const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const ALGORITHMS = ["EdDSA", "ES256"];
+const CLOCK_TOLERANCE_SECONDS = 5;
 
 /** A function that verifies a token and returns who it speaks for. */
 export function createVerifier(config: AuthConfig): Verifier {
@@ -73,6 +75,8 @@ function verifyWith(keys: JWTVerifyGetKey, config: AuthConfig) {
         audience: config.audience,
         issuer: config.issuer,
         algorithms: ALGORITHMS,
+        requiredClaims: ["exp", "sub"],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
       }));
     } catch (error) {
       unauthorized(`The token is not valid: ${(error as Error).message}`);
@@ -81,8 +85,13 @@ function verifyWith(keys: JWTVerifyGetKey, config: AuthConfig) {
     if (typeof tenant !== "string" || !TENANT.test(tenant)) {
       unauthorized("The token has no valid tenant");
     }
-    if (typeof payload.sub !== "string" || payload.sub.length === 0 || payload.sub.length > 128) {
+    if (typeof payload.sub !== "string" || payload.sub.length > 128 || !isPlainValue(payload.sub)) {
       unauthorized("The token has no valid subject");
+    }
+    if (
+      typeof payload.iat === "number" && payload.iat > Date.now() / 1000 + CLOCK_TOLERANCE_SECONDS
+    ) {
+      unauthorized("The token was issued in the future");
     }
     const roles = Array.isArray(payload.roles) ? payload.roles : [payload.role];
     const role = [...ROLES].reverse().find((r) => roles.includes(r));
@@ -95,7 +104,7 @@ function verifyWith(keys: JWTVerifyGetKey, config: AuthConfig) {
 export function bearerAuth(verify: Verifier): MiddlewareHandler {
   return async (c, next) => {
     const header = c.req.header("authorization") ?? "";
-    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/.exec(header);
+    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header);
     if (!match) unauthorized("Send a bearer token in the Authorization header");
     c.set("principal" as never, (await verify(match[1])) as never);
     await next();

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import { exportJWK, generateKeyPair, importJWK, SignJWT } from "jose";
 import { createVerifier } from "./auth.ts";
 import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevKeys, mintDevToken } from "./dev_keys.ts";
 
@@ -71,14 +71,40 @@ Deno.test("loadOrCreateDevKeys - the key survives a restart", async () => {
 
 Deno.test("createVerifier - a remembered token is still refused once it expires", async () => {
   const { keys, verify } = await devSetup();
+  // Expired 3 s ago: inside the 5 s clock tolerance, so accepted, but never cached past that.
   const token = await mintDevToken(keys, {
     sub: "u1",
     tenant: "acme",
     role: "agent",
-    ttlSeconds: 1,
+    ttlSeconds: -3,
   });
   assert.equal((await verify(token)).id, "u1");
   assert.equal((await verify(token)).id, "u1");
-  await new Promise((resolve) => setTimeout(resolve, 2100));
+  await new Promise((resolve) => setTimeout(resolve, 3_200));
+  await assert.rejects(verify(token), { code: "unauthorized" });
+});
+
+Deno.test("createVerifier - tokens without an expiry, or issued in the future, are refused", async () => {
+  const { keys, verify } = await devSetup();
+  const key = await importJWK(keys.privateJwk, "EdDSA");
+  const base = () =>
+    new SignJWT({ tenant: "acme", roles: ["agent"] }).setProtectedHeader({
+      alg: "EdDSA",
+      kid: keys.privateJwk.kid,
+    })
+      .setSubject("u").setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE);
+  await assert.rejects(verify(await base().sign(key)), { code: "unauthorized" });
+  const future = Math.floor(Date.now() / 1000) + 365 * 86400;
+  await assert.rejects(
+    verify(await base().setIssuedAt(future).setExpirationTime(future + 60).sign(key)),
+    {
+      code: "unauthorized",
+    },
+  );
+});
+
+Deno.test("createVerifier - a subject with control characters is refused", async () => {
+  const { keys, verify } = await devSetup();
+  const token = await mintDevToken(keys, { sub: "u\u0000", tenant: "acme", role: "agent" });
   await assert.rejects(verify(token), { code: "unauthorized" });
 });

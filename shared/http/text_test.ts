@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { text } from "./text.ts";
+import { plainString, text } from "./text.ts";
 
 const field = text(10);
 
@@ -31,4 +31,17 @@ Deno.test("text - refuses blank text and, when single-line, line breaks", () => 
 
 Deno.test("text - keeps markup as plain text", () => {
   assert.equal(text(100).parse("<script>alert(1)</script>"), "<script>alert(1)</script>");
+});
+
+Deno.test("text - a single-line subject refuses bidirectional overrides; emoji joiners stay", () => {
+  const subject = text(100, { singleLine: true });
+  assert.ok(!subject.safeParse("invoice \u202Egnp.exe").success);
+  assert.equal(subject.parse("family 👩‍👩‍👧"), "family 👩‍👩‍👧");
+});
+
+Deno.test("plainString - refuses NUL, tabs and other control characters", () => {
+  const value = plainString(20);
+  assert.ok(!value.safeParse("a\u0000b").success);
+  assert.ok(!value.safeParse("a\tb").success);
+  assert.equal(value.parse("jira:HADOOP-1"), "jira:HADOOP-1");
 });

@@ -50,10 +50,13 @@ export function decide(
 function create(c: CreateTicket, state: Ticket, actor: Actor, policy: TicketPolicy) {
   if (state.status !== "none") fail("ticket_exists", `Ticket "${c.ticketId}" already exists`, 409);
   if (actor.role === "customer") {
-    if (c.requesterId !== actor.id) forbidden("open tickets for someone else");
-    if (c.assigneeId || c.groupId) forbidden("assign tickets");
+    if (c.requesterId !== actor.id) forbidden(actor, "open tickets for someone else");
+    if (c.assigneeId || c.groupId) forbidden(actor, "assign tickets");
+    if (c.externalId) forbidden(actor, "set external ids");
   }
-  if (c.status !== "new" && actor.role !== "admin") forbidden("import tickets in another status");
+  if (c.status !== "new" && actor.role !== "admin") {
+    forbidden(actor, "import tickets in another status");
+  }
   const tags = normaliseTags(c.tags, policy.maxTags);
   checkCustomFields(policy.customFields, c.customFields, { creating: true });
   const { ticketId, number, subject, priority, requesterId, assigneeId, groupId } = c;
@@ -89,7 +92,7 @@ function postMessage(c: PostMessage, ticket: ExistingTicket, actor: Actor): Tick
       { followUpOf: ticket.id },
     );
   }
-  if (c.internal && actor.role === "customer") forbidden("write internal notes");
+  if (c.internal && actor.role === "customer") forbidden(actor, "write internal notes");
   const events: TicketEvent[] = [message(c.messageId, actor, c.body, c.internal)];
   const reopen = actor.role === "customer" && ["pending", "solved"].includes(ticket.status);
   const firstResponse = actor.role !== "customer" && !c.internal && ticket.status === "new";
@@ -118,6 +121,12 @@ function assign(c: AssignTicket, ticket: ExistingTicket): TicketEvent[] {
 }
 
 function changeTags(c: ChangeTags, ticket: ExistingTicket, policy: TicketPolicy): TicketEvent[] {
+  const both = normaliseTags(c.add, Infinity).find((t) =>
+    normaliseTags(c.remove, Infinity).includes(t)
+  );
+  if (both !== undefined) {
+    fail("invalid_tag", `Tag "${both}" is both added and removed`, 422, { tag: both });
+  }
   const remove = normaliseTags(c.remove, Infinity).filter((t) => ticket.tags.includes(t));
   const add = normaliseTags(c.add, policy.maxTags).filter((t) => !ticket.tags.includes(t));
   if (add.length === 0 && remove.length === 0) return [];
@@ -160,7 +169,7 @@ function visible(state: Ticket, actor: Actor): ExistingTicket {
 }
 
 function agentOnly(ticket: ExistingTicket, actor: Actor, what: string): ExistingTicket {
-  if (actor.role === "customer") forbidden(`${what} tickets`);
+  if (actor.role === "customer") forbidden(actor, `${what} tickets`);
   return ticket;
 }
 
@@ -169,6 +178,7 @@ function open(ticket: ExistingTicket): ExistingTicket {
   return ticket;
 }
 
-function forbidden(what: string): never {
-  fail("forbidden", `Customers may not ${what}`, 403);
+function forbidden(actor: Actor, what: string): never {
+  const who = { customer: "Customers", agent: "Agents", admin: "Admins" }[actor.role];
+  fail("forbidden", `${who} may not ${what}`, 403);
 }

@@ -39,6 +39,10 @@ Deno.test("CreateTicket - a customer cannot assign on create", () => {
   given([]).when(createCommand({ assigneeId: "agent-1" }), customer).thenFails("forbidden");
 });
 
+Deno.test("CreateTicket - a customer cannot set an external id", () => {
+  given([]).when(createCommand({ externalId: "jira:1" }), customer).thenFails("forbidden");
+});
+
 Deno.test("CreateTicket - only an admin may import a ticket in another status", () => {
   given([]).when(createCommand({ status: "solved" }), agent).thenFails("forbidden");
   const events = decide(createCommand({ status: "solved" }), noTicket, admin, policy);
@@ -176,6 +180,12 @@ Deno.test("ChangeTags - adds and removes only what changes", () => {
     { type: "TicketTagsChanged", data: { added: ["c"], removed: ["a"] } },
   ]);
   given(tagged).when({ type: "ChangeTags", add: ["a"], remove: [] }).then([]);
+});
+
+Deno.test("ChangeTags - a tag both added and removed is refused", () => {
+  given(at("open")).when({ type: "ChangeTags", add: ["a"], remove: ["A"] }).thenFails(
+    "invalid_tag",
+  );
 });
 
 Deno.test("ChangeTags - the tag limit counts what the ticket already has", () => {

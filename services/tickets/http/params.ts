@@ -5,6 +5,7 @@
 import type { Context } from "hono";
 import { isSnowflake } from "@ticketd/shared/ids/snowflake.ts";
 import { fail } from "@ticketd/shared/errors.ts";
+import { isPlainValue } from "@ticketd/shared/http/text.ts";
 
 /** The `:id` path parameter as a ticket id; malformed ids are 404 like unknown ones. */
 export function ticketIdParam(c: Context): string {
@@ -24,6 +25,23 @@ export function intParam(c: Context, name: string, fallback: number, min: number
   return value;
 }
 
+/** A string query parameter: at most `maxChars`, no control characters (400 otherwise). */
+export function stringParam(c: Context, name: string, maxChars = 256): string | undefined {
+  const raw = c.req.query(name);
+  if (raw === undefined) return undefined;
+  if (raw.length > maxChars || !isPlainValue(raw)) {
+    fail(
+      "invalid_query",
+      `${name} must be at most ${maxChars} characters, without control characters`,
+      400,
+      {
+        param: name,
+      },
+    );
+  }
+  return raw;
+}
+
 /** A comma-separated list parameter whose items must be in `allowed`. */
 export function listParam<T extends string>(
   c: Context,
@@ -33,6 +51,9 @@ export function listParam<T extends string>(
   const raw = c.req.queries(name);
   if (!raw) return undefined;
   const items = raw.flatMap((r) => r.split(",")).map((s) => s.trim()).filter(Boolean);
+  if (items.some((i) => i.length > 256 || !isPlainValue(i))) {
+    fail("invalid_query", `${name} items must be plain values`, 400, { param: name });
+  }
   const bad = allowed && items.find((i) => !allowed.includes(i as T));
   if (bad) {
     fail("invalid_query", `${name} "${bad}" is not one of ${allowed.join(", ")}`, 400, {
@@ -47,7 +68,10 @@ export function timeParam(c: Context, name: string): Date | undefined {
   const raw = c.req.query(name);
   if (raw === undefined) return undefined;
   const time = new Date(raw);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(raw) || Number.isNaN(time.getTime())) {
+  const [, date] = /^(\d{4}-\d{2}-\d{2})(?:T|$)/.exec(raw) ?? [];
+  const real = date !== undefined && !Number.isNaN(time.getTime()) &&
+    new Date(`${date}T00:00:00Z`).toISOString().startsWith(date); // refuses 2024-02-30
+  if (!real || time.getUTCFullYear() < 1900 || time.getUTCFullYear() > 9999) {
     fail("invalid_query", `${name} must be an ISO 8601 time like 2026-01-31T00:00:00Z`, 400, {
       param: name,
     });

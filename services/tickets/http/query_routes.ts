@@ -21,7 +21,7 @@ import {
 } from "../projections/ticket_queries.ts";
 import type { TicketsEnv } from "./env.ts";
 import { ticketHistory } from "./history.ts";
-import { intParam, listParam, ticketIdParam, timeParam } from "./params.ts";
+import { intParam, listParam, stringParam, ticketIdParam, timeParam } from "./params.ts";
 import type { HttpLimits } from "./schemas.ts";
 import { messageView, ticketView } from "./views.ts";
 
@@ -47,21 +47,21 @@ export function queryRoutes(deps: QueryRoutesDeps) {
       tenant: principal.tenant,
       status: listParam(c, "status", TICKET_STATUSES),
       priority: listParam(c, "priority", PRIORITIES),
-      assigneeId: c.req.query("assignee"),
-      groupId: c.req.query("group"),
-      requesterId: isCustomer ? principal.id : c.req.query("requester"),
+      assigneeId: stringParam(c, "assignee"),
+      groupId: stringParam(c, "group"),
+      requesterId: isCustomer ? principal.id : stringParam(c, "requester"),
       number: c.req.query("number") === undefined
         ? undefined
         : intParam(c, "number", 0, 1, 2 ** 31 - 1),
       tags: listParam(c, "tag")?.map((t) => t.normalize("NFC").toLowerCase()),
       createdFrom: timeParam(c, "created_from"),
       createdTo: timeParam(c, "created_to"),
-      text: c.req.query("q"),
+      text: stringParam(c, "q", 500),
       searchNotes: !isCustomer,
       sort,
       descending,
       limit: intParam(c, "limit", 50, 1, deps.limits.maxPageSize),
-      cursor: c.req.query("cursor"),
+      cursor: stringParam(c, "cursor", 512),
     }, deps.searchKey);
     const tickets = await Promise.all(page.tickets.map((row) => ticketView(deps.envelope, row)));
     return c.json({ tickets, nextCursor: page.nextCursor });

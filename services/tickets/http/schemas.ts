@@ -5,7 +5,8 @@
  */
 import { z } from "zod";
 import { PRIORITIES, TICKET_STATUSES } from "@ticketd/shared/events/tickets.ts";
-import { text } from "@ticketd/shared/http/text.ts";
+import { plainString, text } from "@ticketd/shared/http/text.ts";
+import { isSnowflake } from "@ticketd/shared/ids/snowflake.ts";
 
 export interface HttpLimits {
   maxRequestBytes: number;
@@ -16,9 +17,16 @@ export interface HttpLimits {
 }
 
 const principalId = z.string().regex(/^[\p{L}\p{N}_.@:+-]{1,128}$/u, "must be a plain id");
-const snowflake = z.string().regex(/^[1-9][0-9]{0,18}$/, "must be a ticket id");
-const fieldValue = z.union([z.string().max(10_000), z.number(), z.boolean(), z.null()]);
-const tag = z.string().max(64);
+const snowflake = z.string().refine(isSnowflake, "must be a ticket id");
+// Field values land in jsonb and tags in text[]: neither can hold NUL, so no control characters.
+const fieldValue = z.union([plainString(10_000), z.number(), z.boolean(), z.null()]);
+const fieldName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, "must be a field name like order_id");
+const tag = plainString(64);
+/** Imports may keep original times, within reason: not before 1970, not in the future. */
+const importTime = z.iso.datetime({ offset: true }).refine((value) => {
+  const time = Date.parse(value);
+  return time >= 0 && time <= Date.now() + 5 * 60_000;
+}, "must be between 1970 and now");
 
 /** The request schemas for `limits`. */
 export function requestSchemas(limits: HttpLimits) {
@@ -32,11 +40,11 @@ export function requestSchemas(limits: HttpLimits) {
       requesterId: principalId.optional(),
       assigneeId: principalId.nullable().default(null),
       groupId: principalId.nullable().default(null),
-      customFields: z.record(z.string().max(64), fieldValue).default({}),
+      customFields: z.record(fieldName, fieldValue).default({}),
       status: z.enum(TICKET_STATUSES).default("new"),
       followUpOf: snowflake.nullable().default(null),
-      externalId: z.string().min(1).max(256).nullable().default(null),
-      createdAt: z.iso.datetime({ offset: true }).optional(),
+      externalId: plainString(256).nullable().default(null),
+      createdAt: importTime.optional(),
     }),
     postMessage: z.strictObject({ body, internal: z.boolean().default(false) }),
     changeStatus: z.strictObject({ status: z.enum(TICKET_STATUSES) }),
@@ -49,7 +57,7 @@ export function requestSchemas(limits: HttpLimits) {
       remove: z.array(tag).max(200).default([]),
     }),
     changePriority: z.strictObject({ priority: z.enum(PRIORITIES) }),
-    setFields: z.strictObject({ fields: z.record(z.string().max(64), fieldValue) }),
+    setFields: z.strictObject({ fields: z.record(fieldName, fieldValue) }),
   };
 }
 

@@ -72,7 +72,7 @@ export class TicketProjector {
     let next = iterator.next();
     for (;;) {
       const first = await next;
-      if (first.done || this.#stopping) return;
+      if (first.done) return; // read to the end: closing waits for the iterator to finish
       const batch = [first.value];
       next = iterator.next();
       while (batch.length < this.deps.batchSize) {
