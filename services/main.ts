@@ -11,6 +11,10 @@ try {
   await runTickets();
 } catch (error) {
   // Missing binaries, a data folder in use, a bad setting: say what to do, not a stack trace.
+  if (error instanceof Deno.errors.AddrInUse) {
+    console.error(`ticketd: the port is in use; set TICKETD_PORT to another (${error.message})`);
+    Deno.exit(1);
+  }
   if (!(error instanceof RuntimeError || error instanceof ConfigError)) throw error;
   console.error(`ticketd: ${error.message}`);
   Deno.exit(1);

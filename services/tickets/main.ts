@@ -1,57 +1,69 @@
 /**
- * Composition root of the tickets service: read config, open NATS and PostgreSQL (or start
- * private ones), start the service, serve HTTP until SIGINT/SIGTERM, then stop in order.
+ * Composition root of the tickets service: read config, listen (answering 503 until ready, and
+ * failing fast if the port is taken), open NATS and PostgreSQL (or start private ones), start the
+ * service, serve until SIGINT/SIGTERM, then stop everything in order.
  * @module
  */
+import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
+import { mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
 import { createLogger } from "@ticketd/shared/log/logger.ts";
 import { openInfrastructure } from "@ticketd/shared/runtime/infrastructure.ts";
 import { loadKeyring, loadVerification } from "@ticketd/shared/runtime/secrets.ts";
-import { mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
 import { ConfigError, loadConfig, type TicketsConfig } from "./config.ts";
 import { loadCustomFields } from "./custom_fields_file.ts";
-import { startTicketsService } from "./service.ts";
+import { startTicketsService, type TicketsService } from "./service.ts";
 
 /** Runs the tickets service until a termination signal. */
 export async function runTickets(env = Deno.env.toObject()): Promise<void> {
   const config = loadConfig(env);
   const log = createLogger(config.logLevel, { service: "tickets" });
-  const infra = await openInfrastructure(config, log);
-  const { verify, devKeys } = await loadVerification(config);
-  const service = await startTicketsService(config, {
-    nc: infra.nc,
-    sql: infra.sql,
-    keyring: await loadKeyring(config, log),
-    verify,
-    customFields: await loadCustomFields(config.customFieldsFile),
-    log,
-    projectorThread: projectorOnItsOwnThread(config, infra.natsUrl),
-  });
+  let service: TicketsService | null = null;
+  const starting = problemResponse(problem(503, "starting", "Ticketd is starting"));
   const server = Deno.serve(
     { hostname: config.host, port: config.port, onListen: () => {} },
-    service.fetch,
+    (request) => service ? service.fetch(request) : starting.clone(),
   );
-  const url = `http://${config.host}:${server.addr.port}`;
-  await Deno.writeTextFile(`${config.dataDir}/tickets.url`, url);
-  log.info("listening", { url, nats: infra.natsUrl, database: infra.databaseUrl });
-  console.error(`\nTicketd is running at ${url}  (Ctrl-C stops)`);
-  if (devKeys) {
-    const token = await mintDevToken(devKeys, { sub: "admin", tenant: "demo", role: "admin" });
-    console.error(
-      `Admin token for tenant "demo" (12 h; more: deno task token --help):\n${token}\n`,
-    );
+  const stopped = untilSignal();
+  const infra = await openInfrastructure(config, log).catch(async (error) => {
+    await server.shutdown();
+    throw error;
+  });
+  try {
+    const { verify, devKeys } = await loadVerification(config);
+    service = await startTicketsService(config, {
+      nc: infra.nc,
+      sql: infra.sql,
+      keyring: await loadKeyring(config, log),
+      verify,
+      customFields: await loadCustomFields(config.customFieldsFile),
+      log,
+      projectorThread: projectorOnItsOwnThread(config, infra.natsUrl),
+    });
+    const url = `http://${config.host}:${server.addr.port}`;
+    await Deno.writeTextFile(`${config.dataDir}/tickets.url`, url);
+    log.info("listening", { url, nats: infra.natsUrl, database: infra.databaseUrl });
+    console.error(`\nTicketd is running at ${url}  (Ctrl-C stops)`);
+    if (devKeys) {
+      const token = await mintDevToken(devKeys, { sub: "admin", tenant: "demo", role: "admin" });
+      console.error(
+        `Admin token for tenant "demo" (12 h; more: deno task token --help):\n${token}\n`,
+      );
+    }
+    await stopped;
+    log.info("stopping");
+  } finally {
+    await server.shutdown();
+    await service?.stop();
+    await infra.stop();
+    await log.flush();
   }
-  const stopped = Promise.withResolvers<void>();
-  const stop = () => stopped.resolve();
-  Deno.addSignalListener("SIGINT", stop);
-  Deno.addSignalListener("SIGTERM", stop);
-  await stopped.promise;
-  log.info("stopping");
-  await server.shutdown();
-  await service.stop();
-  await infra.stop();
-  await log.flush();
-  Deno.removeSignalListener("SIGINT", stop);
-  Deno.removeSignalListener("SIGTERM", stop);
+}
+
+/** Resolves on the first SIGINT or SIGTERM. */
+function untilSignal(): Promise<void> {
+  const { promise, resolve } = Promise.withResolvers<void>();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, resolve);
+  return promise;
 }
 
 /** The embedded database takes one connection, so its projector must share the main thread's. */
