@@ -295,3 +295,28 @@ Deno.test("auth - no token, a forged token and an unknown route all get problem 
     assert.equal(lost.status, 404);
     assert.equal((await lost.json()).code, "route_not_found");
   }));
+
+Deno.test("POST /v1/tickets - a body that trickles in too slowly gets 408 and stores nothing", () =>
+  withHarness(async (h) => {
+    const server = Deno.serve(
+      { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+      h.service.fetch,
+    );
+    try {
+      const connection = await Deno.connect({ hostname: "127.0.0.1", port: server.addr.port });
+      const head = `POST /v1/tickets HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer ${await h.token(
+        agentA,
+      )}\r\n` +
+        `Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{"subject":`;
+      await connection.write(new TextEncoder().encode(head));
+      const buffer = new Uint8Array(4096);
+      const read = await connection.read(buffer);
+      connection.close();
+      const answer = new TextDecoder().decode(buffer.subarray(0, read ?? 0));
+      assert.match(answer, /^HTTP\/1\.1 408/);
+      assert.match(answer, /"code":"request_timeout"/);
+      assert.equal(await storedCommits(h), 0);
+    } finally {
+      await server.shutdown();
+    }
+  }, { TICKETD_BODY_TIMEOUT_MS: "300" }));

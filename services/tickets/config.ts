@@ -71,6 +71,7 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
     logLevel,
     limits: {
       maxRequestBytes: int("TICKETD_MAX_REQUEST_BYTES", 1_048_576),
+      bodyTimeoutMs: int("TICKETD_BODY_TIMEOUT_MS", 10_000),
       maxSubjectChars: int("TICKETD_MAX_SUBJECT_CHARS", 500),
       maxBodyChars: int("TICKETD_MAX_BODY_CHARS", 200_000),
       maxPageSize: int("TICKETD_MAX_PAGE_SIZE", 200),

@@ -13,7 +13,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 export async function readJson<S extends z.ZodType>(
   c: Context,
   schema: S,
-  maxBytes: number,
+  { maxBytes, timeoutMs }: { maxBytes: number; timeoutMs: number },
 ): Promise<z.infer<S>> {
   const type = c.req.header("content-type") ?? "";
   if (!/^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i.test(type)) {
@@ -21,7 +21,7 @@ export async function readJson<S extends z.ZodType>(
   }
   const declared = Number(c.req.header("content-length") ?? NaN);
   if (declared > maxBytes) tooLarge(maxBytes);
-  const bytes = await readLimited(c.req.raw.body, maxBytes);
+  const bytes = await readLimited(c.req.raw.body, maxBytes, timeoutMs);
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -43,22 +43,41 @@ export async function readJson<S extends z.ZodType>(
   return parsed.data;
 }
 
+/** Reads at most `maxBytes` within `timeoutMs`, so a client trickling a body cannot hold a slot. */
 async function readLimited(
   body: ReadableStream<Uint8Array> | null,
   maxBytes: number,
+  timeoutMs: number,
 ): Promise<Uint8Array> {
   if (!body) return new Uint8Array();
+  const reader = body.getReader();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    reader.cancel().catch(() => {});
+  }, timeoutMs);
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for await (const chunk of body) {
-    size += chunk.length;
-    if (size > maxBytes) tooLarge(maxBytes);
-    chunks.push(chunk);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (timedOut) slow(timeoutMs);
+      if (done) break;
+      size += value.length;
+      if (size > maxBytes) tooLarge(maxBytes);
+      chunks.push(value);
+    }
+  } finally {
+    clearTimeout(timer);
   }
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) bytes.set(chunk, offset), offset += chunk.length;
   return bytes;
+}
+
+function slow(timeoutMs: number): never {
+  fail("request_timeout", `The body did not arrive within ${timeoutMs} ms`, 408, { timeoutMs });
 }
 
 function tooLarge(maxBytes: number): never {

@@ -28,7 +28,10 @@ export function commandRoutes({ commands, schemas, limits }: CommandRoutesDeps) 
     c: Context,
     name: K,
   ): Promise<z.output<RequestSchemas[K]>> =>
-    readJson(c, schemas[name] as z.ZodType, limits.maxRequestBytes) as Promise<
+    readJson(c, schemas[name] as z.ZodType, {
+      maxBytes: limits.maxRequestBytes,
+      timeoutMs: limits.bodyTimeoutMs,
+    }) as Promise<
       z.output<RequestSchemas[K]>
     >;
 

@@ -10,6 +10,8 @@ import { isSnowflake } from "@ticketd/shared/ids/snowflake.ts";
 
 export interface HttpLimits {
   maxRequestBytes: number;
+  /** How long a request body may take to arrive. */
+  bodyTimeoutMs: number;
   maxSubjectChars: number;
   maxBodyChars: number;
   maxPageSize: number;
