@@ -14,8 +14,9 @@ import { freePort } from "@ticketd/shared/runtime/free_port.ts";
 import { importFile } from "../services/tickets/import/import_file.ts";
 import { createTestDatabase } from "./support/database.ts";
 import { startTestNats } from "./support/nats.ts";
+import { dataSetsDir } from "./support/data_sets.ts";
 
-const DATA = new URL("../../shared/data/", import.meta.url).pathname;
+const DATA = dataSetsDir();
 const GITBUGS = `${DATA}gitbugs_tracker_tickets/tickets.jsonl`;
 const VSCODE = `${DATA}vscode_issues_zh/vscode_issues_zh.jsonl`;
 
