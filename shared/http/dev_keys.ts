@@ -14,14 +14,21 @@ export interface DevKeys {
 export const DEV_ISSUER = "ticketd-dev";
 export const DEV_AUDIENCE = "ticketd";
 
+/** The dev key pair in `dir/dev-signing-key.json`, or null when there is none. */
+export async function loadDevKeys(dir: string): Promise<DevKeys | null> {
+  try {
+    return JSON.parse(await Deno.readTextFile(`${dir}/dev-signing-key.json`));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
+
 /** The dev key pair in `dir/dev-signing-key.json`, created if missing. */
 export async function loadOrCreateDevKeys(dir: string): Promise<DevKeys> {
   const path = `${dir}/dev-signing-key.json`;
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
-  }
+  const existing = await loadDevKeys(dir);
+  if (existing) return existing;
   const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
   const kid = crypto.randomUUID();
   const keys = {

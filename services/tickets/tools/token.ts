@@ -6,18 +6,10 @@
 import { parseArgs } from "node:util";
 import { type Role, ROLES } from "@ticketd/shared/events/tickets.ts";
 import { TENANT } from "@ticketd/shared/http/auth.ts";
-import { loadOrCreateDevKeys, mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
+import { loadDevKeys, mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
 import { loadConfig } from "../config.ts";
 
-const { values } = parseArgs({
-  options: {
-    role: { type: "string", default: "agent" },
-    tenant: { type: "string", default: "demo" },
-    sub: { type: "string" },
-    ttl: { type: "string", default: "43200" },
-    help: { type: "boolean", default: false },
-  },
-});
+const { values } = parseOptions();
 
 if (values.help) {
   console.log(
@@ -32,7 +24,10 @@ const ttlSeconds = Number(values.ttl);
 if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) usage("--ttl must be a positive integer");
 
 const { dataDir } = loadConfig(Deno.env.toObject());
-const keys = await loadOrCreateDevKeys(dataDir);
+const keys = await loadDevKeys(dataDir);
+if (!keys) {
+  usage(`no dev signing key in ${dataDir}/; start Ticketd first (or set TICKETD_DATA_DIR)`);
+}
 console.log(
   await mintDevToken(keys, {
     sub: values.sub ?? `${role}-1`,
@@ -41,6 +36,22 @@ console.log(
     ttlSeconds,
   }),
 );
+
+function parseOptions() {
+  try {
+    return parseArgs({
+      options: {
+        role: { type: "string", default: "agent" },
+        tenant: { type: "string", default: "demo" },
+        sub: { type: "string" },
+        ttl: { type: "string", default: "43200" },
+        help: { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    usage((error as Error).message);
+  }
+}
 
 function usage(message: string): never {
   console.error(`token: ${message}`);
