@@ -18,6 +18,7 @@ import {
 } from "@ticketd/shared/http/dev_keys.ts";
 import { documentTokens, hashTokens } from "@ticketd/shared/search/tokens.ts";
 import { requestSchemas } from "../services/tickets/http/schemas.ts";
+import { loadConfig } from "../services/tickets/config.ts";
 import type { CorpusDoc } from "./corpus.ts";
 
 export interface OpCost {
@@ -43,13 +44,7 @@ export async function measureOpCosts(
     issuer: DEV_ISSUER,
     jwks: { keys: [keys.publicJwk] },
   });
-  const schema = requestSchemas({
-    maxRequestBytes: 1_048_576,
-    maxSubjectChars: 500,
-    maxBodyChars: 200_000,
-    maxPageSize: 200,
-    maxReadWaitMs: 5_000,
-  }).createTicket;
+  const schema = requestSchemas(loadConfig({}).limits).createTicket;
   const doc = docs.find((d) => d.lang === "en" && d.body.length > 300 && d.body.length < 600)!;
   const text = `${doc.subject}\n${doc.body}`;
   const request = { subject: doc.subject, body: doc.body, priority: "high", tags: ["hadoop"] };
