@@ -12,6 +12,12 @@ import { startEmbeddedPostgres } from "./embedded_postgres.ts";
 import { startPrivateNats } from "./private_nats.ts";
 import { lockDataDir } from "./data_dir_lock.ts";
 
+/**
+ * Reconnect forever; and skip the stack captured for every request in case it times out (an
+ * Error per publish is a measurable share of the hot path; timeouts still report, without it).
+ */
+export const NATS_CLIENT_OPTIONS = { maxReconnectAttempts: -1, noAsyncTraces: true } as const;
+
 export interface InfrastructureConfig {
   natsUrl?: string;
   databaseUrl?: string;
@@ -61,7 +67,7 @@ export async function openInfrastructure(
       max = pg.maxConnections;
       log.info("started an embedded PostgreSQL (PGlite)", { dataDir: `${config.dataDir}/pg` });
     }
-    const nc = await connect({ servers: natsUrl, name: "ticketd", maxReconnectAttempts: -1 });
+    const nc = await connect({ servers: natsUrl, name: "ticketd", ...NATS_CLIENT_OPTIONS });
     stops.unshift(() => nc.drain());
     const sql = postgres(databaseUrl, {
       max,

@@ -10,6 +10,7 @@ import postgres from "postgres";
 import { Envelope } from "@ticketd/shared/crypto/envelope.ts";
 import type { Keyring } from "@ticketd/shared/crypto/keyring.ts";
 import { createLogger, type LogLevel } from "@ticketd/shared/log/logger.ts";
+import { NATS_CLIENT_OPTIONS } from "@ticketd/shared/runtime/infrastructure.ts";
 import { ProjectionWatch } from "./projection_watch.ts";
 import { TicketProjector } from "./projector.ts";
 
@@ -55,7 +56,7 @@ async function start(init: ProjectorWorkerStart): Promise<() => Promise<void>> {
   const nc = await connect({
     servers: init.natsUrl,
     name: "ticketd-projector",
-    maxReconnectAttempts: -1,
+    ...NATS_CLIENT_OPTIONS,
   });
   const sql = postgres(init.databaseUrl, {
     max: 2,
