@@ -28,6 +28,8 @@ export interface AuthConfig {
   jwks?: JSONWebKeySet;
   /** a URL to fetch them from (cached, refetched on an unknown key id). */
   jwksUrl?: string;
+  /** Least time between two fetches of the JWKS URL (default 30 s), so bad tokens cannot hammer it. */
+  jwksCooldownMs?: number;
 }
 
 export type Verifier = (token: string) => Promise<Principal>;
@@ -40,7 +42,9 @@ const CLOCK_TOLERANCE_SECONDS = 5;
 /** A function that verifies a token and returns who it speaks for. */
 export function createVerifier(config: AuthConfig): Verifier {
   const keys: JWTVerifyGetKey = config.jwksUrl
-    ? createRemoteJWKSet(new URL(config.jwksUrl))
+    ? createRemoteJWKSet(new URL(config.jwksUrl), {
+      cooldownDuration: config.jwksCooldownMs ?? 30_000,
+    })
     : createLocalJWKSet(config.jwks ?? { keys: [] });
   return cached(verifyWith(keys, config));
 }

@@ -108,3 +108,27 @@ Deno.test("createVerifier - a subject with control characters is refused", async
   const token = await mintDevToken(keys, { sub: "u\u0000", tenant: "acme", role: "agent" });
   await assert.rejects(verify(token), { code: "unauthorized" });
 });
+
+Deno.test("createVerifier - keys fetched from a JWKS URL verify tokens, and a rolled-over key is found", async () => {
+  const first = await loadOrCreateDevKeys(await Deno.makeTempDir());
+  const second = await loadOrCreateDevKeys(await Deno.makeTempDir());
+  let published = [first.publicJwk];
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    () => Response.json({ keys: published }),
+  );
+  try {
+    const verify = createVerifier({
+      audience: DEV_AUDIENCE,
+      issuer: DEV_ISSUER,
+      jwksUrl: `http://127.0.0.1:${server.addr.port}/jwks.json`,
+      jwksCooldownMs: 0,
+    });
+    const claims = { sub: "u1", tenant: "acme", role: "agent" } as const;
+    assert.equal((await verify(await mintDevToken(first, claims))).id, "u1");
+    published = [first.publicJwk, second.publicJwk]; // the provider rolls a new key in
+    assert.equal((await verify(await mintDevToken(second, claims))).id, "u1");
+  } finally {
+    await server.shutdown();
+  }
+});
