@@ -45,7 +45,9 @@ export async function stopChild(
   child: Deno.ChildProcess,
   signal: Deno.Signal = "SIGTERM",
   graceMs = 5_000,
-): Promise<void> {
+): Promise<{ ms: number; killed: boolean }> {
+  const started = performance.now();
+  let killed = false;
   const kill = (s: Deno.Signal) => {
     try {
       child.kill(s);
@@ -54,7 +56,8 @@ export async function stopChild(
     }
   };
   kill(signal);
-  const timer = setTimeout(() => kill("SIGKILL"), graceMs);
+  const timer = setTimeout(() => (killed = true, kill("SIGKILL")), graceMs);
   await child.status;
   clearTimeout(timer);
+  return { ms: Math.round(performance.now() - started), killed };
 }

@@ -6,6 +6,8 @@
 
 export interface ProfileSummary {
   file: string;
+  /** "main thread", or the worker's name from the file name (e.g. "worker-1"). */
+  thread: string;
   sampledMs: number;
   idlePercent: number;
   stages: { stage: string; percent: number }[];
@@ -40,7 +42,7 @@ const STAGES: [stage: string, fn: RegExp, url: RegExp][] = [
   ["list page: listTickets (SQL)", /^listTickets$/, /projections\/ticket_queries/],
   ["list page: ticketView (opens each subject)", /^ticketView$/, /http\/views/],
   ["projector: documentTokens", /^documentTokens$/, /shared\/search/],
-  ["projector: hashTokens (HMAC per token)", /^hashTokens$/, /shared\/search/],
+  ["projector: hashTokens (per token)", /^hashTokens$/, /shared\/search/],
   ["projector: writeBatch (SQL)", /^writeBatch$/, /projections\/ticket_writer/],
   ["postgres.js (all)", /./, /npm:postgres|registry\.npmjs\.org\/postgres/],
   ["nats.js (all)", /./, /@nats-io/],
@@ -51,6 +53,8 @@ const IDLE = "(idle)";
 /**
  * Summarises every `.cpuprofile` in `dir` (one per JS thread: the main thread, and a worker if
  * the projector runs in one), busiest first; each is kept as `keepIn/<name>-<n>.cpuprofile`.
+ * Deno writes a thread's profile when it ends normally: a process killed after its stop grace
+ * period leaves no main-thread profile (the report then says so).
  */
 export async function summariseProfiles(
   dir: string,
@@ -62,7 +66,8 @@ export async function summariseProfiles(
   const summaries: ProfileSummary[] = [];
   for (const file of files) {
     const profile: CpuProfile = JSON.parse(await Deno.readTextFile(`${dir}/${file}`));
-    summaries.push(summarise(profile, `${dir}/${file}`));
+    const worker = /\.(worker-\d+)\.cpuprofile$/.exec(file)?.[1];
+    summaries.push({ ...summarise(profile, `${dir}/${file}`), thread: worker ?? "main thread" });
   }
   summaries.sort((a, b) =>
     b.sampledMs * (100 - b.idlePercent) - a.sampledMs * (100 - a.idlePercent)
@@ -78,7 +83,7 @@ export async function summariseProfiles(
   return summaries;
 }
 
-function summarise(profile: CpuProfile, file: string): ProfileSummary {
+function summarise(profile: CpuProfile, file: string): Omit<ProfileSummary, "thread"> {
   const total = profile.timeDeltas.reduce((a, b) => a + b, 0);
   const self = selfTimes(profile);
   const idle = self.find(([key]) => key.startsWith(IDLE))?.[1] ?? 0;

@@ -62,7 +62,7 @@ export interface ServiceProcess {
   pid: number;
   dataDir: string;
   /** SIGTERM and wait (the service shuts down in order, writing a CPU profile if asked). */
-  stop(): Promise<void>;
+  stop(): Promise<{ ms: number; killed: boolean }>;
 }
 
 /** Starts `services/main.ts` and resolves when `/readyz` answers 200. */
@@ -96,10 +96,12 @@ export async function startService(
   const logFile = `${env.dataDir}/service.log`;
   const log = await Deno.open(logFile, { append: true, create: true });
   const logged = child.stderr.pipeTo(log.writable).catch(() => {});
-  const stop = async () => {
-    await stopChild(child, "SIGTERM", 10_000);
-    await logged;
-  };
+  let stopped: Promise<{ ms: number; killed: boolean }> | null = null;
+  const stop = () =>
+    stopped ??= stopChild(child, "SIGTERM", 20_000).then(async (result) => {
+      await logged;
+      return result;
+    });
   cleanup.add("tickets service", stop);
   const url = `http://127.0.0.1:${port}`;
   await waitReady(url, child, logFile);

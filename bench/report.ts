@@ -35,6 +35,8 @@ export interface BenchResults {
   create: CreateFigures;
   /** By phase ("create", "reads"), with --cpu-prof. */
   profiles: Record<string, ProfileSummary[]>;
+  /** How the profiled service stopped after each phase (SIGTERM, SIGKILL after 20 s). */
+  stops: Record<string, { ms: number; killed: boolean }>;
   reads: ReadFigures | null;
 }
 
@@ -110,13 +112,17 @@ export function renderReport(r: BenchResults): string {
     "",
     ...table(["operation", "one at a time", "64 in flight"], r.opCosts.map((c) => [c.op, f1(c.microseconds), c.concurrentMicroseconds === null ? "(sync)" : f1(c.concurrentMicroseconds)])),
   ];
-  for (const [i, p] of (r.profiles.create ?? []).entries()) {
-    out.push(...profileSection("the creation load", i, p));
+  out.push(...profileSections("the creation load", r.profiles.create));
+  for (const [phase, stop] of Object.entries(r.stops ?? {})) {
+    out.push(
+      "",
+      `Service stop after ${phase}: ${stop.killed ? "**killed** (SIGKILL) after" : "exited in"} ${
+        f0(stop.ms)
+      } ms of SIGTERM.`,
+    );
   }
   if (r.reads) out.push(...readSection(r.reads));
-  for (const [i, p] of (r.profiles.reads ?? []).entries()) {
-    out.push(...profileSection("the read queries", i, p));
-  }
+  out.push(...profileSections("the read queries", r.profiles.reads));
   const verdicts = judge(r).map((t) => [t.what, t.target, t.measured, t.met ? "yes" : "**no**"]);
   out.push("", "## Targets", "", ...table(["what", "target", "measured", "met"], verdicts));
   out.push("", "## top during the creation load", "", "```", r.create.top, "```", "");
@@ -144,8 +150,20 @@ function readSection(reads: ReadFigures): string[] {
   return out;
 }
 
-function profileSection(phase: string, thread: number, p: ProfileSummary): string[] {
-  const which = thread === 0 ? "busiest JS thread" : `JS thread ${thread + 1}`;
+function profileSections(phase: string, profiles: ProfileSummary[] | undefined): string[] {
+  if (!profiles) return [];
+  const out = profiles.flatMap((p) => profileSection(phase, p));
+  if (!profiles.some((p) => p.thread === "main thread")) {
+    out.push(
+      "",
+      `(No main-thread profile for ${phase}: the service did not exit normally on SIGTERM.)`,
+    );
+  }
+  return out;
+}
+
+function profileSection(phase: string, p: ProfileSummary): string[] {
+  const which = p.thread === "main thread" ? "main thread" : `${p.thread} (projector)`;
   // deno-fmt-ignore
   return [
     "",

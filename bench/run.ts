@@ -10,7 +10,13 @@ import type { Cleanup } from "./cleanup.ts";
 import { waitForQuiet } from "./cpu.ts";
 import { type ProfileSummary, summariseProfiles } from "./cpu_profile.ts";
 import { loadCorpus } from "./corpus.ts";
-import { ADMIN_URL, createDatabase, startNats, startService } from "./environment.ts";
+import {
+  ADMIN_URL,
+  createDatabase,
+  type ServiceProcess,
+  startNats,
+  startService,
+} from "./environment.ts";
 import { measureCeiling } from "./jetstream_ceiling.ts";
 import { machineInfo, sourceInfo } from "./machine.ts";
 import { measureOpCosts } from "./op_costs.ts";
@@ -52,9 +58,10 @@ export async function runBench(s: BenchSettings, tmp: string, cleanup: Cleanup) 
       extraArgs: s.profile ? ["--cpu-prof", `--cpu-prof-dir=${tmp}/profile-${phase}`] : [],
     }, cleanup);
   const profiles: Record<string, ProfileSummary[]> = {};
-  const finish = async (service: { stop(): Promise<void> }, phase: string) => {
+  const stops: Record<string, { ms: number; killed: boolean }> = {};
+  const finish = async (service: ServiceProcess, phase: string) => {
     if (!s.profile) return;
-    await service.stop();
+    stops[phase] = await service.stop();
     profiles[phase] = await summariseProfiles(`${tmp}/profile-${phase}`, RESULTS, phase);
   };
 
@@ -97,6 +104,7 @@ export async function runBench(s: BenchSettings, tmp: string, cleanup: Cleanup) 
     ceiling,
     create,
     profiles,
+    stops,
     reads,
   } satisfies BenchResults;
 }
