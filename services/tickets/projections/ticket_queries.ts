@@ -68,7 +68,10 @@ const LIST_COLUMNS = [
 /** One page of tickets matching `query`. */
 export async function listTickets(sql: Sql, query: TicketQuery, searchKey: Uint8Array) {
   const sort = SORTS[query.sort];
-  const where = [sql`tenant = ${query.tenant}`, ...filters(sql, query, searchKey)];
+  const where = [sql`tenant = ${query.tenant}`, ...filters(sql, query)];
+  if (query.text !== undefined) {
+    where.push((await keywordCondition(sql, query, searchKey)).condition);
+  }
   if (query.cursor) {
     const after = decodeCursor(
       query.cursor,
@@ -98,7 +101,7 @@ export async function listTickets(sql: Sql, query: TicketQuery, searchKey: Uint8
   return { tickets, nextCursor } satisfies TicketPage;
 }
 
-function filters(sql: Sql, q: TicketQuery, searchKey: Uint8Array): Fragment[] {
+function filters(sql: Sql, q: TicketQuery): Fragment[] {
   const where: Fragment[] = [];
   if (q.status?.length) where.push(sql`status = any(${q.status}::text[])`);
   if (q.priority?.length) {
@@ -111,17 +114,35 @@ function filters(sql: Sql, q: TicketQuery, searchKey: Uint8Array): Fragment[] {
   if (q.tags?.length) where.push(sql`tags @> ${q.tags}::text[]`);
   if (q.createdFrom) where.push(sql`created_at >= ${q.createdFrom}`);
   if (q.createdTo) where.push(sql`created_at < ${q.createdTo}`);
-  if (q.text !== undefined) {
-    const tokens = [...queryTokens(q.text)];
-    if (tokens.length === 0) fail("invalid_query", "The search text has no words to look for", 400);
-    const hashes = hashTokens(tokens, searchKey);
-    where.push(
-      q.searchNotes
-        ? sql`(search_tokens @> ${hashes}::int8[] or note_tokens @> ${hashes}::int8[])`
-        : sql`search_tokens @> ${hashes}::int8[]`,
-    );
-  }
   return where;
+}
+
+/** Above this many matches a keyword is common: walking the sort index finds a page fastest. */
+const RARE_MATCHES = 2_000;
+
+/**
+ * The keyword condition. Left to itself the planner walks the sort index testing every row, which
+ * for a rare word (or a typo) means the whole tenant; so the matches are first looked up in the
+ * GIN index alone (the `offset 0` keeps the outer limit from steering that plan), and when they
+ * are few, the page is chosen among just those ids.
+ */
+async function keywordCondition(
+  sql: Sql,
+  q: TicketQuery,
+  searchKey: Uint8Array,
+): Promise<{ condition: Fragment }> {
+  // Wrapped: a fragment is a thenable, and an async function would run it on return.
+  const tokens = [...queryTokens(q.text!)];
+  if (tokens.length === 0) fail("invalid_query", "The search text has no words to look for", 400);
+  const hashes = hashTokens(tokens, searchKey);
+  const match = q.searchNotes
+    ? sql`(search_tokens @> ${hashes}::int8[] or note_tokens @> ${hashes}::int8[])`
+    : sql`search_tokens @> ${hashes}::int8[]`;
+  const hits = await sql<{ id: string }[]>`
+    select id from (select id from tickets where tenant = ${q.tenant} and ${match} offset 0) found
+    limit ${RARE_MATCHES + 1}`;
+  if (hits.length > RARE_MATCHES) return { condition: match };
+  return { condition: sql`id = any(${hits.map((h) => h.id)}::int8[])` };
 }
 
 /** One ticket row, or null when it does not exist in this tenant. */
