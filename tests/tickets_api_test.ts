@@ -185,6 +185,25 @@ Deno.test("GET /v1/tickets?q= - finds English and Chinese keywords in subjects a
     assert.deepEqual(await search("heartbeat 崩溃"), []);
   }));
 
+Deno.test("GET /v1/tickets?q= - keyword results page with a cursor, newest first, each once", () =>
+  withHarness(async (h) => {
+    const created = [];
+    for (let i = 0; i < 5; i++) {
+      created.push(await createTicket(h, customerA, { subject: `zebra ${i}` }));
+    }
+    await createTicket(h, customerA, { subject: "no stripes" });
+    await projected(h, created.at(-1)!.version + 1);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const query: string = `q=zebra&limit=2${cursor ? `&cursor=${cursor}` : ""}`;
+      const page = await (await h.call(agentA, "GET", `/v1/tickets?${query}`)).json();
+      seen.push(...page.tickets.map((t: { id: string }) => t.id));
+      cursor = page.nextCursor;
+    } while (cursor);
+    assert.deepEqual(seen, created.map((t) => t.id).reverse());
+  }));
+
 Deno.test("GET /v1/tickets?q= - internal notes are searchable by agents only", () =>
   withHarness(async (h) => {
     const { id } = await createTicket(h, customerA);
