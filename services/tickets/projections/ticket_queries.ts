@@ -69,58 +69,36 @@ const LIST_COLUMNS = [
 export async function listTickets(sql: Sql, query: TicketQuery, searchKey: Uint8Array) {
   const sort = SORTS[query.sort];
   const where = [sql`tenant = ${query.tenant}`, ...filters(sql, query)];
-  if (query.cursor) where.push(after(sql, query));
-  const direction = query.descending ? sql`desc` : sql`asc`;
-  const order = sql`order by ${sql(sort.column)} ${direction}, id ${direction}`;
-  const all = (conditions: Fragment[]) => conditions.reduce((a, b) => sql`${a} and ${b}`);
-  let rows: TicketRow[] | null = null;
   if (query.text !== undefined) {
-    const match = keywordMatch(sql, query, searchKey);
-    rows = await fewMatches(sql, all([...where, match]), order, query.limit + 1);
-    where.push(match);
+    where.push((await keywordCondition(sql, query, searchKey)).condition);
   }
-  rows ??= await sql<TicketRow[]>`
-    select ${sql(LIST_COLUMNS)} from tickets where ${all(where)} ${order} limit ${query.limit + 1}`;
+  if (query.cursor) {
+    const after = decodeCursor(
+      query.cursor,
+      query.sort,
+      sort.cast === "timestamptz" ? "time" : "integer",
+    );
+    const value = sort.cast === "timestamptz"
+      ? sql`${after.value}::timestamptz`
+      : sql`${after.value}::int8`;
+    where.push(
+      query.descending
+        ? sql`(${sql(sort.column)}, id) < (${value}, ${after.id}::int8)`
+        : sql`(${sql(sort.column)}, id) > (${value}, ${after.id}::int8)`,
+    );
+  }
+  const direction = query.descending ? sql`desc` : sql`asc`;
+  const rows = await sql<TicketRow[]>`
+    select ${sql(LIST_COLUMNS)} from tickets
+    where ${where.reduce((all, next) => sql`${all} and ${next}`)}
+    order by ${sql(sort.column)} ${direction}, id ${direction}
+    limit ${query.limit + 1}`;
   const tickets = rows.slice(0, query.limit);
   const last = tickets.at(-1);
   const nextCursor = rows.length > query.limit && last
     ? encodeCursor(query.sort, last[sort.key], last.id)
     : null;
   return { tickets, nextCursor } satisfies TicketPage;
-}
-
-/** Up to this many matches, sorting the matches beats walking the sort index testing rows. */
-const FEW_MATCHES = 5_000;
-
-/**
- * A keyword page, when the keyword is rare enough. Left to itself the planner walks the sort
- * index testing every row's tokens, which for a rare word (or a typo) means the whole tenant.
- * Here the matches come from the GIN index alone (`offset 0` keeps the page's order and limit
- * from steering that plan) and only they are sorted. Null when there are too many: then walking
- * the sort index finds a page soonest.
- */
-async function fewMatches(sql: Sql, where: Fragment, order: Fragment, limit: number) {
-  const rows = await sql<(TicketRow & { matches: number })[]>`
-    select m.*, count(*) over () as matches from (
-      select ${sql(LIST_COLUMNS)} from tickets where ${where} limit ${FEW_MATCHES + 1} offset 0
-    ) m ${order} limit ${limit}`;
-  if (rows.length > 0 && Number(rows[0].matches) > FEW_MATCHES) return null;
-  return rows.map(({ matches: _, ...row }) => row as TicketRow);
-}
-
-function after(sql: Sql, query: TicketQuery): Fragment {
-  const sort = SORTS[query.sort];
-  const cursor = decodeCursor(
-    query.cursor!,
-    query.sort,
-    sort.cast === "timestamptz" ? "time" : "integer",
-  );
-  const value = sort.cast === "timestamptz"
-    ? sql`${cursor.value}::timestamptz`
-    : sql`${cursor.value}::int8`;
-  return query.descending
-    ? sql`(${sql(sort.column)}, id) < (${value}, ${cursor.id}::int8)`
-    : sql`(${sql(sort.column)}, id) > (${value}, ${cursor.id}::int8)`;
 }
 
 function filters(sql: Sql, q: TicketQuery): Fragment[] {
@@ -139,15 +117,34 @@ function filters(sql: Sql, q: TicketQuery): Fragment[] {
   return where;
 }
 
-/** The keyword condition: the ticket holds every token of the query (public text, or also notes). */
-function keywordMatch(sql: Sql, q: TicketQuery, searchKey: Uint8Array): Fragment {
+/** Above this many matches a keyword is common: walking the sort index finds a page fastest. */
+const RARE_MATCHES = 2_000;
+
+/**
+ * The keyword condition. Left to itself the planner walks the sort index testing every row, which
+ * for a rare word (or a typo) means the whole tenant; so the matches are first looked up in the
+ * GIN index alone (the `offset 0` keeps the outer limit from steering that plan), and when they
+ * are few, the page is chosen among just those ids.
+ */
+async function keywordCondition(
+  sql: Sql,
+  q: TicketQuery,
+  searchKey: Uint8Array,
+): Promise<{ condition: Fragment }> {
+  // Wrapped: a fragment is a thenable, and an async function would run it on return.
   const tokens = [...queryTokens(q.text!)];
   if (tokens.length === 0) fail("invalid_query", "The search text has no words to look for", 400);
   const hashes = hashTokens(tokens, searchKey);
-  return q.searchNotes
+  const match = q.searchNotes
     ? sql`(search_tokens @> ${hashes}::int8[] or note_tokens @> ${hashes}::int8[])`
     : sql`search_tokens @> ${hashes}::int8[]`;
+  const hits = await sql<{ id: string }[]>`
+    select id from (select id from tickets where tenant = ${q.tenant} and ${match} offset 0) found
+    limit ${RARE_MATCHES + 1}`;
+  if (hits.length > RARE_MATCHES) return { condition: match };
+  return { condition: sql`id = any(${hits.map((h) => h.id)}::int8[])` };
 }
+
 /** One ticket row, or null when it does not exist in this tenant. */
 export async function getTicket(sql: Sql, tenant: string, id: string): Promise<TicketRow | null> {
   const [row] = await sql<TicketRow[]>`
