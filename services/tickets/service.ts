@@ -27,6 +27,7 @@ import { requestSchemas } from "./http/schemas.ts";
 import { ProjectionWatch } from "./projections/projection_watch.ts";
 import { TicketProjector } from "./projections/projector.ts";
 import { ProjectorThread } from "./projections/projector_thread.ts";
+import { leadProjector } from "./projections/projector_leader.ts";
 import { TicketStateCache } from "./state_cache.ts";
 import { TicketLoader } from "./ticket_loader.ts";
 
@@ -93,7 +94,13 @@ export async function startTicketsService(
       watch,
       log,
     });
-  await projector.start();
+  const leader = await leadProjector(await kvm.create("leases", { ttl: 30_000 }), projector, {
+    name: config.projector.name,
+    owner: `tickets@${Deno.hostname()}:${Deno.pid}`,
+    renewEveryMs: 5_000,
+    retryEveryMs: 10_000,
+    log,
+  });
 
   const ids = new SnowflakeGenerator(lease.workerId);
   const commands = new TicketCommands({
@@ -129,7 +136,7 @@ export async function startTicketsService(
     fetch: app.fetch,
     watch,
     async stop() {
-      await projector.stop();
+      await leader.stop();
       await lease.release();
     },
   };

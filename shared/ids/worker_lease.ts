@@ -6,15 +6,9 @@
  */
 import type { KV } from "@nats-io/kv";
 import { MAX_WORKER_ID } from "./snowflake.ts";
+import { type LeaseOptions, tryLease } from "../runtime/kv_lease.ts";
 
-export interface WorkerLeaseOptions {
-  /** Who holds the lease, for operators reading the bucket. */
-  owner: string;
-  /** How often to renew; the bucket TTL must be several times longer. */
-  renewEveryMs: number;
-  /** Called once if the lease is lost; the caller must stop issuing ids. */
-  onLost: (error: unknown) => void;
-}
+export type WorkerLeaseOptions = LeaseOptions;
 
 export interface WorkerLease {
   workerId: number;
@@ -26,35 +20,8 @@ export async function leaseWorkerId(kv: KV, options: WorkerLeaseOptions): Promis
   const start = Math.floor(Math.random() * (MAX_WORKER_ID + 1));
   for (let i = 0; i <= MAX_WORKER_ID; i++) {
     const workerId = (start + i) % (MAX_WORKER_ID + 1);
-    const revision = await kv.create(String(workerId), options.owner).catch(() => null);
-    if (revision !== null) return keepRenewed(kv, workerId, revision, options);
+    const lease = await tryLease(kv, String(workerId), options);
+    if (lease) return { workerId, release: lease.release };
   }
   throw new Error(`All ${MAX_WORKER_ID + 1} worker ids are leased; is a process leaking leases?`);
-}
-
-function keepRenewed(
-  kv: KV,
-  workerId: number,
-  firstRevision: number,
-  options: WorkerLeaseOptions,
-): WorkerLease {
-  let revision = firstRevision;
-  let released = false;
-  const timer = setInterval(async () => {
-    try {
-      revision = await kv.update(String(workerId), options.owner, revision);
-    } catch (error) {
-      if (released) return;
-      clearInterval(timer);
-      options.onLost(error);
-    }
-  }, options.renewEveryMs);
-  return {
-    workerId,
-    async release() {
-      released = true;
-      clearInterval(timer);
-      await kv.delete(String(workerId), { previousSeq: revision }).catch(() => {});
-    },
-  };
 }

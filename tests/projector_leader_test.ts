@@ -1,0 +1,44 @@
+/**
+ * One projector per deployment, on real NATS KV: a second instance stands by and takes over
+ * when the first stops.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { connect } from "@nats-io/transport-node";
+import { Kvm } from "@nats-io/kv";
+import { createLogger } from "@ticketd/shared/log/logger.ts";
+import { leadProjector } from "../services/tickets/projections/projector_leader.ts";
+import { startTestNats } from "./support/nats.ts";
+
+function recordingProjector() {
+  const state = { running: false, starts: 0 };
+  return {
+    state,
+    start: () => Promise.resolve(void (state.running = true, state.starts++)),
+    stop: () => Promise.resolve(void (state.running = false)),
+  };
+}
+
+Deno.test("leadProjector - of two instances one projects; the other takes over when it stops", async () => {
+  const nats = await startTestNats();
+  const nc = await connect({ servers: nats.url });
+  try {
+    const kv = await new Kvm(nc).create("leases", { ttl: 5_000 });
+    const log = createLogger("error");
+    const options = { name: "ticket-read-model", renewEveryMs: 200, retryEveryMs: 100, log };
+    const a = recordingProjector();
+    const b = recordingProjector();
+    const first = await leadProjector(kv, a, { ...options, owner: "a" });
+    const second = await leadProjector(kv, b, { ...options, owner: "b" });
+    assert.deepEqual([a.state.running, b.state.running], [true, false]);
+    assert.deepEqual([first.leading, second.leading], [true, false]);
+    await first.stop();
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    assert.deepEqual([a.state.running, b.state.running], [false, true]);
+    await second.stop();
+    assert.equal(b.state.running, false);
+  } finally {
+    await nc.close();
+    await nats.stop();
+  }
+});
