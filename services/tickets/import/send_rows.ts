@@ -4,6 +4,7 @@
  * rows in flight, and writes the checkpoint.
  * @module
  */
+import type { ImportCounts } from "./summary.ts";
 import { createHash } from "node:crypto";
 import type { TicketsClient } from "./client.ts";
 import type { Journal } from "./journal.ts";
@@ -25,17 +26,7 @@ export interface SendDeps {
   checkpointEveryMs?: number;
 }
 
-export interface SendResult {
-  created: number;
-  present: number;
-  rejected: number;
-  unfinished: number;
-  changes: Record<string, number>;
-  rejectCodes: Record<string, number>;
-  /** The highest ticket version answered: read with `?min_version=` to see every row. */
-  maxVersion: number;
-  error?: string;
-}
+export type SendResult = ImportCounts;
 
 /** A stable `Idempotency-Key` for an external id (visible ASCII, as the API requires). */
 export function idempotencyKey(externalId: string): string {

@@ -6,32 +6,36 @@
 import { rowsPerSecond } from "./progress.ts";
 import type { CreateTicketRequest } from "./request.ts";
 
-export interface ImportSummary {
-  file: string;
-  dataset: string;
-  outcome: "completed" | "interrupted" | "failed";
-  error?: string;
-  dryRun: boolean;
-  /** Rows in scope: the file's, or the first `limit`. */
-  total: number;
-  /** Rows skipped because a checkpoint said they were done. */
-  skipped: number;
+/** What sending the rows counted; the summary adds where, how long and how. */
+export interface ImportCounts {
   created: number;
   /** Rows the API already had (same external id): answered 200, nothing added. */
   present: number;
   rejected: number;
-  /** Dry run: rows that would be accepted. */
-  valid: number;
   /** Rows in scope that this run left unanswered (interrupted or failed). */
   unfinished: number;
-  elapsedMs: number;
-  rowsPerSecond: number;
   /** Rows per kind of change mapping made (`subject_truncated`, `tag_cleaned`, ...). */
   changes: Record<string, number>;
   rejectCodes: Record<string, number>;
   /** The highest ticket version the API answered; `GET /v1/tickets?min_version=` it to wait
    * until the read model shows every imported row (0 for a dry run). */
   maxVersion: number;
+  error?: string;
+}
+
+export interface ImportSummary extends ImportCounts {
+  file: string;
+  dataset: string;
+  outcome: "completed" | "interrupted" | "failed";
+  dryRun: boolean;
+  /** Rows in scope: the file's, or the first `limit`. */
+  total: number;
+  /** Rows skipped because a checkpoint said they were done. */
+  skipped: number;
+  /** Dry run: rows that would be accepted. */
+  valid: number;
+  elapsedMs: number;
+  rowsPerSecond: number;
   checkpointFile?: string;
   rejectsFile?: string;
   /** Dry run: the first few mapped requests. */
