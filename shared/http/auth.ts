@@ -1,6 +1,6 @@
 /**
  * Bearer JWTs verified with jose: EdDSA or ES256, keys from configuration or a JWKS URL. A
- * token names its subject, tenant and roles; the strongest known role wins.
+ * token names its subject, tenant, roles and agent groups; the strongest known role wins.
  * @module
  */
 import type { MiddlewareHandler } from "hono";
@@ -19,6 +19,8 @@ export interface Principal {
   id: string;
   role: Role;
   tenant: string;
+  /** Agent groups from the `groups` claim (none when absent). */
+  groups: string[];
 }
 
 export interface AuthConfig {
@@ -38,6 +40,9 @@ export type Verifier = (token: string) => Promise<Principal>;
 export const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 const ALGORITHMS = ["EdDSA", "ES256"];
 const CLOCK_TOLERANCE_SECONDS = 5;
+/** Group ids are compared with tickets' `groupId`, so they follow the same plain-id rule. */
+const GROUP = /^[\p{L}\p{N}_.@:+-]{1,128}$/u;
+const MAX_GROUPS = 256;
 
 /** A function that verifies a token and returns who it speaks for. */
 export function createVerifier(config: AuthConfig): Verifier {
@@ -100,8 +105,18 @@ function verifyWith(keys: JWTVerifyGetKey, config: AuthConfig) {
     const roles = Array.isArray(payload.roles) ? payload.roles : [payload.role];
     const role = [...ROLES].reverse().find((r) => roles.includes(r));
     if (!role) unauthorized("The token carries no known role");
-    return { principal: { id: payload.sub, role, tenant }, exp: payload.exp };
+    const groups = tokenGroups(payload.groups);
+    return { principal: { id: payload.sub, role, tenant, groups }, exp: payload.exp };
   };
+}
+
+/** The `groups` claim: absent is none; anything but a short list of plain ids is refused. */
+function tokenGroups(claim: unknown): string[] {
+  if (claim === undefined) return [];
+  const valid = Array.isArray(claim) && claim.length <= MAX_GROUPS &&
+    claim.every((g) => typeof g === "string" && GROUP.test(g));
+  if (!valid) unauthorized("The token's groups claim is not a list of group ids");
+  return [...new Set(claim as string[])];
 }
 
 /** Middleware that requires a valid bearer token and sets `principal`. */

@@ -17,7 +17,7 @@ async function devSetup() {
 Deno.test("createVerifier - a dev token yields its subject, tenant and role", async () => {
   const { keys, verify } = await devSetup();
   const token = await mintDevToken(keys, { sub: "u1", tenant: "acme", role: "agent" });
-  assert.deepEqual(await verify(token), { id: "u1", role: "agent", tenant: "acme" });
+  assert.deepEqual(await verify(token), { id: "u1", role: "agent", tenant: "acme", groups: [] });
 });
 
 Deno.test("createVerifier - the strongest known role of several wins", async () => {
@@ -28,6 +28,28 @@ Deno.test("createVerifier - the strongest known role of several wins", async () 
     .setSubject("u").setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setExpirationTime("1h")
     .sign(await importJWK(keys.privateJwk, "EdDSA"));
   assert.equal((await verify(token)).role, "admin");
+});
+
+Deno.test("createVerifier - the groups claim becomes the principal's groups", async () => {
+  const { keys, verify } = await devSetup();
+  const token = await mintDevToken(keys, {
+    sub: "u1",
+    tenant: "acme",
+    role: "agent",
+    groups: ["billing", "go"],
+  });
+  assert.deepEqual((await verify(token)).groups, ["billing", "go"]);
+});
+
+Deno.test("createVerifier - a groups claim that is not a list of plain ids is refused", async () => {
+  const { keys, verify } = await devSetup();
+  for (const groups of ["billing", [42], ["a b"], ["x".repeat(129)]]) {
+    const token = await new SignJWT({ tenant: "acme", roles: ["agent"], groups })
+      .setProtectedHeader({ alg: "EdDSA", kid: keys.privateJwk.kid })
+      .setSubject("u").setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setExpirationTime("1h")
+      .sign(await importJWK(keys.privateJwk, "EdDSA"));
+    await assert.rejects(verify(token), { code: "unauthorized" }, JSON.stringify(groups));
+  }
 });
 
 Deno.test("createVerifier - a token signed by another key is refused", async () => {
@@ -61,7 +83,7 @@ Deno.test("createVerifier - ES256 keys verify too", async () => {
   const token = await new SignJWT({ tenant: "t", roles: ["customer"] })
     .setProtectedHeader({ alg: "ES256", kid: "es" }).setSubject("c").setAudience("a")
     .setExpirationTime("1h").sign(privateKey);
-  assert.deepEqual(await verify(token), { id: "c", role: "customer", tenant: "t" });
+  assert.deepEqual(await verify(token), { id: "c", role: "customer", tenant: "t", groups: [] });
 });
 
 Deno.test("loadOrCreateDevKeys - the key survives a restart", async () => {

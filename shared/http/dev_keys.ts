@@ -44,13 +44,16 @@ export interface TokenClaims {
   sub: string;
   tenant: string;
   role: Role;
+  /** Agent groups, sent as the `groups` claim when given. */
+  groups?: string[];
   ttlSeconds?: number;
 }
 
-/** A signed token for the given subject, tenant and role. */
+/** A signed token for the given subject, tenant, role and groups. */
 export async function mintDevToken(keys: DevKeys, claims: TokenClaims): Promise<string> {
   const key = await importJWK(keys.privateJwk, "EdDSA");
-  return await new SignJWT({ tenant: claims.tenant, roles: [claims.role] })
+  const groups = claims.groups ? { groups: claims.groups } : {};
+  return await new SignJWT({ tenant: claims.tenant, roles: [claims.role], ...groups })
     .setProtectedHeader({ alg: "EdDSA", kid: keys.privateJwk.kid })
     .setSubject(claims.sub)
     .setIssuer(DEV_ISSUER)
