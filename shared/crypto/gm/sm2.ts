@@ -62,7 +62,7 @@ export function sm2Sign(
   const hex = sm2.doSignature(message, privateKey, {
     hash: true,
     der: false,
-    publicKey: publicKeyOf(privateKey),
+    publicKey: sm2PublicKeyOf(privateKey),
     userId,
   });
   return Uint8Array.fromHex(hex);
@@ -161,8 +161,12 @@ function onCurve(publicKey: string): boolean {
   }
 }
 
-// Deriving the public key costs half a signature, and Z_A needs it on every sign.
-function publicKeyOf(privateKey: string): string {
+/**
+ * The public key (`04` + x || y, hex) of `privateKey`. Cached: deriving it costs half a
+ * signature, and Z_A needs it on every sign.
+ */
+export function sm2PublicKeyOf(privateKey: string): string {
+  requirePrivateKey(privateKey, N - 1n);
   const cached = derivedPublicKeys.get(privateKey);
   if (cached) return cached;
   const publicKey = sm2.getPublicKeyFromPrivateKey(privateKey);
