@@ -15,15 +15,15 @@ import { fail } from "../errors.ts";
 import { isPlainValue } from "./text.ts";
 import { type Role, ROLES } from "../events/tickets.ts";
 
-export interface Principal {
+export interface Principal<R extends string = Role> {
   id: string;
-  role: Role;
+  role: R;
   tenant: string;
   /** Agent groups from the `groups` claim (none when absent). */
   groups: string[];
 }
 
-export interface AuthConfig {
+export interface AuthConfig<R extends string = Role> {
   audience: string;
   issuer?: string;
   /** Verification keys as a JWK set; or */
@@ -32,9 +32,11 @@ export interface AuthConfig {
   jwksUrl?: string;
   /** Least time between two fetches of the JWKS URL (default 30 s), so bad tokens cannot hammer it. */
   jwksCooldownMs?: number;
+  /** The roles this service knows, weakest first (default: the tickets roles). */
+  roles?: readonly R[];
 }
 
-export type Verifier = (token: string) => Promise<Principal>;
+export type Verifier<R extends string = Role> = (token: string) => Promise<Principal<R>>;
 
 /** Tenants become NATS subject tokens and database keys, so they are kept plain. */
 export const TENANT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -45,7 +47,7 @@ const GROUP = /^[\p{L}\p{N}_.@:+-]{1,128}$/u;
 const MAX_GROUPS = 256;
 
 /** A function that verifies a token and returns who it speaks for. */
-export function createVerifier(config: AuthConfig): Verifier {
+export function createVerifier<R extends string = Role>(config: AuthConfig<R>): Verifier<R> {
   const keys: JWTVerifyGetKey = config.jwksUrl
     ? createRemoteJWKSet(new URL(config.jwksUrl), {
       cooldownDuration: config.jwksCooldownMs ?? 30_000,
@@ -61,10 +63,10 @@ const CACHE_TTL_MS = 60_000;
  * Signature checks cost far more than the request they guard, and clients reuse a token for
  * many requests: a verified token is remembered for a minute (never past its expiry).
  */
-function cached(
-  verify: (token: string) => Promise<{ principal: Principal; exp?: number }>,
-): Verifier {
-  const seen = new Map<string, { principal: Principal; until: number }>();
+function cached<R extends string>(
+  verify: (token: string) => Promise<{ principal: Principal<R>; exp?: number }>,
+): Verifier<R> {
+  const seen = new Map<string, { principal: Principal<R>; until: number }>();
   return async (token) => {
     const now = Date.now();
     const hit = seen.get(token);
@@ -76,7 +78,8 @@ function cached(
   };
 }
 
-function verifyWith(keys: JWTVerifyGetKey, config: AuthConfig) {
+function verifyWith<R extends string>(keys: JWTVerifyGetKey, config: AuthConfig<R>) {
+  const known = (config.roles ?? ROLES) as readonly R[];
   return async (token: string) => {
     let payload;
     try {
@@ -103,7 +106,7 @@ function verifyWith(keys: JWTVerifyGetKey, config: AuthConfig) {
       unauthorized("The token was issued in the future");
     }
     const roles = Array.isArray(payload.roles) ? payload.roles : [payload.role];
-    const role = [...ROLES].reverse().find((r) => roles.includes(r));
+    const role = [...known].reverse().find((r) => roles.includes(r));
     if (!role) unauthorized("The token carries no known role");
     const groups = tokenGroups(payload.groups);
     return { principal: { id: payload.sub, role, tenant, groups }, exp: payload.exp };
@@ -119,8 +122,23 @@ function tokenGroups(claim: unknown): string[] {
   return [...new Set(claim as string[])];
 }
 
+/** A verifier accepting what any of `verifiers` accepts (tried in order; the first refusal wins). */
+export function anyVerifier<R extends string>(...verifiers: Verifier<R>[]): Verifier<R> {
+  return async (token) => {
+    let first: unknown;
+    for (const verify of verifiers) {
+      try {
+        return await verify(token);
+      } catch (error) {
+        first ??= error;
+      }
+    }
+    throw first;
+  };
+}
+
 /** Middleware that requires a valid bearer token and sets `principal`. */
-export function bearerAuth(verify: Verifier): MiddlewareHandler {
+export function bearerAuth<R extends string>(verify: Verifier<R>): MiddlewareHandler {
   return async (c, next) => {
     const header = c.req.header("authorization") ?? "";
     const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(header);

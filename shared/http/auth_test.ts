@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { exportJWK, generateKeyPair, importJWK, SignJWT } from "jose";
-import { createVerifier } from "./auth.ts";
+import { anyVerifier, createVerifier } from "./auth.ts";
 import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevKeys, mintDevToken } from "./dev_keys.ts";
 
 async function devSetup() {
@@ -153,4 +153,32 @@ Deno.test("createVerifier - keys fetched from a JWKS URL verify tokens, and a ro
   } finally {
     await server.shutdown();
   }
+});
+
+Deno.test("createVerifier - a service may name its own roles; the strongest of them wins", async () => {
+  const { keys } = await devSetup();
+  const verify = createVerifier({
+    audience: DEV_AUDIENCE,
+    issuer: DEV_ISSUER,
+    jwks: { keys: [keys.publicJwk] },
+    roles: ["customer", "agent", "supervisor", "admin"] as const,
+  });
+  const token = await new SignJWT({ tenant: "acme", roles: ["supervisor", "agent"] })
+    .setProtectedHeader({ alg: "EdDSA", kid: keys.privateJwk.kid })
+    .setSubject("u").setIssuer(DEV_ISSUER).setAudience(DEV_AUDIENCE).setExpirationTime("1h")
+    .sign(await importJWK(keys.privateJwk, "EdDSA"));
+  assert.equal((await verify(token)).role, "supervisor");
+  const { verify: ticketsVerify } = await devSetup();
+  await assert.rejects(ticketsVerify(token), { code: "unauthorized" });
+});
+
+Deno.test("anyVerifier - a token either verifier accepts passes; one neither accepts is refused", async () => {
+  const a = await devSetup();
+  const b = await devSetup();
+  const verify = anyVerifier(a.verify, b.verify);
+  const fromB = await mintDevToken(b.keys, { sub: "u2", tenant: "acme", role: "agent" });
+  assert.equal((await verify(fromB)).id, "u2");
+  const stranger = await loadOrCreateDevKeys(await Deno.makeTempDir());
+  const token = await mintDevToken(stranger, { sub: "u3", tenant: "acme", role: "agent" });
+  await assert.rejects(verify(token), { code: "unauthorized" });
 });
