@@ -79,9 +79,9 @@ Deno.test("createVerifier - a tenant that is not a plain token is refused", asyn
 Deno.test("createVerifier - ES256 keys verify too", async () => {
   const { privateKey, publicKey } = await generateKeyPair("ES256", { extractable: true });
   const jwk = { ...(await exportJWK(publicKey)), kid: "es", alg: "ES256" };
-  const verify = createVerifier({ audience: "a", jwks: { keys: [jwk] } });
+  const verify = createVerifier({ audience: "a", issuer: "i", jwks: { keys: [jwk] } });
   const token = await new SignJWT({ tenant: "t", roles: ["customer"] })
-    .setProtectedHeader({ alg: "ES256", kid: "es" }).setSubject("c").setAudience("a")
+    .setProtectedHeader({ alg: "ES256", kid: "es" }).setSubject("c").setIssuer("i").setAudience("a")
     .setExpirationTime("1h").sign(privateKey);
   assert.deepEqual(await verify(token), { id: "c", role: "customer", tenant: "t", groups: [] });
 });

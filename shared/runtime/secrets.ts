@@ -6,13 +6,21 @@
  */
 import { generateKeyringFile, type Keyring, parseKeyring } from "../crypto/keyring.ts";
 import { type AuthConfig, createVerifier, type Verifier } from "../http/auth.ts";
+import type { JwsAlgorithm } from "../http/jwk_set.ts";
 import { DEV_AUDIENCE, DEV_ISSUER, type DevKeys, loadOrCreateDevKeys } from "../http/dev_keys.ts";
 import type { Logger } from "../log/logger.ts";
 
 export interface SecretsConfig {
   dataDir: string;
   keyringFile?: string;
-  jwt: { audience: string; issuer?: string; publicJwks?: string; jwksUrl?: string };
+  jwt: {
+    audience: string;
+    issuer?: string;
+    publicJwks?: string;
+    jwksUrl?: string;
+    /** The accepted `alg` values (default EdDSA, ES256 and SM2). */
+    algorithms?: JwsAlgorithm[];
+  };
 }
 
 /** The configured keyring, or the data folder's dev keyring (created on first use). */
@@ -45,11 +53,15 @@ export interface TokenVerification {
 export async function loadVerification(config: SecretsConfig): Promise<TokenVerification> {
   const { jwt } = config;
   if (jwt.jwksUrl || jwt.publicJwks) {
+    if (!jwt.issuer) {
+      throw new Error("Set TICKETD_JWT_ISSUER: tokens from configured keys must name their issuer");
+    }
     const auth: AuthConfig = {
       audience: jwt.audience,
       issuer: jwt.issuer,
       jwksUrl: jwt.jwksUrl,
       jwks: jwt.publicJwks ? JSON.parse(jwt.publicJwks) : undefined,
+      algorithms: jwt.algorithms,
     };
     return { verify: createVerifier(auth) };
   }
