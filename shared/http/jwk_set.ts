@@ -31,7 +31,7 @@ export interface KeySetConfig {
 export interface KeySet {
   /** The one key for a token's `alg` and `kid`; a 401 when there is none or several. */
   find(alg: JwsAlgorithm, kid: string | undefined): Promise<VerificationKey>;
-  /** Whether `key` is still in the set (a stale set is refreshed in the background). */
+  /** Whether `key` is still in the set; false too when the set is due for a refetch. */
   holds(key: VerificationKey): boolean;
 }
 
@@ -84,8 +84,8 @@ function remoteKeySet(config: KeySetConfig, url: string): KeySet {
       return select(await current(), alg, kid) ?? noKey(kid);
     },
     holds(key) {
-      if (stale() && mayFetch()) refresh().catch(() => {});
-      return keys?.includes(key) ?? false;
+      // A set due for a refetch holds nothing: the token is checked again, against fresh keys.
+      return !(stale() && mayFetch()) && (keys?.includes(key) ?? false);
     },
   };
 }
