@@ -9,6 +9,7 @@ import {
   createTicket,
   customerA,
   projected,
+  supervisorA,
   withHarness,
 } from "./support/tickets_harness.ts";
 
@@ -222,7 +223,7 @@ Deno.test("POST /v1/tickets - a follow-up of a closed ticket is linked to it", (
   withHarness(async (h) => {
     const { id } = await createTicket(h, customerA);
     await h.call(agentA, "POST", `/v1/tickets/${id}/status`, { status: "solved" });
-    await h.call(agentA, "POST", `/v1/tickets/${id}/status`, { status: "closed" });
+    await h.call(supervisorA, "POST", `/v1/tickets/${id}/status`, { status: "closed" });
     const refused = await h.call(customerA, "POST", `/v1/tickets/${id}/messages`, {
       body: "still broken",
     });

@@ -11,6 +11,7 @@ import {
   createTicket,
   customerA,
   type Harness,
+  supervisorA,
   ticketBody,
   withHarness,
 } from "./support/tickets_harness.ts";
@@ -195,7 +196,7 @@ Deno.test("status - an unknown state and a forbidden transition are refused", ()
     );
     await refused(
       h,
-      agentA,
+      supervisorA,
       `POST /v1/tickets/${id}/status`,
       { status: "closed" },
       "409 transition_not_allowed",

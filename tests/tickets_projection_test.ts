@@ -156,7 +156,7 @@ Deno.test("projector - an event the database refuses is set aside; the events ar
         requesterId: customerA.sub,
       },
       noTicket,
-      { id: "admin-a", role: "admin" },
+      { id: "admin-a", role: "admin", groups: [] },
       policy,
     );
     const poison = await store.append(

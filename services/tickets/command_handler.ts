@@ -11,6 +11,7 @@ import type { ExternalRefs } from "./adapters/external_refs.ts";
 import type { TicketNumbers } from "./adapters/ticket_numbers.ts";
 import type { Actor, CreateTicket, TicketCommand, TicketPolicy } from "./domain/commands.ts";
 import { decide } from "./domain/decide.ts";
+import { allows, canSee } from "./domain/permissions.ts";
 import { type ExistingTicket, noTicket } from "./domain/ticket.ts";
 import { appendCommit, commandResult, type CommitRequest } from "./append_commit.ts";
 import type { TicketLoader } from "./ticket_loader.ts";
@@ -69,11 +70,16 @@ export class TicketCommands {
   ): Promise<CommandResult> {
     const { deps } = this;
     let ticketId = deps.nextId();
-    // Customers may not set external ids (the decider refuses them); never answer them with a claim.
-    if (request.externalId && actor.role !== "customer") {
+    // Who may not set external ids (the decider refuses them) is never answered with a claim.
+    if (request.externalId && allows(actor, "set_external_id")) {
       const claimed = await deps.refs.claim(tenant, request.externalId, ticketId);
       const existing = await deps.loader.load(ticketSubject(tenant, claimed));
-      if (existing.state.status !== "none") return answered(claimed, existing);
+      if (existing.state.status !== "none") {
+        if (!canSee(actor, existing.state)) {
+          fail("external_id_taken", `External id "${request.externalId}" is already in use`, 409);
+        }
+        return answered(claimed, existing);
+      }
       ticketId = claimed; // claimed by an attempt that crashed before appending: finish it
     }
     if (request.followUpOf) await this.#checkFollowUp(tenant, actor, request.followUpOf);
@@ -99,8 +105,7 @@ export class TicketCommands {
   /** A follow-up must cite a ticket that exists and that the actor may see. */
   async #checkFollowUp(tenant: string, actor: Actor, followUpOf: string): Promise<void> {
     const { state } = await this.deps.loader.load(ticketSubject(tenant, followUpOf));
-    const visible = state.status !== "none" &&
-      (actor.role !== "customer" || state.requesterId === actor.id);
+    const visible = state.status !== "none" && canSee(actor, state);
     if (!visible) {
       fail("invalid_follow_up", `followUpOf names no ticket you can see: "${followUpOf}"`, 422);
     }

@@ -10,7 +10,11 @@ export const TICKET_STATUSES = ["new", "open", "pending", "on_hold", "solved", "
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 export const PRIORITIES = ["low", "normal", "high", "urgent"] as const;
 export type Priority = (typeof PRIORITIES)[number];
-export const ROLES = ["customer", "agent", "admin"] as const;
+/**
+ * Roles from weakest to strongest: a token naming several gets the last one it names. Only ever
+ * add roles: events store them, and an old event must keep decoding.
+ */
+export const ROLES = ["customer", "auditor", "agent", "supervisor", "admin"] as const;
 export type Role = (typeof ROLES)[number];
 
 const id = z.string().regex(/^[1-9][0-9]{0,18}$/);

@@ -49,13 +49,26 @@ export interface Caller {
   sub: string;
   role: Role;
   tenant: string;
+  /** The token's `groups` claim (none when absent). */
+  groups?: string[];
 }
 
-export const agentA: Caller = { sub: "agent-a", role: "agent", tenant: "acme" };
+/** An agent of groups "go" and "db", the groups the older tests assign to. */
+export const agentA: Caller = {
+  sub: "agent-a",
+  role: "agent",
+  tenant: "acme",
+  groups: ["go", "db"],
+};
+/** An agent of group "go" only: tickets of "db" do not exist for them. */
+export const agentGoA: Caller = { sub: "agent-go", role: "agent", tenant: "acme", groups: ["go"] };
+export const supervisorA: Caller = { sub: "super-a", role: "supervisor", tenant: "acme" };
 export const adminA: Caller = { sub: "admin-a", role: "admin", tenant: "acme" };
+export const auditorA: Caller = { sub: "audit-a", role: "auditor", tenant: "acme" };
 export const customerA: Caller = { sub: "cust-a", role: "customer", tenant: "acme" };
 export const customerA2: Caller = { sub: "cust-a2", role: "customer", tenant: "acme" };
 export const agentB: Caller = { sub: "agent-b", role: "agent", tenant: "globex" };
+export const adminB: Caller = { sub: "admin-b", role: "admin", tenant: "globex" };
 
 export const customFields: CustomFieldSchema = {
   order_id: { type: "number", integer: true, min: 1 },
@@ -94,7 +107,7 @@ export async function startHarness(
   let service = await start();
   const tokens = new Map<string, string>();
   const token = async (who: Caller) => {
-    const key = `${who.tenant}/${who.role}/${who.sub}`;
+    const key = `${who.tenant}/${who.role}/${who.sub}/${who.groups?.join(",") ?? ""}`;
     if (!tokens.has(key)) tokens.set(key, await mintDevToken(devKeys, who));
     return tokens.get(key)!;
   };

@@ -9,6 +9,8 @@ import type { CustomFieldSchema, FieldValue } from "./custom_fields.ts";
 export interface Actor {
   id: string;
   role: Role;
+  /** Agent groups (from the token); what an agent can see and assign within. */
+  groups: readonly string[];
 }
 
 export interface CreateTicket {

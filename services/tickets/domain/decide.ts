@@ -1,6 +1,8 @@
 /**
  * The ticket decider: `decide(command, state, actor, policy) -> events`, or a `DomainError`.
- * Returning no events means the command is already satisfied (an idempotent no-op).
+ * Returning no events means the command is already satisfied (an idempotent no-op). Who may do
+ * what is asked of `permissions.ts`: first whether the ticket exists for the actor (404), then
+ * whether the actor may take the action (403).
  * @module
  */
 import type { TicketEvent } from "@ticketd/shared/events/tickets.ts";
@@ -18,6 +20,7 @@ import type {
   TicketPolicy,
 } from "./commands.ts";
 import { checkCustomFields } from "./custom_fields.ts";
+import { authorise, canSee, changeAction, createActions } from "./permissions.ts";
 import type { ExistingTicket, Ticket } from "./ticket.ts";
 import { canTransition } from "./transitions.ts";
 import { normaliseTags } from "./tags.ts";
@@ -31,32 +34,26 @@ export function decide(
 ): TicketEvent[] {
   if (command.type === "CreateTicket") return create(command, state, actor, policy);
   const ticket = visible(state, actor);
+  authorise(actor, changeAction(command, ticket.status, actor));
   switch (command.type) {
     case "PostMessage":
       return postMessage(command, ticket, actor);
     case "ChangeStatus":
-      return changeStatus(command, agentOnly(ticket, actor, "change the status of"));
+      return changeStatus(command, ticket);
     case "AssignTicket":
-      return assign(command, open(agentOnly(ticket, actor, "assign")));
+      return assign(command, open(ticket));
     case "ChangeTags":
-      return changeTags(command, open(agentOnly(ticket, actor, "tag")), policy);
+      return changeTags(command, open(ticket), policy);
     case "ChangePriority":
-      return changePriority(command, open(agentOnly(ticket, actor, "reprioritise")));
+      return changePriority(command, open(ticket));
     case "SetCustomFields":
-      return setFields(command, open(agentOnly(ticket, actor, "edit fields of")), policy);
+      return setFields(command, open(ticket), policy);
   }
 }
 
 function create(c: CreateTicket, state: Ticket, actor: Actor, policy: TicketPolicy) {
   if (state.status !== "none") fail("ticket_exists", `Ticket "${c.ticketId}" already exists`, 409);
-  if (actor.role === "customer") {
-    if (c.requesterId !== actor.id) forbidden(actor, "open tickets for someone else");
-    if (c.assigneeId || c.groupId) forbidden(actor, "assign tickets");
-    if (c.externalId) forbidden(actor, "set external ids");
-  }
-  if (c.status !== "new" && actor.role !== "admin") {
-    forbidden(actor, "import tickets in another status");
-  }
+  for (const action of createActions(actor, c)) authorise(actor, action);
   const tags = normaliseTags(c.tags, policy.maxTags);
   checkCustomFields(policy.customFields, c.customFields, { creating: true });
   const { ticketId, number, subject, priority, requesterId, assigneeId, groupId } = c;
@@ -92,7 +89,6 @@ function postMessage(c: PostMessage, ticket: ExistingTicket, actor: Actor): Tick
       { followUpOf: ticket.id },
     );
   }
-  if (c.internal && actor.role === "customer") forbidden(actor, "write internal notes");
   const events: TicketEvent[] = [message(c.messageId, actor, c.body, c.internal)];
   const reopen = actor.role === "customer" && ["pending", "solved"].includes(ticket.status);
   const firstResponse = actor.role !== "customer" && !c.internal && ticket.status === "new";
@@ -160,25 +156,15 @@ function message(messageId: string, actor: Actor, body: string, internal: boolea
   };
 }
 
-/** Customers see only their own tickets; to them, anyone else's does not exist. */
+/** A ticket the actor may not see does not exist for it (a customer's, another group's). */
 function visible(state: Ticket, actor: Actor): ExistingTicket {
-  if (state.status === "none" || (actor.role === "customer" && state.requesterId !== actor.id)) {
+  if (state.status === "none" || !canSee(actor, state)) {
     fail("ticket_not_found", "No such ticket", 404);
   }
   return state;
 }
 
-function agentOnly(ticket: ExistingTicket, actor: Actor, what: string): ExistingTicket {
-  if (actor.role === "customer") forbidden(actor, `${what} tickets`);
-  return ticket;
-}
-
 function open(ticket: ExistingTicket): ExistingTicket {
   if (ticket.status === "closed") fail("ticket_closed", `Ticket "${ticket.id}" is closed`, 409);
   return ticket;
-}
-
-function forbidden(actor: Actor, what: string): never {
-  const who = { customer: "Customers", agent: "Agents", admin: "Admins" }[actor.role];
-  fail("forbidden", `${who} may not ${what}`, 403);
 }

@@ -1,15 +1,21 @@
-import { TICKET_STATUSES, type TicketStatus } from "@ticketd/shared/events/tickets.ts";
+import {
+  TICKET_STATUSES,
+  type TicketEvent,
+  type TicketStatus,
+} from "@ticketd/shared/events/tickets.ts";
 import assert from "node:assert/strict";
 import { allowedTransitions } from "./transitions.ts";
 import {
   admin,
   agent,
+  auditor,
   createCommand,
   customer,
   given,
   history,
   policy,
   stranger,
+  supervisor,
 } from "./testing.ts";
 import { decide } from "./decide.ts";
 import type { TicketCommand } from "./commands.ts";
@@ -71,7 +77,7 @@ for (const from of TICKET_STATUSES) {
     if (from === to) continue;
     const allowed = allowedTransitions[from].includes(to);
     Deno.test(`ChangeStatus - ${from} to ${to} is ${allowed ? "allowed" : "refused"}`, () => {
-      const when = given(at(from)).when({ type: "ChangeStatus", to }, agent);
+      const when = given(at(from)).when({ type: "ChangeStatus", to }, supervisor);
       if (allowed) when.then([{ type: "TicketStatusChanged", data: { from, to } }]);
       else when.thenFails("transition_not_allowed");
     });
@@ -167,7 +173,7 @@ Deno.test("AssignTicket - assigns, and assigning the same again is a no-op", () 
 });
 
 Deno.test("AssignTicket - a closed ticket cannot be reassigned", () => {
-  given(at("closed")).when({ type: "AssignTicket", assigneeId: "a", groupId: null })
+  given(at("closed")).when({ type: "AssignTicket", assigneeId: "a", groupId: null }, supervisor)
     .thenFails("ticket_closed");
 });
 
@@ -224,5 +230,76 @@ Deno.test("agent commands - a customer cannot assign, tag, reprioritise or edit 
     ] satisfies TicketCommand[]
   ) {
     given(at("open")).when(command, customer).thenFails("forbidden");
+  }
+});
+
+const inGroup = (groupId: string, assigneeId: string | null = null): TicketEvent[] => [
+  ...at("open"),
+  { type: "TicketAssigned", data: { assigneeId, groupId } },
+];
+const reply = { type: "PostMessage", messageId: "9", body: "enc:x", internal: false } as const;
+
+Deno.test("groups - a ticket of a group the agent is not in does not exist for them", () => {
+  given(inGroup("db")).when(reply, agent).thenFails("ticket_not_found");
+  given(inGroup("go")).when({ type: "ChangePriority", to: "high" }, agent).then([
+    { type: "TicketPriorityChanged", data: { from: "normal", to: "high" } },
+  ]);
+});
+
+Deno.test("groups - an agent sees a ticket of another group that is assigned to them", () => {
+  given(inGroup("db", agent.id)).when({ type: "ChangePriority", to: "high" }, agent).then([
+    { type: "TicketPriorityChanged", data: { from: "normal", to: "high" } },
+  ]);
+});
+
+Deno.test("AssignTicket - an agent assigns within their groups, not to another group", () => {
+  const to = (assigneeId: string | null, groupId: string | null) =>
+    given(at("open")).when({ type: "AssignTicket", assigneeId, groupId }, agent);
+  to(agent.id, null).then([
+    { type: "TicketAssigned", data: { assigneeId: agent.id, groupId: null } },
+  ]);
+  to("agent-7", "go").then([{
+    type: "TicketAssigned",
+    data: { assigneeId: "agent-7", groupId: "go" },
+  }]);
+  to(agent.id, "db").thenFails("forbidden");
+  to("agent-7", null).thenFails("forbidden");
+  given(at("open")).when({ type: "AssignTicket", assigneeId: "x", groupId: "db" }, supervisor)
+    .then([{ type: "TicketAssigned", data: { assigneeId: "x", groupId: "db" } }]);
+});
+
+Deno.test("CreateTicket - an agent cannot open a ticket into a group they are not in", () => {
+  given([]).when(createCommand({ requesterId: "c", groupId: "db" }), agent).thenFails("forbidden");
+  const events = decide(
+    createCommand({ requesterId: "c", groupId: "go" }),
+    noTicket,
+    agent,
+    policy,
+  );
+  assert.deepEqual(events.map((e) => e.type), ["TicketCreated", "MessagePosted"]);
+});
+
+Deno.test("ChangeStatus - only supervisors and admins close; a customer may reopen", () => {
+  given(at("solved")).when({ type: "ChangeStatus", to: "closed" }, agent).thenFails("forbidden");
+  given(at("solved")).when({ type: "ChangeStatus", to: "open" }, customer).then([
+    { type: "TicketStatusChanged", data: { from: "solved", to: "open" } },
+  ]);
+});
+
+Deno.test("auditors - may not change anything", () => {
+  const commands: TicketCommand[] = [
+    reply,
+    { ...reply, internal: true },
+    { type: "ChangeStatus", to: "solved" },
+    { type: "AssignTicket", assigneeId: auditor.id, groupId: null },
+    { type: "ChangeTags", add: ["x"], remove: [] },
+    { type: "ChangePriority", to: "urgent" },
+    { type: "SetCustomFields", fields: { order: 2 } },
+    createCommand({ requesterId: auditor.id }),
+  ];
+  for (const command of commands) {
+    given(command.type === "CreateTicket" ? [] : at("open")).when(command, auditor).thenFails(
+      "forbidden",
+    );
   }
 });

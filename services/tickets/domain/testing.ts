@@ -10,10 +10,12 @@ import type { Actor, CreateTicket, TicketCommand, TicketPolicy } from "./command
 import { decide } from "./decide.ts";
 import { evolve, noTicket, type Ticket } from "./ticket.ts";
 
-export const agent: Actor = { id: "agent-1", role: "agent" };
-export const admin: Actor = { id: "admin-1", role: "admin" };
-export const customer: Actor = { id: "cust-1", role: "customer" };
-export const stranger: Actor = { id: "cust-2", role: "customer" };
+export const agent: Actor = { id: "agent-1", role: "agent", groups: ["go"] };
+export const supervisor: Actor = { id: "super-1", role: "supervisor", groups: [] };
+export const admin: Actor = { id: "admin-1", role: "admin", groups: [] };
+export const auditor: Actor = { id: "audit-1", role: "auditor", groups: [] };
+export const customer: Actor = { id: "cust-1", role: "customer", groups: [] };
+export const stranger: Actor = { id: "cust-2", role: "customer", groups: [] };
 
 export const policy: TicketPolicy = {
   maxTags: 5,

@@ -9,6 +9,7 @@ import type { z } from "zod";
 import { etag, parseIfMatch } from "@ticketd/shared/http/etag.ts";
 import { readJson } from "@ticketd/shared/http/json_body.ts";
 import { fail } from "@ticketd/shared/errors.ts";
+import { authorise } from "../domain/permissions.ts";
 import type { ChangeRequest, CommandOptions, TicketCommands } from "../command_handler.ts";
 import { commandView } from "./views.ts";
 import type { TicketsEnv } from "./env.ts";
@@ -38,9 +39,7 @@ export function commandRoutes({ commands, schemas, limits }: CommandRoutesDeps) 
   app.post("/tickets", async (c) => {
     const principal = c.get("principal");
     const { createdAt, requesterId, ...input } = await body(c, "createTicket");
-    if (createdAt && principal.role !== "admin") {
-      fail("forbidden", "Only an admin may set createdAt (imports)", 403);
-    }
+    if (createdAt) authorise(principal, "import");
     const result = await commands.create(principal.tenant, principal, {
       ...input,
       requesterId: requesterId ?? principal.id,

@@ -1,6 +1,6 @@
 /**
  * A ticket's full history, read from its events in the stream rather than the read model, with
- * text opened for the caller. Customers see only their own tickets, without internal notes.
+ * text opened for the caller. What each role sees is decided in `domain/permissions.ts`.
  * @module
  */
 import type { Envelope } from "@ticketd/shared/crypto/envelope.ts";
@@ -8,6 +8,8 @@ import { decodeCommit, type TicketEvent, ticketSubject } from "@ticketd/shared/e
 import type { EventStore } from "@ticketd/shared/eventstore/port.ts";
 import { fail } from "@ticketd/shared/errors.ts";
 import type { Principal } from "@ticketd/shared/http/auth.ts";
+import { authorise, canSee, historyShows } from "../domain/permissions.ts";
+import { evolve, noTicket } from "../domain/ticket.ts";
 
 interface HistoryDeps {
   store: EventStore;
@@ -18,17 +20,19 @@ interface HistoryDeps {
 export async function ticketHistory(deps: HistoryDeps, principal: Principal, ticketId: string) {
   const messages = await deps.store.readSubject(ticketSubject(principal.tenant, ticketId));
   const commits = messages.map((m) => ({ version: m.version, ...decodeCommit(m.data) }));
-  const created = commits[0]?.events.find((e) => e.type === "TicketCreated");
-  const ownsIt = created?.type === "TicketCreated" &&
-    (principal.role !== "customer" || created.data.requesterId === principal.id);
-  if (!ownsIt) fail("ticket_not_found", `No ticket with id "${ticketId}"`, 404);
+  authorise(principal, "read_history");
+  // Visibility follows the ticket as it is now (its group may have changed since).
+  const state = commits.flatMap((c) => c.events).reduce(evolve, noTicket);
+  if (state.status === "none" || !canSee(principal, state)) {
+    fail("ticket_not_found", `No ticket with id "${ticketId}"`, 404);
+  }
   const context = `${principal.tenant}/${ticketId}`;
   const entries = await Promise.all(commits.map(async ({ version, meta, events }) => ({
     version,
     at: meta.at,
     actor: { id: meta.actorId, role: meta.actorRole },
     events: await Promise.all(
-      events.filter((e) => principal.role !== "customer" || !isInternal(e))
+      events.filter((e) => historyShows(principal, e))
         .map((e) => openEvent(deps.envelope, e, context)),
     ),
   })));
@@ -37,10 +41,6 @@ export async function ticketHistory(deps: HistoryDeps, principal: Principal, tic
     version: commits.at(-1)!.version,
     entries: entries.filter((entry) => entry.events.length > 0),
   };
-}
-
-function isInternal(event: TicketEvent): boolean {
-  return event.type === "MessagePosted" && event.data.internal;
 }
 
 async function openEvent(envelope: Envelope, event: TicketEvent, context: string) {

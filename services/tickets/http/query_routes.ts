@@ -11,6 +11,8 @@ import { PRIORITIES, TICKET_STATUSES } from "@ticketd/shared/events/tickets.ts";
 import type { EventStore } from "@ticketd/shared/eventstore/port.ts";
 import { fail } from "@ticketd/shared/errors.ts";
 import { etag } from "@ticketd/shared/http/etag.ts";
+import { type Actor } from "../domain/commands.ts";
+import { allows, authorise, canSee, ticketScope } from "../domain/permissions.ts";
 import type { ProjectionWatch } from "../projections/projection_watch.ts";
 import {
   getTicket,
@@ -41,15 +43,18 @@ export function queryRoutes(deps: QueryRoutesDeps) {
   app.get("/tickets", async (c) => {
     await caughtUp(c, deps);
     const principal = c.get("principal");
-    const isCustomer = principal.role === "customer";
+    authorise(principal, "list");
+    const scope = ticketScope(principal);
     const { sort, descending } = sortParam(c);
     const page = await listTickets(deps.sql, {
       tenant: principal.tenant,
+      scope,
       status: listParam(c, "status", TICKET_STATUSES),
       priority: listParam(c, "priority", PRIORITIES),
       assigneeId: stringParam(c, "assignee"),
       groupId: stringParam(c, "group"),
-      requesterId: isCustomer ? principal.id : stringParam(c, "requester"),
+      // The scope already names a customer's requester; what they ask for is ignored.
+      requesterId: scope.kind === "own" ? undefined : stringParam(c, "requester"),
       number: c.req.query("number") === undefined
         ? undefined
         : intParam(c, "number", 0, 1, 2 ** 31 - 1),
@@ -57,13 +62,17 @@ export function queryRoutes(deps: QueryRoutesDeps) {
       createdFrom: timeParam(c, "created_from"),
       createdTo: timeParam(c, "created_to"),
       text: stringParam(c, "q", 500),
-      searchNotes: !isCustomer,
+      searchNotes: allows(principal, "read_notes"),
       sort,
       descending,
       limit: intParam(c, "limit", 50, 1, deps.limits.maxPageSize),
       cursor: stringParam(c, "cursor", 512),
     }, deps.searchKey);
-    const tickets = await Promise.all(page.tickets.map((row) => ticketView(deps.envelope, row)));
+    const tickets = await Promise.all(
+      page.tickets.map(async (row) =>
+        withoutNoteCount(principal, await ticketView(deps.envelope, row))
+      ),
+    );
     return c.json({ tickets, nextCursor: page.nextCursor });
   });
 
@@ -71,19 +80,18 @@ export function queryRoutes(deps: QueryRoutesDeps) {
     const id = ticketIdParam(c);
     await caughtUp(c, deps);
     const principal = c.get("principal");
+    authorise(principal, "read");
     const row = await getTicket(deps.sql, principal.tenant, id);
-    if (!row || (principal.role === "customer" && row.requesterId !== principal.id)) {
+    if (!row || !canSee(principal, row)) {
       fail("ticket_not_found", `No ticket with id "${id}"`, 404);
     }
-    const messages = await listMessages(
-      deps.sql,
-      principal.tenant,
-      id,
-      principal.role !== "customer",
-    );
+    const notes = allows(principal, "read_notes");
+    const messages = await listMessages(deps.sql, principal.tenant, id, notes);
     c.header("etag", etag(row.version));
     return c.json({
       ...(await ticketView(deps.envelope, row)),
+      // The stored count includes internal notes: those who may not read them get the public one.
+      ...(notes ? {} : { messageCount: messages.length }),
       messages: await Promise.all(messages.map((m) => messageView(deps.envelope, m))),
     });
   });
@@ -96,6 +104,13 @@ export function queryRoutes(deps: QueryRoutesDeps) {
   });
 
   return app;
+}
+
+/** The stored count includes internal notes, so those who may not read them do not get it. */
+function withoutNoteCount<T extends { messageCount: number }>(actor: Actor, view: T) {
+  if (allows(actor, "read_notes")) return view;
+  const { messageCount: _, ...rest } = view;
+  return rest;
 }
 
 function sortParam(c: Context): { sort: SortField; descending: boolean } {

@@ -7,6 +7,7 @@ import type { Fragment, Sql } from "postgres";
 import type { Priority, TicketStatus } from "@ticketd/shared/events/tickets.ts";
 import { hashTokens, queryTokens } from "@ticketd/shared/search/tokens.ts";
 import { fail } from "@ticketd/shared/errors.ts";
+import type { TicketScope } from "../domain/permissions.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
 import { type MessageRow, PRIORITY_RANK, type TicketRow } from "./ticket_rows.ts";
 
@@ -20,6 +21,8 @@ export type SortField = keyof typeof SORTS;
 
 export interface TicketQuery {
   tenant: string;
+  /** The tickets the caller can see (`ticketScope` in `domain/permissions.ts`). */
+  scope: TicketScope;
   status?: TicketStatus[];
   priority?: Priority[];
   assigneeId?: string;
@@ -103,6 +106,11 @@ export async function listTickets(sql: Sql, query: TicketQuery, searchKey: Uint8
 
 function filters(sql: Sql, q: TicketQuery): Fragment[] {
   const where: Fragment[] = [];
+  if (q.scope.kind === "own") where.push(sql`requester_id = ${q.scope.requesterId}`);
+  if (q.scope.kind === "groups") {
+    where.push(sql`(group_id is null or group_id = any(${[...q.scope.groups]}::text[])
+      or assignee_id = ${q.scope.assigneeId})`);
+  }
   if (q.status?.length) where.push(sql`status = any(${q.status}::text[])`);
   if (q.priority?.length) {
     where.push(sql`priority_rank = any(${q.priority.map((p) => PRIORITY_RANK[p])}::int2[])`);
