@@ -73,14 +73,16 @@ function remoteKeySet(config: KeySetConfig, url: string): KeySet {
       }
     })();
   const current = async () => {
-    if ((!keys || stale()) && mayFetch()) await refresh().catch(() => {}); // stale keys beat none
+    // A failed fetch keeps the keys fetched last: stale keys beat none.
+    if (inFlight || ((!keys || stale()) && mayFetch())) await refresh().catch(() => {});
     return keys ?? fail("auth_unavailable", "The identity provider's keys cannot be fetched", 503);
   };
   return {
     async find(alg, kid) {
       const found = select(await current(), alg, kid);
       if (found !== undefined) return found ?? noKey(kid);
-      if (mayFetch()) await refresh().catch(() => {}); // an unknown kid: the provider rolled over
+      // An unknown kid: the provider may have rolled over (a fetch under way may hold it).
+      if (inFlight || mayFetch()) await refresh().catch(() => {});
       return select(await current(), alg, kid) ?? noKey(kid);
     },
     holds(key) {
