@@ -83,18 +83,16 @@ export class Ghash {
     const a0 = s[0] ^ x0, a1 = s[1] ^ x1, a2 = s[2] ^ x2, a3 = s[3] ^ x3;
     let z0 = 0, z1 = 0, z2 = 0, z3 = 0;
     // Horner from the last byte (highest degree) to the first: Z = Z·x^8 ^ T[byte].
-    for (let i = 15; i >= 0; i--) {
-      const w = i < 8 ? (i < 4 ? a0 : a1) : (i < 12 ? a2 : a3);
-      const m = ((w >>> (24 - 8 * (i & 3))) & 0xff) << 2;
-      const rem = z3 & 0xff;
-      z3 = (z3 >>> 8) | (z2 << 24);
-      z2 = (z2 >>> 8) | (z1 << 24);
-      z1 = (z1 >>> 8) | (z0 << 24);
-      z0 = (z0 >>> 8) ^ R8[rem];
-      z0 ^= t[m];
-      z1 ^= t[m + 1];
-      z2 ^= t[m + 2];
-      z3 ^= t[m + 3];
+    for (let k = 3; k >= 0; k--) {
+      const w = k === 3 ? a3 : k === 2 ? a2 : k === 1 ? a1 : a0;
+      for (let shift = 0; shift < 32; shift += 8) {
+        const m = ((w >>> shift) & 0xff) << 2;
+        const rem = z3 & 0xff;
+        z3 = ((z3 >>> 8) | (z2 << 24)) ^ t[m + 3];
+        z2 = ((z2 >>> 8) | (z1 << 24)) ^ t[m + 2];
+        z1 = ((z1 >>> 8) | (z0 << 24)) ^ t[m + 1];
+        z0 = (z0 >>> 8) ^ R8[rem] ^ t[m];
+      }
     }
     s[0] = z0;
     s[1] = z1;
