@@ -7,7 +7,7 @@
  */
 import { createHmac } from "node:crypto";
 import { decodeBase64, encodeBase64Url } from "@ticketd/shared/crypto/base64.ts";
-import { Envelope } from "@ticketd/shared/crypto/envelope.ts";
+import { memoryEnvelope } from "@ticketd/shared/keys/testing.ts";
 import { generateKeyringFile, parseKeyring } from "@ticketd/shared/crypto/keyring.ts";
 import { createVerifier } from "@ticketd/shared/http/auth.ts";
 import {
@@ -36,7 +36,8 @@ export async function measureOpCosts(
   rounds = 2_000,
 ): Promise<OpCost[]> {
   const keyring = parseKeyring(generateKeyringFile());
-  const envelope = new Envelope(keyring);
+  const { envelope } = memoryEnvelope(keyring);
+  const scope = { tenant: "bench", ticketId: "1", ownerId: "bench-customer" };
   const keys = await loadOrCreateDevKeys(`${dir}/op_costs`);
   const token = await mintDevToken(keys, { sub: "bench", tenant: "bench", role: "agent" });
   const verify = createVerifier({
@@ -49,8 +50,8 @@ export async function measureOpCosts(
   const text = `${doc.subject}\n${doc.body}`;
   const request = { subject: doc.subject, body: doc.body, priority: "high", tags: ["hadoop"] };
   const [sealedBody, sealedSubject] = await Promise.all([
-    envelope.seal(doc.body, "bench/1"),
-    envelope.seal(doc.subject, "bench/1"),
+    envelope.seal(doc.body, scope),
+    envelope.seal(doc.subject, scope),
   ]);
   const base64 = encodeBase64Url(crypto.getRandomValues(new Uint8Array(700)));
   const tokens = [...documentTokens(text)];
@@ -61,11 +62,11 @@ export async function measureOpCosts(
       "createTicket body: JSON.parse + zod",
       () => schema.parse(JSON.parse(JSON.stringify(request))),
     ],
-    [`Envelope.seal (body, ${doc.body.length} chars)`, () => envelope.seal(doc.body, "bench/1")],
-    [`Envelope.open (body, ${doc.body.length} chars)`, () => envelope.open(sealedBody, "bench/1")],
+    [`Envelope.seal (body, ${doc.body.length} chars)`, () => envelope.seal(doc.body, scope)],
+    [`Envelope.open (body, ${doc.body.length} chars)`, () => envelope.open(sealedBody, scope)],
     [
       `Envelope.open (subject, ${doc.subject.length} chars)`,
-      () => envelope.open(sealedSubject, "bench/1"),
+      () => envelope.open(sealedSubject, scope),
     ],
     ["decodeBase64 (shared/crypto/base64.ts), 700 bytes", () => decodeBase64(base64)],
     ["Uint8Array.fromBase64 (built in), 700 bytes", () => fromBase64(base64)],

@@ -52,12 +52,14 @@ const TARGETS = {
 export async function seedReadModel(
   service: ServiceProcess,
   databaseUrl: string,
+  natsUrl: string,
   docs: CorpusDoc[],
   settings: ReadSettings,
 ): Promise<SeedResult> {
   console.error(`seeding ${settings.tickets.toLocaleString("en")} tickets …`);
   return await seedTickets({
     databaseUrl,
+    natsUrl,
     tenant: settings.tenant,
     count: settings.tickets,
     docs,

@@ -87,7 +87,7 @@ export async function runBench(s: BenchSettings, tmp: string, cleanup: Cleanup) 
       maxSecondsPerQuery: s.quick ? 10 : 30,
       maxTokens: 4_096, // TICKETD_SEARCH_MAX_TOKENS default
     };
-    const seed = await seedReadModel(service, databaseUrl, docs, readSettings);
+    const seed = await seedReadModel(service, databaseUrl, nats.url, docs, readSettings);
     if (s.profile) service = await start("reads");
     const measured = await measureQueries(service, databaseUrl, await token("bench"), readSettings);
     await finish(service, "reads");

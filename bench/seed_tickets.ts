@@ -15,6 +15,7 @@ import { seedRows } from "./seed_rows.ts";
 
 export interface SeedOptions {
   databaseUrl: string;
+  natsUrl: string;
   tenant: string;
   count: number;
   docs: CorpusDoc[];
@@ -46,7 +47,7 @@ export async function seedTickets(options: SeedOptions): Promise<SeedResult> {
     for (const { name } of indexes) await sql`drop index ${sql(name)}`;
     let started = performance.now();
     const tokens = options.docs.map((doc) => tokenArray(doc, options.keyring, options.maxTokens));
-    const seal = await bulkSealer(options.keyring);
+    const seal = await bulkSealer(options.natsUrl, options.keyring, options.tenant);
     const writable = await sql`copy tickets (${sql(COLUMNS)}) from stdin`.writable();
     await pipeline(Readable.from(copyChunks(options, tokens, seal)), writable);
     const copySeconds = (performance.now() - started) / 1000;
@@ -88,7 +89,7 @@ function* copyChunks(options: SeedOptions, tokens: string[], seal: Seal): Genera
       row.assigneeId ?? "\\N",
       row.groupId ?? "\\N",
       `{${row.tags.join(",")}}`,
-      seal(doc.subject, `${options.tenant}/${row.id}`),
+      seal(doc.subject, { tenant: options.tenant, ticketId: String(row.id) }),
       tokens[row.doc],
       row.messageCount,
       row.createdAt.toISOString(),

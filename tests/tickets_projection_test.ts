@@ -7,7 +7,8 @@ import assert from "node:assert/strict";
 import { DeliverPolicy, jetstream } from "@nats-io/jetstream";
 import { encodeCommit, ticketSubject } from "@ticketd/shared/events/tickets.ts";
 import { JetStreamEventStore } from "@ticketd/shared/eventstore/jetstream.ts";
-import { Envelope } from "@ticketd/shared/crypto/envelope.ts";
+import { parseTenantProfiles } from "@ticketd/shared/crypto/profiles.ts";
+import { openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
 import { decide } from "../services/tickets/domain/decide.ts";
 import { createCommand, policy } from "../services/tickets/domain/testing.ts";
 import { noTicket } from "../services/tickets/domain/ticket.ts";
@@ -148,8 +149,14 @@ Deno.test("projector - an event the database refuses is set aside; the events ar
     // A commit that passed the decider but carries a value PostgreSQL cannot store (NUL).
     const store = new JetStreamEventStore(jetstream(h.nc), h.jsm, "TICKETS");
     const ticketId = "123456789012345678";
-    const envelope = new Envelope(h.keyring);
-    const subject = await envelope.seal("subject", `acme/${ticketId}`);
+    const settings = { keyring: h.keyring, profiles: parseTenantProfiles("intl") };
+    const opened = await openEnvelope(h.nc, h.jsm, { ...settings, dataKeyCacheEntries: 10 });
+    const subject = await opened.envelope.seal("subject", {
+      tenant: "acme",
+      ticketId,
+      ownerId: customerA.sub,
+    });
+    opened.close();
     const [created] = decide(
       {
         ...createCommand({ ticketId, subject, externalId: "bad\u0000id" }),

@@ -83,11 +83,12 @@ export class TicketCommands {
       ticketId = claimed; // claimed by an attempt that crashed before appending: finish it
     }
     if (request.followUpOf) await this.#checkFollowUp(tenant, actor, request.followUpOf);
-    const context = `${tenant}/${ticketId}`;
+    // Everything said on a ticket is sealed with its requester's key: erasing them shreds it all.
+    const scope = { tenant, ticketId, ownerId: request.requesterId };
     const { createdAt, ...fields } = request;
     const [subject, body, number] = await Promise.all([
-      deps.envelope.seal(request.subject, context),
-      deps.envelope.seal(request.body, context),
+      deps.envelope.seal(request.subject, scope),
+      deps.envelope.seal(request.body, scope),
       deps.numbers.next(tenant),
     ]);
     const command: CreateTicket = {
@@ -123,10 +124,18 @@ export class TicketCommands {
       ? {
         ...request,
         messageId: this.deps.nextId(),
-        body: await this.deps.envelope.seal(request.body, `${tenant}/${ticketId}`),
+        body: await this.#sealForTicket(tenant, ticketId, request.body),
       }
       : request;
     return await this.#run(tenant, ticketId, actor, command, request, options);
+  }
+
+  /** Seals a message with the key of the ticket's requester (a missing ticket fails later). */
+  async #sealForTicket(tenant: string, ticketId: string, text: string): Promise<string> {
+    const { state } = await this.deps.loader.load(ticketSubject(tenant, ticketId));
+    const ownerId = state.status === "none" ? "" : state.requesterId;
+    if (!ownerId) fail("ticket_not_found", "No such ticket", 404);
+    return await this.deps.envelope.seal(text, { tenant, ticketId, ownerId });
   }
 
   #run(

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { Envelope } from "@ticketd/shared/crypto/envelope.ts";
-import { generateKeyringFile, parseKeyring } from "@ticketd/shared/crypto/keyring.ts";
+import { memoryEnvelope } from "@ticketd/shared/keys/testing.ts";
 import { ticketSubject } from "@ticketd/shared/events/tickets.ts";
 import { MemoryEventStore } from "@ticketd/shared/eventstore/memory.ts";
 import { SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
@@ -17,7 +16,7 @@ function setup() {
   const ids = new SnowflakeGenerator(1);
   const deps = {
     store,
-    envelope: new Envelope(parseKeyring(generateKeyringFile())),
+    envelope: memoryEnvelope().envelope,
     nextId: () => ids.next(),
     numbers: new MemoryTicketNumbers(),
     refs: new MemoryExternalRefs(),

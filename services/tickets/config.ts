@@ -4,6 +4,8 @@
  * @module
  */
 import type { LogLevel } from "@ticketd/shared/log/logger.ts";
+import { JWS_ALGORITHMS, type JwsAlgorithm } from "@ticketd/shared/http/jwk_set.ts";
+import { parseTenantProfiles, type TenantProfiles } from "@ticketd/shared/crypto/profiles.ts";
 import type { HttpLimits } from "./http/schemas.ts";
 
 /** A setting has a value the service cannot use; the message names the setting. */
@@ -15,6 +17,17 @@ export class ConfigError extends Error {
  * `DATABASE_URL` names a real server; the embedded database takes one connection only). */
 export type ProjectorThreading = "auto" | "worker" | "inline";
 
+/** How bearer tokens are checked: without keys or a JWKS URL, against the dev key. */
+export interface JwtConfig {
+  audience: string;
+  /** Required with `publicJwks` or `jwksUrl`. */
+  issuer?: string;
+  publicJwks?: string;
+  jwksUrl?: string;
+  /** The accepted `alg` values; default all of EdDSA, ES256 and SM2. */
+  algorithms?: JwsAlgorithm[];
+}
+
 export interface TicketsConfig {
   host: string;
   port: number;
@@ -24,7 +37,10 @@ export interface TicketsConfig {
   databaseUrl?: string;
   dataDir: string;
   keyringFile?: string;
-  jwt: { audience: string; issuer?: string; publicJwks?: string; jwksUrl?: string };
+  /** Which envelope profile (`intl` or `gm`) each tenant's new data keys use. */
+  profiles: TenantProfiles;
+  dataKeyCacheEntries: number;
+  jwt: JwtConfig;
   customFieldsFile?: string;
   logLevel: LogLevel;
   limits: HttpLimits;
@@ -61,12 +77,9 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.TICKETD_DATA_DIR ?? "data",
     keyringFile: env.TICKETD_KEYRING_FILE || undefined,
-    jwt: {
-      audience: env.TICKETD_JWT_AUDIENCE ?? "ticketd",
-      issuer: env.TICKETD_JWT_ISSUER || undefined,
-      publicJwks: env.TICKETD_JWT_PUBLIC_JWKS || undefined,
-      jwksUrl: env.TICKETD_JWKS_URL || undefined,
-    },
+    profiles: profiles(env),
+    dataKeyCacheEntries: int("TICKETD_DATA_KEY_CACHE_ENTRIES", 100_000),
+    jwt: jwtConfig(env),
     customFieldsFile: env.TICKETD_CUSTOM_FIELDS_FILE || undefined,
     logLevel,
     limits: {
@@ -93,6 +106,43 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
     commandAttempts: int("TICKETD_COMMAND_ATTEMPTS", 5),
     databasePoolSize: int("TICKETD_DB_POOL", 10),
   };
+}
+
+function profiles(env: Record<string, string | undefined>): TenantProfiles {
+  try {
+    return parseTenantProfiles(env.TICKETD_CRYPTO_PROFILE || "intl", env.TICKETD_TENANT_PROFILES);
+  } catch (error) {
+    throw new ConfigError(
+      `TICKETD_CRYPTO_PROFILE / TICKETD_TENANT_PROFILES: ${(error as Error).message}`,
+    );
+  }
+}
+
+function jwtConfig(env: Record<string, string | undefined>): JwtConfig {
+  const jwt = {
+    audience: env.TICKETD_JWT_AUDIENCE ?? "ticketd",
+    issuer: env.TICKETD_JWT_ISSUER || undefined,
+    publicJwks: env.TICKETD_JWT_PUBLIC_JWKS || undefined,
+    jwksUrl: env.TICKETD_JWKS_URL || undefined,
+    algorithms: env.TICKETD_JWT_ALGORITHMS ? algorithms(env.TICKETD_JWT_ALGORITHMS) : undefined,
+  };
+  if ((jwt.publicJwks || jwt.jwksUrl) && !jwt.issuer) {
+    throw new ConfigError(
+      "TICKETD_JWT_ISSUER must name the identity provider's issuer when TICKETD_JWKS_URL or TICKETD_JWT_PUBLIC_JWKS is set",
+    );
+  }
+  return jwt;
+}
+
+function algorithms(raw: string): JwsAlgorithm[] {
+  const names = raw.split(",").map((name) => name.trim()).filter(Boolean);
+  const unknown = names.filter((name) => !JWS_ALGORITHMS.includes(name as JwsAlgorithm));
+  if (names.length === 0 || unknown.length > 0) {
+    throw new ConfigError(
+      `TICKETD_JWT_ALGORITHMS must list some of ${JWS_ALGORITHMS.join(", ")}, got "${raw}"`,
+    );
+  }
+  return names as JwsAlgorithm[];
 }
 
 function threading(raw: string | undefined): ProjectorThreading {

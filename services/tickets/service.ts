@@ -8,7 +8,6 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { Sql } from "postgres";
-import { Envelope } from "@ticketd/shared/crypto/envelope.ts";
 import { deriveSubkey, type Keyring } from "@ticketd/shared/crypto/keyring.ts";
 import { ALL_TICKETS_SUBJECT } from "@ticketd/shared/events/tickets.ts";
 import { ensureStream, JetStreamEventStore } from "@ticketd/shared/eventstore/jetstream.ts";
@@ -17,6 +16,7 @@ import { SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
 import { leaseWorkerId } from "@ticketd/shared/ids/worker_lease.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { migrate } from "@ticketd/shared/postgres/migrate.ts";
+import { openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
 import { KvExternalRefs } from "./adapters/external_refs.ts";
 import { KvTicketNumbers } from "./adapters/ticket_numbers.ts";
 import { TicketCommands } from "./command_handler.ts";
@@ -69,13 +69,22 @@ export async function startTicketsService(
   await migrate(sql, "tickets", new URL("./migrations/", import.meta.url));
 
   const store = new JetStreamEventStore(js, jsm, config.stream.name);
-  const envelope = new Envelope(keyring);
+  const envelopeSettings = {
+    keyring,
+    profiles: config.profiles,
+    dataKeyCacheEntries: config.dataKeyCacheEntries,
+  };
+  const { envelope, dataKeys, close: closeEnvelope } = await openEnvelope(
+    nc,
+    jsm,
+    envelopeSettings,
+  );
   const watch = new ProjectionWatch();
   const projector = deps.projectorThread
     ? new ProjectorThread(
       {
         ...deps.projectorThread,
-        keyring,
+        ...envelopeSettings,
         stream: config.stream.name,
         projector: config.projector,
         logLevel: config.logLevel,
@@ -138,6 +147,7 @@ export async function startTicketsService(
     async stop() {
       await leader.stop();
       await lease.release();
+      closeEnvelope();
     },
   };
 }

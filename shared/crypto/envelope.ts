@@ -1,78 +1,99 @@
 /**
- * Envelope encryption of ticket text. Each value gets its own random AES-256-GCM data key,
- * wrapped (AES-KW, RFC 3394) by the active key-encryption key. The sealed form names its
- * algorithm and KEK id, and is bound to a context (tenant and ticket) as associated data, so a
- * ciphertext copied onto another ticket does not open.
+ * Envelope encryption of ticket text. Text is sealed with its owner's data key (see
+ * `shared/keys/data_keys.ts`) in the tenant's profile: AES-256-GCM or SM4-GCM. The sealed form
+ * names its cipher and data key, and is bound to its ticket as associated data, so a ciphertext
+ * copied onto another ticket does not open.
  *
- * Sealed form: `enc:v1:A256GCM:<kek id>:<wrapped key>:<iv>:<ciphertext+tag>` (base64url parts).
+ * Sealed form: `enc:v2:<cipher>:<data key id>:<iv>:<ciphertext+tag>` (base64url parts).
  * @module
  */
-import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
+import { randomBytes } from "node:crypto";
 import { DomainError } from "../errors.ts";
 import { decodeBase64, encodeBase64Url } from "./base64.ts";
-import type { Keyring } from "./keyring.ts";
+import { decryptData, decryptionFailed, encryptData } from "./data_cipher.ts";
+import { type DataCipher, profileOf, PROFILES, type TenantProfiles } from "./profiles.ts";
+import type { DataKey, DataKeys } from "../keys/data_keys.ts";
 
-const PREFIX = "enc:v1:A256GCM:";
-// RFC 3394's default initial value; node's "aes256-wrap" is AES-KW, byte-compatible with WebCrypto.
-const KEY_WRAP_IV = Buffer.from("A6A6A6A6A6A6A6A6", "hex");
+const PREFIX = "enc:v2:";
+const CIPHERS = new Set<string>(Object.values(PROFILES).map((p) => p.cipher));
+const encoder = new TextEncoder();
 const decoder = new TextDecoder("utf-8", { fatal: true });
 
-/** Seals and opens text with the keys of one {@link Keyring}. */
-export class Envelope {
-  constructor(private readonly keyring: Keyring) {}
+/** Where text belongs: its ticket, and whose words it is (their key seals it). */
+export interface SealScope {
+  tenant: string;
+  ticketId: string;
+  ownerId: string;
+}
 
-  /** Encrypts `plaintext` under a fresh data key, bound to `context`. */
-  seal(plaintext: string, context: string): Promise<string> {
-    const kid = this.keyring.activeKeyId;
-    const dataKey = randomBytes(32);
-    const iv = randomBytes(12);
-    const cipher = createCipheriv("aes-256-gcm", dataKey, iv).setAAD(Buffer.from(context));
-    const ciphertext = Buffer.concat([
-      cipher.update(plaintext, "utf8"),
-      cipher.final(),
-      cipher.getAuthTag(),
-    ]);
-    const wrapper = createCipheriv("aes256-wrap", this.#kek(kid), KEY_WRAP_IV);
-    const wrapped = Buffer.concat([wrapper.update(dataKey), wrapper.final()]);
-    return Promise.resolve(
-      PREFIX + [kid, ...[wrapped, iv, ciphertext].map(encodeBase64Url)].join(":"),
+export type OpenScope = Omit<SealScope, "ownerId">;
+
+/** Seals and opens text with data keys from {@link DataKeys}. */
+export class Envelope {
+  constructor(
+    private readonly dataKeys: DataKeys,
+    private readonly profiles: TenantProfiles,
+  ) {}
+
+  /** Encrypts `plaintext` under the owner's data key, bound to its ticket. */
+  async seal(plaintext: string, scope: SealScope): Promise<string> {
+    const profile = profileOf(this.profiles, scope.tenant);
+    return sealWithKey(
+      await this.dataKeys.forOwner(scope.tenant, scope.ownerId, profile),
+      plaintext,
+      scope,
     );
   }
 
-  /** Decrypts a value sealed by {@link seal} under the same `context`. */
-  open(sealed: string, context: string): Promise<string> {
+  /** Decrypts a value sealed by {@link seal} for the same ticket; `content_erased` if shredded. */
+  async open(sealed: string, scope: OpenScope): Promise<string> {
     const parts = sealed.startsWith(PREFIX) ? sealed.slice(PREFIX.length).split(":") : [];
-    if (parts.length !== 4) {
-      return Promise.reject(cryptoError("Not a sealed value of a known format"));
+    if (parts.length !== 4 || !CIPHERS.has(parts[0])) {
+      throw new DomainError("decryption_failed", "Not a sealed value of a known format", 500);
     }
-    const [kid, wrapped, iv, sealedText] = parts;
+    const [cipher, keyId, iv, text] = parts;
+    const dataKey = await this.dataKeys.byId(scope.tenant, keyId);
+    if (dataKey.cipher !== cipher) throw decryptionFailed();
+    const header = `${PREFIX}${cipher}:${keyId}`;
+    const plain = decryptData(
+      cipher as DataCipher,
+      dataKey.key,
+      decodeBase64(iv),
+      decodeBase64(text),
+      associatedData(header, scope),
+    );
     try {
-      const unwrapper = createDecipheriv("aes256-wrap", this.#kek(kid), KEY_WRAP_IV);
-      const dataKey = Buffer.concat([unwrapper.update(decodeBase64(wrapped)), unwrapper.final()]);
-      const bytes = decodeBase64(sealedText);
-      const decipher = createDecipheriv("aes-256-gcm", dataKey, decodeBase64(iv))
-        .setAAD(Buffer.from(context))
-        .setAuthTag(bytes.subarray(bytes.length - 16));
-      const plain = Buffer.concat([
-        decipher.update(bytes.subarray(0, bytes.length - 16)),
-        decipher.final(),
-      ]);
-      return Promise.resolve(decoder.decode(plain));
-    } catch (error) {
-      if (error instanceof DomainError) return Promise.reject(error);
-      return Promise.reject(
-        cryptoError("A sealed value failed to open: wrong key, context or tampered data"),
-      );
+      return decoder.decode(plain);
+    } catch {
+      throw decryptionFailed();
     }
   }
 
-  #kek(kid: string): Uint8Array {
-    const key = this.keyring.keks.get(kid);
-    if (!key) throw cryptoError(`Unknown key-encryption key "${kid}"`);
-    return key;
+  /** Like {@link open}, but erased content reads as `null` instead of failing. */
+  async openUnlessErased(sealed: string, scope: OpenScope): Promise<string | null> {
+    try {
+      return await this.open(sealed, scope);
+    } catch (error) {
+      if (error instanceof DomainError && error.code === "content_erased") return null;
+      throw error;
+    }
   }
 }
 
-function cryptoError(message: string): DomainError {
-  return new DomainError("decryption_failed", message, 500);
+/** Seals with a data key in hand: what {@link Envelope.seal} does once it has the key. */
+export function sealWithKey(dataKey: DataKey, plaintext: string, scope: OpenScope): string {
+  const header = `${PREFIX}${dataKey.cipher}:${dataKey.id}`;
+  const iv = randomBytes(12);
+  const sealed = encryptData(
+    dataKey.cipher,
+    dataKey.key,
+    iv,
+    encoder.encode(plaintext),
+    associatedData(header, scope),
+  );
+  return `${header}:${encodeBase64Url(iv)}:${encodeBase64Url(sealed)}`;
+}
+
+function associatedData(header: string, scope: OpenScope): Uint8Array {
+  return encoder.encode(`${header}|${scope.tenant}/${scope.ticketId}`);
 }

@@ -67,6 +67,8 @@ export const ticketEventDefinitions = {
     z.object({ from: z.enum(PRIORITIES), to: z.enum(PRIORITIES) }),
   ),
   TicketFieldsChanged: defineEvent(1, z.object({ fields: z.record(z.string(), fieldValue) })),
+  /** The requester was erased: their data keys are destroyed, so the text above is unreadable. */
+  TicketContentErased: defineEvent(1, z.object({ erasureId: id })),
 };
 
 type Definitions = typeof ticketEventDefinitions;

@@ -3,7 +3,7 @@
  * text opened for the caller. What each role sees is decided in `domain/permissions.ts`.
  * @module
  */
-import type { Envelope } from "@ticketd/shared/crypto/envelope.ts";
+import type { Envelope, OpenScope } from "@ticketd/shared/crypto/envelope.ts";
 import { decodeCommit, type TicketEvent, ticketSubject } from "@ticketd/shared/events/tickets.ts";
 import type { EventStore } from "@ticketd/shared/eventstore/port.ts";
 import { fail } from "@ticketd/shared/errors.ts";
@@ -26,14 +26,14 @@ export async function ticketHistory(deps: HistoryDeps, principal: Principal, tic
   if (state.status === "none" || !canSee(principal, state)) {
     fail("ticket_not_found", `No ticket with id "${ticketId}"`, 404);
   }
-  const context = `${principal.tenant}/${ticketId}`;
+  const scope = { tenant: principal.tenant, ticketId };
   const entries = await Promise.all(commits.map(async ({ version, meta, events }) => ({
     version,
     at: meta.at,
     actor: { id: meta.actorId, role: meta.actorRole },
     events: await Promise.all(
       events.filter((e) => historyShows(principal, e))
-        .map((e) => openEvent(deps.envelope, e, context)),
+        .map((e) => openEvent(deps.envelope, e, scope)),
     ),
   })));
   return {
@@ -43,19 +43,19 @@ export async function ticketHistory(deps: HistoryDeps, principal: Principal, tic
   };
 }
 
-async function openEvent(envelope: Envelope, event: TicketEvent, context: string) {
+async function openEvent(envelope: Envelope, event: TicketEvent, scope: OpenScope) {
   switch (event.type) {
     case "TicketCreated":
       return {
         type: event.type,
         ...event.data,
-        subject: await envelope.open(event.data.subject, context),
+        subject: await envelope.openUnlessErased(event.data.subject, scope),
       };
     case "MessagePosted":
       return {
         type: event.type,
         ...event.data,
-        body: await envelope.open(event.data.body, context),
+        body: await envelope.openUnlessErased(event.data.body, scope),
       };
     default:
       return { type: event.type, ...event.data };

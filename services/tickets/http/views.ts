@@ -1,6 +1,7 @@
 /**
  * What clients see: read-model rows and command results turned into JSON, with sealed text
- * opened for the caller. Ids and numbers that could exceed 2^53 are strings.
+ * opened for the caller. Ids and numbers that could exceed 2^53 are strings. Text whose key was
+ * destroyed (the customer was erased) is `null`.
  * @module
  */
 import type { Envelope } from "@ticketd/shared/crypto/envelope.ts";
@@ -12,7 +13,10 @@ export async function ticketView(envelope: Envelope, row: TicketRow) {
   return {
     id: row.id,
     number: row.number,
-    subject: await envelope.open(row.subjectSealed, `${row.tenant}/${row.id}`),
+    subject: await envelope.openUnlessErased(row.subjectSealed, {
+      tenant: row.tenant,
+      ticketId: row.id,
+    }),
     status: row.status,
     priority: row.priority,
     requesterId: row.requesterId,
@@ -36,7 +40,7 @@ export async function messageView(envelope: Envelope, row: MessageRow) {
     authorId: row.authorId,
     authorRole: row.authorRole,
     internal: row.internal,
-    body: await envelope.open(row.bodySealed, `${row.tenant}/${row.ticketId}`),
+    body: await envelope.openUnlessErased(row.bodySealed, row),
     createdAt: row.createdAt.toISOString(),
   };
 }

@@ -153,17 +153,18 @@ export class TicketProjector {
   async #project(batch: JsMsg[]): Promise<ProjectedEvent[]> {
     const perMessage = await Promise.all(batch.map(async (msg) => {
       const { meta, events } = decodeCommit(msg.data);
-      const context = `${meta.tenant}/${meta.ticketId}`;
+      const scope = { tenant: meta.tenant, ticketId: meta.ticketId };
       return await Promise.all(events.map(async (event) => {
         const sealed = event.type === "TicketCreated"
           ? event.data.subject
           : event.type === "MessagePosted"
           ? event.data.body
           : null;
-        const tokens = sealed === null ? [] : hashTokens(
-          documentTokens(await this.deps.envelope.open(sealed, context)),
-          this.deps.searchKey,
-        );
+        // Erased text (its key destroyed) is not searchable any more, also after a rebuild.
+        const text = sealed === null
+          ? null
+          : await this.deps.envelope.openUnlessErased(sealed, scope);
+        const tokens = text === null ? [] : hashTokens(documentTokens(text), this.deps.searchKey);
         return { version: msg.seq, meta, event, tokens };
       }));
     }));

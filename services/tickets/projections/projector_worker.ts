@@ -7,18 +7,16 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import postgres from "postgres";
-import { Envelope } from "@ticketd/shared/crypto/envelope.ts";
-import type { Keyring } from "@ticketd/shared/crypto/keyring.ts";
+import { type EnvelopeSettings, openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
 import { createLogger, type LogLevel } from "@ticketd/shared/log/logger.ts";
 import { NATS_CLIENT_OPTIONS } from "@ticketd/shared/runtime/infrastructure.ts";
 import { ProjectionWatch } from "./projection_watch.ts";
 import { TicketProjector } from "./projector.ts";
 
-export interface ProjectorWorkerStart {
+export interface ProjectorWorkerStart extends EnvelopeSettings {
   type: "start";
   natsUrl: string;
   databaseUrl: string;
-  keyring: Keyring;
   stream: string;
   projector: { name: string; batchSize: number; maxTokens: number };
   logLevel: LogLevel;
@@ -66,11 +64,13 @@ async function start(init: ProjectorWorkerStart): Promise<() => Promise<void>> {
   });
   const watch = new ProjectionWatch();
   watch.onAdvance = (position) => self.postMessage({ type: "position", position });
+  const jsm = await jetstreamManager(nc);
+  const { envelope, close } = await openEnvelope(nc, jsm, init);
   const projector = new TicketProjector({
     js: jetstream(nc),
-    jsm: await jetstreamManager(nc),
+    jsm,
     sql,
-    envelope: new Envelope(init.keyring),
+    envelope,
     searchKey: init.keyring.searchKey,
     stream: init.stream,
     ...init.projector,
@@ -81,6 +81,7 @@ async function start(init: ProjectorWorkerStart): Promise<() => Promise<void>> {
   self.postMessage({ type: "started", position: watch.position });
   return async () => {
     await projector.stop();
+    close();
     await sql.end({ timeout: 5 });
     await nc.drain();
     await log.flush();

@@ -136,6 +136,9 @@ export function evolveRow(
         row: { ...touched, customFields: mergeFields(row.customFields, event.data.fields) },
         message: null,
       };
+    case "TicketContentErased":
+      // Keyed hashes of erased words would still let a guess be confirmed: drop them.
+      return { row: { ...touched, searchTokens: [], noteTokens: [] }, message: null };
   }
 }
 

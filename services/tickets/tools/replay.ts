@@ -4,7 +4,7 @@
  * @module
  */
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { Envelope } from "@ticketd/shared/crypto/envelope.ts";
+import { openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
 import { createLogger } from "@ticketd/shared/log/logger.ts";
 import { openInfrastructure } from "@ticketd/shared/runtime/infrastructure.ts";
 import { loadKeyring } from "@ticketd/shared/runtime/secrets.ts";
@@ -24,12 +24,13 @@ try {
   const head = await streamHead(jsm, config.stream.name);
   await resetReadModel(infra.sql, jsm, config.stream.name, config.projector.name);
   const keyring = await loadKeyring(config, log);
+  const { envelope } = await openEnvelope(infra.nc, jsm, { keyring, ...config });
   const watch = new ProjectionWatch();
   const projector = new TicketProjector({
     js: jetstream(infra.nc),
     jsm,
     sql: infra.sql,
-    envelope: new Envelope(keyring),
+    envelope,
     searchKey: keyring.searchKey,
     stream: config.stream.name,
     ...config.projector,

@@ -1,0 +1,42 @@
+/**
+ * The envelope of a process, wired to the `data-keys` bucket: one call for every process that
+ * seals or opens ticket text (the service, its projector thread, the replay and keys tools).
+ * @module
+ */
+import type { JetStreamManager } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { Envelope } from "../crypto/envelope.ts";
+import { deriveSubkey, type Keyring } from "../crypto/keyring.ts";
+import type { TenantProfiles } from "../crypto/profiles.ts";
+import { DataKeys } from "./data_keys.ts";
+import { DATA_KEYS_BUCKET, KvDataKeyStore } from "./kv_data_key_store.ts";
+
+export interface EnvelopeSettings {
+  keyring: Keyring;
+  profiles: TenantProfiles;
+  /** Most unwrapped data keys kept in memory. */
+  dataKeyCacheEntries: number;
+}
+
+export interface OpenedEnvelope {
+  envelope: Envelope;
+  dataKeys: DataKeys;
+  /** Stops listening for destroyed keys. */
+  close: () => void;
+}
+
+/** Opens the data-key store on `nc` and an envelope over it. */
+export async function openEnvelope(
+  nc: NatsConnection,
+  jsm: JetStreamManager,
+  settings: EnvelopeSettings,
+): Promise<OpenedEnvelope> {
+  const kv = await new Kvm(nc).create(DATA_KEYS_BUCKET, { history: 1 });
+  const dataKeys = new DataKeys(new KvDataKeyStore(kv, jsm), settings.keyring, {
+    ownerIndexKey: deriveSubkey(settings.keyring.searchKey, "data-key-owners"),
+    cacheEntries: settings.dataKeyCacheEntries,
+  });
+  const close = await dataKeys.watch();
+  return { envelope: new Envelope(dataKeys, settings.profiles), dataKeys, close };
+}
