@@ -27,3 +27,23 @@ Deno.test("loadConfig - a malformed number names the setting", () => {
   assert.throws(() => loadConfig({ TICKETD_MAX_TAGS: "lots" }), /TICKETD_MAX_TAGS/);
   assert.throws(() => loadConfig({ TICKETD_LOG_LEVEL: "chatty" }), /TICKETD_LOG_LEVEL/);
 });
+
+Deno.test("loadConfig - TICKETD_JWT_ALGORITHMS narrows the token algorithms; unknown names are refused", () => {
+  assert.equal(loadConfig({}).jwt.algorithms, undefined);
+  assert.deepEqual(loadConfig({ TICKETD_JWT_ALGORITHMS: "SM2, ES256" }).jwt.algorithms, [
+    "SM2",
+    "ES256",
+  ]);
+  assert.throws(() => loadConfig({ TICKETD_JWT_ALGORITHMS: "HS256" }), /TICKETD_JWT_ALGORITHMS/);
+  assert.throws(() => loadConfig({ TICKETD_JWT_ALGORITHMS: "none" }), /TICKETD_JWT_ALGORITHMS/);
+});
+
+Deno.test("loadConfig - an identity provider's keys without TICKETD_JWT_ISSUER are refused", () => {
+  const url = "https://idp.example/realms/acme/protocol/openid-connect/certs";
+  assert.throws(() => loadConfig({ TICKETD_JWKS_URL: url }), /TICKETD_JWT_ISSUER/);
+  assert.throws(() => loadConfig({ TICKETD_JWT_PUBLIC_JWKS: '{"keys":[]}' }), /TICKETD_JWT_ISSUER/);
+  const issuer = "https://idp.example/realms/acme";
+  const config = loadConfig({ TICKETD_JWKS_URL: url, TICKETD_JWT_ISSUER: issuer });
+  assert.equal(config.jwt.issuer, issuer);
+  assert.equal(config.jwt.jwksUrl, url);
+});
