@@ -5,6 +5,7 @@
  */
 import type { LogLevel } from "@ticketd/shared/log/logger.ts";
 import { JWS_ALGORITHMS, type JwsAlgorithm } from "@ticketd/shared/http/jwk_set.ts";
+import { parseTenantProfiles, type TenantProfiles } from "@ticketd/shared/crypto/profiles.ts";
 import type { HttpLimits } from "./http/schemas.ts";
 
 /** A setting has a value the service cannot use; the message names the setting. */
@@ -36,6 +37,9 @@ export interface TicketsConfig {
   databaseUrl?: string;
   dataDir: string;
   keyringFile?: string;
+  /** Which envelope profile (`intl` or `gm`) each tenant's new data keys use. */
+  profiles: TenantProfiles;
+  dataKeyCacheEntries: number;
   jwt: JwtConfig;
   customFieldsFile?: string;
   logLevel: LogLevel;
@@ -73,6 +77,8 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.TICKETD_DATA_DIR ?? "data",
     keyringFile: env.TICKETD_KEYRING_FILE || undefined,
+    profiles: profiles(env),
+    dataKeyCacheEntries: int("TICKETD_DATA_KEY_CACHE_ENTRIES", 100_000),
     jwt: jwtConfig(env),
     customFieldsFile: env.TICKETD_CUSTOM_FIELDS_FILE || undefined,
     logLevel,
@@ -100,6 +106,16 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
     commandAttempts: int("TICKETD_COMMAND_ATTEMPTS", 5),
     databasePoolSize: int("TICKETD_DB_POOL", 10),
   };
+}
+
+function profiles(env: Record<string, string | undefined>): TenantProfiles {
+  try {
+    return parseTenantProfiles(env.TICKETD_CRYPTO_PROFILE || "intl", env.TICKETD_TENANT_PROFILES);
+  } catch (error) {
+    throw new ConfigError(
+      `TICKETD_CRYPTO_PROFILE / TICKETD_TENANT_PROFILES: ${(error as Error).message}`,
+    );
+  }
 }
 
 function jwtConfig(env: Record<string, string | undefined>): JwtConfig {
