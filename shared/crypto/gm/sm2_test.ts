@@ -11,6 +11,7 @@ import {
   generateSm2KeyPair,
   sm2Decrypt,
   sm2Encrypt,
+  sm2PublicKeyOf,
   sm2Sign,
   sm2Verify,
 } from "./sm2.ts";
@@ -45,6 +46,17 @@ Deno.test("the standard key pair, Z_A and e of GM/T 0003.5 A.2 come out of the l
   assert.equal(sm2.getPublicKeyFromPrivateKey(D), P);
   assert.equal(sm2.getZ(P, DEFAULT_USER_ID).toHex(), Z_A);
   assert.equal(sm2.getHash(SIGNED, P, DEFAULT_USER_ID), E);
+});
+
+Deno.test("sm2PublicKeyOf derives the standard public key and refuses a malformed private key", () => {
+  assert.equal(sm2PublicKeyOf(D), P);
+  assert.equal(sm2PublicKeyOf(D.toUpperCase()), P);
+  const pair = generateSm2KeyPair();
+  assert.equal(sm2PublicKeyOf(pair.privateKey), pair.publicKey);
+  assert.throws(
+    () => sm2PublicKeyOf("00".repeat(32)),
+    (e) => e instanceof DomainError && e.code === "invalid_key",
+  );
 });
 
 Deno.test("sm2Verify accepts the published GM/T 0003.5 signature of 'message digest'", () => {
