@@ -116,3 +116,16 @@ Deno.test("sm4GcmSeal refuses keys that are not 16 bytes and IVs that are not 12
   assert.throws(() => sm4GcmSeal(KEY, bytes(16), PLAIN, AAD), code("invalid_iv"));
   assert.throws(() => sm4GcmOpen(bytes(15), IV, SEALED, AAD), code("invalid_key"));
 });
+
+Deno.test("trap: sm-crypto-v2's GCM zero-pads a short key and truncates a long one; ours refuses both", () => {
+  const iv = new Uint8Array(12), plain = new Uint8Array(16);
+  const seal = (key: Uint8Array) =>
+    reference.encrypt(plain, key, { mode: "gcm", iv, output: "array", outputTag: true }).output;
+  const short = Uint8Array.fromHex("0123456789abcdef");
+  assert.deepEqual(seal(short), seal(Uint8Array.fromHex("0123456789abcdef0000000000000000")));
+  assert.deepEqual(seal(new Uint8Array(32).fill(7)), seal(new Uint8Array(16).fill(7)));
+
+  const invalidKey = (e: unknown) => e instanceof DomainError && e.code === "invalid_key";
+  assert.throws(() => sm4GcmSeal(short, iv, plain), invalidKey);
+  assert.throws(() => sm4GcmSeal(new Uint8Array(32).fill(7), iv, plain), invalidKey);
+});
