@@ -28,6 +28,7 @@ import { ProjectionWatch } from "./projections/projection_watch.ts";
 import { TicketProjector } from "./projections/projector.ts";
 import { ProjectorThread } from "./projections/projector_thread.ts";
 import { leadProjector } from "./projections/projector_leader.ts";
+import { streamHead } from "./projections/rebuild.ts";
 import { TicketStateCache } from "./state_cache.ts";
 import { TicketLoader } from "./ticket_loader.ts";
 
@@ -136,6 +137,15 @@ export async function startTicketsService(
     verify: deps.verify,
     log,
     ready: () => !nc.isClosed(),
+    erasure: {
+      commands,
+      dataKeys,
+      sql,
+      caughtUp: async () =>
+        watch.waitFor(await streamHead(jsm, config.stream.name), config.limits.maxReadWaitMs),
+      nextId: () => ids.next(),
+      log,
+    },
   });
   log.info("tickets service started", {
     workerId: lease.workerId,

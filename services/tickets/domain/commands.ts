@@ -66,8 +66,15 @@ export interface SetCustomFields {
   fields: Record<string, FieldValue>;
 }
 
+/** Records that the requester's data keys were destroyed (a customer erasure). */
+export interface EraseContent {
+  type: "EraseContent";
+  erasureId: string;
+}
+
 export type TicketCommand =
   | CreateTicket
+  | EraseContent
   | PostMessage
   | ChangeStatus
   | AssignTicket

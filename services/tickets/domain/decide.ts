@@ -48,6 +48,8 @@ export function decide(
       return changePriority(command, open(ticket));
     case "SetCustomFields":
       return setFields(command, open(ticket), policy);
+    case "EraseContent":
+      return [{ type: "TicketContentErased", data: { erasureId: command.erasureId } }];
   }
 }
 

@@ -30,6 +30,7 @@ export const ACTIONS = {
   assign_self: "take or release tickets",
   assign_in_group: "assign tickets to others within their groups",
   assign_any: "assign tickets to any agent or group",
+  erase_customer: "erase a customer (destroy their data keys)",
 } as const;
 export type Action = keyof typeof ACTIONS;
 
@@ -60,6 +61,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   assign_self: AGENTS,
   assign_in_group: AGENTS,
   assign_any: LEADS,
+  erase_customer: ["admin"],
 };
 
 /** Which tickets of its tenant a role can see; the others do not exist for it (404). */
@@ -180,6 +182,8 @@ export function changeAction(
       return "change_priority";
     case "SetCustomFields":
       return "change_fields";
+    case "EraseContent":
+      return "erase_customer";
   }
 }
 

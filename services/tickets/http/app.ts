@@ -10,10 +10,13 @@ import { requestLog } from "@ticketd/shared/http/request_log.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { commandRoutes, type CommandRoutesDeps } from "./command_routes.ts";
 import type { TicketsEnv } from "./env.ts";
+import type { ErasureDeps } from "../erasure.ts";
+import { erasureRoutes } from "./erasure_routes.ts";
 import { openApiDocument } from "./openapi.ts";
 import { queryRoutes, type QueryRoutesDeps } from "./query_routes.ts";
 
 export type TicketsAppDeps = CommandRoutesDeps & QueryRoutesDeps & {
+  erasure: ErasureDeps;
   verify: Verifier;
   log: Logger;
   ready: () => boolean;
@@ -38,6 +41,7 @@ export function ticketsApp(deps: TicketsAppDeps): Hono<TicketsEnv> {
   v1.use(bearerAuth(deps.verify));
   v1.route("/", commandRoutes(deps));
   v1.route("/", queryRoutes(deps));
+  v1.route("/", erasureRoutes(deps.erasure));
   app.route("/v1", v1);
   return app;
 }
