@@ -1,6 +1,7 @@
 /**
  * `deno task token`: prints a bearer token signed with the local dev key, for curl and scripts.
- * Usage: deno task token [--role admin|agent|customer] [--tenant demo] [--sub alice] [--ttl 3600]
+ * Usage: deno task token [--role agent] [--groups billing,go] [--tenant demo] [--sub alice]
+ * [--ttl 3600]
  * @module
  */
 import { parseArgs } from "node:util";
@@ -13,7 +14,8 @@ const { values } = parseOptions();
 
 if (values.help) {
   console.log(
-    "deno task token [--role admin|agent|customer] [--tenant demo] [--sub <id>] [--ttl <seconds>]",
+    `deno task token [--role ${ROLES.join("|")}] [--groups <g1,g2>] [--tenant demo] [--sub <id>]` +
+      " [--ttl <seconds>]",
   );
   Deno.exit(0);
 }
@@ -33,6 +35,7 @@ console.log(
     sub: values.sub ?? `${role}-1`,
     tenant: values.tenant,
     role,
+    groups: values.groups ? values.groups.split(",").filter((g) => g !== "") : undefined,
     ttlSeconds,
   }),
 );
@@ -44,6 +47,7 @@ function parseOptions() {
         role: { type: "string", default: "agent" },
         tenant: { type: "string", default: "demo" },
         sub: { type: "string" },
+        groups: { type: "string" },
         ttl: { type: "string", default: "43200" },
         help: { type: "boolean", default: false },
       },
