@@ -141,3 +141,20 @@ Deno.test("createVerifier - an unreachable JWKS URL is a 503, and known keys out
     await close();
   }
 });
+
+Deno.test("createVerifier - a refusal is not remembered: a token of a key published later verifies", async () => {
+  const { idp, close } = identityProvider();
+  try {
+    const k1 = generateSm2Jwk("k1");
+    const k2 = generateSm2Jwk("k2");
+    idp.published = [k1.publicJwk];
+    const verify = verifierFor(idp.url, { jwksCooldownMs: 100 });
+    const early = signSm2Jwt(claims(), { kid: "k2", privateJwk: k2.privateJwk });
+    await assert.rejects(verify(early), { code: "unauthorized" }); // k2 not published yet
+    idp.published = [k1.publicJwk, k2.publicJwk];
+    await sleep(150); // past the cooldown
+    assert.equal((await verify(early)).id, "u1");
+  } finally {
+    await close();
+  }
+});
