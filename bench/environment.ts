@@ -87,6 +87,11 @@ export async function startService(
       TICKETD_DATA_DIR: env.dataDir,
       TICKETD_PORT: String(port),
       TICKETD_LOG_LEVEL: "warn",
+      // The bench is one client hammering on purpose: rate limits would measure themselves.
+      TICKETD_RATE_ADDRESS_BURST: "1000000",
+      TICKETD_RATE_ADDRESS_PER_MINUTE: "100000000",
+      TICKETD_RATE_TOKEN_BURST: "1000000",
+      TICKETD_RATE_TOKEN_PER_MINUTE: "100000000",
       ...env.extra,
     },
     stdin: "null",

@@ -4,6 +4,7 @@
  * @module
  */
 import type { LogLevel } from "@ticketd/shared/log/logger.ts";
+import type { RateLimitSettings } from "@ticketd/shared/http/rate_limit.ts";
 import { JWS_ALGORITHMS, type JwsAlgorithm } from "@ticketd/shared/http/jwk_set.ts";
 import { parseTenantProfiles, type TenantProfiles } from "@ticketd/shared/crypto/profiles.ts";
 import type { HttpLimits } from "./http/schemas.ts";
@@ -44,6 +45,8 @@ export interface TicketsConfig {
   customFieldsFile?: string;
   logLevel: LogLevel;
   limits: HttpLimits;
+  /** Requests per client address and per bearer token on every endpoint (429 beyond). */
+  rateLimits: RateLimitSettings;
   maxTags: number;
   stream: { name: string; duplicateWindowMs: number };
   projector: { name: string; batchSize: number; maxTokens: number; thread: ProjectorThreading };
@@ -64,6 +67,11 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
     }
     return value;
   };
+  // A burst, then a steady rate: `<NAME>_BURST` requests at once, `<NAME>_PER_MINUTE` after.
+  const bucket = (name: string, burst: number, perMinute: number) => ({
+    capacity: int(`${name}_BURST`, burst),
+    refillPerSecond: int(`${name}_PER_MINUTE`, perMinute) / 60,
+  });
   const logLevel = (env.TICKETD_LOG_LEVEL ?? "info") as LogLevel;
   if (!["debug", "info", "warn", "error"].includes(logLevel)) {
     throw new ConfigError(
@@ -89,6 +97,12 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
       maxBodyChars: int("TICKETD_MAX_BODY_CHARS", 200_000),
       maxPageSize: int("TICKETD_MAX_PAGE_SIZE", 200),
       maxReadWaitMs: int("TICKETD_MAX_READ_WAIT_MS", 5_000, 0),
+    },
+    rateLimits: {
+      perAddress: bucket("TICKETD_RATE_ADDRESS", 600, 18_000),
+      perToken: bucket("TICKETD_RATE_TOKEN", 300, 6_000),
+      maxKeys: int("TICKETD_RATE_MAX_KEYS", 10_000),
+      trustForwardedFor: env.TICKETD_TRUST_FORWARDED_FOR === "true",
     },
     maxTags: int("TICKETD_MAX_TAGS", 50),
     stream: {

@@ -21,7 +21,8 @@ export async function runTickets(env = Deno.env.toObject()): Promise<void> {
   const starting = problemResponse(problem(503, "starting", "Ticketd is starting"));
   const server = Deno.serve(
     { hostname: config.host, port: config.port, onListen: () => {} },
-    (request) => service ? service.fetch(request) : starting.clone(),
+    (request, info) =>
+      service ? service.fetch(request, { remoteAddr: info.remoteAddr }) : starting.clone(),
   );
   const stopped = untilSignal();
   const infra = await openInfrastructure(config, log).catch(async (error) => {

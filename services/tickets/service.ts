@@ -44,7 +44,8 @@ export interface TicketsServiceDeps {
 }
 
 export interface TicketsService {
-  fetch: (request: Request) => Response | Promise<Response>;
+  /** `env.remoteAddr` (from `Deno.serve`) is the client address the rate limits count. */
+  fetch: (request: Request, env?: { remoteAddr?: Deno.Addr }) => Response | Promise<Response>;
   watch: ProjectionWatch;
   stop(): Promise<void>;
 }
@@ -137,6 +138,7 @@ export async function startTicketsService(
     verify: deps.verify,
     log,
     ready: () => !nc.isClosed(),
+    rateLimits: config.rateLimits,
     erasure: {
       commands,
       dataKeys,

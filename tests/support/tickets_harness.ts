@@ -83,7 +83,12 @@ export async function startHarness(
   const nats = await startTestNats();
   const db = await createTestDatabase();
   const dataDir = await Deno.makeTempDir({ prefix: "ticketd-test-" });
-  const config = loadConfig({ TICKETD_DATA_DIR: dataDir, TICKETD_LOG_LEVEL: "error", ...env });
+  const config = loadConfig({
+    TICKETD_DATA_DIR: dataDir,
+    TICKETD_LOG_LEVEL: "error",
+    ...UNLIMITED, // tests that prove the limits set their own
+    ...env,
+  });
   const nc = await connect({ servers: nats.url });
   const sql = postgres(db.url, { max: 4, transform: postgres.camel, onnotice: () => {} });
   const keyring = parseKeyring(generateKeyringFile());
@@ -149,6 +154,12 @@ export async function startHarness(
   };
   return harness;
 }
+
+/** Rate limits no test reaches by accident. */
+const UNLIMITED = {
+  TICKETD_RATE_ADDRESS_BURST: "1000000",
+  TICKETD_RATE_TOKEN_BURST: "1000000",
+};
 
 /** A valid create body with `overrides`. */
 export function ticketBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {

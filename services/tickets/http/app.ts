@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { bearerAuth, type Verifier } from "@ticketd/shared/http/auth.ts";
 import { errorHandler, notFoundHandler } from "@ticketd/shared/http/problem.ts";
 import { requestLog } from "@ticketd/shared/http/request_log.ts";
+import { rateLimits, type RateLimitSettings } from "@ticketd/shared/http/rate_limit.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { commandRoutes, type CommandRoutesDeps } from "./command_routes.ts";
 import type { TicketsEnv } from "./env.ts";
@@ -17,6 +18,7 @@ import { queryRoutes, type QueryRoutesDeps } from "./query_routes.ts";
 
 export type TicketsAppDeps = CommandRoutesDeps & QueryRoutesDeps & {
   erasure: ErasureDeps;
+  rateLimits: RateLimitSettings;
   verify: Verifier;
   log: Logger;
   ready: () => boolean;
@@ -28,6 +30,7 @@ export function ticketsApp(deps: TicketsAppDeps): Hono<TicketsEnv> {
   app.onError(errorHandler(deps.log));
   app.notFound(notFoundHandler);
   app.use(requestLog(deps.log));
+  app.use(rateLimits(deps.rateLimits));
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get(
     "/readyz",
