@@ -41,8 +41,7 @@ export class Sm4Gcm {
     if (iv.length !== SM4_GCM_IV_SIZE) fail("invalid_iv", "An SM4-GCM IV is 12 bytes", 500);
     if (plaintext.length > MAX_PLAINTEXT) fail("plaintext_too_long", "Too long for GCM", 500);
     const sealed = new Uint8Array(plaintext.length + SM4_GCM_TAG_SIZE);
-    this.#ctr(iv, plaintext, sealed, plaintext.length);
-    this.#tag(iv, aad, sealed, plaintext.length, sealed, plaintext.length);
+    this.#crypt(iv, aad, plaintext, sealed, plaintext.length, true, sealed);
     return sealed;
   }
 
@@ -53,68 +52,68 @@ export class Sm4Gcm {
       throw decryptionFailed("SM4-GCM value is shorter than its 16-byte tag");
     }
     const length = sealed.length - SM4_GCM_TAG_SIZE;
+    const plaintext = new Uint8Array(length);
     const expected = new Uint8Array(SM4_GCM_TAG_SIZE);
-    this.#tag(iv, aad, sealed, length, expected, 0);
+    this.#crypt(iv, aad, sealed, plaintext, length, false, expected);
     let diff = 0;
     for (let i = 0; i < SM4_GCM_TAG_SIZE; i++) diff |= expected[i] ^ sealed[length + i];
     if (diff !== 0) {
+      // Decrypted in the same pass as the hash; what was decrypted never leaves.
+      plaintext.fill(0);
       throw decryptionFailed("SM4-GCM tag mismatch: wrong key, IV, associated data or tampered");
     }
-    const plaintext = new Uint8Array(length);
-    this.#ctr(iv, sealed, plaintext, length);
     return plaintext;
   }
 
-  // CTR from inc32(J0), J0 = IV || 0^31 || 1.
-  #ctr(iv: Uint8Array, input: Uint8Array, output: Uint8Array, length: number): void {
-    const j0 = word(iv, 0), j1 = word(iv, 4), j2 = word(iv, 8);
+  // One pass of CTR (from inc32(J0), J0 = IV || 0^31 || 1) and GHASH over the ciphertext side,
+  // so each ciphertext block is hashed from the words just computed or read. The tag,
+  // E_K(J0) ^ GHASH(A || pad || C || pad || [len(A)]64 || [len(C)]64), goes to the 16 bytes
+  // after `length` in `tagOut` when sealing (tagOut = output), else to tagOut[0..16].
+  #crypt(
+    iv: Uint8Array,
+    aad: Uint8Array,
+    input: Uint8Array,
+    output: Uint8Array,
+    length: number,
+    sealing: boolean,
+    tagOut: Uint8Array,
+  ): void {
+    const ghash = this.#ghash;
+    const cipher = this.#cipher;
     const ks = this.#block;
+    const j0 = word(iv, 0), j1 = word(iv, 4), j2 = word(iv, 8);
+    ghash.reset();
+    ghash.update(aad, 0, aad.length);
     let counter = 2;
     let offset = 0;
     for (; offset + 16 <= length; offset += 16, counter++) {
-      this.#cipher.encryptWords(j0, j1, j2, counter, ks);
-      for (let k = 0; k < 4; k++) {
-        const o = offset + 4 * k;
-        const w = ks[k];
-        output[o] = input[o] ^ (w >>> 24);
-        output[o + 1] = input[o + 1] ^ (w >>> 16);
-        output[o + 2] = input[o + 2] ^ (w >>> 8);
-        output[o + 3] = input[o + 3] ^ w;
-      }
+      cipher.encryptWords(j0, j1, j2, counter, ks);
+      const i0 = word(input, offset), i1 = word(input, offset + 4);
+      const i2 = word(input, offset + 8), i3 = word(input, offset + 12);
+      const o0 = i0 ^ ks[0], o1 = i1 ^ ks[1], o2 = i2 ^ ks[2], o3 = i3 ^ ks[3];
+      putWord(output, offset, o0);
+      putWord(output, offset + 4, o1);
+      putWord(output, offset + 8, o2);
+      putWord(output, offset + 12, o3);
+      if (sealing) ghash.updateWords(o0, o1, o2, o3);
+      else ghash.updateWords(i0, i1, i2, i3);
     }
     if (offset < length) {
-      this.#cipher.encryptWords(j0, j1, j2, counter, ks);
+      cipher.encryptWords(j0, j1, j2, counter, ks);
       for (let i = 0; offset + i < length; i++) {
         output[offset + i] = input[offset + i] ^ (ks[i >> 2] >>> (24 - 8 * (i & 3)));
       }
+      ghash.update(sealing ? output : input, offset, length - offset);
     }
-  }
-
-  // Tag = E_K(J0) ^ GHASH(A || pad || C || pad || [len(A)]64 || [len(C)]64), into out[at..+16].
-  #tag(
-    iv: Uint8Array,
-    aad: Uint8Array,
-    ciphertext: Uint8Array,
-    length: number,
-    out: Uint8Array,
-    at: number,
-  ): void {
-    const ghash = this.#ghash;
-    ghash.reset();
-    ghash.update(aad, 0, aad.length);
-    ghash.update(ciphertext, 0, length);
     ghash.updateWords(...bitLength(aad.length), ...bitLength(length));
-    const s = this.#block;
-    ghash.digestWords(s);
-    const s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
-    this.#cipher.encryptWords(word(iv, 0), word(iv, 4), word(iv, 8), 1, s);
-    const tag = [s0 ^ s[0], s1 ^ s[1], s2 ^ s[2], s3 ^ s[3]];
-    for (let k = 0; k < 4; k++) {
-      out[at + 4 * k] = tag[k] >>> 24;
-      out[at + 4 * k + 1] = tag[k] >>> 16;
-      out[at + 4 * k + 2] = tag[k] >>> 8;
-      out[at + 4 * k + 3] = tag[k];
-    }
+    ghash.digestWords(ks);
+    const s0 = ks[0], s1 = ks[1], s2 = ks[2], s3 = ks[3];
+    cipher.encryptWords(j0, j1, j2, 1, ks);
+    const at = sealing ? length : 0;
+    putWord(tagOut, at, s0 ^ ks[0]);
+    putWord(tagOut, at + 4, s1 ^ ks[1]);
+    putWord(tagOut, at + 8, s2 ^ ks[2]);
+    putWord(tagOut, at + 12, s3 ^ ks[3]);
   }
 }
 
@@ -153,6 +152,13 @@ function forKey(key: Uint8Array): Sm4Gcm {
 // A byte count as a 64-bit big-endian bit count, in two words.
 function bitLength(bytes: number): [number, number] {
   return [Math.floor(bytes / 0x20000000), (bytes << 3) | 0];
+}
+
+function putWord(bytes: Uint8Array, offset: number, w: number): void {
+  bytes[offset] = w >>> 24;
+  bytes[offset + 1] = w >>> 16;
+  bytes[offset + 2] = w >>> 8;
+  bytes[offset + 3] = w;
 }
 
 function decryptionFailed(message: string): DomainError {
