@@ -49,6 +49,8 @@ interface Write {
   method: string;
   route: string;
   body: (who: Caller) => Record<string, unknown>;
+  /** For writes that are not about one ticket. */
+  path?: (who: Caller) => string;
 }
 
 const create = (body: (who: Caller) => Record<string, unknown>): Write => ({
@@ -89,6 +91,12 @@ const WRITES: Partial<Record<Action, Write>> = {
     () => ({ assigneeId: "mate", groupId: "go" }),
   ),
   assign_any: change("open", "PUT", "assignment", () => ({ assigneeId: "other", groupId: "db" })),
+  erase_customer: {
+    method: "POST",
+    route: "",
+    path: (who) => `/v1/customers/gone-${who.role}/erasure`,
+    body: () => ({}),
+  },
 };
 
 /** The command a change request becomes, to check each probe exercises the action it names. */
@@ -111,7 +119,7 @@ function commandOf(write: Write, who: Caller): Exclude<TicketCommand, { type: "C
 }
 
 async function runWrite(h: Harness, who: Caller, action: Action, write: Write): Promise<Outcome> {
-  let path = "/v1/tickets";
+  let path = write.path?.(who) ?? "/v1/tickets";
   if (write.on) {
     assert.equal(changeAction(commandOf(write, who), write.on, actorOf(who)), action);
     const fixture = await createTicket(h, adminA, {
