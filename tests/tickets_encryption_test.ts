@@ -58,3 +58,19 @@ Deno.test("at rest - a sealed value copied onto another ticket does not open", (
     assert.equal(response.status, 500);
     assert.equal((await response.json()).code, "internal_error");
   }));
+
+Deno.test("at rest - a gm tenant's text is SM4-GCM in the stream and still searchable", () =>
+  withHarness(async (h) => {
+    const { id, version } = await createTicket(h, customerA, { subject: "Quetzalcoatl 机密泄露" });
+    await projected(h, version);
+    const info = await h.jsm.streams.info("TICKETS");
+    const raw = new TextDecoder().decode(
+      (await h.jsm.streams.getMessage("TICKETS", { seq: info.state.last_seq }))!.data,
+    );
+    assert.match(raw, /"subject":"enc:v2:SM4GCM:/);
+    assert.ok(!raw.includes("Quetzalcoatl"));
+    for (const q of ["quetzalcoatl", "机密"]) {
+      const found = await (await h.call(agentA, "GET", `/v1/tickets?q=${q}`)).json();
+      assert.deepEqual(found.tickets.map((t: { id: string }) => t.id), [id], q);
+    }
+  }, { TICKETD_TENANT_PROFILES: "acme=gm" }));

@@ -17,6 +17,7 @@ import { leaseWorkerId } from "@ticketd/shared/ids/worker_lease.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { migrate } from "@ticketd/shared/postgres/migrate.ts";
 import { openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
+import { tenantTokenHasher } from "@ticketd/shared/search/tokens.ts";
 import { KvExternalRefs } from "./adapters/external_refs.ts";
 import { KvTicketNumbers } from "./adapters/ticket_numbers.ts";
 import { TicketCommands } from "./command_handler.ts";
@@ -81,6 +82,7 @@ export async function startTicketsService(
     jsm,
     envelopeSettings,
   );
+  const hashTokens = tenantTokenHasher(keyring.searchKey, config.profiles);
   const watch = new ProjectionWatch();
   const projector = deps.projectorThread
     ? new ProjectorThread(
@@ -99,7 +101,7 @@ export async function startTicketsService(
       jsm,
       sql,
       envelope,
-      searchKey: keyring.searchKey,
+      hashTokens,
       stream: config.stream.name,
       ...config.projector,
       watch,
@@ -133,7 +135,7 @@ export async function startTicketsService(
     sql,
     store,
     envelope,
-    searchKey: keyring.searchKey,
+    hashTokens,
     watch,
     verify: deps.verify,
     log,

@@ -11,7 +11,9 @@
  * @module
  */
 import SipHash from "siphash";
+import { hmacSm3 } from "../crypto/gm/sm3.ts";
 import { deriveSubkey } from "../crypto/keyring.ts";
+import { type Profile, profileOf, type TenantProfiles } from "../crypto/profiles.ts";
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]+/u;
 const RUNS = new RegExp(`${CJK.source}|[\\p{L}\\p{N}]+`, "gu");
@@ -53,15 +55,22 @@ export function queryTokens(query: string): Set<string> {
   return tokens;
 }
 
-/** Keyed hashes of tokens, as decimal strings of signed 64-bit integers (Postgres `int8`). */
-export function hashTokens(tokens: Iterable<string>, searchKey: Uint8Array): string[] {
-  const { key, memo } = hasherFor(searchKey);
+/**
+ * Keyed hashes of tokens, as decimal strings of signed 64-bit integers (Postgres `int8`): SipHash-2-4
+ * for `intl` tenants, HMAC-SM3 (its first 64 bits) for `gm` tenants, who must use SM3 for keyed
+ * hashes. A tenant that changes profile needs a `deno task replay` to search its older tickets.
+ */
+export function hashTokens(
+  tokens: Iterable<string>,
+  searchKey: Uint8Array,
+  profile: Profile = "intl",
+): string[] {
+  const { hash: hashOne, memo } = hasherFor(searchKey, profile);
   const hashes: string[] = [];
   for (const token of tokens) {
     let hash = memo.get(token);
     if (hash === undefined) {
-      const { h, l } = SipHash.hash(key, token);
-      hash = BigInt.asIntN(64, (BigInt(h) << 32n) | BigInt(l)).toString();
+      hash = hashOne(token);
       if (memo.size >= MEMO_ENTRIES) memo.clear();
       memo.set(token, hash);
     }
@@ -72,14 +81,37 @@ export function hashTokens(tokens: Iterable<string>, searchKey: Uint8Array): str
 
 // Most words recur across tickets (nine in ten here), so recent hashes are kept, bounded.
 const MEMO_ENTRIES = 100_000;
-const hashers = new WeakMap<Uint8Array, { key: Uint32Array; memo: Map<string, string> }>();
+type Hasher = { hash: (token: string) => string; memo: Map<string, string> };
+const hashers = new WeakMap<Uint8Array, Partial<Record<Profile, Hasher>>>();
+const encoder = new TextEncoder();
 
-function hasherFor(searchKey: Uint8Array) {
-  let hasher = hashers.get(searchKey);
-  if (!hasher) {
-    const key = new Uint32Array(deriveSubkey(searchKey, "search-tokens").slice(0, 16).buffer);
-    hasher = { key, memo: new Map() };
-    hashers.set(searchKey, hasher);
+function hasherFor(searchKey: Uint8Array, profile: Profile): Hasher {
+  let byProfile = hashers.get(searchKey);
+  if (!byProfile) hashers.set(searchKey, byProfile = {});
+  return byProfile[profile] ??= { hash: keyedTokenHash(searchKey, profile), memo: new Map() };
+}
+
+function keyedTokenHash(searchKey: Uint8Array, profile: Profile): (token: string) => string {
+  if (profile === "gm") {
+    const key = deriveSubkey(searchKey, "search-tokens-sm3");
+    return (token) => {
+      const mac = hmacSm3(key, encoder.encode(token));
+      return new DataView(mac.buffer, mac.byteOffset).getBigInt64(0).toString();
+    };
   }
-  return hasher;
+  const key = new Uint32Array(deriveSubkey(searchKey, "search-tokens").slice(0, 16).buffer);
+  return (token) => {
+    const { h, l } = SipHash.hash(key, token);
+    return BigInt.asIntN(64, (BigInt(h) << 32n) | BigInt(l)).toString();
+  };
+}
+
+/** Hashes a tenant's tokens with the keyed hash of its profile. */
+export type TenantTokenHasher = (tenant: string, tokens: Iterable<string>) => string[];
+
+export function tenantTokenHasher(
+  searchKey: Uint8Array,
+  profiles: TenantProfiles,
+): TenantTokenHasher {
+  return (tenant, tokens) => hashTokens(tokens, searchKey, profileOf(profiles, tenant));
 }

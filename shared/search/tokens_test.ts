@@ -52,3 +52,11 @@ Deno.test("hashTokens - the same token and key give the same hash; another key d
   assert.match(a, /^-?[0-9]+$/);
   assert.ok(BigInt(a) >= -(2n ** 63n) && BigInt(a) < 2n ** 63n);
 });
+
+Deno.test("hashTokens - gm tenants hash with HMAC-SM3: stable, 64-bit, unlike the SipHash of intl", () => {
+  const gm = hashTokens(["namenode", "崩溃"], key, "gm");
+  assert.deepEqual(hashTokens(["namenode", "崩溃"], key, "gm"), gm);
+  for (const hash of gm) assert.ok(BigInt.asIntN(64, BigInt(hash)) === BigInt(hash));
+  assert.notDeepEqual(hashTokens(["namenode", "崩溃"], key, "intl"), gm);
+  assert.notDeepEqual(hashTokens(["namenode"], new Uint8Array(32), "gm"), gm.slice(0, 1));
+});

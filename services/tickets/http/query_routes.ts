@@ -6,6 +6,7 @@
  */
 import { type Context, Hono } from "hono";
 import type { Sql } from "postgres";
+import type { TenantTokenHasher } from "@ticketd/shared/search/tokens.ts";
 import type { Envelope } from "@ticketd/shared/crypto/envelope.ts";
 import { PRIORITIES, TICKET_STATUSES } from "@ticketd/shared/events/tickets.ts";
 import type { EventStore } from "@ticketd/shared/eventstore/port.ts";
@@ -31,7 +32,7 @@ export interface QueryRoutesDeps {
   sql: Sql;
   store: EventStore;
   envelope: Envelope;
-  searchKey: Uint8Array;
+  hashTokens: TenantTokenHasher;
   watch: ProjectionWatch;
   limits: HttpLimits;
 }
@@ -67,7 +68,7 @@ export function queryRoutes(deps: QueryRoutesDeps) {
       descending,
       limit: intParam(c, "limit", 50, 1, deps.limits.maxPageSize),
       cursor: stringParam(c, "cursor", 512),
-    }, deps.searchKey);
+    }, deps.hashTokens);
     const tickets = await Promise.all(
       page.tickets.map(async (row) =>
         withoutNoteCount(principal, await ticketView(deps.envelope, row))

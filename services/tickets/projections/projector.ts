@@ -14,7 +14,7 @@ import type { Sql } from "postgres";
 import { decodeCommit } from "@ticketd/shared/events/tickets.ts";
 import type { Envelope } from "@ticketd/shared/crypto/envelope.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
-import { documentTokens, hashTokens } from "@ticketd/shared/search/tokens.ts";
+import { documentTokens, type TenantTokenHasher } from "@ticketd/shared/search/tokens.ts";
 import { ensureProjectorConsumer } from "./projector_consumer.ts";
 import type { ProjectedEvent } from "./ticket_rows.ts";
 import { setAside, writeBatch } from "./ticket_writer.ts";
@@ -26,7 +26,7 @@ export interface ProjectorDeps {
   jsm: JetStreamManager;
   sql: Sql;
   envelope: Envelope;
-  searchKey: Uint8Array;
+  hashTokens: TenantTokenHasher;
   stream: string;
   name: string;
   batchSize: number;
@@ -164,7 +164,7 @@ export class TicketProjector {
         const text = sealed === null
           ? null
           : await this.deps.envelope.openUnlessErased(sealed, scope);
-        const tokens = text === null ? [] : hashTokens(documentTokens(text), this.deps.searchKey);
+        const tokens = text === null ? [] : this.deps.hashTokens(meta.tenant, documentTokens(text));
         return { version: msg.seq, meta, event, tokens };
       }));
     }));

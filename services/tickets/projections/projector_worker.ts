@@ -8,6 +8,7 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect } from "@nats-io/transport-node";
 import postgres from "postgres";
 import { type EnvelopeSettings, openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
+import { tenantTokenHasher } from "@ticketd/shared/search/tokens.ts";
 import { createLogger, type LogLevel } from "@ticketd/shared/log/logger.ts";
 import { NATS_CLIENT_OPTIONS } from "@ticketd/shared/runtime/infrastructure.ts";
 import { ProjectionWatch } from "./projection_watch.ts";
@@ -71,7 +72,7 @@ async function start(init: ProjectorWorkerStart): Promise<() => Promise<void>> {
     jsm,
     sql,
     envelope,
-    searchKey: init.keyring.searchKey,
+    hashTokens: tenantTokenHasher(init.keyring.searchKey, init.profiles),
     stream: init.stream,
     ...init.projector,
     watch,

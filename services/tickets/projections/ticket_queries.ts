@@ -5,7 +5,7 @@
  */
 import type { Fragment, Sql } from "postgres";
 import type { Priority, TicketStatus } from "@ticketd/shared/events/tickets.ts";
-import { hashTokens, queryTokens } from "@ticketd/shared/search/tokens.ts";
+import { queryTokens, type TenantTokenHasher } from "@ticketd/shared/search/tokens.ts";
 import { fail } from "@ticketd/shared/errors.ts";
 import type { TicketScope } from "../domain/permissions.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
@@ -69,11 +69,11 @@ const LIST_COLUMNS = [
 ];
 
 /** One page of tickets matching `query`. */
-export async function listTickets(sql: Sql, query: TicketQuery, searchKey: Uint8Array) {
+export async function listTickets(sql: Sql, query: TicketQuery, hashTokens: TenantTokenHasher) {
   const sort = SORTS[query.sort];
   const where = [sql`tenant = ${query.tenant}`, ...filters(sql, query)];
   if (query.text !== undefined) {
-    where.push((await keywordCondition(sql, query, searchKey)).condition);
+    where.push((await keywordCondition(sql, query, hashTokens)).condition);
   }
   if (query.cursor) {
     const after = decodeCursor(
@@ -137,12 +137,12 @@ const RARE_MATCHES = 2_000;
 async function keywordCondition(
   sql: Sql,
   q: TicketQuery,
-  searchKey: Uint8Array,
+  hashTokens: TenantTokenHasher,
 ): Promise<{ condition: Fragment }> {
   // Wrapped: a fragment is a thenable, and an async function would run it on return.
   const tokens = [...queryTokens(q.text!)];
   if (tokens.length === 0) fail("invalid_query", "The search text has no words to look for", 400);
-  const hashes = hashTokens(tokens, searchKey);
+  const hashes = hashTokens(q.tenant, tokens);
   const match = q.searchNotes
     ? sql`(search_tokens @> ${hashes}::int8[] or note_tokens @> ${hashes}::int8[])`
     : sql`search_tokens @> ${hashes}::int8[]`;

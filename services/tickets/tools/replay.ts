@@ -5,6 +5,7 @@
  */
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
+import { tenantTokenHasher } from "@ticketd/shared/search/tokens.ts";
 import { createLogger } from "@ticketd/shared/log/logger.ts";
 import { openInfrastructure } from "@ticketd/shared/runtime/infrastructure.ts";
 import { loadKeyring } from "@ticketd/shared/runtime/secrets.ts";
@@ -31,7 +32,7 @@ try {
     jsm,
     sql: infra.sql,
     envelope,
-    searchKey: keyring.searchKey,
+    hashTokens: tenantTokenHasher(keyring.searchKey, config.profiles),
     stream: config.stream.name,
     ...config.projector,
     watch,
