@@ -187,10 +187,18 @@ export class TicketCommands {
         }
         current = await deps.loader.catchUp(subject, current);
         // A create can only lose to another create of the same external id: answer with it.
-        if (command.type === "CreateTicket") return answered(ticketId, current);
+        if (command.type === "CreateTicket") return visibleAnswer(actor, command, current);
       }
     }
   }
+}
+
+/** The racer's ticket, unless the actor may not see it: then only that the id is taken. */
+function visibleAnswer(actor: Actor, c: CreateTicket, current: VersionedTicket): CommandResult {
+  if (current.state.status !== "none" && !canSee(actor, current.state)) {
+    fail("external_id_taken", `External id "${c.externalId}" is already in use`, 409);
+  }
+  return answered(c.ticketId, current);
 }
 
 function answered(ticketId: string, current: VersionedTicket): CommandResult {
