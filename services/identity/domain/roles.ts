@@ -32,6 +32,11 @@ export function isIdentityRole(value: unknown): value is IdentityRole {
   return typeof value === "string" && (IDENTITY_ROLES as readonly string[]).includes(value);
 }
 
+/** True when users of `role` may belong to agent groups. */
+export function takesGroups(role: IdentityRole): boolean {
+  return GROUPED.includes(role);
+}
+
 /** The groups a user of `role` keeps: only agents and supervisors belong to groups. */
 export function groupsFor(role: IdentityRole, groups: readonly string[]): string[] {
   if (groups.length > 0 && !GROUPED.includes(role)) {

@@ -1,0 +1,68 @@
+/**
+ * Composition root of the identity service: read config, listen (503 until ready), connect to
+ * PostgreSQL (or use the connection it is given), start the service. `runIdentity` serves until
+ * SIGINT/SIGTERM; `services/main.ts` starts it beside the tickets service on shared connections.
+ * @module
+ */
+import postgres, { type Sql } from "postgres";
+import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
+import { createLogger, type Logger } from "@ticketd/shared/log/logger.ts";
+import { ConfigError, loadConfig } from "./config.ts";
+import { type IdentityService, startIdentityService } from "./service.ts";
+
+export interface RunningIdentity {
+  url: string;
+  service: IdentityService;
+  stop(): Promise<void>;
+}
+
+/** Starts the identity service; without `shared.sql` it connects to `DATABASE_URL`. */
+export async function startIdentity(
+  env: Record<string, string | undefined> = Deno.env.toObject(),
+  shared: { sql?: Sql; log?: Logger } = {},
+): Promise<RunningIdentity> {
+  const config = loadConfig(env);
+  const log = (shared.log ?? createLogger(config.logLevel)).with({ service: "identity" });
+  if (!shared.sql && !config.databaseUrl) {
+    throw new ConfigError(
+      "The identity service needs DATABASE_URL (or run it with deno task start)",
+    );
+  }
+  let service: IdentityService | null = null;
+  const starting = problemResponse(problem(503, "starting", "The identity service is starting"));
+  const server = Deno.serve(
+    { hostname: config.host, port: config.port, onListen: () => {} },
+    (request, info) => service ? service.fetch(request, info) : starting.clone(),
+  );
+  const url = `http://${config.host}:${server.addr.port}`;
+  const sql = shared.sql ?? postgres(config.databaseUrl!, {
+    max: config.databasePoolSize,
+    transform: postgres.camel,
+    onnotice: () => {},
+    connection: { application_name: "ticketd-identity", TimeZone: "UTC" },
+  });
+  const close = async () => {
+    await server.shutdown();
+    if (!shared.sql) await sql.end({ timeout: 5 });
+  };
+  try {
+    service = await startIdentityService(config, { sql, log, issuer: url });
+  } catch (error) {
+    await close();
+    throw error;
+  }
+  log.info("listening", { url, issuer: service.issuer });
+  return { url, service, stop: async () => (await service!.stop(), await close()) };
+}
+
+/** Runs the identity service alone until a termination signal. */
+export async function runIdentity(env = Deno.env.toObject()): Promise<void> {
+  const running = await startIdentity(env);
+  console.error(`Ticketd identity is running at ${running.url}  (Ctrl-C stops)`);
+  const { promise, resolve } = Promise.withResolvers<void>();
+  for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, resolve);
+  await promise;
+  await running.stop();
+}
+
+if (import.meta.main) await runIdentity();

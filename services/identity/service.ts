@@ -1,0 +1,142 @@
+/**
+ * The identity service assembled on a live PostgreSQL: migrations applied, signing keys loaded,
+ * the first admin seeded on a fresh installation, the HTTP app ready. Used by `main.ts`, by
+ * `services/main.ts` (beside the tickets service) and by the integration tests.
+ * @module
+ */
+import type { Sql } from "postgres";
+import { createVerifier, type Verifier } from "@ticketd/shared/http/auth.ts";
+import { TokenBuckets } from "@ticketd/shared/http/rate_limit.ts";
+import { SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
+import type { Logger } from "@ticketd/shared/log/logger.ts";
+import { migrate } from "@ticketd/shared/postgres/migrate.ts";
+import { bootstrap } from "./bootstrap.ts";
+import type { IdentityConfig } from "./config.ts";
+import { IDENTITY_ROLES, type IdentityRole } from "./domain/roles.ts";
+import { identityApp } from "./http/app.ts";
+import { dummyHash } from "./passwords.ts";
+import { loadSigningKeys } from "./signing/keys.ts";
+import { ClientStore } from "./store/clients.ts";
+import { GrantStore } from "./store/grants.ts";
+import { LoginFailureStore } from "./store/login_failures.ts";
+import { UserStore } from "./store/users.ts";
+import { TokenGrants } from "./token_grants.ts";
+import { TokenIssuer } from "./tokens.ts";
+
+export interface IdentityServiceDeps {
+  sql: Sql;
+  log: Logger;
+  /** The issuer URL, when the config does not name one (the listening address). */
+  issuer: string;
+  now?: () => Date;
+  /** Where the bootstrap password is printed. */
+  print?: (text: string) => void;
+}
+
+export interface IdentityService {
+  issuer: string;
+  fetch: (request: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response>;
+  /** Verifies this service's access tokens (for a resource server in the same process). */
+  verify: Verifier<IdentityRole>;
+  stop(): Promise<void>;
+}
+
+/** Starts the identity service on `deps.sql`. */
+export async function startIdentityService(
+  config: IdentityConfig,
+  deps: IdentityServiceDeps,
+): Promise<IdentityService> {
+  const { sql, log } = deps;
+  const issuer = config.issuer ?? deps.issuer;
+  const now = deps.now ?? (() => new Date());
+  await migrate(sql, "identity", new URL("./migrations/", import.meta.url));
+  const keys = await loadSigningKeys({
+    file: config.signingKeysFile,
+    dataDir: config.dataDir,
+    alg: config.signingAlg,
+  });
+  if (keys.created) {
+    log.warn("created dev signing keys; set TICKETD_SIGNING_KEYS_FILE in production", {
+      path: keys.created,
+    });
+  }
+  const ids = new SnowflakeGenerator(config.workerId);
+  const nextId = () => ids.next();
+  const users = new UserStore(sql);
+  const clients = new ClientStore(sql);
+  const grants = new GrantStore(sql);
+  const dummy = await dummyHash(config.scrypt);
+  await bootstrap(config, issuer, { users, clients, nextId, log, print: deps.print });
+
+  const verify = createVerifier<IdentityRole>({
+    issuer,
+    audience: config.audience,
+    jwks: keys.jwks,
+    roles: IDENTITY_ROLES,
+  });
+  const tokenIssuer = new TokenIssuer({
+    issuer,
+    audience: config.audience,
+    signer: () => keys.active,
+    grants,
+    nextId,
+    now,
+    ttl: config.ttl,
+  });
+  const { rateLimits } = config;
+  const formLimits = config.limits;
+  const app = identityApp({
+    rateLimits,
+    log,
+    metadata: { issuer, jwks: () => keys.jwks, grants, denyListMax: config.denyListMax },
+    token: {
+      clientAuth: { clients, dummyHash: dummy },
+      grants: new TokenGrants({ sql, grants, users, issuer: tokenIssuer, nextId, now, log }),
+      limits: formLimits,
+      rateLimits,
+      log,
+    },
+    authorize: {
+      issuer,
+      clients,
+      grants,
+      codeSeconds: config.ttl.codeSeconds,
+      limits: formLimits,
+      rateLimits,
+      now,
+      login: {
+        users,
+        failures: new LoginFailureStore(sql, config.lockout),
+        perAddress: new TokenBuckets({ ...rateLimits.login, maxKeys: rateLimits.maxKeys }),
+        dummyHash: dummy,
+        scrypt: config.scrypt,
+        maxPasswordChars: config.passwords.maxChars,
+        now,
+        log,
+      },
+    },
+    users: {
+      verify,
+      users,
+      grants,
+      nextId,
+      scrypt: config.scrypt,
+      passwords: config.passwords,
+      limits: config.limits,
+    },
+  });
+  const purge = setInterval(() => {
+    grants.purgeExpired().catch((error) => log.warn("purge failed", { error: String(error) }));
+  }, config.purgeIntervalMs);
+  Deno.unrefTimer(purge);
+  log.info("identity service started", { issuer, kid: keys.active.kid, alg: keys.active.alg });
+  return {
+    issuer,
+    fetch: (request, info) => app.fetch(request, info),
+    verify,
+    stop: () => {
+      clearInterval(purge);
+      return Promise.resolve();
+    },
+  };
+}

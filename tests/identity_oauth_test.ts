@@ -1,0 +1,265 @@
+/**
+ * Every flow of the identity service driven by oauth4webapi, an independent OAuth client:
+ * discovery, client credentials, authorization code with PKCE, refresh, revocation; and the
+ * issued access tokens accepted by the verifier the tickets service uses.
+ * @module
+ */
+import assert from "node:assert/strict";
+import * as oauth from "oauth4webapi";
+import { createVerifier } from "@ticketd/shared/http/auth.ts";
+import {
+  CONSOLE_REDIRECT,
+  type IdentityHarness,
+  INSECURE,
+  SECRET,
+  signIn,
+  startIdentityHarness,
+  WEB_REDIRECT,
+} from "./support/identity_harness.ts";
+
+async function withIdentity(fn: (h: IdentityHarness) => Promise<void>) {
+  const h = await startIdentityHarness();
+  try {
+    await fn(h);
+  } finally {
+    await h.stop();
+  }
+}
+
+const web: oauth.Client = { client_id: "webapp" };
+const consoleClient: oauth.Client = { client_id: "console", token_endpoint_auth_method: "none" };
+
+async function codeFlow(
+  h: IdentityHarness,
+  client: oauth.Client,
+  auth: oauth.ClientAuth,
+  redirectUri: string,
+  username = "admin",
+) {
+  const codeVerifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const back = await signIn(h, {
+    clientId: client.client_id,
+    redirectUri,
+    codeVerifier,
+    state,
+    username,
+  });
+  const params = oauth.validateAuthResponse(h.as, client, back, state);
+  const response = await oauth.authorizationCodeGrantRequest(
+    h.as,
+    client,
+    auth,
+    params,
+    redirectUri,
+    codeVerifier,
+    INSECURE,
+  );
+  return await oauth.processAuthorizationCodeResponse(h.as, client, response);
+}
+
+Deno.test("identity - discovery publishes RFC 8414 metadata with S256 only and the JWKS", async () => {
+  await withIdentity(async (h) => {
+    assert.equal(h.as.issuer, h.running.service.issuer);
+    assert.deepEqual(h.as.code_challenge_methods_supported, ["S256"]);
+    assert.deepEqual(h.as.grant_types_supported, [
+      "authorization_code",
+      "refresh_token",
+      "client_credentials",
+    ]);
+    assert.ok(h.as.token_endpoint_auth_methods_supported?.includes("client_secret_basic"));
+    const jwks = await (await fetch(h.as.jwks_uri!)).json();
+    assert.equal(jwks.keys.length, 1);
+    assert.equal(jwks.keys[0].alg, "EdDSA");
+    assert.equal(jwks.keys[0].d, undefined);
+  });
+});
+
+Deno.test("identity - client_credentials with client_secret_basic issues a token for the client itself", async () => {
+  await withIdentity(async (h) => {
+    const client = { client_id: "integration" };
+    const response = await oauth.clientCredentialsGrantRequest(
+      h.as,
+      client,
+      oauth.ClientSecretBasic(SECRET),
+      { scope: "tickets" },
+      INSECURE,
+    );
+    const tokens = await oauth.processClientCredentialsResponse(h.as, client, response);
+    assert.equal(tokens.token_type, "bearer");
+    assert.equal(tokens.expires_in, 900);
+    assert.equal(tokens.refresh_token, undefined);
+    const verify = createVerifier({
+      issuer: h.as.issuer,
+      audience: "ticketd",
+      jwksUrl: h.as.jwks_uri,
+    });
+    assert.deepEqual(await verify(tokens.access_token), {
+      id: "integration",
+      role: "agent",
+      tenant: "acme",
+      groups: [],
+    });
+  });
+});
+
+Deno.test("identity - client_credentials with client_secret_post works too", async () => {
+  await withIdentity(async (h) => {
+    const client = { client_id: "integration" };
+    const response = await oauth.clientCredentialsGrantRequest(
+      h.as,
+      client,
+      oauth.ClientSecretPost(SECRET),
+      {},
+      INSECURE,
+    );
+    const tokens = await oauth.processClientCredentialsResponse(h.as, client, response);
+    assert.equal(tokens.scope, "tickets");
+  });
+});
+
+Deno.test("identity - authorization_code with PKCE for a confidential client gives access and refresh tokens the tickets verifier accepts", async () => {
+  await withIdentity(async (h) => {
+    const tokens = await codeFlow(h, web, oauth.ClientSecretBasic(SECRET), WEB_REDIRECT, "agent");
+    assert.ok(tokens.refresh_token);
+    const verify = createVerifier({
+      issuer: h.as.issuer,
+      audience: "ticketd",
+      jwksUrl: h.as.jwks_uri,
+    });
+    assert.deepEqual(await verify(tokens.access_token), {
+      id: h.userIds.agent,
+      role: "agent",
+      tenant: "acme",
+      groups: ["support"],
+    });
+    const claims = JSON.parse(
+      atob(tokens.access_token.split(".")[1].replaceAll("-", "+").replaceAll("_", "/")),
+    );
+    assert.equal(claims.client_id, "webapp");
+    assert.equal(claims.scope, "tickets users");
+    assert.deepEqual(claims.roles, ["agent"]);
+    assert.equal(claims.exp - claims.iat, 900);
+    assert.match(claims.jti, /^[1-9][0-9]+$/);
+  });
+});
+
+Deno.test("identity - a public client (the console) signs in with auth method none and PKCE", async () => {
+  await withIdentity(async (h) => {
+    const tokens = await codeFlow(h, consoleClient, oauth.None(), CONSOLE_REDIRECT);
+    assert.ok(tokens.access_token);
+    assert.ok(tokens.refresh_token);
+  });
+});
+
+Deno.test("identity - refresh_token rotates: each use returns a new refresh token", async () => {
+  await withIdentity(async (h) => {
+    const first = await codeFlow(h, consoleClient, oauth.None(), CONSOLE_REDIRECT);
+    const response = await oauth.refreshTokenGrantRequest(
+      h.as,
+      consoleClient,
+      oauth.None(),
+      first.refresh_token!,
+      INSECURE,
+    );
+    const second = await oauth.processRefreshTokenResponse(h.as, consoleClient, response);
+    assert.ok(second.refresh_token);
+    assert.notEqual(second.refresh_token, first.refresh_token);
+    assert.notEqual(second.access_token, first.access_token);
+    const third = await oauth.processRefreshTokenResponse(
+      h.as,
+      consoleClient,
+      await oauth.refreshTokenGrantRequest(
+        h.as,
+        consoleClient,
+        oauth.None(),
+        second.refresh_token!,
+        INSECURE,
+      ),
+    );
+    assert.ok(third.access_token);
+  });
+});
+
+Deno.test("identity - revoking a refresh token ends its family", async () => {
+  await withIdentity(async (h) => {
+    const tokens = await codeFlow(h, web, oauth.ClientSecretBasic(SECRET), WEB_REDIRECT);
+    const revoked = await oauth.revocationRequest(
+      h.as,
+      web,
+      oauth.ClientSecretBasic(SECRET),
+      tokens.refresh_token!,
+      INSECURE,
+    );
+    await oauth.processRevocationResponse(revoked);
+    const response = await oauth.refreshTokenGrantRequest(
+      h.as,
+      web,
+      oauth.ClientSecretBasic(SECRET),
+      tokens.refresh_token!,
+      INSECURE,
+    );
+    await assert.rejects(
+      oauth.processRefreshTokenResponse(h.as, web, response),
+      (e: oauth.ResponseBodyError) => e.error === "invalid_grant",
+    );
+    const users = await fetch(`${h.url}/users`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    assert.equal(users.status, 401, "the family's access token is denied too");
+  });
+});
+
+Deno.test("identity - a revoked access token is on the deny list and refused by the users API", async () => {
+  await withIdentity(async (h) => {
+    const tokens = await codeFlow(h, web, oauth.ClientSecretBasic(SECRET), WEB_REDIRECT);
+    const auth = { authorization: `Bearer ${tokens.access_token}` };
+    assert.equal(
+      await fetch(`${h.url}/users`, { headers: auth }).then(async (
+        r,
+      ) => (await r.body?.cancel(), r.status)),
+      200,
+    );
+    const revoked = await oauth.revocationRequest(
+      h.as,
+      web,
+      oauth.ClientSecretBasic(SECRET),
+      tokens.access_token,
+      { ...INSECURE, additionalParameters: { token_type_hint: "access_token" } },
+    );
+    await oauth.processRevocationResponse(revoked);
+    const denied = await fetch(`${h.url}/users`, { headers: auth });
+    assert.equal(denied.status, 401);
+    assert.equal((await denied.json()).code, "unauthorized");
+    const jti =
+      JSON.parse(atob(tokens.access_token.split(".")[1].replaceAll("-", "+").replaceAll("_", "/")))
+        .jti;
+    const list = await (await fetch(`${h.url}/oauth/revoked`)).json();
+    assert.ok(list.revoked.some((entry: { jti: string }) => entry.jti === jti));
+    const fresh = await oauth.processRefreshTokenResponse(
+      h.as,
+      web,
+      await oauth.refreshTokenGrantRequest(
+        h.as,
+        web,
+        oauth.ClientSecretBasic(SECRET),
+        tokens.refresh_token!,
+        INSECURE,
+      ),
+    );
+    assert.ok(fresh.access_token, "revoking an access token leaves its refresh token working");
+  });
+});
+
+Deno.test("identity - revoking an unknown token answers 200 and changes nothing (RFC 7009)", async () => {
+  await withIdentity(async (h) => {
+    const revoked = await oauth.revocationRequest(
+      h.as,
+      web,
+      oauth.ClientSecretBasic(SECRET),
+      "not-a-token",
+      INSECURE,
+    );
+    await oauth.processRevocationResponse(revoked);
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * An identity service for integration tests: listening on a free loopback port (oauth4webapi
+ * talks to it over HTTP), on a fresh PostgreSQL database, with two tenants seeded: users and a
+ * confidential, a public and an integration client in `acme`, an admin in `globex`.
+ * @module
+ */
+import * as oauth from "oauth4webapi";
+import { SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
+import postgres, { type Sql } from "postgres";
+import { hashSecret } from "../../services/identity/passwords.ts";
+import { ClientStore } from "../../services/identity/store/clients.ts";
+import { UserStore } from "../../services/identity/store/users.ts";
+import type { IdentityRole } from "../../services/identity/domain/roles.ts";
+import { type RunningIdentity, startIdentity } from "../../services/identity/main.ts";
+import { createTestDatabase } from "./database.ts";
+
+export const PASSWORD = "correct horse battery";
+export const SECRET = "integration-secret-0123456789";
+export const WEB_REDIRECT = "https://app.example/callback";
+export const CONSOLE_REDIRECT = "http://127.0.0.1:9/console/callback";
+/** oauth4webapi refuses http:// unless told; production runs behind TLS. */
+export const INSECURE = { [oauth.allowInsecureRequests]: true } as const;
+
+export interface IdentityHarness {
+  url: string;
+  issuer: URL;
+  sql: Sql;
+  as: oauth.AuthorizationServer;
+  running: RunningIdentity;
+  /** Ids of the seeded users by user name (`acme`: admin, agent, supervisor, customer). */
+  userIds: Record<string, string>;
+  addUser(tenant: string, username: string, role: IdentityRole, groups?: string[]): Promise<string>;
+  stop(): Promise<void>;
+}
+
+/** Starts the service with `env` overrides; call `stop()` in a `finally`. */
+export async function startIdentityHarness(
+  env: Record<string, string> = {},
+): Promise<IdentityHarness> {
+  const db = await createTestDatabase();
+  const sql = postgres(db.url, { max: 4, transform: postgres.camel, onnotice: () => {} });
+  const dataDir = await Deno.makeTempDir({ prefix: "ticketd-identity-test-" });
+  let running: RunningIdentity;
+  try {
+    running = await startIdentity({
+      TICKETD_IDENTITY_PORT: "0",
+      TICKETD_DATA_DIR: dataDir,
+      TICKETD_LOG_LEVEL: "error",
+      TICKETD_IDENTITY_BOOTSTRAP_TENANT: "acme",
+      TICKETD_IDENTITY_BOOTSTRAP_PASSWORD: PASSWORD,
+      TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS: CONSOLE_REDIRECT,
+      ...env,
+    }, { sql });
+  } catch (error) {
+    await sql.end();
+    await db.drop();
+    throw error;
+  }
+  const users = new UserStore(sql);
+  const clients = new ClientStore(sql);
+  const secretHash = await hashSecret(SECRET, { logN: 14, r: 8, p: 1 });
+  await clients.create({
+    clientId: "webapp",
+    tenant: "acme",
+    name: "Web app",
+    secretHash,
+    redirectUris: [WEB_REDIRECT, "https://app.example/other"],
+    grantTypes: ["authorization_code", "refresh_token"],
+    scopes: ["tickets", "users"],
+    role: null,
+  });
+  await clients.create({
+    clientId: "integration",
+    tenant: "acme",
+    name: "Integration",
+    secretHash,
+    redirectUris: [],
+    grantTypes: ["client_credentials"],
+    scopes: ["tickets"],
+    role: "agent",
+  });
+  const ids = new SnowflakeGenerator(1000);
+  const addUser = async (
+    tenant: string,
+    username: string,
+    role: IdentityRole,
+    groups: string[] = [],
+  ) => {
+    const user = await users.create({
+      id: ids.next(),
+      tenant,
+      username,
+      email: null,
+      passwordHash: await hashSecret(PASSWORD, { logN: 14, r: 8, p: 1 }),
+      role,
+      groups,
+    });
+    return user.id;
+  };
+  const admin = await users.credentials("acme", "admin");
+  const userIds: Record<string, string> = { admin: admin!.id };
+  userIds.agent = await addUser("acme", "agent", "agent", ["support"]);
+  userIds.supervisor = await addUser("acme", "supervisor", "supervisor");
+  userIds.customer = await addUser("acme", "customer", "customer");
+  userIds.globexAdmin = await addUser("globex", "admin", "admin");
+  const issuer = new URL(running.service.issuer);
+  const as = await oauth.processDiscoveryResponse(
+    issuer,
+    await oauth.discoveryRequest(issuer, { algorithm: "oauth2", ...INSECURE }),
+  );
+  return {
+    url: running.url,
+    issuer,
+    sql,
+    as,
+    running,
+    userIds,
+    addUser,
+    async stop() {
+      await running.stop();
+      await sql.end();
+      await db.drop();
+    },
+  };
+}
+
+export interface SignIn {
+  clientId: string;
+  redirectUri: string;
+  username?: string;
+  password?: string;
+  codeVerifier: string;
+  state?: string;
+  scope?: string;
+}
+
+/** Walks the sign-in form like a browser; returns the redirect's URL (with `code` or `error`). */
+export async function signIn(h: IdentityHarness, s: SignIn): Promise<URL> {
+  const params = new URLSearchParams({
+    response_type: "code",
+    client_id: s.clientId,
+    redirect_uri: s.redirectUri,
+    code_challenge: await oauth.calculatePKCECodeChallenge(s.codeVerifier),
+    code_challenge_method: "S256",
+    state: s.state ?? oauth.generateRandomState(),
+  });
+  if (s.scope) params.set("scope", s.scope);
+  const page = await fetch(`${h.as.authorization_endpoint}?${params}`);
+  const html = await page.text();
+  if (page.status !== 200) throw new Error(`authorize page ${page.status}: ${html}`);
+  const form = new URLSearchParams(params);
+  form.set("username", s.username ?? "admin");
+  form.set("password", s.password ?? PASSWORD);
+  const response = await postForm(h.as.authorization_endpoint!, form);
+  await response.body?.cancel();
+  if (response.status !== 303) throw new Error(`sign-in answered ${response.status}`);
+  return new URL(response.headers.get("location")!);
+}
+
+/** A form POST without following redirects. */
+export function postForm(
+  url: string,
+  form: URLSearchParams,
+  headers: Record<string, string> = {},
+): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", ...headers },
+    body: form,
+  });
+}
+
+/** Basic credentials as RFC 6749 §2.3.1 spells them. */
+export function basic(id: string, secret: string): string {
+  const enc = (value: string) => encodeURIComponent(value).replaceAll("%20", "+");
+  return `Basic ${btoa(`${enc(id)}:${enc(secret)}`)}`;
+}
