@@ -39,7 +39,7 @@ export async function measureOpCosts(
   const { envelope } = memoryEnvelope(keyring);
   const scope = { tenant: "bench", ticketId: "1", ownerId: "bench-customer" };
   const keys = await loadOrCreateDevKeys(`${dir}/op_costs`);
-  const token = await mintDevToken(keys, { sub: "bench", tenant: "bench", role: "agent" });
+  const token = await mintDevToken(keys, { sub: "bench", tenant: "bench", role: "supervisor" });
   const verify = createVerifier({
     audience: DEV_AUDIENCE,
     issuer: DEV_ISSUER,

@@ -67,7 +67,8 @@ export async function runBench(s: BenchSettings, tmp: string, cleanup: Cleanup) 
 
   let service = await start("create");
   const keys = await loadOrCreateDevKeys(service.dataDir);
-  const token = (tenant: string) => mintDevToken(keys, { sub: "bench", tenant, role: "agent" });
+  const token = (tenant: string) =>
+    mintDevToken(keys, { sub: "bench", tenant, role: "supervisor" });
   console.error(`ticket creation: wrk ${s.connections} connections for ${s.seconds} s …`);
   const create = await measureCreation(service, nats, await token("load"), docs, {
     seconds: s.seconds,
