@@ -176,3 +176,31 @@ export function basic(id: string, secret: string): string {
   const enc = (value: string) => encodeURIComponent(value).replaceAll("%20", "+");
   return `Basic ${btoa(`${enc(id)}:${enc(secret)}`)}`;
 }
+
+/** An access (and refresh) token for `username` of `acme`, through the console's code flow. */
+export async function tokensFor(
+  h: IdentityHarness,
+  username: string,
+): Promise<oauth.TokenEndpointResponse> {
+  const client: oauth.Client = { client_id: "console", token_endpoint_auth_method: "none" };
+  const codeVerifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const back = await signIn(h, {
+    clientId: "console",
+    redirectUri: CONSOLE_REDIRECT,
+    codeVerifier,
+    state,
+    username,
+  });
+  const params = oauth.validateAuthResponse(h.as, client, back, state);
+  const response = await oauth.authorizationCodeGrantRequest(
+    h.as,
+    client,
+    oauth.None(),
+    params,
+    CONSOLE_REDIRECT,
+    codeVerifier,
+    INSECURE,
+  );
+  return await oauth.processAuthorizationCodeResponse(h.as, client, response);
+}
