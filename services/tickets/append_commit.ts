@@ -5,7 +5,7 @@
  * different request.
  * @module
  */
-import { createHmac } from "node:crypto";
+import type { TenantKeyedHash } from "@ticketd/shared/crypto/keyed_hash.ts";
 import { encodeCommit, type TicketEvent } from "@ticketd/shared/events/tickets.ts";
 import { fail } from "@ticketd/shared/errors.ts";
 import type { EventStore } from "@ticketd/shared/eventstore/port.ts";
@@ -32,7 +32,8 @@ export interface CommitRequest {
 interface AppendDeps {
   store: EventStore;
   loader: TicketLoader;
-  fingerprintKey: Uint8Array;
+  /** Keyed hashes in the tenant's profile, for request fingerprints and message ids. */
+  keyedHash: TenantKeyedHash;
 }
 
 /** Appends `events` decided against `current`; no events means a no-op answered as is. */
@@ -48,10 +49,10 @@ export async function appendCommit(
   // neither the keyed message id nor the request fingerprint is needed.
   const fingerprint = commit.idempotencyKey === undefined
     ? undefined
-    : keyedHash(deps.fingerprintKey, "request", JSON.stringify(commit.request));
+    : deps.keyedHash(tenant, "request", JSON.stringify(commit.request));
   const messageId = commit.idempotencyKey === undefined
     ? commandId
-    : keyedHash(deps.fingerprintKey, "idempotency", tenant, actor.id, commit.idempotencyKey);
+    : deps.keyedHash(tenant, "idempotency", tenant, actor.id, commit.idempotencyKey);
   const data = encodeCommit({
     meta: { commandId, tenant, ticketId, at, actorId: actor.id, actorRole: actor.role },
     events,
@@ -92,8 +93,4 @@ export function commandResult(
 ): CommandResult {
   if (current.state.status === "none") fail("ticket_not_found", "No such ticket", 404);
   return { ticketId, version: current.version, ticket: current.state, events, duplicate };
-}
-
-function keyedHash(key: Uint8Array, ...parts: string[]): string {
-  return createHmac("sha256", key).update(parts.join("\u0000")).digest("base64url");
 }

@@ -6,6 +6,7 @@
 import { type TicketEvent, ticketSubject } from "@ticketd/shared/events/tickets.ts";
 import { ConcurrencyError, fail } from "@ticketd/shared/errors.ts";
 import type { Envelope } from "@ticketd/shared/crypto/envelope.ts";
+import type { TenantKeyedHash } from "@ticketd/shared/crypto/keyed_hash.ts";
 import type { EventStore } from "@ticketd/shared/eventstore/port.ts";
 import type { ExternalRefs } from "./adapters/external_refs.ts";
 import type { TicketNumbers } from "./adapters/ticket_numbers.ts";
@@ -27,7 +28,7 @@ export interface TicketCommandsDeps {
   refs: ExternalRefs;
   now: () => Date;
   policy: TicketPolicy;
-  fingerprintKey: Uint8Array;
+  keyedHash: TenantKeyedHash;
   maxAttempts: number;
 }
 

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { memoryEnvelope } from "@ticketd/shared/keys/testing.ts";
+import { tenantKeyedHash } from "@ticketd/shared/crypto/keyed_hash.ts";
+import { parseTenantProfiles } from "@ticketd/shared/crypto/profiles.ts";
 import { ticketSubject } from "@ticketd/shared/events/tickets.ts";
 import { MemoryEventStore } from "@ticketd/shared/eventstore/memory.ts";
 import { SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
@@ -22,7 +24,7 @@ function setup() {
     refs: new MemoryExternalRefs(),
     now: () => new Date("2026-12-01T10:00:00Z"),
     policy,
-    fingerprintKey: new Uint8Array(32),
+    keyedHash: tenantKeyedHash(new Uint8Array(32), parseTenantProfiles("intl")),
     maxAttempts: 5,
   };
   const commands = (cache = new TicketStateCache(100)) =>

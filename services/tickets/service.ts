@@ -17,6 +17,7 @@ import { leaseWorkerId } from "@ticketd/shared/ids/worker_lease.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { migrate } from "@ticketd/shared/postgres/migrate.ts";
 import { openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
+import { tenantKeyedHash } from "@ticketd/shared/crypto/keyed_hash.ts";
 import { tenantTokenHasher } from "@ticketd/shared/search/tokens.ts";
 import { KvExternalRefs } from "./adapters/external_refs.ts";
 import { KvTicketNumbers } from "./adapters/ticket_numbers.ts";
@@ -125,7 +126,10 @@ export async function startTicketsService(
     refs: new KvExternalRefs(await kvm.create("ticket-refs")),
     now: () => new Date(),
     policy: { customFields: deps.customFields, maxTags: config.maxTags },
-    fingerprintKey: deriveSubkey(keyring.searchKey, "request-fingerprint"),
+    keyedHash: tenantKeyedHash(
+      deriveSubkey(keyring.searchKey, "request-fingerprint"),
+      config.profiles,
+    ),
     maxAttempts: config.commandAttempts,
   });
   const app = ticketsApp({
