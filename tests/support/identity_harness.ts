@@ -181,6 +181,7 @@ export function basic(id: string, secret: string): string {
 export async function tokensFor(
   h: IdentityHarness,
   username: string,
+  password = PASSWORD,
 ): Promise<oauth.TokenEndpointResponse> {
   const client: oauth.Client = { client_id: "console", token_endpoint_auth_method: "none" };
   const codeVerifier = oauth.generateRandomCodeVerifier();
@@ -191,6 +192,7 @@ export async function tokensFor(
     codeVerifier,
     state,
     username,
+    password,
   });
   const params = oauth.validateAuthResponse(h.as, client, back, state);
   const response = await oauth.authorizationCodeGrantRequest(
