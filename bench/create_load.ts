@@ -29,6 +29,7 @@ export interface WrkOptions {
 }
 
 const MAX_BODY_BYTES = 520;
+const CUSTOMERS = 2_000;
 
 /** Request bodies of ~500 bytes from `docs`, as JSON lines. */
 export function createBodies(docs: CorpusDoc[], count: number): string[] {
@@ -37,6 +38,8 @@ export function createBodies(docs: CorpusDoc[], count: number): string[] {
     const doc = docs[(i * 7919) % docs.length];
     const json = (text: string) =>
       JSON.stringify({
+        // Many customers, as in life: each one's first ticket makes their data key.
+        requesterId: `customer-${bodies.length % CUSTOMERS}`,
         subject: doc.subject,
         body: text,
         priority: doc.priority,

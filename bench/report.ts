@@ -33,6 +33,12 @@ export interface BenchResults {
   opCosts: OpCost[];
   ceiling: CeilingRun[];
   create: CreateFigures;
+  /** The same load on a tenant of the gm profile. */
+  createGm: CreateFigures;
+  /** Token verifications per second, by algorithm, cold and cached (bench/token_bench.ts). */
+  tokens: Record<string, number>;
+  /** Cipher and hash throughput (bench/crypto_bench.ts). */
+  ciphers: Record<string, number>;
   /** By phase ("create", "reads"), with --cpu-prof. */
   profiles: Record<string, ProfileSummary[]>;
   /** How the profiled service stopped after each phase (SIGTERM, SIGKILL after 20 s). */
@@ -47,7 +53,7 @@ export interface Target {
   met: boolean;
 }
 
-const CREATE_PER_SECOND = 5_000, CREATE_P99_MS = 80, READ_P95_MS = 50;
+const CREATE_PER_SECOND = 5_000, CREATE_P99_MS = 80, READ_P95_MS = 50, GM_RATIO = 0.8;
 const f0 = (n: number) => Math.round(n).toLocaleString("en");
 const f1 = (n: number) => n.toFixed(1);
 const ms = (n: number) => `${f1(n)} ms`;
@@ -65,6 +71,8 @@ export function judge(r: BenchResults): Target[] {
     target("creations/s end to end", `≥ ${f0(CREATE_PER_SECOND)}/s`, `${f0(w.perSecond)}/s`, w.perSecond >= CREATE_PER_SECOND),
     target("creation p99", `< ${CREATE_P99_MS} ms`, ms(w.latencyMs.p99), w.latencyMs.p99 < CREATE_P99_MS),
     target("creation non-2xx", "0", String(w.non2xx), w.non2xx === 0),
+    target("gm creations/s ÷ intl creations/s", `≥ ${GM_RATIO}`, (r.createGm.wrk.perSecond / w.perSecond).toFixed(2), r.createGm.wrk.perSecond >= GM_RATIO * w.perSecond),
+    target("gm creation non-2xx", "0", String(r.createGm.wrk.non2xx), r.createGm.wrk.non2xx === 0),
   ];
   for (const q of r.reads?.queries ?? []) {
     const met = q.http.ms.p95 < READ_P95_MS && q.http.errors === 0;
@@ -107,6 +115,17 @@ export function renderReport(r: BenchResults): string {
       ["CPU during the creation load", cpuLine(r.create.cpu)],
       ["attempts (a disturbed one is repeated)", r.create.attempts.map((a) => `${f0(a.perSecond)}/s, p99 ${ms(a.p99Ms)}, ${f0(a.disturbed)} % other CPU or steal`).join("; ")],
     ]),
+    "",
+    "## Security costs",
+    "",
+    ...table(["figure", "intl", "gm", "gm ÷ intl"], [
+      ["ticket creation over HTTP (same load, same run)", `${f0(w.perSecond)}/s`, `${f0(r.createGm.wrk.perSecond)}/s`, (r.createGm.wrk.perSecond / w.perSecond).toFixed(2)],
+      ["creation p99", ms(w.latencyMs.p99), ms(r.createGm.wrk.latencyMs.p99), (r.createGm.wrk.latencyMs.p99 / w.latencyMs.p99).toFixed(2)],
+    ]),
+    "",
+    ...table(["token verification (bench process)", "per second"], Object.entries(r.tokens).map(([k, v]) => [k, k.endsWith("ratio") ? `${f1(v)}×` : f0(v)])),
+    "",
+    ...table(["cipher or hash (bench process)", "value"], Object.entries(r.ciphers).map(([k, v]) => [k, k.endsWith("ratio") ? `${v.toFixed(2)}×` : f1(v)])),
     "",
     "## Cost of single operations (bench process, µs of wall time per call)",
     "",
