@@ -38,6 +38,8 @@ export interface TicketsConfig {
   databaseUrl?: string;
   dataDir: string;
   keyringFile?: string;
+  /** `TICKETD_KEYRING`: the keyring JSON itself (a file is safer: environments leak). */
+  keyringJson?: string;
   /** Which envelope profile (`intl` or `gm`) each tenant's new data keys use. */
   profiles: TenantProfiles;
   dataKeyCacheEntries: number;
@@ -85,6 +87,7 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.TICKETD_DATA_DIR ?? "data",
     keyringFile: env.TICKETD_KEYRING_FILE || undefined,
+    keyringJson: env.TICKETD_KEYRING || undefined,
     profiles: profiles(env),
     dataKeyCacheEntries: int("TICKETD_DATA_KEY_CACHE_ENTRIES", 100_000),
     jwt: jwtConfig(env),

@@ -12,7 +12,8 @@ export type RuntimeErrorCode =
   | "nats_server_timeout"
   | "embedded_postgres_failed"
   | "invalid_database_name"
-  | "data_dir_in_use";
+  | "data_dir_in_use"
+  | "invalid_keyring";
 
 /** A runtime dependency could not be found, started or used; `code` says which. */
 export class RuntimeError extends Error {

@@ -1,6 +1,7 @@
 /**
- * Keys for a Ticketd process. The keyring comes from `TICKETD_KEYRING_FILE`; without one, a dev
- * keyring is made once in the data folder (back it up: without it no ticket text can be read).
+ * Keys for a Ticketd process. The keyring comes from `TICKETD_KEYRING_FILE` (a Docker secret) or
+ * `TICKETD_KEYRING` (the JSON itself); without either, a dev keyring is made once in the data
+ * folder (back it up: without it no ticket text can be read). Keys are never logged.
  * Tokens are verified with configured keys or a JWKS URL; without either, with the dev key.
  * @module
  */
@@ -9,10 +10,13 @@ import { type AuthConfig, createVerifier, type Verifier } from "../http/auth.ts"
 import type { JwsAlgorithm } from "../http/jwk_set.ts";
 import { DEV_AUDIENCE, DEV_ISSUER, type DevKeys, loadOrCreateDevKeys } from "../http/dev_keys.ts";
 import type { Logger } from "../log/logger.ts";
+import { RuntimeError } from "./runtime_error.ts";
 
 export interface SecretsConfig {
   dataDir: string;
   keyringFile?: string;
+  /** The keyring JSON itself, for platforms that hand secrets over as environment. */
+  keyringJson?: string;
   jwt: {
     audience: string;
     issuer?: string;
@@ -25,8 +29,9 @@ export interface SecretsConfig {
 
 /** The configured keyring, or the data folder's dev keyring (created on first use). */
 export async function loadKeyring(config: SecretsConfig, log: Logger): Promise<Keyring> {
+  if (config.keyringJson) return keyringFrom(config.keyringJson, "TICKETD_KEYRING");
   if (config.keyringFile) {
-    return parseKeyring(JSON.parse(await Deno.readTextFile(config.keyringFile)));
+    return keyringFrom(await Deno.readTextFile(config.keyringFile), "TICKETD_KEYRING_FILE");
   }
   const path = `${config.dataDir}/keyring.json`;
   try {
@@ -41,6 +46,16 @@ export async function loadKeyring(config: SecretsConfig, log: Logger): Promise<K
   });
   log.warn("created a dev keyring; set TICKETD_KEYRING_FILE in production", { path });
   return parseKeyring(JSON.parse(await Deno.readTextFile(path)));
+}
+
+/** Parses a keyring, naming the setting (never the content) when it is not a valid one. */
+function keyringFrom(json: string, setting: string): Keyring {
+  try {
+    return parseKeyring(JSON.parse(json));
+  } catch (error) {
+    const why = error instanceof SyntaxError ? "is not valid JSON" : (error as Error).message;
+    throw new RuntimeError("invalid_keyring", `${setting}: the keyring ${why}`);
+  }
 }
 
 export interface TokenVerification {
