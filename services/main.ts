@@ -1,21 +1,41 @@
 /**
- * `deno task start`: the whole of Ticketd on one machine. Today that is the tickets service
- * with its projector; each service joins here as it lands.
+ * `deno task start`: the whole of Ticketd on one machine: the tickets service with its
+ * projector, and the identity service beside it on the same database, whose tokens the tickets
+ * service accepts (besides the dev tokens). Each service joins here as it lands.
  * @module
  */
+import { createVerifier } from "@ticketd/shared/http/auth.ts";
 import { RuntimeError } from "@ticketd/shared/runtime/runtime_error.ts";
+import { ConfigError as IdentityConfigError } from "./identity/config.ts";
+import { startIdentity } from "./identity/main.ts";
+import { SigningKeysError } from "./identity/signing/keys.ts";
 import { ConfigError } from "./tickets/config.ts";
-import { runTickets } from "./tickets/main.ts";
+import { type Companion, runTickets } from "./tickets/main.ts";
+
+const env = Deno.env.toObject();
+const identity: Companion = async (infra, log) => {
+  const { service, url, stop } = await startIdentity(env, { sql: infra.sql, log });
+  console.error(`Identity (OAuth 2) at ${url}: docs/identity.md`);
+  const verify = createVerifier({
+    issuer: service.issuer,
+    audience: service.audience,
+    jwks: service.jwks(),
+  });
+  return { verify, stop };
+};
 
 try {
-  await runTickets();
+  await runTickets(env, [identity]);
 } catch (error) {
   // Missing binaries, a data folder in use, a bad setting: say what to do, not a stack trace.
   if (error instanceof Deno.errors.AddrInUse) {
-    console.error(`ticketd: the port is in use; set TICKETD_PORT to another (${error.message})`);
+    console.error(
+      `ticketd: a port is in use; set TICKETD_PORT or TICKETD_IDENTITY_PORT (${error.message})`,
+    );
     Deno.exit(1);
   }
-  if (!(error instanceof RuntimeError || error instanceof ConfigError)) throw error;
-  console.error(`ticketd: ${error.message}`);
+  const known = [RuntimeError, ConfigError, IdentityConfigError, SigningKeysError];
+  if (!known.some((kind) => error instanceof kind)) throw error;
+  console.error(`ticketd: ${(error as Error).message}`);
   Deno.exit(1);
 }

@@ -4,6 +4,7 @@
  * `services/main.ts` (beside the tickets service) and by the integration tests.
  * @module
  */
+import type { JWK } from "jose";
 import type { Sql } from "postgres";
 import { createVerifier, type Verifier } from "@ticketd/shared/http/auth.ts";
 import { TokenBuckets } from "@ticketd/shared/http/rate_limit.ts";
@@ -35,6 +36,9 @@ export interface IdentityServiceDeps {
 
 export interface IdentityService {
   issuer: string;
+  audience: string;
+  /** The published key set (public keys of every key not retired). */
+  jwks: () => { keys: JWK[] };
   fetch: (request: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response>;
   /** Verifies this service's access tokens (for a resource server in the same process). */
   verify: Verifier<IdentityRole>;
@@ -132,6 +136,8 @@ export async function startIdentityService(
   log.info("identity service started", { issuer, kid: keys.active.kid, alg: keys.active.alg });
   return {
     issuer,
+    audience: config.audience,
+    jwks: () => keys.jwks,
     fetch: (request, info) => app.fetch(request, info),
     verify,
     stop: () => {

@@ -4,17 +4,30 @@
  * service, serve until SIGINT/SIGTERM, then stop everything in order.
  * @module
  */
+import { anyVerifier, type Verifier } from "@ticketd/shared/http/auth.ts";
 import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
 import { mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
-import { createLogger } from "@ticketd/shared/log/logger.ts";
-import { openInfrastructure } from "@ticketd/shared/runtime/infrastructure.ts";
+import { createLogger, type Logger } from "@ticketd/shared/log/logger.ts";
+import { type Infrastructure, openInfrastructure } from "@ticketd/shared/runtime/infrastructure.ts";
 import { loadKeyring, loadVerification } from "@ticketd/shared/runtime/secrets.ts";
 import { ConfigError, loadConfig, type TicketsConfig } from "./config.ts";
 import { loadCustomFields } from "./custom_fields_file.ts";
 import { startTicketsService, type TicketsService } from "./service.ts";
 
-/** Runs the tickets service until a termination signal. */
-export async function runTickets(env = Deno.env.toObject()): Promise<void> {
+/**
+ * A service started beside the tickets service on its connections (`deno task start`); the
+ * tickets service also accepts the tokens its `verify` accepts.
+ */
+export type Companion = (
+  infra: Infrastructure,
+  log: Logger,
+) => Promise<{ verify?: Verifier; stop(): Promise<void> }>;
+
+/** Runs the tickets service (and any companions) until a termination signal. */
+export async function runTickets(
+  env = Deno.env.toObject(),
+  companions: Companion[] = [],
+): Promise<void> {
   const config = loadConfig(env);
   const log = createLogger(config.logLevel, { service: "tickets" });
   let service: TicketsService | null = null;
@@ -29,8 +42,11 @@ export async function runTickets(env = Deno.env.toObject()): Promise<void> {
     await server.shutdown();
     throw error;
   });
+  const started: Awaited<ReturnType<Companion>>[] = [];
   try {
-    const { verify, devKeys } = await loadVerification(config);
+    for (const start of companions) started.push(await start(infra, log));
+    const { verify: own, devKeys } = await loadVerification(config);
+    const verify = anyVerifier(own, ...started.flatMap((c) => c.verify ? [c.verify] : []));
     service = await startTicketsService(config, {
       nc: infra.nc,
       sql: infra.sql,
@@ -54,6 +70,7 @@ export async function runTickets(env = Deno.env.toObject()): Promise<void> {
     log.info("stopping");
   } finally {
     await server.shutdown();
+    for (const companion of started.reverse()) await companion.stop().catch(() => {});
     await service?.stop();
     await infra.stop();
     await log.flush();
