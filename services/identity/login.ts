@@ -24,6 +24,9 @@ export interface LoginDeps {
   log: Logger;
 }
 
+/** What a user name may contain, after {@link normaliseUsername}. */
+export const USERNAME = /^[\p{L}\p{N}_.@+-]{1,128}$/u;
+
 /** User names are compared in NFKC lower case. */
 export function normaliseUsername(username: string): string {
   return username.normalize("NFKC").trim().toLowerCase();

@@ -19,7 +19,7 @@ import {
   requireUsersPermission,
   takesGroups,
 } from "../domain/roles.ts";
-import { normaliseUsername } from "../login.ts";
+import { normaliseUsername, USERNAME } from "../login.ts";
 import { hashSecret, type ScryptParams } from "../passwords.ts";
 import type { GrantStore } from "../store/grants.ts";
 import type { User, UserStore } from "../store/users.ts";
@@ -36,7 +36,6 @@ export interface UsersRoutesDeps {
 
 type UsersEnv = { Variables: { principal: Principal<IdentityRole> } };
 
-const USERNAME = /^[\p{L}\p{N}_.@+-]{1,128}$/u;
 const GROUP = /^[\p{L}\p{N}_.@:+-]{1,128}$/u; // the tokens' groups rule (shared/http/auth.ts)
 const MAX_GROUPS = 256;
 
