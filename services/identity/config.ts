@@ -3,6 +3,7 @@
  * lockout and rate limits are named settings here, never literals in the code.
  * @module
  */
+import { TENANT } from "@ticketd/shared/http/auth.ts";
 import type { BucketPolicy } from "@ticketd/shared/http/rate_limit.ts";
 import type { LogLevel } from "@ticketd/shared/log/logger.ts";
 import type { LockoutPolicy } from "./domain/lockout.ts";
@@ -81,6 +82,10 @@ export function loadConfig(env: Record<string, string | undefined>): IdentityCon
     throw new ConfigError(`TICKETD_SIGNING_ALG must be EdDSA, ES256 or SM2, got "${signingAlg}"`);
   }
   const lockoutSeconds = int("TICKETD_LOGIN_LOCKOUT_SECONDS", 900);
+  const tenant = env.TICKETD_IDENTITY_BOOTSTRAP_TENANT || "demo";
+  if (!TENANT.test(tenant)) {
+    throw new ConfigError(`TICKETD_IDENTITY_BOOTSTRAP_TENANT must match ${TENANT}`);
+  }
   return {
     host: env.TICKETD_IDENTITY_HOST ?? env.TICKETD_HOST ?? "127.0.0.1",
     port: int("TICKETD_IDENTITY_PORT", 8081, 0, 65535),
@@ -123,7 +128,7 @@ export function loadConfig(env: Record<string, string | undefined>): IdentityCon
     denyListMax: int("TICKETD_IDENTITY_DENY_LIST_MAX", 10_000),
     purgeIntervalMs: int("TICKETD_IDENTITY_PURGE_INTERVAL_SECONDS", 3_600) * 1000,
     bootstrap: {
-      tenant: env.TICKETD_IDENTITY_BOOTSTRAP_TENANT || "demo",
+      tenant,
       username: env.TICKETD_IDENTITY_BOOTSTRAP_USERNAME || "admin",
       password: env.TICKETD_IDENTITY_BOOTSTRAP_PASSWORD || undefined,
       clientId: env.TICKETD_IDENTITY_BOOTSTRAP_CLIENT_ID || "console",
