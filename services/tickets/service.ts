@@ -31,6 +31,7 @@ import { TicketProjector } from "./projections/projector.ts";
 import { ProjectorThread } from "./projections/projector_thread.ts";
 import { leadProjector } from "./projections/projector_leader.ts";
 import { streamHead } from "./projections/rebuild.ts";
+import { waitForReadModel } from "./projections/read_model_position.ts";
 import { TicketStateCache } from "./state_cache.ts";
 import { TicketLoader } from "./ticket_loader.ts";
 
@@ -150,7 +151,12 @@ export async function startTicketsService(
       dataKeys,
       sql,
       caughtUp: async () =>
-        watch.waitFor(await streamHead(jsm, config.stream.name), config.limits.maxReadWaitMs),
+        waitForReadModel(
+          sql,
+          config.projector.name,
+          await streamHead(jsm, config.stream.name),
+          config.limits.maxReadWaitMs,
+        ),
       nextId: () => ids.next(),
       log,
     },

@@ -12,6 +12,7 @@ import type {
 } from "@nats-io/jetstream";
 import type { Sql } from "postgres";
 import { decodeCommit } from "@ticketd/shared/events/tickets.ts";
+import { readModelPosition } from "./read_model_position.ts";
 import type { Envelope } from "@ticketd/shared/crypto/envelope.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { documentTokens, type TenantTokenHasher } from "@ticketd/shared/search/tokens.ts";
@@ -49,9 +50,7 @@ export class TicketProjector {
 
   async start(): Promise<void> {
     const { deps } = this;
-    const [row] = await deps.sql<{ position: string }[]>`
-      select position from projector_positions where name = ${deps.name}`;
-    const position = Number(row?.position ?? 0);
+    const position = await readModelPosition(deps.sql, deps.name);
     deps.watch.advance(position);
     await ensureProjectorConsumer(deps.jsm, deps.stream, deps.name, position);
     const consumer = await deps.js.consumers.get(deps.stream, deps.name);
