@@ -416,3 +416,21 @@ Deno.test("identity attack - sign-ins from one address are limited before any pa
     assert.deepEqual(statuses, [401, 401, 429]);
   }, { TICKETD_IDENTITY_RATE_LOGIN_BURST: "2", TICKETD_IDENTITY_RATE_LOGIN_PER_MINUTE: "1" });
 });
+
+Deno.test("identity attack - the token endpoint's own limit leaves the sign-in page alone", async () => {
+  await withIdentity(async (h) => {
+    const form = new URLSearchParams({ grant_type: "client_credentials" });
+    for (let i = 0; i < 2; i++) {
+      const response = await postForm(h.as.token_endpoint!, form, {
+        authorization: basic("integration", SECRET),
+      });
+      await response.body?.cancel();
+    }
+    const page = await fetch(`${h.url}/oauth/callback?code=x`);
+    await page.body?.cancel();
+    assert.equal(page.status, 200);
+  }, {
+    TICKETD_IDENTITY_RATE_TOKEN_ENDPOINT_BURST: "1",
+    TICKETD_IDENTITY_RATE_TOKEN_ENDPOINT_PER_MINUTE: "1",
+  });
+});

@@ -263,3 +263,15 @@ Deno.test("identity - revoking an unknown token answers 200 and changes nothing 
     await oauth.processRevocationResponse(revoked);
   });
 });
+
+Deno.test("identity - a supervisor's token carries its role to the tickets verifier", async () => {
+  await withIdentity(async (h) => {
+    const tokens = await codeFlow(h, consoleClient, oauth.None(), CONSOLE_REDIRECT, "supervisor");
+    const verify = createVerifier({
+      issuer: h.as.issuer,
+      audience: "ticketd",
+      jwksUrl: h.as.jwks_uri,
+    });
+    assert.equal((await verify(tokens.access_token)).role, "supervisor");
+  });
+});

@@ -25,12 +25,15 @@ export function tokenRoutes(deps: TokenRoutesDeps): Hono {
   const app = new Hono();
   app.onError(oauthErrorHandler(deps.log));
   const { rateLimits } = deps;
-  app.use(rateLimit({
+  const limit = rateLimit({
     ...rateLimits.token,
     maxKeys: rateLimits.maxKeys,
     name: "token endpoint per address",
     key: (c) => clientAddress(c, rateLimits),
-  }));
+  });
+  // Named paths: a bare use() would reach every /oauth route once mounted.
+  app.use("/token", limit);
+  app.use("/revoke", limit);
   app.post("/token", async (c) => {
     const form = await readForm(c, deps.limits);
     const client = await authenticateClient(deps.clientAuth, c.req.header("authorization"), form);
