@@ -6,10 +6,13 @@
  */
 import assert from "node:assert/strict";
 import * as oauth from "oauth4webapi";
+import { hashSecret } from "../services/identity/passwords.ts";
+import { ClientStore } from "../services/identity/store/clients.ts";
 import {
   basic,
   CONSOLE_REDIRECT,
   type IdentityHarness,
+  INSECURE,
   PASSWORD,
   postForm,
   SECRET,
@@ -433,4 +436,39 @@ Deno.test("identity attack - the token endpoint's own limit leaves the sign-in p
     TICKETD_IDENTITY_RATE_TOKEN_ENDPOINT_BURST: "1",
     TICKETD_IDENTITY_RATE_TOKEN_ENDPOINT_PER_MINUTE: "1",
   });
+});
+
+Deno.test("identity - client ids and secrets with reserved characters authenticate (form-encoded Basic)", async () => {
+  await withIdentity(async (h) => {
+    const secret = "s p:ä+%/=";
+    await new ClientStore(h.sql).create({
+      clientId: "odd:client",
+      tenant: "acme",
+      name: "Odd",
+      secretHash: await hashSecret(secret, { logN: 14, r: 8, p: 1 }),
+      redirectUris: [],
+      grantTypes: ["client_credentials"],
+      scopes: ["tickets"],
+      role: "agent",
+    });
+    const client = { client_id: "odd:client" };
+    for (const auth of [oauth.ClientSecretBasic(secret), oauth.ClientSecretPost(secret)]) {
+      const response = await oauth.clientCredentialsGrantRequest(h.as, client, auth, {}, INSECURE);
+      const tokens = await oauth.processClientCredentialsResponse(h.as, client, response);
+      assert.ok(tokens.access_token);
+    }
+  });
+});
+
+Deno.test("identity attack - a code past its lifetime is invalid_grant", async () => {
+  await withIdentity(async (h) => {
+    const { code, codeVerifier } = await webCode(h);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    const response = await exchange(h, {
+      code,
+      code_verifier: codeVerifier,
+      redirect_uri: WEB_REDIRECT,
+    });
+    assert.equal(await oauthError(response), "invalid_grant");
+  }, { TICKETD_AUTH_CODE_TTL_SECONDS: "1" });
 });
