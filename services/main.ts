@@ -1,7 +1,7 @@
 /**
  * `deno task start`: the whole of Ticketd on one machine: the tickets service with its
  * projector, and the identity service beside it on the same database, whose tokens the tickets
- * service accepts (besides the dev tokens). Each service joins here as it lands.
+ * service accepts (besides the dev tokens) unless revoked. Each service joins here as it lands.
  * @module
  */
 import { createVerifier } from "@ticketd/shared/http/auth.ts";
@@ -16,11 +16,11 @@ const env = Deno.env.toObject();
 const identity: Companion = async (infra, log) => {
   const { service, url, stop } = await startIdentity(env, { sql: infra.sql, log });
   console.error(`Identity (OAuth 2) at ${url}: docs/identity.md`);
-  const verify = createVerifier({
+  const verify = service.honouringRevocation(createVerifier({
     issuer: service.issuer,
     audience: service.audience,
     jwks: service.jwks(),
-  });
+  }));
   return { verify, stop };
 };
 

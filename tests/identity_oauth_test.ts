@@ -275,3 +275,24 @@ Deno.test("identity - a supervisor's token carries its role to the tickets verif
     assert.equal((await verify(tokens.access_token)).role, "supervisor");
   });
 });
+
+Deno.test("identity - a resource server in the same process refuses revoked tokens (honouringRevocation)", async () => {
+  await withIdentity(async (h) => {
+    const tokens = await codeFlow(h, web, oauth.ClientSecretBasic(SECRET), WEB_REDIRECT);
+    const { service } = h.running;
+    const verify = service.honouringRevocation(
+      createVerifier({ issuer: service.issuer, audience: service.audience, jwks: service.jwks() }),
+    );
+    assert.equal((await verify(tokens.access_token)).id, h.userIds.admin);
+    await oauth.processRevocationResponse(
+      await oauth.revocationRequest(
+        h.as,
+        web,
+        oauth.ClientSecretBasic(SECRET),
+        tokens.access_token,
+        INSECURE,
+      ),
+    );
+    await assert.rejects(verify(tokens.access_token), { code: "unauthorized", status: 401 });
+  });
+});

@@ -4,7 +4,8 @@
  * `services/main.ts` (beside the tickets service) and by the integration tests.
  * @module
  */
-import type { JWK } from "jose";
+import { decodeJwt, type JWK } from "jose";
+import { fail } from "@ticketd/shared/errors.ts";
 import type { Sql } from "postgres";
 import { createVerifier, type Verifier } from "@ticketd/shared/http/auth.ts";
 import { TokenBuckets } from "@ticketd/shared/http/rate_limit.ts";
@@ -42,6 +43,8 @@ export interface IdentityService {
   fetch: (request: Request, info?: Deno.ServeHandlerInfo) => Response | Promise<Response>;
   /** Verifies this service's access tokens (for a resource server in the same process). */
   verify: Verifier<IdentityRole>;
+  /** `verify`, also refusing tokens on this service's deny list (one query per token check). */
+  honouringRevocation<R extends string>(verify: Verifier<R>): Verifier<R>;
   stop(): Promise<void>;
 }
 
@@ -72,6 +75,15 @@ export async function startIdentityService(
   const dummy = await dummyHash(config.scrypt);
   await bootstrap(config, issuer, { users, clients, nextId, log, print: deps.print });
 
+  const honouringRevocation =
+    <R extends string>(inner: Verifier<R>): Verifier<R> => async (token) => {
+      const principal = await inner(token);
+      const { jti } = decodeJwt(token);
+      if (typeof jti !== "string" || await grants.isRevoked(jti)) {
+        fail("unauthorized", "The token has been revoked", 401);
+      }
+      return principal;
+    };
   const verify = createVerifier<IdentityRole>({
     issuer,
     audience: config.audience,
@@ -120,9 +132,8 @@ export async function startIdentityService(
       },
     },
     users: {
-      verify,
+      verify: honouringRevocation(verify),
       users,
-      grants,
       nextId,
       scrypt: config.scrypt,
       passwords: config.passwords,
@@ -140,6 +151,7 @@ export async function startIdentityService(
     jwks: () => keys.jwks,
     fetch: (request, info) => app.fetch(request, info),
     verify,
+    honouringRevocation,
     stop: () => {
       clearInterval(purge);
       return Promise.resolve();

@@ -4,11 +4,10 @@
  * against its JWKS and its deny list.
  * @module
  */
-import { type Context, Hono, type MiddlewareHandler } from "hono";
-import { decodeJwt } from "jose";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
 import { fail } from "@ticketd/shared/errors.ts";
-import type { Principal, Verifier } from "@ticketd/shared/http/auth.ts";
+import { bearerAuth, type Principal, type Verifier } from "@ticketd/shared/http/auth.ts";
 import { readJson } from "@ticketd/shared/http/json_body.ts";
 import { isSnowflake } from "@ticketd/shared/ids/snowflake.ts";
 import {
@@ -21,13 +20,12 @@ import {
 } from "../domain/roles.ts";
 import { normaliseUsername, USERNAME } from "../login.ts";
 import { hashSecret, type ScryptParams } from "../passwords.ts";
-import type { GrantStore } from "../store/grants.ts";
 import type { User, UserStore } from "../store/users.ts";
 
 export interface UsersRoutesDeps {
+  /** Checks this service's own tokens, deny list included. */
   verify: Verifier<IdentityRole>;
   users: UserStore;
-  grants: GrantStore;
   nextId: () => string;
   scrypt: ScryptParams;
   passwords: { minChars: number; maxChars: number };
@@ -61,7 +59,7 @@ export function usersRoutes(deps: UsersRoutesDeps): Hono<UsersEnv> {
     .refine((body) => Object.keys(body).length > 0, "Name at least one of role, groups, password");
   const body = { maxBytes: deps.limits.maxRequestBytes, timeoutMs: deps.limits.bodyTimeoutMs };
 
-  app.use(ownBearer(deps));
+  app.use(bearerAuth(deps.verify));
   app.get("/", async (c) => {
     const me = c.get("principal");
     requireUsersPermission(me.role, "list");
@@ -113,21 +111,6 @@ export function usersRoutes(deps: UsersRoutesDeps): Hono<UsersEnv> {
     return c.json(view(updated));
   });
   return app;
-}
-
-/** Requires one of this service's own, unrevoked access tokens. */
-function ownBearer(deps: UsersRoutesDeps): MiddlewareHandler<UsersEnv> {
-  return async (c, next) => {
-    const match = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/i.exec(c.req.header("authorization") ?? "");
-    if (!match) fail("unauthorized", "Send a bearer token in the Authorization header", 401);
-    const principal = await deps.verify(match[1]);
-    const { jti } = decodeJwt(match[1]);
-    if (typeof jti !== "string" || await deps.grants.isRevoked(jti)) {
-      fail("unauthorized", "The token has been revoked", 401);
-    }
-    c.set("principal", principal);
-    await next();
-  };
 }
 
 function pageSize(c: Context, max: number): number {
