@@ -21,7 +21,7 @@ const identity: Companion = async (infra, log) => {
     audience: service.audience,
     jwks: service.jwks(),
   }));
-  return { verify, stop };
+  return { issuer: service.issuer, verify, stop };
 };
 
 try {

@@ -4,7 +4,7 @@
  * service, serve until SIGINT/SIGTERM, then stop everything in order.
  * @module
  */
-import { anyVerifier, type Verifier } from "@ticketd/shared/http/auth.ts";
+import { type Verifier, verifierByIssuer } from "@ticketd/shared/http/auth.ts";
 import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
 import { mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
 import { createLogger, type Logger } from "@ticketd/shared/log/logger.ts";
@@ -15,13 +15,13 @@ import { loadCustomFields } from "./custom_fields_file.ts";
 import { startTicketsService, type TicketsService } from "./service.ts";
 
 /**
- * A service started beside the tickets service on its connections (`deno task start`); the
- * tickets service also accepts the tokens its `verify` accepts.
+ * A service started beside the tickets service on its connections (`deno task start`); tokens
+ * of its `issuer` are checked with its `verify`.
  */
 export type Companion = (
   infra: Infrastructure,
   log: Logger,
-) => Promise<{ verify?: Verifier; stop(): Promise<void> }>;
+) => Promise<{ issuer?: string; verify?: Verifier; stop(): Promise<void> }>;
 
 /** Runs the tickets service (and any companions) until a termination signal. */
 export async function runTickets(
@@ -46,7 +46,8 @@ export async function runTickets(
   try {
     for (const start of companions) started.push(await start(infra, log));
     const { verify: own, devKeys } = await loadVerification(config);
-    const verify = anyVerifier(own, ...started.flatMap((c) => c.verify ? [c.verify] : []));
+    const issuers = started.flatMap((c) => c.issuer && c.verify ? [[c.issuer, c.verify]] : []);
+    const verify = verifierByIssuer(Object.fromEntries(issuers), own);
     service = await startTicketsService(config, {
       nc: infra.nc,
       sql: infra.sql,

@@ -4,6 +4,7 @@
  * @module
  */
 import type { MiddlewareHandler } from "hono";
+import { decodeBase64UrlStrict } from "../crypto/base64.ts";
 import { fail } from "../errors.ts";
 import {
   createKeySet,
@@ -134,19 +135,32 @@ function tokenGroups(claim: unknown): string[] {
   return [...new Set(claim as string[])];
 }
 
-/** A verifier accepting what any of `verifiers` accepts (tried in order; the first refusal wins). */
-export function anyVerifier<R extends string>(...verifiers: Verifier<R>[]): Verifier<R> {
-  return async (token) => {
-    let first: unknown;
-    for (const verify of verifiers) {
-      try {
-        return await verify(token);
-      } catch (error) {
-        first ??= error;
-      }
-    }
-    throw first;
+/**
+ * A verifier that hands each token to the verifier of its (unverified) `iss` claim, and every
+ * other token to `otherwise`; the chosen verifier still checks everything, the issuer included.
+ */
+export function verifierByIssuer<R extends string>(
+  byIssuer: Record<string, Verifier<R>>,
+  otherwise: Verifier<R>,
+): Verifier<R> {
+  return (token) => {
+    const issuer = unverifiedIssuer(token);
+    const verify = issuer !== undefined && Object.hasOwn(byIssuer, issuer)
+      ? byIssuer[issuer]
+      : otherwise;
+    return verify(token);
   };
+}
+
+function unverifiedIssuer(token: string): string | undefined {
+  try {
+    const payload = JSON.parse(
+      new TextDecoder().decode(decodeBase64UrlStrict(token.split(".")[1])),
+    );
+    return typeof payload?.iss === "string" ? payload.iss : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Middleware that requires a valid bearer token and sets `principal`. */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { exportJWK, generateKeyPair, importJWK, SignJWT } from "jose";
-import { anyVerifier, createVerifier } from "./auth.ts";
+import { createVerifier, verifierByIssuer } from "./auth.ts";
 import { DEV_AUDIENCE, DEV_ISSUER, loadOrCreateDevKeys, mintDevToken } from "./dev_keys.ts";
 
 async function devSetup() {
@@ -172,13 +172,30 @@ Deno.test("createVerifier - a service may name its own roles; the strongest of t
   await assert.rejects(ticketsVerify(token), { code: "unauthorized" });
 });
 
-Deno.test("anyVerifier - a token either verifier accepts passes; one neither accepts is refused", async () => {
-  const a = await devSetup();
-  const b = await devSetup();
-  const verify = anyVerifier(a.verify, b.verify);
-  const fromB = await mintDevToken(b.keys, { sub: "u2", tenant: "acme", role: "agent" });
-  assert.equal((await verify(fromB)).id, "u2");
-  const stranger = await loadOrCreateDevKeys(await Deno.makeTempDir());
-  const token = await mintDevToken(stranger, { sub: "u3", tenant: "acme", role: "agent" });
-  await assert.rejects(verify(token), { code: "unauthorized" });
+Deno.test("verifierByIssuer - each token goes to its issuer's verifier, the rest to the fallback", async () => {
+  const dev = await devSetup();
+  const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
+  const jwk = { ...(await exportJWK(publicKey)), kid: "id1", alg: "EdDSA" };
+  const identity = createVerifier({
+    audience: DEV_AUDIENCE,
+    issuer: "https://id.example",
+    jwks: { keys: [jwk] },
+  });
+  const verify = verifierByIssuer({ "https://id.example": identity }, dev.verify);
+  const sign = (iss: string, exp: string) =>
+    new SignJWT({ tenant: "acme", roles: ["agent"] }).setProtectedHeader({
+      alg: "EdDSA",
+      kid: "id1",
+    })
+      .setSubject("u9").setIssuer(iss).setAudience(DEV_AUDIENCE).setExpirationTime(exp).sign(
+        privateKey,
+      );
+  assert.equal((await verify(await sign("https://id.example", "1h"))).id, "u9");
+  const devToken = await mintDevToken(dev.keys, { sub: "u2", tenant: "acme", role: "agent" });
+  assert.equal((await verify(devToken)).id, "u2");
+  await assert.rejects(
+    verify(await sign("https://id.example", "-1m")),
+    (e: Error) => /exp/i.test(e.message),
+  );
+  await assert.rejects(verify("not.a.token"), { code: "unauthorized" });
 });
