@@ -47,6 +47,8 @@ export interface TicketsConfig {
   customFieldsFile?: string;
   logLevel: LogLevel;
   limits: HttpLimits;
+  /** An identity service's deny list of revoked access tokens, polled (when it runs apart). */
+  revocation?: { url: string; pollMs: number };
   /** Requests per client address and per bearer token on every endpoint (429 beyond). */
   rateLimits: RateLimitSettings;
   maxTags: number;
@@ -101,6 +103,12 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
       maxPageSize: int("TICKETD_MAX_PAGE_SIZE", 200),
       maxReadWaitMs: int("TICKETD_MAX_READ_WAIT_MS", 5_000, 0),
     },
+    revocation: env.TICKETD_REVOCATION_URL
+      ? {
+        url: env.TICKETD_REVOCATION_URL,
+        pollMs: int("TICKETD_REVOCATION_POLL_SECONDS", 5) * 1000,
+      }
+      : undefined,
     rateLimits: {
       perAddress: bucket("TICKETD_RATE_ADDRESS", 600, 18_000),
       perToken: bucket("TICKETD_RATE_TOKEN", 300, 6_000),

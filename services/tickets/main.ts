@@ -6,6 +6,7 @@
  */
 import { type Verifier, verifierByIssuer } from "@ticketd/shared/http/auth.ts";
 import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
+import { honouringDenyList, RemoteDenyList } from "@ticketd/shared/http/revocation.ts";
 import { mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
 import { createLogger, type Logger } from "@ticketd/shared/log/logger.ts";
 import { type Infrastructure, openInfrastructure } from "@ticketd/shared/runtime/infrastructure.ts";
@@ -43,9 +44,13 @@ export async function runTickets(
     throw error;
   });
   const started: Awaited<ReturnType<Companion>>[] = [];
+  const stops: (() => void)[] = [];
   try {
     for (const start of companions) started.push(await start(infra, log));
-    const { verify: own, devKeys } = await loadVerification(config);
+    const { verify: configured, devKeys } = await loadVerification(config);
+    const own = config.revocation
+      ? honouringDenyList(configured, await startDenyList(config.revocation, log, stops))
+      : configured;
     const issuers = started.flatMap((c) => c.issuer && c.verify ? [[c.issuer, c.verify]] : []);
     const verify = verifierByIssuer(Object.fromEntries(issuers), own);
     service = await startTicketsService(config, {
@@ -71,6 +76,7 @@ export async function runTickets(
     log.info("stopping");
   } finally {
     await server.shutdown();
+    for (const stop of stops) stop();
     for (const companion of started.reverse()) await companion.stop().catch(() => {});
     await service?.stop();
     await infra.stop();
@@ -96,3 +102,19 @@ function projectorOnItsOwnThread(config: TicketsConfig, natsUrl: string) {
 }
 
 if (import.meta.main) await runTickets();
+
+/** The identity service's deny list, loaded once (or the start fails), then polled. */
+async function startDenyList(
+  settings: { url: string; pollMs: number },
+  log: Logger,
+  stops: (() => void)[],
+): Promise<RemoteDenyList> {
+  const list = new RemoteDenyList({ ...settings, log });
+  try {
+    await list.start();
+  } catch (error) {
+    throw new ConfigError(`TICKETD_REVOCATION_URL: ${(error as Error).message}`);
+  }
+  stops.push(() => list.stop());
+  return list;
+}
