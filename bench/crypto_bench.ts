@@ -16,6 +16,7 @@ import {
 } from "../shared/crypto/gm/sm2.ts";
 import { sm3 } from "../shared/crypto/gm/sm3.ts";
 import { sm4GcmSeal } from "../shared/crypto/gm/sm4_gcm.ts";
+import { printFigures } from "./figures_table.ts";
 
 // Per measurement; 20 measurements plus warm-up stay well under 30 s.
 const BUDGET_MS = 700;
@@ -121,24 +122,6 @@ async function rate(op: () => unknown): Promise<number> {
   return best;
 }
 
-function render(results: Record<string, number>): string {
-  const rows: string[][] = [["measurement", "value", "unit"]];
-  for (const [key, value] of Object.entries(results)) {
-    const unit = key.endsWith("_mbps") ? "MB/s" : key.endsWith("_ops") ? "ops/s" : "x";
-    const name = key.replace(/_(mbps|ops|ratio)$/, "");
-    rows.push([name, value >= 100 ? value.toFixed(0) : value.toFixed(2), unit]);
-  }
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  return rows.map((row) =>
-    row.map((cell, c) => c === 1 ? cell.padStart(widths[c]) : cell.padEnd(widths[c])).join("  ")
-  ).join("\n");
-}
-
 if (import.meta.main) {
-  const started = performance.now();
-  const results = await runCryptoBench();
-  console.log(render(results));
-  console.log(
-    `(${((performance.now() - started) / 1000).toFixed(1)} s, Deno ${Deno.version.deno})`,
-  );
+  await printFigures(runCryptoBench, { _mbps: "MB/s", _ops: "ops/s", _ratio: "x" });
 }

@@ -8,6 +8,7 @@
 import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import { createVerifier, type Verifier } from "../shared/http/auth.ts";
 import { generateSm2Jwk, signSm2Jwt } from "../shared/http/jws_sm2.ts";
+import { printFigures } from "./figures_table.ts";
 
 const ALGORITHMS = ["EdDSA", "ES256", "SM2"] as const;
 type Alg = typeof ALGORITHMS[number];
@@ -97,24 +98,4 @@ async function cachedRate(verify: Verifier, token: string): Promise<number> {
   return count / ((now - start) / 1000);
 }
 
-function render(results: Record<string, number>): string {
-  const rows: string[][] = [["measurement", "value", "unit"]];
-  for (const [key, value] of Object.entries(results)) {
-    const unit = key.endsWith("_ops") ? "verifications/s" : "x";
-    const name = key.replace(/_(ops|ratio)$/, "");
-    rows.push([name, value >= 100 ? value.toFixed(0) : value.toFixed(2), unit]);
-  }
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  return rows.map((row) =>
-    row.map((cell, c) => c === 1 ? cell.padStart(widths[c]) : cell.padEnd(widths[c])).join("  ")
-  ).join("\n");
-}
-
-if (import.meta.main) {
-  const started = performance.now();
-  const results = await runTokenBench();
-  console.log(render(results));
-  console.log(
-    `(${((performance.now() - started) / 1000).toFixed(1)} s, Deno ${Deno.version.deno})`,
-  );
-}
+if (import.meta.main) await printFigures(runTokenBench, { _ops: "verifications/s", _ratio: "x" });
