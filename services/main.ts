@@ -20,6 +20,8 @@ const identity: Companion = async (infra, log) => {
     issuer: service.issuer,
     audience: service.audience,
     jwks: service.jwks(),
+    scope: "tickets",
+    scopeRequired: true, // the identity service always says what a token is for
   }));
   return { issuer: service.issuer, verify, stop };
 };

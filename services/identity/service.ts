@@ -84,11 +84,14 @@ export async function startIdentityService(
       }
       return principal;
     };
+  // The users API: only tokens granted the `users` scope (the tickets service asks for `tickets`).
   const verify = createVerifier<IdentityRole>({
     issuer,
     audience: config.audience,
     jwks: keys.jwks,
     roles: IDENTITY_ROLES,
+    scope: "users",
+    scopeRequired: true,
   });
   const tokenIssuer = new TokenIssuer({
     issuer,

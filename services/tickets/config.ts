@@ -27,6 +27,8 @@ export interface JwtConfig {
   jwksUrl?: string;
   /** The accepted `alg` values; default all of EdDSA, ES256 and SM2. */
   algorithms?: JwsAlgorithm[];
+  /** `TICKETD_JWT_REQUIRE_SCOPE`: refuse tokens without a `scope` claim (with one it must grant `tickets`). */
+  scopeRequired: boolean;
 }
 
 export interface TicketsConfig {
@@ -62,12 +64,13 @@ export interface TicketsConfig {
 
 /** The configuration described by `env`; throws a readable error on a malformed value. */
 export function loadConfig(env: Record<string, string | undefined>): TicketsConfig {
-  const int = (name: string, fallback: number, min = 1) => {
+  const int = (name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER) => {
     const raw = env[name];
     if (raw === undefined || raw === "") return fallback;
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < min) {
-      throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in ${min}..${max}`;
+      throw new ConfigError(`${name} must be an integer ${range}, got "${raw}"`);
     }
     return value;
   };
@@ -84,7 +87,7 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
   }
   return {
     host: env.TICKETD_HOST ?? "127.0.0.1",
-    port: int("TICKETD_PORT", 8080, 0),
+    port: int("TICKETD_PORT", 8080, 0, 65_535),
     natsUrl: env.NATS_URL || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
     dataDir: env.TICKETD_DATA_DIR ?? "data",
@@ -150,6 +153,7 @@ function jwtConfig(env: Record<string, string | undefined>): JwtConfig {
     publicJwks: env.TICKETD_JWT_PUBLIC_JWKS || undefined,
     jwksUrl: env.TICKETD_JWKS_URL || undefined,
     algorithms: env.TICKETD_JWT_ALGORITHMS ? algorithms(env.TICKETD_JWT_ALGORITHMS) : undefined,
+    scopeRequired: env.TICKETD_JWT_REQUIRE_SCOPE === "true",
   };
   if ((jwt.publicJwks || jwt.jwksUrl) && !jwt.issuer) {
     throw new ConfigError(

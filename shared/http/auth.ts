@@ -40,6 +40,13 @@ export interface AuthConfig<R extends string = Role> {
   algorithms?: readonly JwsAlgorithm[];
   /** The roles this service knows, weakest first (default: the tickets roles). */
   roles?: readonly R[];
+  /**
+   * The OAuth scope this service serves (`tickets`, `users`): a token whose `scope` claim lacks
+   * it is refused with 403 `insufficient_scope`. A token with no `scope` claim at all (dev tokens,
+   * providers that issue none) passes unless `scopeRequired`.
+   */
+  scope?: string;
+  scopeRequired?: boolean;
 }
 
 export type Verifier<R extends string = Role> = (token: string) => Promise<Principal<R>>;
@@ -71,6 +78,7 @@ export function createVerifier<R extends string = Role>(config: AuthConfig<R>): 
   return cached(async (token) => {
     const keySet = await keys;
     const { payload, key } = await verifyJwt(token, keySet, policy);
+    if (config.scope) checkScope(payload.scope, config.scope, config.scopeRequired ?? false);
     return { principal: principal(payload), exp: payload.exp as number, key, keySet };
   });
 }
@@ -124,6 +132,17 @@ function principalOf<R extends string>(known: readonly R[]) {
     if (!role) unauthorized("The token carries no known role");
     return { id: payload.sub, role, tenant, groups: tokenGroups(payload.groups) };
   };
+}
+
+/** Refuses a token whose space-separated `scope` claim does not grant `needed`. */
+function checkScope(claim: unknown, needed: string, required: boolean): void {
+  if (claim === undefined && !required) return;
+  const granted = typeof claim === "string" ? claim.split(" ") : [];
+  if (!granted.includes(needed)) {
+    fail("insufficient_scope", `The token's scope does not include "${needed}"`, 403, {
+      scope: needed,
+    });
+  }
 }
 
 /** The `groups` claim: absent is none; anything but a short list of plain ids is refused. */

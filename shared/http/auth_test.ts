@@ -199,3 +199,23 @@ Deno.test("verifierByIssuer - each token goes to its issuer's verifier, the rest
   );
   await assert.rejects(verify("not.a.token"), { code: "unauthorized" });
 });
+
+Deno.test("createVerifier - a token whose scope lacks the service's is 403 insufficient_scope", async () => {
+  const { privateKey, publicKey } = await generateKeyPair("EdDSA", { extractable: true });
+  const jwk = { ...(await exportJWK(publicKey)), kid: "s1", alg: "EdDSA", use: "sig" };
+  const mint = (claims: Record<string, unknown>) =>
+    new SignJWT({ tenant: "acme", roles: ["agent"], ...claims })
+      .setProtectedHeader({ alg: "EdDSA", kid: "s1" })
+      .setSubject("alice").setIssuer("https://id.test").setAudience("ticketd")
+      .setExpirationTime("5m").sign(privateKey);
+  const config = { issuer: "https://id.test", audience: "ticketd", jwks: { keys: [jwk] } };
+  const verify = createVerifier({ ...config, scope: "tickets" });
+  assert.equal((await verify(await mint({ scope: "users tickets" }))).id, "alice");
+  assert.equal((await verify(await mint({}))).id, "alice", "no scope claim: not restricted");
+  await assert.rejects(verify(await mint({ scope: "users" })), {
+    code: "insufficient_scope",
+    status: 403,
+  });
+  const strict = createVerifier({ ...config, scope: "tickets", scopeRequired: true });
+  await assert.rejects(strict(await mint({})), { code: "insufficient_scope" });
+});

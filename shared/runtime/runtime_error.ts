@@ -13,7 +13,8 @@ export type RuntimeErrorCode =
   | "embedded_postgres_failed"
   | "invalid_database_name"
   | "data_dir_in_use"
-  | "invalid_keyring";
+  | "invalid_keyring"
+  | "invalid_token_settings";
 
 /** A runtime dependency could not be found, started or used; `code` says which. */
 export class RuntimeError extends Error {

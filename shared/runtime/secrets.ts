@@ -24,6 +24,8 @@ export interface SecretsConfig {
     jwksUrl?: string;
     /** The accepted `alg` values (default EdDSA, ES256 and SM2). */
     algorithms?: JwsAlgorithm[];
+    /** Refuse tokens with no `scope` claim (those with one must always grant `tickets`). */
+    scopeRequired?: boolean;
   };
 }
 
@@ -31,7 +33,13 @@ export interface SecretsConfig {
 export async function loadKeyring(config: SecretsConfig, log: Logger): Promise<Keyring> {
   if (config.keyringJson) return keyringFrom(config.keyringJson, "TICKETD_KEYRING");
   if (config.keyringFile) {
-    return keyringFrom(await Deno.readTextFile(config.keyringFile), "TICKETD_KEYRING_FILE");
+    const text = await Deno.readTextFile(config.keyringFile).catch((error) => {
+      throw new RuntimeError(
+        "invalid_keyring",
+        `TICKETD_KEYRING_FILE: cannot read ${config.keyringFile} (${(error as Error).name})`,
+      );
+    });
+    return keyringFrom(text, "TICKETD_KEYRING_FILE");
   }
   const path = `${config.dataDir}/keyring.json`;
   try {
@@ -53,8 +61,10 @@ function keyringFrom(json: string, setting: string): Keyring {
   try {
     return parseKeyring(JSON.parse(json));
   } catch (error) {
-    const why = error instanceof SyntaxError ? "is not valid JSON" : (error as Error).message;
-    throw new RuntimeError("invalid_keyring", `${setting}: the keyring ${why}`);
+    const why = error instanceof SyntaxError
+      ? "the keyring is not valid JSON"
+      : (error as Error).message;
+    throw new RuntimeError("invalid_keyring", `${setting}: ${why}`);
   }
 }
 
@@ -64,18 +74,36 @@ export interface TokenVerification {
   devKeys?: DevKeys;
 }
 
+function parseJwks(json: string): { keys: unknown[] } {
+  try {
+    const parsed = JSON.parse(json);
+    if (Array.isArray(parsed?.keys)) return parsed;
+  } catch {
+    // reported below
+  }
+  throw new RuntimeError(
+    "invalid_token_settings",
+    'TICKETD_JWT_PUBLIC_JWKS must be a JWK set: {"keys":[...]}',
+  );
+}
+
 /** How this process verifies bearer tokens. */
 export async function loadVerification(config: SecretsConfig): Promise<TokenVerification> {
   const { jwt } = config;
   if (jwt.jwksUrl || jwt.publicJwks) {
     if (!jwt.issuer) {
-      throw new Error("Set TICKETD_JWT_ISSUER: tokens from configured keys must name their issuer");
+      throw new RuntimeError(
+        "invalid_token_settings",
+        "Set TICKETD_JWT_ISSUER: tokens from configured keys must name their issuer",
+      );
     }
     const auth: AuthConfig = {
       audience: jwt.audience,
       issuer: jwt.issuer,
       jwksUrl: jwt.jwksUrl,
-      jwks: jwt.publicJwks ? JSON.parse(jwt.publicJwks) : undefined,
+      scope: "tickets",
+      scopeRequired: jwt.scopeRequired,
+      jwks: jwt.publicJwks ? parseJwks(jwt.publicJwks) : undefined,
       algorithms: jwt.algorithms,
     };
     return { verify: createVerifier(auth) };

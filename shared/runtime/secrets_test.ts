@@ -51,7 +51,7 @@ Deno.test("loadKeyring - TICKETD_KEYRING carries the keyring itself; a broken on
   await assert.rejects(
     loadKeyring({ dataDir: "/nonexistent", keyringJson: secret, jwt }, log),
     (error: Error) => {
-      assert.match(error.message, /^TICKETD_KEYRING: the keyring .*searchKey must be 32 bytes/);
+      assert.match(error.message, /^TICKETD_KEYRING: The searchKey must be 32 bytes/);
       assert.ok(!error.message.includes(JSON.stringify(file.keys.k1)), "no key in the message");
       return true;
     },
