@@ -33,7 +33,16 @@ const schema = z.record(z.string().regex(/^[a-z][a-z0-9_]{0,63}$/), rule);
 /** The schema in `path`, or no custom fields when `path` is unset. */
 export async function loadCustomFields(path: string | undefined): Promise<CustomFieldSchema> {
   if (!path) return {};
-  const parsed = schema.safeParse(JSON.parse(await Deno.readTextFile(path)));
+  let json: unknown;
+  try {
+    json = JSON.parse(await Deno.readTextFile(path));
+  } catch (error) {
+    const why = error instanceof SyntaxError
+      ? "is not valid JSON"
+      : `cannot be read (${(error as Error).name})`;
+    throw new ConfigError(`TICKETD_CUSTOM_FIELDS_FILE: ${path} ${why}`);
+  }
+  const parsed = schema.safeParse(json);
   if (!parsed.success) {
     throw new ConfigError(
       `${path}: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,

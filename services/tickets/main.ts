@@ -9,7 +9,11 @@ import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
 import { honouringDenyList, RemoteDenyList } from "@ticketd/shared/http/revocation.ts";
 import { mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
 import { createLogger, type Logger } from "@ticketd/shared/log/logger.ts";
-import { type Infrastructure, openInfrastructure } from "@ticketd/shared/runtime/infrastructure.ts";
+import {
+  type Infrastructure,
+  openInfrastructure,
+  redact,
+} from "@ticketd/shared/runtime/infrastructure.ts";
 import { loadKeyring, loadVerification } from "@ticketd/shared/runtime/secrets.ts";
 import { ConfigError, loadConfig, type TicketsConfig } from "./config.ts";
 import { loadCustomFields } from "./custom_fields_file.ts";
@@ -64,7 +68,7 @@ export async function runTickets(
     });
     const url = `http://${config.host}:${server.addr.port}`;
     await Deno.writeTextFile(`${config.dataDir}/tickets.url`, url);
-    log.info("listening", { url, nats: infra.natsUrl, database: infra.databaseUrl });
+    log.info("listening", { url, nats: redact(infra.natsUrl), database: infra.databaseUrl });
     console.error(`\nTicketd is running at ${url}  (Ctrl-C stops)`);
     if (devKeys) {
       const token = await mintDevToken(devKeys, { sub: "admin", tenant: "demo", role: "admin" });

@@ -4,6 +4,7 @@
  * folder, so `deno task start` works on a fresh machine.
  * @module
  */
+import { RuntimeError } from "./runtime_error.ts";
 import { connect } from "@nats-io/transport-node";
 import type { NatsConnection } from "@nats-io/nats-core";
 import postgres, { type Sql } from "postgres";
@@ -67,7 +68,13 @@ export async function openInfrastructure(
       max = pg.maxConnections;
       log.info("started an embedded PostgreSQL (PGlite)", { dataDir: `${config.dataDir}/pg` });
     }
-    const nc = await connect({ servers: natsUrl, name: "ticketd", ...NATS_CLIENT_OPTIONS });
+    const nc = await connect({ servers: natsUrl, name: "ticketd", ...NATS_CLIENT_OPTIONS })
+      .catch((error) => {
+        throw new RuntimeError(
+          "nats_unreachable",
+          `Cannot reach NATS at ${redact(natsUrl!)} (${(error as Error).message}); check NATS_URL`,
+        );
+      });
     stops.unshift(() => nc.drain());
     const sql = postgres(databaseUrl, {
       max,
@@ -76,6 +83,14 @@ export async function openInfrastructure(
       connection: { application_name: "ticketd", TimeZone: "UTC" },
     });
     stops.unshift(() => sql.end({ timeout: 5 }));
+    await sql`select 1`.catch((error) => {
+      throw new RuntimeError(
+        "database_unreachable",
+        `Cannot use PostgreSQL at ${redact(databaseUrl!)} (${
+          (error as Error).message
+        }); check DATABASE_URL`,
+      );
+    });
     return { nc, sql, natsUrl, databaseUrl: redact(databaseUrl), stop: () => runAll(stops) };
   } catch (error) {
     await runAll(stops);
@@ -87,6 +102,7 @@ async function runAll(stops: (() => Promise<void>)[]): Promise<void> {
   for (const stop of stops) await stop().catch(() => {});
 }
 
-function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@");
+/** `url` fit for a log line: a password (`user:pw@`) or a bare token (`token@`) masked. */
+export function redact(url: string): string {
+  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@").replace(/\/\/[^:@/]+@/, "//***@");
 }

@@ -14,7 +14,9 @@ export type RuntimeErrorCode =
   | "invalid_database_name"
   | "data_dir_in_use"
   | "invalid_keyring"
-  | "invalid_token_settings";
+  | "invalid_token_settings"
+  | "nats_unreachable"
+  | "database_unreachable";
 
 /** A runtime dependency could not be found, started or used; `code` says which. */
 export class RuntimeError extends Error {
