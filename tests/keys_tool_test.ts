@@ -14,7 +14,7 @@ import { startTestNats } from "./support/nats.ts";
 
 const TOOL = new URL("../services/tickets/tools/keys.ts", import.meta.url).pathname;
 
-Deno.test("keys tool - rotate a KEK: add, rewrap, retire; every text still opens", async () => {
+Deno.test("keys tool - rotate a KEK: add, rewrap, retire; every text opens; a stale keyring is refused", async () => {
   const nats = await startTestNats();
   const db = await createTestDatabase();
   const dir = await Deno.makeTempDir({ prefix: "ticketd-keys-" });
@@ -60,6 +60,7 @@ Deno.test("keys tool - rotate a KEK: add, rewrap, retire; every text still opens
     );
     before.close();
 
+    const backup = await Deno.readTextFile(file);
     assert.equal((await keys("add", "--file", file, "--profile", "intl", "--id", "k2")).code, 0);
     assert.deepEqual(JSON.parse((await keys("usage")).stdout), { k1: 3, g1: 1 });
     const early = await keys("retire", "--file", file, "--id", "k1");
@@ -81,6 +82,24 @@ Deno.test("keys tool - rotate a KEK: add, rewrap, retire; every text still opens
       assert.equal(await after.envelope.open(sealed[i], scope), `words of ${scope.ownerId}`);
     }
     after.close();
+
+    // The backup from before the rotation: it lacks k2 and makes the retired k1 active.
+    const stale = { keyring: parseKeyring(JSON.parse(backup)), profiles, dataKeyCacheEntries: 10 };
+    await assert.rejects(openEnvelope(nc, await jetstreamManager(nc), stale), {
+      code: "invalid_keyring",
+      message: /lacks KEK "k2"/,
+    });
+    const current = JSON.parse(await Deno.readTextFile(file));
+    const revived = { ...current, keys: { ...current.keys, k1: JSON.parse(backup).keys.k1 } };
+    revived.active = { ...revived.active, intl: "k1" };
+    await assert.rejects(
+      openEnvelope(nc, await jetstreamManager(nc), { ...stale, keyring: parseKeyring(revived) }),
+      { code: "invalid_keyring", message: /"k1" was retired/ },
+    );
+    assert.match(
+      (await keys("add", "--file", file, "--profile", "intl", "--id", "k2")).stderr,
+      /^keys: .*already/,
+    );
   } finally {
     await nc.close();
     await db.drop();

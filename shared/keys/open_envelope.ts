@@ -4,13 +4,14 @@
  * @module
  */
 import type { JetStreamManager } from "@nats-io/jetstream";
-import { Kvm } from "@nats-io/kv";
+import { type KV, Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { Envelope } from "../crypto/envelope.ts";
 import { deriveSubkey, type Keyring } from "../crypto/keyring.ts";
 import type { TenantProfiles } from "../crypto/profiles.ts";
 import { DataKeys } from "./data_keys.ts";
 import { DATA_KEYS_BUCKET, KvDataKeyStore } from "./kv_data_key_store.ts";
+import { checkKeyring } from "./kek_registry.ts";
 
 export interface EnvelopeSettings {
   keyring: Keyring;
@@ -22,21 +23,28 @@ export interface EnvelopeSettings {
 export interface OpenedEnvelope {
   envelope: Envelope;
   dataKeys: DataKeys;
+  /** The bucket of data keys and the KEK registry. */
+  kv: KV;
   /** Stops listening for destroyed keys. */
   close: () => void;
 }
 
-/** Opens the data-key store on `nc` and an envelope over it. */
+/**
+ * Opens the data-key store on `nc` and an envelope over it, after checking that the keyring is
+ * the current one (`checkKeyring: false` only for tools that report or retire, never seal).
+ */
 export async function openEnvelope(
   nc: NatsConnection,
   jsm: JetStreamManager,
   settings: EnvelopeSettings,
+  options: { checkKeyring?: boolean } = {},
 ): Promise<OpenedEnvelope> {
   const kv = await new Kvm(nc).create(DATA_KEYS_BUCKET, { history: 1 });
+  if (options.checkKeyring ?? true) await checkKeyring(kv, settings.keyring);
   const dataKeys = new DataKeys(new KvDataKeyStore(kv, jsm), settings.keyring, {
     ownerIndexKey: deriveSubkey(settings.keyring.searchKey, "data-key-owners"),
     cacheEntries: settings.dataKeyCacheEntries,
   });
   const close = await dataKeys.watch();
-  return { envelope: new Envelope(dataKeys, settings.profiles), dataKeys, close };
+  return { envelope: new Envelope(dataKeys, settings.profiles), dataKeys, kv, close };
 }

@@ -10,7 +10,8 @@
  *   deno task keys retire --file keyring.json --id k1    drops a KEK no data key needs any more
  *
  * `usage`, `rewrap` and `retire` read the keyring the service uses (TICKETD_KEYRING_FILE) and
- * its NATS (NATS_URL; without it the data folder's private server, so stop the service first).
+ * its NATS (NATS_URL, and then they may run beside the service; without it they start the data
+ * folder's private server, so stop the service first).
  * @module
  */
 import { jetstreamManager } from "@nats-io/jetstream";
@@ -22,74 +23,118 @@ import {
   parseKeyring,
 } from "@ticketd/shared/crypto/keyring.ts";
 import { isProfile } from "@ticketd/shared/crypto/profiles.ts";
-import { openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
+import { DomainError } from "@ticketd/shared/errors.ts";
+import { markRetired } from "@ticketd/shared/keys/kek_registry.ts";
+import { type OpenedEnvelope, openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
 import { createLogger } from "@ticketd/shared/log/logger.ts";
 import { openInfrastructure } from "@ticketd/shared/runtime/infrastructure.ts";
+import { RuntimeError } from "@ticketd/shared/runtime/runtime_error.ts";
 import { loadKeyring } from "@ticketd/shared/runtime/secrets.ts";
-import { loadConfig } from "../config.ts";
+import { ConfigError, loadConfig } from "../config.ts";
 
-const { positionals: [command], values } = parseArgs({
-  args: Deno.args,
-  allowPositionals: true,
-  options: { file: { type: "string" }, profile: { type: "string" }, id: { type: "string" } },
-});
+const HELP = `deno task keys generate --file <keyring.json>
+deno task keys add --file <keyring.json> --profile intl|gm --id <new id>
+deno task keys usage
+deno task keys rewrap
+deno task keys retire --file <keyring.json> --id <old id>
+(docs/crypto.md: "Key rotation")`;
 
-switch (command) {
-  case "generate":
-    await writeKeyring(required("file"), generateKeyringFile(), { createNew: true });
-    console.log(`wrote a new keyring to ${values.file} (mode 600); keep a copy somewhere safe`);
-    break;
-  case "add": {
-    const profile = required("profile");
-    if (!isProfile(profile)) usage("--profile must be intl or gm");
-    const file = required("file");
-    await writeKeyring(file, addKek(await readKeyring(file), profile, required("id")));
-    console.log(`${values.id} is now the active ${profile} KEK; run "deno task keys rewrap" next`);
-    break;
+/** A refusal the operator can act on: printed as one line, exit code 2. */
+class Refusal extends Error {}
+
+try {
+  await run();
+} catch (error) {
+  const known = [Refusal, DomainError, RuntimeError, ConfigError, Deno.errors.NotFound];
+  if (error instanceof Deno.errors.AlreadyExists) fail("the file exists; not overwriting it");
+  if (!known.some((kind) => error instanceof kind)) throw error;
+  fail((error as Error).message);
+}
+
+async function run(): Promise<void> {
+  const { positionals: [command], values } = parseArgs({
+    args: Deno.args,
+    allowPositionals: true,
+    options: {
+      file: { type: "string" },
+      profile: { type: "string" },
+      id: { type: "string" },
+      help: { type: "boolean" },
+    },
+  });
+  const required = (name: "file" | "profile" | "id"): string => {
+    const value = values[name];
+    if (!value) throw new Refusal(`--${name} is required`);
+    return value;
+  };
+  if (values.help) return console.log(HELP);
+  switch (command) {
+    case "generate":
+      await writeKeyring(required("file"), generateKeyringFile(), { createNew: true });
+      return console.log(`wrote a new keyring to ${values.file} (mode 600); keep a copy safe`);
+    case "add": {
+      const profile = required("profile");
+      if (!isProfile(profile)) throw new Refusal("--profile must be intl or gm");
+      const file = required("file");
+      await writeKeyring(file, addKek(await readKeyring(file), profile, required("id")));
+      return console.log(
+        `${values.id} is now the active ${profile} KEK; restart the services, ` +
+          `then run "deno task keys rewrap"`,
+      );
+    }
+    case "usage":
+      return console.log(JSON.stringify(await withDataKeys((o) => o.dataKeys.usage(), false)));
+    case "rewrap": {
+      const done = await withDataKeys(
+        (o) =>
+          o.dataKeys.rewrap((p) =>
+            console.error(`rewrap: ${p.checked} checked, ${p.rewrapped} rewrapped`)
+          ),
+        true,
+      );
+      return console.log(
+        `rewrapped ${done.rewrapped} of ${done.checked} data keys; bodies untouched`,
+      );
+    }
+    case "retire":
+      return await retire(required("file"), required("id"));
+    default:
+      throw new Refusal(`unknown command "${command ?? ""}"\n${HELP}`);
   }
-  case "usage":
-    console.log(JSON.stringify(await withDataKeys((keys) => keys.usage())));
-    break;
-  case "rewrap": {
-    const done = await withDataKeys((keys) =>
-      keys.rewrap((p) => console.error(`rewrap: ${p.checked} checked, ${p.rewrapped} rewrapped`))
-    );
-    console.log(`rewrapped ${done.rewrapped} of ${done.checked} data keys; bodies untouched`);
-    break;
-  }
-  case "retire": {
-    const file = required("file");
-    const id = required("id");
-    const keyring = await readKeyring(file);
-    const active = typeof keyring.active === "string"
-      ? [keyring.active]
-      : Object.values(keyring.active);
-    if (active.includes(id)) usage(`${id} is active; add a new KEK first`);
-    const inUse = (await withDataKeys((keys) => keys.usage()))[id] ?? 0;
-    if (inUse > 0) usage(`${inUse} data keys are still wrapped by ${id}; run rewrap first`);
-    const { [id]: _retired, ...keys } = keyring.keys;
-    await writeKeyring(file, { ...keyring, keys });
-    console.log(`retired ${id}; destroy every other copy of it (backups of the keyring file too)`);
-    break;
-  }
-  default:
-    usage("deno task keys generate|add|usage|rewrap|retire (see the header of tools/keys.ts)");
+}
+
+/** Drops `id` from the keyring file once no data key needs it, and records it as retired. */
+async function retire(file: string, id: string): Promise<void> {
+  const keyring = await readKeyring(file);
+  const active = typeof keyring.active === "string"
+    ? [keyring.active]
+    : Object.values(keyring.active);
+  if (active.includes(id)) throw new Refusal(`${id} is active; add a new KEK first`);
+  await withDataKeys(async (opened) => {
+    const inUse = (await opened.dataKeys.usage())[id] ?? 0;
+    if (inUse > 0) {
+      throw new Refusal(`${inUse} data keys are still wrapped by ${id}; run rewrap first`);
+    }
+    await markRetired(opened.kv, id);
+  }, false);
+  const { [id]: _retired, ...keys } = keyring.keys;
+  await writeKeyring(file, { ...keyring, keys });
+  console.log(`retired ${id}; destroy every other copy of it (backups of the keyring file too)`);
 }
 
 async function withDataKeys<T>(
-  run: (keys: Awaited<ReturnType<typeof openEnvelope>>["dataKeys"]) => Promise<T>,
+  run: (opened: OpenedEnvelope) => Promise<T>,
+  checkKeyring: boolean,
 ): Promise<T> {
   const config = loadConfig(Deno.env.toObject());
   const log = createLogger("warn", { tool: "keys" });
   const infra = await openInfrastructure(config, log);
   try {
     const keyring = await loadKeyring(config, log);
-    const opened = await openEnvelope(infra.nc, await jetstreamManager(infra.nc), {
-      keyring,
-      ...config,
-    });
+    const jsm = await jetstreamManager(infra.nc);
+    const opened = await openEnvelope(infra.nc, jsm, { keyring, ...config }, { checkKeyring });
     try {
-      return await run(opened.dataKeys);
+      return await run(opened);
     } finally {
       opened.close();
     }
@@ -100,7 +145,13 @@ async function withDataKeys<T>(
 }
 
 async function readKeyring(path: string): Promise<KeyringFile> {
-  return JSON.parse(await Deno.readTextFile(path));
+  try {
+    return JSON.parse(await Deno.readTextFile(path));
+  } catch (error) {
+    if (error instanceof SyntaxError) throw new Refusal(`${path} is not valid JSON`);
+    if (error instanceof Deno.errors.NotFound) throw new Refusal(`${path} does not exist`);
+    throw error;
+  }
 }
 
 /** Checks the keyring, then replaces the file in one rename so a crash never leaves half a file. */
@@ -119,13 +170,7 @@ async function writeKeyring(
   await Deno.rename(temporary, path);
 }
 
-function required(name: "file" | "profile" | "id"): string {
-  const value = values[name];
-  if (!value) usage(`--${name} is required`);
-  return value;
-}
-
-function usage(message: string): never {
+function fail(message: string): never {
   console.error(`keys: ${message}`);
   Deno.exit(2);
 }
