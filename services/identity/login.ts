@@ -64,9 +64,7 @@ export async function signIn(
   await deps.failures.succeeded(attempt.tenant, username);
   const { passwordHash, ...user } = found;
   if (needsRehash(passwordHash, deps.scrypt)) {
-    await deps.users.update(user.tenant, user.id, {
-      passwordHash: await hashSecret(password, deps.scrypt),
-    });
+    await deps.users.rehash(user.tenant, user.id, await hashSecret(password, deps.scrypt));
   }
   return user;
 }

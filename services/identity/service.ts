@@ -137,6 +137,7 @@ export async function startIdentityService(
     users: {
       verify: honouringRevocation(verify),
       users,
+      sessions: { sql, users, grants, log },
       nextId,
       scrypt: config.scrypt,
       passwords: config.passwords,

@@ -90,9 +90,14 @@ export class TokenGrants {
       fail("invalid_grant", "redirect_uri does not match the authorization request", 400);
     }
     checkVerifier(form.get("code_verifier"), record.codeChallenge);
-    const user = await users.find(record.tenant, record.userId);
-    if (!user) fail("invalid_grant", "The user no longer exists", 400);
-    return await sql.begin(async (tx) => {
+    const result = await sql.begin(async (tx) => {
+      // Share-locked: a change to the user (which ends their sessions) waits for this, or this
+      // sees its new epoch.
+      const user = await users.lockForShare(tx as never, record.tenant, record.userId);
+      if (!user) return new DomainError("invalid_grant", "The user no longer exists", 400);
+      if (user.sessionEpoch !== record.sessionEpoch) {
+        return new DomainError("invalid_grant", SESSIONS_ENDED, 400);
+      }
       const familyId = this.deps.nextId();
       const family = { id: familyId, ...record, clientId: client.clientId };
       await grants.createFamily(tx as never, family, codeHash);
@@ -107,6 +112,8 @@ export class TokenGrants {
         familyId,
       }, withRefresh);
     });
+    if (result instanceof DomainError) throw result;
+    return result;
   }
 
   async refresh(client: Client, form: Map<string, string>): Promise<TokenResponse> {
@@ -116,6 +123,9 @@ export class TokenGrants {
     const { sql, grants, users, issuer, now } = this.deps;
     const tokenHash = digest(token);
     const result = await sql.begin(async (tx) => {
+      // The user first, then the family: the order a change to the user takes its locks in.
+      const owner = await grants.ownerOfRefresh(tx as never, tokenHash);
+      const user = owner && await users.lockForShare(tx as never, owner.tenant, owner.userId);
       const record = await grants.lockRefresh(tx as never, tokenHash);
       const verdict = judgeRefresh(record, client.clientId, now());
       if (verdict.kind === "invalid") return new DomainError("invalid_grant", verdict.reason, 400);
@@ -129,9 +139,12 @@ export class TokenGrants {
         });
         return new DomainError("invalid_grant", "The refresh token was already used", 400);
       }
-      const scope = grantScope(form.get("scope"), family.scope.split(" ")).join(" ");
-      const user = await users.find(family.tenant, family.userId);
       if (!user) return new DomainError("invalid_grant", "The user no longer exists", 400);
+      if (user.sessionEpoch !== family.sessionEpoch) {
+        await grants.revokeFamily(tx as never, family.id, "sessions_ended");
+        return new DomainError("invalid_grant", SESSIONS_ENDED, 400);
+      }
+      const scope = grantScope(form.get("scope"), family.scope.split(" ")).join(" ");
       await grants.markRotated(tx as never, tokenHash);
       return await issuer.issue(tx as never, {
         tenant: user.tenant,
@@ -168,6 +181,9 @@ export class TokenGrants {
     if (typeof jti === "string") await grants.revokeAccess(jti, client.clientId);
   }
 }
+
+const SESSIONS_ENDED =
+  "The user's sessions were ended (password, role or groups changed); sign in again";
 
 function allowed(client: Client, grant: GrantType): void {
   if (!client.grantTypes.includes(grant)) {

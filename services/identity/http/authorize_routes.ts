@@ -76,6 +76,7 @@ export function authorizeRoutes(deps: AuthorizeRoutesDeps): Hono {
         redirectUri: request.redirectUri,
         codeChallenge: request.codeChallenge,
         scope: request.scope,
+        sessionEpoch: user.sessionEpoch,
         expiresAt: new Date(deps.now().getTime() + deps.codeSeconds * 1000),
       });
       return redirect(deps, request.redirectUri, { code, state: request.state });

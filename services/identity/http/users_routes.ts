@@ -20,12 +20,15 @@ import {
 } from "../domain/roles.ts";
 import { normaliseUsername, USERNAME } from "../login.ts";
 import { hashSecret, type ScryptParams } from "../passwords.ts";
+import { changeUserEndingSessions, type UserSessionsDeps } from "../sessions.ts";
 import type { User, UserStore } from "../store/users.ts";
 
 export interface UsersRoutesDeps {
   /** Checks this service's own tokens, deny list included. */
   verify: Verifier<IdentityRole>;
   users: UserStore;
+  /** Where a change to a user also ends their sessions. */
+  sessions: UserSessionsDeps;
   nextId: () => string;
   scrypt: ScryptParams;
   passwords: { minChars: number; maxChars: number };
@@ -102,7 +105,9 @@ export function usersRoutes(deps: UsersRoutesDeps): Hono<UsersEnv> {
     });
     const newRole = input.role ?? target.role;
     const kept = input.groups ?? (takesGroups(newRole) ? target.groups : []);
-    const updated = await deps.users.update(me.tenant, target.id, {
+    // A new password, role or groups ends every session of the user (their refresh tokens and
+    // access tokens), so a reset locks out whoever held the old credentials.
+    const updated = await changeUserEndingSessions(deps.sessions, me.tenant, target.id, {
       role: input.role,
       groups: groupsFor(newRole, kept),
       passwordHash: input.password ? await hashSecret(input.password, deps.scrypt) : undefined,

@@ -16,6 +16,8 @@ export interface CodeRecord {
   scope: string;
   expiresAt: Date;
   familyId: string | null;
+  /** The user's session epoch when they signed in. */
+  sessionEpoch: number;
 }
 
 export interface Family {
@@ -24,6 +26,8 @@ export interface Family {
   clientId: string;
   userId: string;
   scope: string;
+  /** The user's session epoch at the sign-in the family comes from. */
+  sessionEpoch: number;
 }
 
 export interface AccessRecord {
@@ -43,9 +47,10 @@ export class GrantStore {
   async createCode(codeHash: string, code: Omit<CodeRecord, "familyId">): Promise<void> {
     await this.sql`
       insert into identity_codes
-        (code_hash, tenant, client_id, user_id, redirect_uri, code_challenge, scope, expires_at)
+        (code_hash, tenant, client_id, user_id, redirect_uri, code_challenge, scope, expires_at,
+          session_epoch)
       values (${codeHash}, ${code.tenant}, ${code.clientId}, ${code.userId}, ${code.redirectUri},
-        ${code.codeChallenge}, ${code.scope}, ${code.expiresAt})`;
+        ${code.codeChallenge}, ${code.scope}, ${code.expiresAt}, ${code.sessionEpoch})`;
   }
 
   /** Marks a code used; `firstUse` false when it had been used before (a replay). */
@@ -56,18 +61,20 @@ export class GrantStore {
     const [claimed] = await tx<CodeRecord[]>`
       update identity_codes set used_at = now() where code_hash = ${codeHash} and used_at is null
       returning tenant, client_id, user_id, redirect_uri, code_challenge, scope, expires_at,
-        family_id`;
+        family_id, session_epoch`;
     if (claimed) return { code: claimed, firstUse: true };
     const [used] = await tx<CodeRecord[]>`
-      select tenant, client_id, user_id, redirect_uri, code_challenge, scope, expires_at, family_id
+      select tenant, client_id, user_id, redirect_uri, code_challenge, scope, expires_at, family_id,
+        session_epoch
       from identity_codes where code_hash = ${codeHash}`;
     return used ? { code: used, firstUse: false } : null;
   }
 
   async createFamily(tx: Tx, family: Family, fromCode: string): Promise<void> {
     await tx`
-      insert into identity_families (id, tenant, client_id, user_id, scope)
-      values (${family.id}, ${family.tenant}, ${family.clientId}, ${family.userId}, ${family.scope})`;
+      insert into identity_families (id, tenant, client_id, user_id, scope, session_epoch)
+      values (${family.id}, ${family.tenant}, ${family.clientId}, ${family.userId}, ${family.scope},
+        ${family.sessionEpoch})`;
     await tx`update identity_codes set family_id = ${family.id} where code_hash = ${fromCode}`;
   }
 
@@ -94,12 +101,41 @@ export class GrantStore {
   ): Promise<(RefreshRecord & { family: Family }) | null> {
     const [row] = await tx<(RefreshRecord & Family & { familyId: string })[]>`
       select r.family_id, r.expires_at, r.rotated_at, f.revoked_at as family_revoked_at,
-        f.client_id, f.tenant, f.user_id, f.scope
+        f.client_id, f.tenant, f.user_id, f.scope, f.session_epoch
       from identity_refresh_tokens r join identity_families f on f.id = r.family_id
       where r.token_hash = ${tokenHash} for update of r, f`;
     if (!row) return null;
-    const { familyId, tenant, clientId, userId, scope } = row;
-    return { ...row, family: { id: familyId, tenant, clientId, userId, scope } };
+    const { familyId, tenant, clientId, userId, scope, sessionEpoch } = row;
+    return { ...row, family: { id: familyId, tenant, clientId, userId, scope, sessionEpoch } };
+  }
+
+  /** Whose refresh token this is, read without locking (to lock the user first). */
+  async ownerOfRefresh(
+    tx: Tx,
+    tokenHash: string,
+  ): Promise<{ tenant: string; userId: string } | null> {
+    const [row] = await tx<{ tenant: string; userId: string }[]>`
+      select f.tenant, f.user_id from identity_refresh_tokens r
+      join identity_families f on f.id = r.family_id where r.token_hash = ${tokenHash}`;
+    return row ?? null;
+  }
+
+  /**
+   * Ends every session of a user: all their families (so no refresh token of theirs works) and
+   * all their unexpired access tokens (onto the deny list). Run in the transaction that changes
+   * the user, after locking the user's row.
+   */
+  async revokeUserSessions(tx: Tx, tenant: string, userId: string, reason: string) {
+    await tx`
+      update identity_families set revoked_at = now(), revoked_reason = ${reason}
+      where tenant = ${tenant} and user_id = ${userId} and revoked_at is null`;
+    const denied = await tx`
+      update identity_access_tokens a set revoked_at = now()
+      from identity_families f
+      where a.family_id = f.id and f.tenant = ${tenant} and f.user_id = ${userId}
+        and a.revoked_at is null and a.expires_at > now()
+      returning a.jti`;
+    return { accessTokens: denied.length };
   }
 
   async markRotated(tx: Tx, tokenHash: string): Promise<void> {

@@ -16,6 +16,15 @@ export interface User {
   groups: string[];
   createdAt: Date;
   updatedAt: Date;
+  /** Raised by every change that ends the user's sessions (see `sessions.ts`). */
+  sessionEpoch: number;
+}
+
+/** What an admin may change; each ends the user's sessions. */
+export interface UserChange {
+  role?: IdentityRole;
+  groups?: string[];
+  passwordHash?: string;
 }
 
 export interface NewUser {
@@ -40,7 +49,8 @@ export class UserStore {
     username: string,
   ): Promise<User & { passwordHash: string } | null> {
     const [row] = await this.sql<(User & { passwordHash: string })[]>`
-      select id, tenant, username, email, role, groups, created_at, updated_at, password_hash
+      select id, tenant, username, email, role, groups, created_at, updated_at, session_epoch,
+        password_hash
       from identity_users where tenant = ${tenant} and username = ${username}`;
     return row ?? null;
   }
@@ -48,7 +58,7 @@ export class UserStore {
   /** The user `id` of `tenant`, or null. */
   async find(tenant: string, id: string): Promise<User | null> {
     const [row] = await this.sql<User[]>`
-      select id, tenant, username, email, role, groups, created_at, updated_at
+      select id, tenant, username, email, role, groups, created_at, updated_at, session_epoch
       from identity_users where tenant = ${tenant} and id = ${id}`;
     return row ?? null;
   }
@@ -56,7 +66,7 @@ export class UserStore {
   /** A page of `tenant`'s users in id order, after the id `after`. */
   async list(tenant: string, page: { after?: string; limit: number }): Promise<User[]> {
     return await this.sql<User[]>`
-      select id, tenant, username, email, role, groups, created_at, updated_at
+      select id, tenant, username, email, role, groups, created_at, updated_at, session_epoch
       from identity_users
       where tenant = ${tenant} and id > ${page.after ?? "0"}
       order by id limit ${page.limit}`;
@@ -69,7 +79,8 @@ export class UserStore {
         insert into identity_users (id, tenant, username, email, password_hash, role, groups)
         values (${user.id}, ${user.tenant}, ${user.username}, ${user.email},
           ${user.passwordHash}, ${user.role}, ${user.groups})
-        returning id, tenant, username, email, role, groups, created_at, updated_at`;
+        returning id, tenant, username, email, role, groups, created_at, updated_at,
+          session_epoch`;
       return row;
     } catch (error) {
       if ((error as { code?: string }).code === UNIQUE_VIOLATION) {
@@ -79,21 +90,36 @@ export class UserStore {
     }
   }
 
-  /** Changes what is given; null when there is no such user in `tenant`. */
-  async update(
-    tenant: string,
-    id: string,
-    change: { role?: IdentityRole; groups?: string[]; passwordHash?: string },
-  ): Promise<User | null> {
-    const [row] = await this.sql<User[]>`
+  /** The user `id` of `tenant`, share-locked for the transaction `tx` (a change waits). */
+  async lockForShare(tx: Sql, tenant: string, id: string): Promise<User | null> {
+    const [row] = await tx<User[]>`
+      select id, tenant, username, email, role, groups, created_at, updated_at, session_epoch
+      from identity_users where tenant = ${tenant} and id = ${id} for share`;
+    return row ?? null;
+  }
+
+  /**
+   * Changes what is given and raises the session epoch, in `tx`; null when there is no such user
+   * in `tenant`. Only {@link ../sessions.ts} calls this, which also revokes the user's tokens.
+   */
+  async change(tx: Sql, tenant: string, id: string, change: UserChange): Promise<User | null> {
+    const [row] = await tx<User[]>`
       update identity_users set
         role = coalesce(${change.role ?? null}, role),
         groups = coalesce(${change.groups ?? null}::text[], groups),
         password_hash = coalesce(${change.passwordHash ?? null}, password_hash),
+        session_epoch = session_epoch + 1,
         updated_at = now()
       where tenant = ${tenant} and id = ${id}
-      returning id, tenant, username, email, role, groups, created_at, updated_at`;
+      returning id, tenant, username, email, role, groups, created_at, updated_at, session_epoch`;
     return row ?? null;
+  }
+
+  /** Stores a stronger hash of the same password (at sign-in); sessions stay. */
+  async rehash(tenant: string, id: string, passwordHash: string): Promise<void> {
+    await this.sql`
+      update identity_users set password_hash = ${passwordHash}
+      where tenant = ${tenant} and id = ${id}`;
   }
 
   /** How many users exist in all tenants (0: a fresh installation). */
