@@ -15,7 +15,7 @@ import { type Companion, runTickets } from "./tickets/main.ts";
 const env = Deno.env.toObject();
 const identity: Companion = async (infra, log) => {
   const { service, url, stop } = await startIdentity(env, { sql: infra.sql, log });
-  console.error(`Identity (OAuth 2) at ${url}: docs/identity.md`);
+  console.error(`Identity (OAuth 2) at ${url}: docs/identity.md, "First start" and "Flows"`);
   const verify = service.honouringRevocation(createVerifier({
     issuer: service.issuer,
     audience: service.audience,

@@ -53,9 +53,25 @@ export async function bootstrap(
   deps.log.info("bootstrap admin and client created", { tenant, userId: user.id, clientId });
   if (!config.bootstrap.password) {
     (deps.print ?? console.error)(
-      `First admin of tenant "${tenant}": user "${username}", password ${password}\n` +
-        `(shown once; sign in at ${issuer}/oauth/authorize with client_id "${clientId}")`,
+      `First admin of tenant "${tenant}": user "${username}", password ${password} ` +
+        `(shown once)\n${signInHint(issuer, clientId, redirectUris[0])}`,
     );
   }
   return true;
+}
+
+/**
+ * How to sign in through the first client: the authorization URL with placeholders for what
+ * each attempt makes afresh (PKCE challenge, state), and where the flow is explained. The URL
+ * as printed, with the placeholders filled in, is a valid authorization request.
+ */
+export function signInHint(issuer: string, clientId: string, redirectUri: string): string {
+  const query = new URLSearchParams({
+    response_type: "code",
+    client_id: clientId,
+    redirect_uri: redirectUri,
+  });
+  return `To sign in with client "${clientId}", open (docs/identity.md, "Flows", shows how to ` +
+    `make <CHALLENGE> and <STATE> and exchange the code):\n  ${issuer}/oauth/authorize?${query}` +
+    `&code_challenge=<CHALLENGE>&code_challenge_method=S256&state=<STATE>`;
 }

@@ -7,6 +7,7 @@ import { TENANT } from "@ticketd/shared/http/auth.ts";
 import type { BucketPolicy } from "@ticketd/shared/http/rate_limit.ts";
 import type { LogLevel } from "@ticketd/shared/log/logger.ts";
 import type { LockoutPolicy } from "./domain/lockout.ts";
+import { redirectUriProblem } from "./domain/redirect_uris.ts";
 import type { ScryptParams } from "./passwords.ts";
 import { isSigningAlg, type SigningAlg } from "./signing/signer.ts";
 
@@ -132,9 +133,7 @@ export function loadConfig(env: Record<string, string | undefined>): IdentityCon
       username: env.TICKETD_IDENTITY_BOOTSTRAP_USERNAME || "admin",
       password: env.TICKETD_IDENTITY_BOOTSTRAP_PASSWORD || undefined,
       clientId: env.TICKETD_IDENTITY_BOOTSTRAP_CLIENT_ID || "console",
-      redirectUris: env.TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS
-        ? env.TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS.split(/\s+/).filter(Boolean)
-        : undefined,
+      redirectUris: bootstrapRedirectUris(env.TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS),
     },
   };
 }
@@ -145,6 +144,23 @@ function flag(env: Record<string, string | undefined>, name: string): boolean {
     throw new ConfigError(`${name} must be true or false, got "${raw}"`);
   }
   return raw === "1" || raw === "true";
+}
+
+/** Space-separated redirect URIs of the first client, each checked like `add-client`'s. */
+function bootstrapRedirectUris(raw: string | undefined): string[] | undefined {
+  const uris = (raw ?? "").split(/\s+/).filter(Boolean);
+  if (uris.length === 0) return undefined;
+  for (const uri of uris) {
+    const problem = redirectUriProblem(uri);
+    if (problem) {
+      throw new ConfigError(
+        `TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS: ${
+          JSON.stringify(uri)
+        } is refused: it ${problem}`,
+      );
+    }
+  }
+  return uris;
 }
 
 function issuerUrl(raw: string | undefined): string | undefined {

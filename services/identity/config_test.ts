@@ -46,3 +46,22 @@ Deno.test("loadConfig - malformed settings name themselves", () => {
   );
   assert.throws(() => loadConfig({ TICKETD_IDENTITY_BOOTSTRAP_TENANT: "A B" }), /BOOTSTRAP_TENANT/);
 });
+
+Deno.test("loadConfig - the first client's redirect URIs follow the add-client rule", () => {
+  assert.deepEqual(
+    loadConfig({
+      TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS:
+        " https://console.example/cb  http://[::1]:5173/cb ",
+    }).bootstrap.redirectUris,
+    ["https://console.example/cb", "http://[::1]:5173/cb"],
+  );
+  assert.equal(loadConfig({}).bootstrap.redirectUris, undefined, "default: the issuer's callback");
+  for (const bad of ["javascript:alert(1)", "https://ok.example/cb http://lan.example/cb"]) {
+    assert.throws(
+      () => loadConfig({ TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS: bad }),
+      (error: Error) =>
+        error instanceof ConfigError &&
+        /^TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS: ".+" is refused: it /.test(error.message),
+    );
+  }
+});

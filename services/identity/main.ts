@@ -9,6 +9,7 @@ import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
 import { createLogger, type Logger } from "@ticketd/shared/log/logger.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { type IdentityService, startIdentityService } from "./service.ts";
+import { SigningKeysError } from "./signing/keys.ts";
 
 export interface RunningIdentity {
   url: string;
@@ -65,4 +66,26 @@ export async function runIdentity(env = Deno.env.toObject()): Promise<void> {
   await running.stop();
 }
 
-if (import.meta.main) await runIdentity();
+/** A bad setting, key file or port, or no database: what to fix, in one line (no stack). */
+export function startFailure(error: unknown): string | null {
+  if (error instanceof ConfigError || error instanceof SigningKeysError) return error.message;
+  if (error instanceof Deno.errors.AddrInUse) {
+    return `a port is in use; set TICKETD_IDENTITY_PORT (${error.message})`;
+  }
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === "string" && /^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|28P01|3D000)$/.test(code)) {
+    return `cannot use the database of DATABASE_URL: ${(error as Error).message}`;
+  }
+  return null;
+}
+
+if (import.meta.main) {
+  try {
+    await runIdentity();
+  } catch (error) {
+    const message = startFailure(error);
+    if (message === null) throw error;
+    console.error(`ticketd identity: ${message}`);
+    Deno.exit(1);
+  }
+}

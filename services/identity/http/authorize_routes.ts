@@ -10,6 +10,7 @@ import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
 import { clientAddress } from "@ticketd/shared/http/rate_limit.ts";
 import type { IdentityRateLimits } from "../config.ts";
 import { checkChallenge } from "../domain/pkce.ts";
+import { redirectUriProblem } from "../domain/redirect_uris.ts";
 import { grantScope } from "../domain/scopes.ts";
 import { type LoginDeps, signIn } from "../login.ts";
 import type { Client, ClientStore } from "../store/clients.ts";
@@ -100,11 +101,26 @@ async function validate(
   const show = (code: string, message: string) =>
     c.html(errorPage(code, message), 400, PAGE_HEADERS);
   const clientId = params.get("client_id");
-  const client = clientId ? await deps.clients.find(clientId) : null;
+  if (!clientId) {
+    return show(
+      "invalid_request",
+      "The request has no client_id. Start from the application you want to use, or see " +
+        'docs/identity.md, "Flows", for the parameters of /oauth/authorize.',
+    );
+  }
+  const client = await deps.clients.find(clientId);
   if (!client) return show("invalid_client", "The application asking you to sign in is unknown.");
   const redirectUri = params.get("redirect_uri") ??
     (client.redirectUris.length === 1 ? client.redirectUris[0] : undefined);
-  if (!redirectUri || !client.redirectUris.includes(redirectUri)) {
+  if (!redirectUri) {
+    return show(
+      "invalid_request",
+      `The request has no redirect_uri; client "${client.clientId}" has several registered, ` +
+        "so the request must name one.",
+    );
+  }
+  // Registered URIs are checked when added; this also stops one added before that check.
+  if (!client.redirectUris.includes(redirectUri) || redirectUriProblem(redirectUri)) {
     return show("invalid_redirect_uri", "The redirect URI is not registered for this client.");
   }
   const state = params.get("state");

@@ -12,6 +12,8 @@
  * @module
  */
 import type { JWK } from "jose";
+import { createKeySet, JWS_ALGORITHMS } from "@ticketd/shared/http/jwk_set.ts";
+import { verifyJwt } from "@ticketd/shared/http/jwt_verify.ts";
 import {
   generateSigningKey,
   isSigningAlg,
@@ -38,19 +40,27 @@ export class SigningKeysError extends Error {
   override name = "SigningKeysError";
 }
 
-/** The keys from `file`, or the data folder's dev keys (made with `alg` if missing). */
+/**
+ * The keys from `file` (`TICKETD_SIGNING_KEYS_FILE`), or the data folder's dev keys (made with
+ * `alg` if missing). Every failure is a {@link SigningKeysError} naming the file and the setting.
+ */
 export async function loadSigningKeys(
   options: { file?: string; dataDir: string; alg: SigningAlg },
 ): Promise<SigningKeys & { created?: string }> {
   if (options.file) {
-    return await signingKeys(parseKeysFile(await Deno.readTextFile(options.file)));
+    const where = `TICKETD_SIGNING_KEYS_FILE (${options.file})`;
+    return await signingKeysOf(await readKeysFile(options.file, where), where);
   }
   const path = `${options.dataDir}/identity-signing-keys.json`;
+  const where = `${path} (the dev keys, used while TICKETD_SIGNING_KEYS_FILE is unset)`;
+  let text: string | null;
   try {
-    return await signingKeys(parseKeysFile(await Deno.readTextFile(path)));
+    text = await Deno.readTextFile(path);
   } catch (error) {
-    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    if (!(error instanceof Deno.errors.NotFound)) throw unreadable(where, error);
+    text = null;
   }
+  if (text !== null) return await signingKeysOf(text, where);
   const key = await generateSigningKey(options.alg, crypto.randomUUID());
   const file: SigningKeysFile = { active: key.kid, keys: [key] };
   await Deno.mkdir(options.dataDir, { recursive: true });
@@ -58,13 +68,68 @@ export async function loadSigningKeys(
   return { ...(await signingKeys(file)), created: path };
 }
 
-/** Signer and JWKS of a parsed keys file. */
+async function readKeysFile(path: string, where: string): Promise<string> {
+  try {
+    return await Deno.readTextFile(path);
+  } catch (error) {
+    throw unreadable(where, error);
+  }
+}
+
+function unreadable(where: string, error: unknown): SigningKeysError {
+  const reason = error instanceof Deno.errors.NotFound ? "no such file" : (error as Error).message;
+  return new SigningKeysError(`${where}: cannot read the signing keys file: ${reason}`);
+}
+
+async function signingKeysOf(text: string, where: string): Promise<SigningKeys> {
+  try {
+    return await signingKeys(parseKeysFile(text));
+  } catch (error) {
+    if (error instanceof SigningKeysError) throw new SigningKeysError(`${where}: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * Signer and JWKS of a parsed keys file. Every key not retired is tried first: it signs a probe
+ * token, which must verify against its published public key as resource servers check tokens,
+ * so a damaged key (a bad `d`, an `x` of another key) stops the start instead of a sign-in.
+ */
 export async function signingKeys(file: SigningKeysFile): Promise<SigningKeys> {
-  const active = file.keys.find((key) => key.kid === file.active)!;
+  const live = file.keys.filter((key) => !key.retired);
+  const signers = new Map<string, TokenSigner>();
+  for (const key of live) signers.set(key.kid, await tryKey(key));
   return {
-    active: await signerFor(active),
-    jwks: { keys: file.keys.filter((key) => !key.retired).map(publicJwkOf) },
+    active: signers.get(file.active)!,
+    jwks: { keys: live.map(publicJwkOf) },
   };
+}
+
+async function tryKey(key: SigningKey): Promise<TokenSigner> {
+  try {
+    const signer = await signerFor(key);
+    const probe = await signer.sign({
+      iss: "probe",
+      aud: "probe",
+      exp: Math.floor(Date.now() / 1000) + 60,
+    });
+    const set = await createKeySet({
+      algorithms: JWS_ALGORITHMS,
+      jwks: { keys: [publicJwkOf(key)] },
+    });
+    await verifyJwt(probe, set, {
+      issuer: "probe",
+      audience: "probe",
+      algorithms: JWS_ALGORITHMS,
+      clockToleranceSeconds: 60,
+    });
+    return signer;
+  } catch (error) {
+    const reason = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    throw new SigningKeysError(
+      `Key "${key.kid}" (${key.alg}): the key pair does not sign and verify (${reason})`,
+    );
+  }
 }
 
 /** A keys file checked: unique kids, known algorithms, private keys, an active key not retired. */

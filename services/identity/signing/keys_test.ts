@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createVerifier } from "@ticketd/shared/http/auth.ts";
-import { loadSigningKeys, parseKeysFile, signingKeys } from "./keys.ts";
+import { loadSigningKeys, parseKeysFile, signingKeys, SigningKeysError } from "./keys.ts";
 import { generateSigningKey, type SigningAlg } from "./signer.ts";
 
 const claims = (iss: string) => ({
@@ -68,3 +68,49 @@ Deno.test("loadSigningKeys - dev keys are made once in the data folder, private 
   assert.equal(second.active.kid, first.active.kid);
   assert.equal(second.active.alg, "ES256");
 });
+
+Deno.test("loadSigningKeys - a missing or unreadable keys file is a SigningKeysError naming the setting", async () => {
+  const dataDir = await Deno.makeTempDir();
+  await assert.rejects(
+    () => loadSigningKeys({ file: "/nonexistent.json", dataDir, alg: "EdDSA" }),
+    (error: Error) =>
+      error instanceof SigningKeysError &&
+      error.message ===
+        "TICKETD_SIGNING_KEYS_FILE (/nonexistent.json): cannot read the signing keys file: " +
+          "no such file",
+  );
+  const broken = `${dataDir}/broken.json`;
+  await Deno.writeTextFile(broken, "{");
+  await assert.rejects(
+    () => loadSigningKeys({ file: broken, dataDir, alg: "EdDSA" }),
+    (error: Error) =>
+      error instanceof SigningKeysError &&
+      error.message === `TICKETD_SIGNING_KEYS_FILE (${broken}): The signing keys file is not JSON`,
+  );
+});
+
+for (const alg of ["EdDSA", "ES256", "SM2"] as const) {
+  Deno.test(`loadSigningKeys - a ${alg} key whose d is damaged or of another key stops the start with a SigningKeysError`, async () => {
+    const dataDir = await Deno.makeTempDir();
+    const [key, other] = await Promise.all([
+      generateSigningKey(alg, "k1"),
+      generateSigningKey(alg, "k2"),
+    ]);
+    const damaged = [
+      { ...key, privateJwk: { ...key.privateJwk, d: "AAAA" } },
+      { ...key, privateJwk: { ...key.privateJwk, d: other.privateJwk.d } },
+    ];
+    for (const bad of damaged) {
+      const file = `${dataDir}/keys.json`;
+      await Deno.writeTextFile(file, JSON.stringify({ active: "k1", keys: [bad] }));
+      await assert.rejects(
+        () => loadSigningKeys({ file, dataDir, alg }),
+        (error: Error) =>
+          error instanceof SigningKeysError &&
+          error.message.startsWith(
+            `TICKETD_SIGNING_KEYS_FILE (${file}): Key "k1" (${alg}): the key pair does not sign`,
+          ),
+      );
+    }
+  });
+}

@@ -17,7 +17,8 @@ import { SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
 import { migrate } from "@ticketd/shared/postgres/migrate.ts";
 import { lockDataDir } from "@ticketd/shared/runtime/data_dir_lock.ts";
 import { startEmbeddedPostgres } from "@ticketd/shared/runtime/embedded_postgres.ts";
-import { loadConfig } from "../config.ts";
+import { ConfigError, loadConfig } from "../config.ts";
+import { redirectUriProblem } from "../domain/redirect_uris.ts";
 import { isIdentityRole, takesGroups } from "../domain/roles.ts";
 import { normaliseUsername, USERNAME } from "../login.ts";
 import { hashSecret, randomSecret } from "../passwords.ts";
@@ -30,27 +31,11 @@ const USAGE = `deno task identity:admin add-user --tenant <t> --username <name> 
     [--public] [--grant authorization_code|refresh_token|client_credentials]...
     [--redirect-uri <uri>]... [--scope <s>]... [--role <role>]`;
 
-const { values, positionals } = parseArgs({
-  allowPositionals: true,
-  options: {
-    tenant: { type: "string" },
-    username: { type: "string" },
-    role: { type: "string" },
-    email: { type: "string" },
-    groups: { type: "string", default: "" },
-    "client-id": { type: "string" },
-    name: { type: "string" },
-    public: { type: "boolean", default: false },
-    grant: { type: "string", multiple: true },
-    "redirect-uri": { type: "string", multiple: true, default: [] },
-    scope: { type: "string", multiple: true, default: ["tickets"] },
-    help: { type: "boolean", default: false },
-  },
-});
+const { values, positionals } = parseFlags();
 if (values.help || positionals.length !== 1) usage();
 if (!values.tenant || !TENANT.test(values.tenant)) usage(`--tenant must match ${TENANT}`);
 
-const config = loadConfig(Deno.env.toObject());
+const config = configOrExit();
 const command = positionals[0] === "add-user"
   ? addUser(values.tenant)
   : positionals[0] === "add-client"
@@ -59,6 +44,9 @@ const command = positionals[0] === "add-user"
 
 const stops: (() => Promise<void>)[] = [];
 let failed = false;
+let stage = config.databaseUrl
+  ? "the database (DATABASE_URL)"
+  : `the embedded database in ${config.dataDir}/pg`;
 try {
   let url = config.databaseUrl;
   if (!url) {
@@ -67,17 +55,65 @@ try {
     stops.unshift(pg.stop);
     url = pg.url;
   }
-  const sql = postgres(url, { max: 1, transform: postgres.camel, onnotice: () => {} });
-  stops.unshift(() => sql.end());
+  const sql = postgres(url, {
+    max: 1,
+    transform: postgres.camel,
+    onnotice: () => {},
+    connect_timeout: 10,
+  });
+  stops.unshift(() => sql.end({ timeout: 1 }));
   await migrate(sql, "identity", new URL("../migrations/", import.meta.url));
+  stage = "";
   await command(sql);
 } catch (error) {
   failed = true;
-  console.error(`identity:admin: ${(error as Error).message}`);
+  console.error(`identity:admin: ${stage ? `${stage}: ` : ""}${oneLine(error)}`);
 } finally {
   for (const stop of stops) await stop().catch(() => {});
 }
 if (failed) Deno.exit(1);
+
+function parseFlags() {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: {
+        tenant: { type: "string" },
+        username: { type: "string" },
+        role: { type: "string" },
+        email: { type: "string" },
+        groups: { type: "string", default: "" },
+        "client-id": { type: "string" },
+        name: { type: "string" },
+        public: { type: "boolean", default: false },
+        grant: { type: "string", multiple: true },
+        "redirect-uri": { type: "string", multiple: true, default: [] },
+        scope: { type: "string", multiple: true, default: ["tickets"] },
+        help: { type: "boolean", default: false },
+      },
+    });
+  } catch (error) {
+    // Unknown flags, a flag without its value: parseArgs says which.
+    return usage(oneLine(error));
+  }
+}
+
+/** The settings, or exit 2 naming the bad one. */
+function configOrExit() {
+  try {
+    return loadConfig(Deno.env.toObject());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`identity:admin: ${error.message}`);
+    Deno.exit(2);
+  }
+}
+
+/** An error as one line: its message (or name), never a stack. */
+function oneLine(error: unknown): string {
+  const text = error instanceof Error ? error.message || error.name : String(error);
+  return text.split("\n").map((line) => line.trim()).filter(Boolean).join(" ");
+}
 
 /** Checks the flags now; the returned function writes the user. */
 function addUser(tenant: string): (sql: Sql) => Promise<void> {
@@ -127,9 +163,8 @@ function addClient(tenant: string): (sql: Sql) => Promise<void> {
     usage("authorization_code needs at least one --redirect-uri");
   }
   for (const uri of values["redirect-uri"]) {
-    if (!URL.canParse(uri) || new URL(uri).hash) {
-      usage(`--redirect-uri "${uri}" is not an absolute URI`);
-    }
+    const problem = redirectUriProblem(uri);
+    if (problem) usage(`--redirect-uri ${JSON.stringify(uri)} is refused: it ${problem}`);
   }
   const secret = values.public ? null : randomSecret();
   const redirectUris = values["redirect-uri"];
@@ -151,8 +186,12 @@ function addClient(tenant: string): (sql: Sql) => Promise<void> {
   };
 }
 
+/** Exit 2 with one line naming the problem, or (no problem: --help) 0 with the usage. */
 function usage(problem?: string): never {
-  if (problem) console.error(`identity:admin: ${problem}`);
+  if (problem) {
+    console.error(`identity:admin: ${problem} (deno task identity:admin --help for usage)`);
+    Deno.exit(2);
+  }
   console.error(USAGE);
-  Deno.exit(problem ? 2 : 0);
+  Deno.exit(0);
 }
