@@ -12,6 +12,7 @@ import { createLogger } from "@ticketd/shared/log/logger.ts";
 import { migrate } from "@ticketd/shared/postgres/migrate.ts";
 import { bootstrap, signInHint } from "../services/identity/bootstrap.ts";
 import { ConfigError, loadConfig } from "../services/identity/config.ts";
+import { startIdentity } from "../services/identity/main.ts";
 import { ClientStore } from "../services/identity/store/clients.ts";
 import { UserStore } from "../services/identity/store/users.ts";
 import { createTestDatabase } from "./support/database.ts";
@@ -209,6 +210,33 @@ Deno.test("identity first start - identity:admin errors are one line: an unknown
     assert.equal(added.code, 0, added.stderr);
     assert.match(added.stdout, /client "portal" in tenant "demo"/);
   } finally {
+    await db.drop();
+  }
+});
+
+Deno.test("identity first start - the console's default callback works on a plain-http issuer that is not loopback (the form is there too)", async () => {
+  const db = await createTestDatabase();
+  const sql = postgres(db.url, { max: 2, transform: postgres.camel, onnotice: () => {} });
+  const running = await startIdentity({
+    TICKETD_IDENTITY_PORT: "0",
+    TICKETD_IDENTITY_ISSUER: "http://ticketd.lan:8081",
+    TICKETD_IDENTITY_BOOTSTRAP_PASSWORD: "correct horse battery",
+    TICKETD_DATA_DIR: await Deno.makeTempDir(),
+    TICKETD_LOG_LEVEL: "error",
+  }, { sql });
+  try {
+    const params = new URLSearchParams({
+      response_type: "code",
+      client_id: "console",
+      redirect_uri: "http://ticketd.lan:8081/oauth/callback",
+      code_challenge: await oauth.calculatePKCECodeChallenge(oauth.generateRandomCodeVerifier()),
+      code_challenge_method: "S256",
+    });
+    const form = await page(`${running.url}/oauth/authorize?${params}`);
+    assert.equal(form.status, 200, form.html);
+  } finally {
+    await running.stop();
+    await sql.end();
     await db.drop();
   }
 });

@@ -147,3 +147,18 @@ Deno.test("identity sessions - a code from a sign-in before the change cannot be
     assert.match(body.error_description, /sessions were ended/);
   });
 });
+
+Deno.test("identity sessions - a public client signs out by revoking its refresh token with client_id (docs/identity.md)", async () => {
+  await withIdentity(async (h) => {
+    const tokens = await tokensFor(h, "agent");
+    const revoked = await postForm(
+      `${h.url}/oauth/revoke`,
+      new URLSearchParams({ client_id: "console", token: tokens.refresh_token! }),
+    );
+    assert.equal(revoked.status, 200);
+    await revoked.body?.cancel();
+    assert.equal((await refresh(h, tokens.refresh_token!)).body.error, "invalid_grant");
+    const denied = await call(h, tokens.access_token, "GET", "/users");
+    assert.equal(denied.status, 401, "the family's access token is denied too");
+  });
+});

@@ -119,8 +119,12 @@ async function validate(
         "so the request must name one.",
     );
   }
-  // Registered URIs are checked when added; this also stops one added before that check.
-  if (!client.redirectUris.includes(redirectUri) || redirectUriProblem(redirectUri)) {
+  // Registered URIs are checked when added; this also stops one added before that check. Our
+  // own callback page is on the issuer's origin, as the form is, even if that is plain http.
+  const ownCallback = redirectUri === `${deps.issuer}/oauth/callback`;
+  if (
+    !client.redirectUris.includes(redirectUri) || (!ownCallback && redirectUriProblem(redirectUri))
+  ) {
     return show("invalid_redirect_uri", "The redirect URI is not registered for this client.");
   }
   const state = params.get("state");
