@@ -8,6 +8,8 @@
 import assert from "node:assert/strict";
 import * as oauth from "oauth4webapi";
 import { createVerifier } from "@ticketd/shared/http/auth.ts";
+import { honouringDenyList, RemoteDenyList } from "@ticketd/shared/http/revocation.ts";
+import { createLogger } from "@ticketd/shared/log/logger.ts";
 import {
   CONSOLE_REDIRECT,
   type IdentityHarness,
@@ -161,4 +163,46 @@ Deno.test("identity sessions - a public client signs out by revoking its refresh
     const denied = await call(h, tokens.access_token, "GET", "/users");
     assert.equal(denied.status, 401, "the family's access token is denied too");
   });
+});
+
+Deno.test("identity sessions - a tickets service apart refuses the changed user's access token after one poll of the deny list", async () => {
+  await withIdentity(async (h) => {
+    const list = new RemoteDenyList({
+      url: `${h.url}/oauth/revoked`,
+      pollMs: 60_000,
+      log: createLogger("error"),
+    });
+    try {
+      await list.start();
+      const verify = honouringDenyList(
+        createVerifier({ issuer: h.as.issuer, audience: "ticketd", jwksUrl: h.as.jwks_uri }),
+        list,
+      );
+      const admin = (await tokensFor(h, "admin")).access_token;
+      const agent = (await tokensFor(h, "agent")).access_token;
+      assert.equal((await verify(agent)).role, "agent");
+      const changed = await call(h, admin, "PATCH", `/users/${h.userIds.agent}`, {
+        role: "customer",
+      });
+      assert.equal(changed.status, 200);
+      await list.refresh(); // what the poll does every TICKETD_REVOCATION_POLL_SECONDS
+      await assert.rejects(verify(agent), { code: "unauthorized", message: /revoked/ });
+    } finally {
+      list.stop();
+    }
+  });
+});
+
+Deno.test("identity sessions - a stronger rehash at sign-in ends no session", async () => {
+  const h = await startIdentityHarness({ TICKETD_SCRYPT_LOG_N: "15" }); // seeded with 2^14
+  try {
+    const tokens = await tokensFor(h, "agent"); // this sign-in rehashes the password
+    const [{ passwordHash }] = await h.sql<{ passwordHash: string }[]>`
+      select password_hash from identity_users where id = ${h.userIds.agent}`;
+    assert.match(passwordHash, /^\$scrypt\$ln=15,/);
+    assert.equal((await refresh(h, tokens.refresh_token!)).status, 200);
+    assert.equal((await tokensFor(h, "agent")).token_type.toLowerCase(), "bearer");
+  } finally {
+    await h.stop();
+  }
 });

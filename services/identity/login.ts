@@ -64,7 +64,8 @@ export async function signIn(
   await deps.failures.succeeded(attempt.tenant, username);
   const { passwordHash, ...user } = found;
   if (needsRehash(passwordHash, deps.scrypt)) {
-    await deps.users.rehash(user.tenant, user.id, await hashSecret(password, deps.scrypt));
+    const stronger = await hashSecret(password, deps.scrypt);
+    await deps.users.rehash(user.tenant, user.id, passwordHash, stronger);
   }
   return user;
 }

@@ -115,11 +115,15 @@ export class UserStore {
     return row ?? null;
   }
 
-  /** Stores a stronger hash of the same password (at sign-in); sessions stay. */
-  async rehash(tenant: string, id: string, passwordHash: string): Promise<void> {
+  /**
+   * Stores a stronger hash of the same password (at sign-in); sessions stay. Only if the hash is
+   * still `checked`, the one the password was verified against: a new password set meanwhile
+   * is never overwritten by a rehash of the old one.
+   */
+  async rehash(tenant: string, id: string, checked: string, passwordHash: string): Promise<void> {
     await this.sql`
       update identity_users set password_hash = ${passwordHash}
-      where tenant = ${tenant} and id = ${id}`;
+      where tenant = ${tenant} and id = ${id} and password_hash = ${checked}`;
   }
 
   /** How many users exist in all tenants (0: a fresh installation). */
