@@ -4,6 +4,8 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { parseTenantProfiles } from "@ticketd/shared/crypto/profiles.ts";
+import { profileMismatches } from "../services/tickets/projections/search_profiles.ts";
 import {
   agentA,
   createTicket,
@@ -59,7 +61,7 @@ Deno.test("at rest - a sealed value copied onto another ticket does not open", (
     assert.equal((await response.json()).code, "internal_error");
   }));
 
-Deno.test("at rest - a gm tenant's text is SM4-GCM in the stream and still searchable", () =>
+Deno.test("at rest - a gm tenant's text is SM4-GCM in the stream, searchable, its hash profile recorded", () =>
   withHarness(async (h) => {
     const { id, version } = await createTicket(h, customerA, { subject: "Quetzalcoatl 机密泄露" });
     await projected(h, version);
@@ -73,4 +75,9 @@ Deno.test("at rest - a gm tenant's text is SM4-GCM in the stream and still searc
       const found = await (await h.call(agentA, "GET", `/v1/tickets?q=${q}`)).json();
       assert.deepEqual(found.tickets.map((t: { id: string }) => t.id), [id], q);
     }
+    // Started later with other settings, the service would say search needs a replay.
+    assert.deepEqual(await profileMismatches(h.sql, parseTenantProfiles("intl")), [
+      { tenant: "acme", recorded: "gm", configured: "intl" },
+    ]);
+    assert.deepEqual(await profileMismatches(h.sql, h.config.profiles), []);
   }, { TICKETD_TENANT_PROFILES: "acme=gm" }));

@@ -32,6 +32,7 @@ import { ProjectorThread } from "./projections/projector_thread.ts";
 import { leadProjector } from "./projections/projector_leader.ts";
 import { streamHead } from "./projections/rebuild.ts";
 import { waitForReadModel } from "./projections/read_model_position.ts";
+import { profileMismatches, SearchProfiles } from "./projections/search_profiles.ts";
 import { TicketStateCache } from "./state_cache.ts";
 import { TicketLoader } from "./ticket_loader.ts";
 
@@ -72,6 +73,9 @@ export async function startTicketsService(
     },
   });
   await migrate(sql, "tickets", new URL("./migrations/", import.meta.url));
+  for (const m of await profileMismatches(sql, config.profiles)) {
+    log.warn("search tokens were hashed for another profile; run deno task replay", { ...m });
+  }
 
   const store = new JetStreamEventStore(js, jsm, config.stream.name);
   const envelopeSettings = {
@@ -104,6 +108,7 @@ export async function startTicketsService(
       sql,
       envelope,
       hashTokens,
+      searchProfiles: new SearchProfiles(sql, config.profiles),
       stream: config.stream.name,
       ...config.projector,
       watch,

@@ -13,6 +13,7 @@ import type {
 import type { Sql } from "postgres";
 import { decodeCommit } from "@ticketd/shared/events/tickets.ts";
 import { readModelPosition } from "./read_model_position.ts";
+import type { SearchProfiles } from "./search_profiles.ts";
 import type { Envelope } from "@ticketd/shared/crypto/envelope.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { documentTokens, type TenantTokenHasher } from "@ticketd/shared/search/tokens.ts";
@@ -28,6 +29,7 @@ export interface ProjectorDeps {
   sql: Sql;
   envelope: Envelope;
   hashTokens: TenantTokenHasher;
+  searchProfiles: SearchProfiles;
   stream: string;
   name: string;
   batchSize: number;
@@ -100,6 +102,7 @@ export class TicketProjector {
           events,
           this.deps.maxTokens,
         );
+        await this.deps.searchProfiles.record(events.map((e) => e.meta.tenant));
         this.#committed(batch.at(-1)!, position);
         return;
       } catch (error) {

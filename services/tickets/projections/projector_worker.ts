@@ -12,6 +12,7 @@ import { tenantTokenHasher } from "@ticketd/shared/search/tokens.ts";
 import { createLogger, type LogLevel } from "@ticketd/shared/log/logger.ts";
 import { NATS_CLIENT_OPTIONS } from "@ticketd/shared/runtime/infrastructure.ts";
 import { ProjectionWatch } from "./projection_watch.ts";
+import { SearchProfiles } from "./search_profiles.ts";
 import { TicketProjector } from "./projector.ts";
 
 export interface ProjectorWorkerStart extends EnvelopeSettings {
@@ -73,6 +74,7 @@ async function start(init: ProjectorWorkerStart): Promise<() => Promise<void>> {
     sql,
     envelope,
     hashTokens: tenantTokenHasher(init.keyring.searchKey, init.profiles),
+    searchProfiles: new SearchProfiles(sql, init.profiles),
     stream: init.stream,
     ...init.projector,
     watch,

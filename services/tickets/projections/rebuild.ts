@@ -14,7 +14,7 @@ export async function resetReadModel(
   name: string,
 ): Promise<void> {
   await sql.begin(async (tx) => {
-    await tx`truncate tickets, ticket_messages`;
+    await tx`truncate tickets, ticket_messages, search_profiles`;
     await tx`delete from projector_positions where name = ${name}`;
   });
   await jsm.consumers.delete(stream, name).catch((error) => {

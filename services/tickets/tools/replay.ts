@@ -13,6 +13,7 @@ import { migrate } from "@ticketd/shared/postgres/migrate.ts";
 import { loadConfig } from "../config.ts";
 import { ProjectionWatch } from "../projections/projection_watch.ts";
 import { TicketProjector } from "../projections/projector.ts";
+import { SearchProfiles } from "../projections/search_profiles.ts";
 import { resetReadModel, streamHead } from "../projections/rebuild.ts";
 
 const config = loadConfig(Deno.env.toObject());
@@ -33,6 +34,7 @@ try {
     sql: infra.sql,
     envelope,
     hashTokens: tenantTokenHasher(keyring.searchKey, config.profiles),
+    searchProfiles: new SearchProfiles(infra.sql, config.profiles),
     stream: config.stream.name,
     ...config.projector,
     watch,
