@@ -165,6 +165,19 @@ Deno.test("Idempotency-Key - a retried reply is stored once", () =>
     assert.equal(await streamCount(h, ticketSubject("acme", id)), 2);
   }));
 
+Deno.test("Idempotency-Key - the same reply key on another ticket is refused, never taken as a repeat", () =>
+  withHarness(async (h) => {
+    const [one, two] = [await createTicket(h, customerA), await createTicket(h, customerA)];
+    const headers = { "idempotency-key": "same-key-1" };
+    const reply = (id: string) =>
+      h.call(agentA, "POST", `/v1/tickets/${id}/messages`, { body: "thanks, looking" }, headers);
+    assert.equal((await reply(one.id)).status, 200);
+    const other = await reply(two.id);
+    assert.equal(other.status, 422);
+    assert.equal((await other.json()).code, "idempotency_key_reused");
+    assert.equal(await streamCount(h, ticketSubject("acme", two.id)), 1);
+  }));
+
 Deno.test("externalId - a second create with the same external id answers with the first ticket", () =>
   withHarness(async (h) => {
     const first = await h.call(

@@ -61,11 +61,24 @@ Deno.test("erasure - the customer's words are gone, the ticket and its history s
     assert.equal((await ticketOf(h, theirs.id)).subject, "Quokka too");
   }));
 
-Deno.test("erasure - a returning customer starts afresh with a new key; a repeat is harmless", () =>
+Deno.test("erasure - every ticket of the customer is marked and unsearchable; a returning customer starts afresh", () =>
   withHarness(async (h) => {
-    await createTicket(h, customerA);
-    await projected(h, (await createTicket(h, customerA)).version);
-    assert.equal((await (await erase(h, customerA.sub)).json()).ticketsMarked, 2);
+    const tickets = [
+      await createTicket(h, customerA, { subject: "Wombat one" }),
+      await createTicket(h, customerA, { subject: "Wombat two" }),
+      await createTicket(h, customerA, { subject: "Wombat three" }),
+    ];
+    await projected(h, tickets[2].version);
+    assert.equal((await (await erase(h, customerA.sub)).json()).ticketsMarked, 3);
+    let last = 0;
+    for (const { id } of tickets) {
+      const history = await (await h.call(adminA, "GET", `/v1/tickets/${id}/history`)).json();
+      assert.equal(history.entries.at(-1).events[0].type, "TicketContentErased", `ticket ${id}`);
+      last = Math.max(last, history.version);
+    }
+    await projected(h, last);
+    const found = await (await h.call(agentA, "GET", "/v1/tickets?q=wombat")).json();
+    assert.deepEqual(found.tickets, [], "no erased ticket is found by its words");
     const again = await (await erase(h, customerA.sub)).json();
     assert.equal(again.keysDestroyed, 0);
     const fresh = await createTicket(h, customerA, { subject: "Back again" });

@@ -128,7 +128,8 @@ export class TicketCommands {
         body: await this.#sealForTicket(tenant, ticketId, request.body),
       }
       : request;
-    return await this.#run(tenant, ticketId, actor, command, request, options);
+    // The ticket is part of what an Idempotency-Key covers: reused on another ticket it is 422.
+    return await this.#run(tenant, ticketId, actor, command, { ticketId, request }, options);
   }
 
   /** Seals a message with the key of the ticket's requester (a missing ticket fails later). */

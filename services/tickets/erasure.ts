@@ -46,7 +46,7 @@ export async function eraseCustomer(
   const tickets = [...new Set([...before, ...after])];
   for (const ticketId of tickets) {
     await deps.commands.change(tenant, ticketId, actor, { type: "EraseContent", erasureId }, {
-      idempotencyKey: `erasure-${erasureId}`,
+      idempotencyKey: `erasure-${erasureId}-${ticketId}`,
     });
   }
   deps.log.info("customer erased", { erasureId, keysDestroyed, tickets: tickets.length });
