@@ -5,6 +5,7 @@
  * @module
  */
 import { RuntimeError } from "./runtime_error.ts";
+import { natsServerOptions } from "./nats_url.ts";
 import { connect } from "@nats-io/transport-node";
 import type { NatsConnection } from "@nats-io/nats-core";
 import postgres, { type Sql } from "postgres";
@@ -49,13 +50,14 @@ export async function openInfrastructure(
     let natsUrl = config.natsUrl;
     if (!natsUrl) {
       const nats = await startPrivateNats({
+        authToken: true,
         storeDir: `${config.dataDir}/nats`,
         logFile: `${config.dataDir}/nats-server.log`,
       });
       stops.unshift(nats.stop);
       natsUrl = nats.url;
       log.info("started a private nats-server", {
-        url: natsUrl,
+        url: redact(natsUrl),
         storeDir: `${config.dataDir}/nats`,
       });
     }
@@ -68,7 +70,11 @@ export async function openInfrastructure(
       max = pg.maxConnections;
       log.info("started an embedded PostgreSQL (PGlite)", { dataDir: `${config.dataDir}/pg` });
     }
-    const nc = await connect({ servers: natsUrl, name: "ticketd", ...NATS_CLIENT_OPTIONS })
+    const nc = await connect({
+      ...natsServerOptions(natsUrl),
+      name: "ticketd",
+      ...NATS_CLIENT_OPTIONS,
+    })
       .catch((error) => {
         throw new RuntimeError(
           "nats_unreachable",
@@ -76,12 +82,7 @@ export async function openInfrastructure(
         );
       });
     stops.unshift(() => nc.drain());
-    const sql = postgres(databaseUrl, {
-      max,
-      transform: postgres.camel,
-      onnotice: () => {},
-      connection: { application_name: "ticketd", TimeZone: "UTC" },
-    });
+    const sql = openPostgres(databaseUrl, max);
     stops.unshift(() => sql.end({ timeout: 5 }));
     await sql`select 1`.catch((error) => {
       throw new RuntimeError(
@@ -98,11 +99,51 @@ export async function openInfrastructure(
   }
 }
 
+function openPostgres(url: string, max: number): Sql {
+  try {
+    return postgres(url, {
+      max,
+      transform: postgres.camel,
+      onnotice: () => {},
+      connection: { application_name: "ticketd", TimeZone: "UTC" },
+    });
+  } catch (error) {
+    // The driver's message may quote the URL, password and all.
+    throw new RuntimeError(
+      "database_unreachable",
+      `DATABASE_URL ${redact(url)} is not a usable PostgreSQL URL (${(error as Error).name})`,
+    );
+  }
+}
+
 async function runAll(stops: (() => Promise<void>)[]): Promise<void> {
   for (const stop of stops) await stop().catch(() => {});
 }
 
-/** `url` fit for a log line: a password (`user:pw@`) or a bare token (`token@`) masked. */
+const SECRET_PARAMS = ["password", "pass", "token", "sslpassword", "sslkey"];
+
+/**
+ * `url` (or a comma-separated list of them) fit for a log line: passwords, bare tokens
+ * (`token@`) and secret query parameters masked; a URL that does not parse is not shown at all.
+ */
 export function redact(url: string): string {
-  return url.replace(/\/\/([^:@/]+):[^@/]*@/, "//$1:***@").replace(/\/\/[^:@/]+@/, "//***@");
+  return url.split(",").map((one) => redactOne(one.trim())).join(",");
+}
+
+function redactOne(url: string): string {
+  const unclear = "(a URL that does not parse)";
+  // A raw `@` or `#` inside a password makes the parser cut it elsewhere: show nothing then.
+  if (url.includes("#") || url.split("@").length > 2) return unclear;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return unclear;
+  }
+  if (parsed.password) parsed.password = "***";
+  else if (parsed.username) parsed.username = "***";
+  for (const name of SECRET_PARAMS) {
+    if (parsed.searchParams.has(name)) parsed.searchParams.set(name, "***");
+  }
+  return parsed.href.replaceAll("%2A%2A%2A", "***");
 }

@@ -16,6 +16,9 @@
 import { join } from "node:path";
 import { RuntimeError } from "./runtime_error.ts";
 
+const encodeHex = (bytes: Uint8Array) =>
+  Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+
 const FALLBACK_BINARIES = ["/usr/sbin/nats-server"];
 const DEFAULT_START_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 5_000;
@@ -31,10 +34,16 @@ export interface PrivateNatsOptions {
   logFile?: string;
   /** How long to wait for the server to accept clients with JetStream enabled. */
   startTimeoutMs?: number;
+  /**
+   * Require a random token of every client (`url` then carries it: `nats://<token>@...`), so
+   * other local users cannot reach the streams. The token travels in a mode-600 config file,
+   * never on the command line (where `ps` would show it).
+   */
+  authToken?: boolean;
 }
 
 export interface PrivateNats {
-  /** Client URL, e.g. `nats://127.0.0.1:41234`. */
+  /** Client URL, e.g. `nats://127.0.0.1:41234` (with `authToken`, `nats://<token>@...`). */
   url: string;
   /** Monitoring base URL, e.g. `http://127.0.0.1:41235`. */
   monitorUrl: string;
@@ -84,7 +93,14 @@ export async function startPrivateNats(options: PrivateNatsOptions): Promise<Pri
   await Deno.mkdir(options.storeDir, { recursive: true });
   const runDir = await Deno.makeTempDir({ prefix: "private_nats_" });
   const logFile = options.logFile ?? join(runDir, "nats-server.log");
+  const token = options.authToken ? encodeHex(crypto.getRandomValues(new Uint8Array(24))) : null;
+  if (token) {
+    await Deno.writeTextFile(join(runDir, "auth.conf"), `authorization { token: "${token}" }\n`, {
+      mode: 0o600,
+    });
+  }
   const args = [
+    ...(token ? ["-c", join(runDir, "auth.conf")] : []),
     "-js",
     ...["-a", "127.0.0.1"],
     ...["-p", String(options.port ?? -1)],
@@ -122,7 +138,8 @@ export async function startPrivateNats(options: PrivateNatsOptions): Promise<Pri
         `${binary} ${args.join(" ")}\n--- log tail ---\n${await readTail(logFile)}` +
         `\n--- stderr ---\n${stderr.text()}`,
     });
-    return { url: ports.url, monitorUrl: ports.monitorUrl, logFile, stop };
+    const url = token ? ports.url.replace("://", `://${token}@`) : ports.url;
+    return { url, monitorUrl: ports.monitorUrl, logFile, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { natsServerOptions } from "./nats_url.ts";
 import { connect } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { freePort } from "./free_port.ts";
@@ -100,4 +101,20 @@ Deno.test("startPrivateNats - a missing binary says how to install one", async (
     });
     await assert.rejects(natsServerVersion(), RuntimeError);
   });
+});
+
+Deno.test("startPrivateNats - with authToken a client needs the token its URL carries", async () => {
+  const storeDir = await Deno.makeTempDir();
+  const nats = await startPrivateNats({ storeDir, authToken: true });
+  try {
+    const options = natsServerOptions(nats.url);
+    assert.match(options.token ?? "", /^[0-9a-f]{48}$/);
+    const nc = await connect(options);
+    await nc.flush();
+    await nc.close();
+    await assert.rejects(connect({ servers: options.servers, reconnect: false }), /Authorization/);
+  } finally {
+    await nats.stop();
+    await Deno.remove(storeDir, { recursive: true });
+  }
 });

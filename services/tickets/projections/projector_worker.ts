@@ -11,6 +11,7 @@ import { type EnvelopeSettings, openEnvelope } from "@ticketd/shared/keys/open_e
 import { tenantTokenHasher } from "@ticketd/shared/search/tokens.ts";
 import { createLogger, type LogLevel } from "@ticketd/shared/log/logger.ts";
 import { NATS_CLIENT_OPTIONS } from "@ticketd/shared/runtime/infrastructure.ts";
+import { natsServerOptions } from "@ticketd/shared/runtime/nats_url.ts";
 import { ProjectionWatch } from "./projection_watch.ts";
 import { SearchProfiles } from "./search_profiles.ts";
 import { TicketProjector } from "./projector.ts";
@@ -54,7 +55,7 @@ self.onmessage = async (event: MessageEvent<ProjectorWorkerStart | { type: "stop
 async function start(init: ProjectorWorkerStart): Promise<() => Promise<void>> {
   const log = createLogger(init.logLevel, { service: "tickets", thread: "projector" });
   const nc = await connect({
-    servers: init.natsUrl,
+    ...natsServerOptions(init.natsUrl),
     name: "ticketd-projector",
     ...NATS_CLIENT_OPTIONS,
   });
