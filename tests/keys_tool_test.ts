@@ -25,16 +25,18 @@ Deno.test("keys tool - rotate a KEK: add, rewrap, retire; every text opens; a st
     TICKETD_DATA_DIR: dir,
     TICKETD_KEYRING_FILE: file,
   };
-  const keys = async (...args: string[]) => {
+  const keysWith = async (environment: Record<string, string>, ...args: string[]) => {
     const out = await new Deno.Command(Deno.execPath(), {
       args: ["run", "-A", TOOL, ...args],
-      env,
+      env: { PATH: Deno.env.get("PATH") ?? "", HOME: Deno.env.get("HOME") ?? "", ...environment },
+      clearEnv: true,
       stdout: "piped",
       stderr: "piped",
     }).output();
     const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
     return { code: out.code, stdout: text(out.stdout), stderr: text(out.stderr) };
   };
+  const keys = (...args: string[]) => keysWith(env, ...args);
   const nc = await connect({ servers: nats.url });
   try {
     assert.equal((await keys("generate", "--file", file)).code, 0);
@@ -100,6 +102,16 @@ Deno.test("keys tool - rotate a KEK: add, rewrap, retire; every text opens; a st
       (await keys("add", "--file", file, "--profile", "intl", "--id", "k2")).stderr,
       /^keys: .*already/,
     );
+    const intlOnly = parseKeyring({ ...current, active: { intl: current.active.intl } });
+    await assert.rejects(
+      openEnvelope(nc, await jetstreamManager(nc), { ...stale, keyring: intlOnly }),
+      { code: "invalid_keyring", message: /no active gm KEK/ },
+    );
+    const typo = await keys("retire", "--file", file, "--id", "k9");
+    assert.deepEqual([typo.code, /no KEK "k9" was ever used/.test(typo.stderr)], [2, true]);
+    const { NATS_URL: _nats, ...noNats } = env;
+    const elsewhere = await keysWith({ ...noNats, TICKETD_DATA_DIR: `${dir}/typo` }, "usage");
+    assert.deepEqual([elsewhere.code, /no Ticketd data in/.test(elsewhere.stderr)], [2, true]);
   } finally {
     await nc.close();
     await db.drop();

@@ -37,8 +37,8 @@ export async function runTickets(
   const log = createLogger(config.logLevel, { service: "tickets" });
   let service: TicketsService | null = null;
   const starting = problemResponse(problem(503, "starting", "Ticketd is starting"));
-  const server = Deno.serve(
-    { hostname: config.host, port: config.port, onListen: () => {} },
+  const server = listen(
+    config,
     (request, info) =>
       service ? service.fetch(request, { remoteAddr: info.remoteAddr }) : starting.clone(),
   );
@@ -121,4 +121,21 @@ async function startDenyList(
   }
   stops.push(() => list.stop());
   return list;
+}
+
+/** Listens at once (so a taken port fails the start, not the first request). */
+function listen(
+  config: TicketsConfig,
+  handler: Deno.ServeHandler<Deno.NetAddr>,
+): Deno.HttpServer<Deno.NetAddr> {
+  try {
+    return Deno.serve({ hostname: config.host, port: config.port, onListen: () => {} }, handler);
+  } catch (error) {
+    if (error instanceof Deno.errors.AddrInUse) throw error;
+    throw new ConfigError(
+      `TICKETD_HOST / TICKETD_PORT: cannot listen on ${config.host}:${config.port} (${
+        (error as Error).message
+      })`,
+    );
+  }
 }

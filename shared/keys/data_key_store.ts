@@ -42,6 +42,8 @@ export interface DataKeyStore {
   destroyOwner(tenant: string, owner: string): Promise<void>;
   /** Every stored data key, as `{ tenant, id }`. */
   listKeys(): AsyncIterable<{ tenant: string; id: string }>;
+  /** True once the KEK `id` was retired (by `deno task keys retire`) anywhere. */
+  isKekRetired(id: string): Promise<boolean>;
   /** Calls `onDestroyed` for each key destroyed anywhere, so caches drop it; returns a stop. */
   watchDestroyed(onDestroyed: (tenant: string, id: string) => void): Promise<() => void>;
 }
@@ -50,7 +52,13 @@ export interface DataKeyStore {
 export class MemoryDataKeyStore implements DataKeyStore {
   readonly #entries = new Map<string, Versioned<unknown>>();
   readonly #listeners = new Set<(tenant: string, id: string) => void>();
+  /** KEKs retired, as `keys retire` would record them. */
+  readonly retiredKeks = new Set<string>();
   #revision = 0;
+
+  isKekRetired(id: string) {
+    return Promise.resolve(this.retiredKeks.has(id));
+  }
 
   getKey(tenant: string, id: string) {
     return Promise.resolve(this.#get<DataKeyRecord>(`dek.${tenant}.${id}`));

@@ -164,6 +164,14 @@ export class DataKeys {
   async #newKey(tenant: string, owner: string, profile: Profile): Promise<DataKey> {
     const { cipher, keyBytes } = PROFILES[profile];
     const kek = this.#activeKekFor(cipher);
+    // A process not yet restarted after a rotation must not wrap under the KEK just retired.
+    if (await this.store.isKekRetired(kek.id)) {
+      fail(
+        "kek_retired",
+        `The keyring of this process is out of date (KEK "${kek.id}" was retired); restart it`,
+        503,
+      );
+    }
     const key = new Uint8Array(randomBytes(keyBytes));
     const id = encodeBase64Url(randomBytes(ID_BYTES));
     const record: DataKeyRecord = {

@@ -80,3 +80,15 @@ Deno.test("parseKeyring - refuses an SM2 key pair that does not belong together"
   });
   assert.throws(() => parseKeyring({ ...file, active: { gm: "k1" } }), { code: "invalid_keyring" });
 });
+
+Deno.test("DataKeys - a process still on a retired KEK makes no new data key under it", async () => {
+  const store = new MemoryDataKeyStore();
+  const { envelope } = memoryEnvelope(undefined, undefined, store);
+  await envelope.seal("an existing customer", scope);
+  store.retiredKeks.add("k1");
+  assert.equal(await envelope.seal("still fine: their key exists", scope) !== "", true);
+  await assert.rejects(envelope.seal("new customer", { ...scope, ownerId: "cust-new" }), {
+    code: "kek_retired",
+    status: 503,
+  });
+});

@@ -46,6 +46,17 @@ export async function checkKeyring(kv: KV, keyring: Keyring, now = new Date()): 
   }
 }
 
+/** True once `deno task keys retire` has retired `id`. */
+export async function isRetired(kv: KV, id: string): Promise<boolean> {
+  const entry = await kv.get(key(id));
+  return entry?.operation === "PUT" && entry.json<KekRecord>().state === "retired";
+}
+
+/** True when `id` was ever registered (in use or retired). */
+export async function isRegistered(kv: KV, id: string): Promise<boolean> {
+  return (await kv.get(key(id)))?.operation === "PUT";
+}
+
 /** Records that no data key needs `id` any more. */
 export async function markRetired(kv: KV, id: string, now = new Date()): Promise<void> {
   const entry = await kv.get(key(id));

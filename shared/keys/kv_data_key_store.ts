@@ -7,6 +7,7 @@
 import type { JetStreamManager } from "@nats-io/jetstream";
 import type { KV, KvEntry } from "@nats-io/kv";
 import type { DataKeyRecord, DataKeyStore, OwnerRecord, Versioned } from "./data_key_store.ts";
+import { isRetired } from "./kek_registry.ts";
 
 export const DATA_KEYS_BUCKET = "data-keys";
 
@@ -43,6 +44,10 @@ export class KvDataKeyStore implements DataKeyStore {
 
   destroyOwner(tenant: string, owner: string): Promise<void> {
     return this.#destroy(`owner.${tenant}.${owner}`);
+  }
+
+  isKekRetired(id: string): Promise<boolean> {
+    return isRetired(this.kv, id);
   }
 
   async *listKeys() {

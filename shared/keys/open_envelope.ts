@@ -12,6 +12,7 @@ import type { TenantProfiles } from "../crypto/profiles.ts";
 import { DataKeys } from "./data_keys.ts";
 import { DATA_KEYS_BUCKET, KvDataKeyStore } from "./kv_data_key_store.ts";
 import { checkKeyring } from "./kek_registry.ts";
+import { RuntimeError } from "../runtime/runtime_error.ts";
 
 export interface EnvelopeSettings {
   keyring: Keyring;
@@ -29,6 +30,19 @@ export interface OpenedEnvelope {
   close: () => void;
 }
 
+/** Every profile the settings use needs an active KEK, or its tenants' first tickets would fail. */
+function requireProfileKeks({ keyring, profiles }: EnvelopeSettings): void {
+  for (const profile of new Set([profiles.defaultProfile, ...profiles.byTenant.values()])) {
+    if (!keyring.active[profile]) {
+      throw new RuntimeError(
+        "invalid_keyring",
+        `Profile ${profile} is in use (TICKETD_CRYPTO_PROFILE / TICKETD_TENANT_PROFILES), but ` +
+          `the keyring has no active ${profile} KEK: add one with deno task keys add`,
+      );
+    }
+  }
+}
+
 /**
  * Opens the data-key store on `nc` and an envelope over it, after checking that the keyring is
  * the current one (`checkKeyring: false` only for tools that report or retire, never seal).
@@ -39,6 +53,7 @@ export async function openEnvelope(
   settings: EnvelopeSettings,
   options: { checkKeyring?: boolean } = {},
 ): Promise<OpenedEnvelope> {
+  requireProfileKeks(settings);
   const kv = await new Kvm(nc).create(DATA_KEYS_BUCKET, { history: 1 });
   if (options.checkKeyring ?? true) await checkKeyring(kv, settings.keyring);
   const dataKeys = new DataKeys(new KvDataKeyStore(kv, jsm), settings.keyring, {

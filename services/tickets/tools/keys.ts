@@ -24,7 +24,8 @@ import {
 } from "@ticketd/shared/crypto/keyring.ts";
 import { isProfile } from "@ticketd/shared/crypto/profiles.ts";
 import { DomainError } from "@ticketd/shared/errors.ts";
-import { markRetired } from "@ticketd/shared/keys/kek_registry.ts";
+import { isRegistered, markRetired } from "@ticketd/shared/keys/kek_registry.ts";
+import { DATA_KEYS_BUCKET } from "@ticketd/shared/keys/kv_data_key_store.ts";
 import { type OpenedEnvelope, openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
 import { createLogger } from "@ticketd/shared/log/logger.ts";
 import { openInfrastructure } from "@ticketd/shared/runtime/infrastructure.ts";
@@ -52,16 +53,7 @@ try {
 }
 
 async function run(): Promise<void> {
-  const { positionals: [command], values } = parseArgs({
-    args: Deno.args,
-    allowPositionals: true,
-    options: {
-      file: { type: "string" },
-      profile: { type: "string" },
-      id: { type: "string" },
-      help: { type: "boolean" },
-    },
-  });
+  const { positionals: [command], values } = parsedArgs();
   const required = (name: "file" | "profile" | "id"): string => {
     const value = values[name];
     if (!value) throw new Refusal(`--${name} is required`);
@@ -103,6 +95,23 @@ async function run(): Promise<void> {
   }
 }
 
+function parsedArgs() {
+  try {
+    return parseArgs({
+      args: Deno.args,
+      allowPositionals: true,
+      options: {
+        file: { type: "string" },
+        profile: { type: "string" },
+        id: { type: "string" },
+        help: { type: "boolean" },
+      },
+    });
+  } catch (error) {
+    throw new Refusal(`${(error as Error).message}\n${HELP}`); // unknown or incomplete flags
+  }
+}
+
 /** Drops `id` from the keyring file once no data key needs it, and records it as retired. */
 async function retire(file: string, id: string): Promise<void> {
   const keyring = await readKeyring(file);
@@ -111,6 +120,9 @@ async function retire(file: string, id: string): Promise<void> {
     : Object.values(keyring.active);
   if (active.includes(id)) throw new Refusal(`${id} is active; add a new KEK first`);
   await withDataKeys(async (opened) => {
+    if (!await isRegistered(opened.kv, id)) {
+      throw new Refusal(`no KEK "${id}" was ever used with these data keys; check the id`);
+    }
     const inUse = (await opened.dataKeys.usage())[id] ?? 0;
     if (inUse > 0) {
       throw new Refusal(`${inUse} data keys are still wrapped by ${id}; run rewrap first`);
@@ -127,11 +139,15 @@ async function withDataKeys<T>(
   checkKeyring: boolean,
 ): Promise<T> {
   const config = loadConfig(Deno.env.toObject());
+  await requireExistingData(config);
   const log = createLogger("warn", { tool: "keys" });
   const infra = await openInfrastructure(config, log);
   try {
     const keyring = await loadKeyring(config, log);
     const jsm = await jetstreamManager(infra.nc);
+    await jsm.streams.info(`KV_${DATA_KEYS_BUCKET}`).catch(() => {
+      throw new Refusal("no data keys at this NATS; check NATS_URL and TICKETD_DATA_DIR");
+    });
     const opened = await openEnvelope(infra.nc, jsm, { keyring, ...config }, { checkKeyring });
     try {
       return await run(opened);
@@ -141,6 +157,22 @@ async function withDataKeys<T>(
   } finally {
     await infra.stop();
     await log.flush();
+  }
+}
+
+/**
+ * The tools read what a service wrote and never start afresh: a mistyped data folder must not
+ * look like "no data key needs this KEK".
+ */
+async function requireExistingData(config: ReturnType<typeof loadConfig>): Promise<void> {
+  const exists = (path: string) => Deno.stat(path).then(() => true, () => false);
+  if (!config.natsUrl && !await exists(`${config.dataDir}/nats`)) {
+    throw new Refusal(`no Ticketd data in ${config.dataDir}; set TICKETD_DATA_DIR or NATS_URL`);
+  }
+  if (
+    !config.keyringFile && !config.keyringJson && !await exists(`${config.dataDir}/keyring.json`)
+  ) {
+    throw new Refusal(`no keyring: set TICKETD_KEYRING_FILE (or TICKETD_DATA_DIR)`);
   }
 }
 
