@@ -17,21 +17,9 @@ import {
   postForm,
   SECRET,
   signIn,
-  startIdentityHarness,
   WEB_REDIRECT,
+  withIdentity,
 } from "./support/identity_harness.ts";
-
-async function withIdentity(
-  fn: (h: IdentityHarness) => Promise<void>,
-  env: Record<string, string> = {},
-) {
-  const h = await startIdentityHarness(env);
-  try {
-    await fn(h);
-  } finally {
-    await h.stop();
-  }
-}
 
 /** A code for the web app, and what exchanging it needs. */
 async function webCode(h: IdentityHarness) {

@@ -18,18 +18,9 @@ import { UserStore } from "../services/identity/store/users.ts";
 import { createTestDatabase } from "./support/database.ts";
 import {
   CONSOLE_REDIRECT,
-  type IdentityHarness,
   startIdentityHarness,
+  withIdentity,
 } from "./support/identity_harness.ts";
-
-async function withIdentity(fn: (h: IdentityHarness) => Promise<void>) {
-  const h = await startIdentityHarness();
-  try {
-    await fn(h);
-  } finally {
-    await h.stop();
-  }
-}
 
 async function page(url: string) {
   const response = await fetch(url, { redirect: "manual" });

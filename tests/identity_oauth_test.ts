@@ -13,18 +13,9 @@ import {
   INSECURE,
   SECRET,
   signIn,
-  startIdentityHarness,
   WEB_REDIRECT,
+  withIdentity,
 } from "./support/identity_harness.ts";
-
-async function withIdentity(fn: (h: IdentityHarness) => Promise<void>) {
-  const h = await startIdentityHarness();
-  try {
-    await fn(h);
-  } finally {
-    await h.stop();
-  }
-}
 
 const web: oauth.Client = { client_id: "webapp" };
 const consoleClient: oauth.Client = { client_id: "console", token_endpoint_auth_method: "none" };

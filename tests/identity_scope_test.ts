@@ -4,38 +4,16 @@
  * @module
  */
 import assert from "node:assert/strict";
-import * as oauth from "oauth4webapi";
 import { createVerifier } from "@ticketd/shared/http/auth.ts";
 import {
-  CONSOLE_REDIRECT,
   type IdentityHarness,
-  INSECURE,
-  signIn,
+  PASSWORD,
   startIdentityHarness,
+  tokensFor,
 } from "./support/identity_harness.ts";
 
 async function adminToken(h: IdentityHarness, scope: string): Promise<string> {
-  const client: oauth.Client = { client_id: "console", token_endpoint_auth_method: "none" };
-  const codeVerifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const back = await signIn(h, {
-    clientId: "console",
-    redirectUri: CONSOLE_REDIRECT,
-    codeVerifier,
-    state,
-    scope,
-  });
-  const params = oauth.validateAuthResponse(h.as, client, back, state);
-  const response = await oauth.authorizationCodeGrantRequest(
-    h.as,
-    client,
-    oauth.None(),
-    params,
-    CONSOLE_REDIRECT,
-    codeVerifier,
-    INSECURE,
-  );
-  const tokens = await oauth.processAuthorizationCodeResponse(h.as, client, response);
+  const tokens = await tokensFor(h, "admin", PASSWORD, scope);
   assert.equal(tokens.scope, scope);
   return tokens.access_token;
 }

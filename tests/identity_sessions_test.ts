@@ -11,6 +11,7 @@ import { createVerifier } from "@ticketd/shared/http/auth.ts";
 import { honouringDenyList, RemoteDenyList } from "@ticketd/shared/http/revocation.ts";
 import { createLogger } from "@ticketd/shared/log/logger.ts";
 import {
+  callJson,
   CONSOLE_REDIRECT,
   type IdentityHarness,
   PASSWORD,
@@ -18,31 +19,10 @@ import {
   signIn,
   startIdentityHarness,
   tokensFor,
+  withIdentity,
 } from "./support/identity_harness.ts";
 
-async function withIdentity(fn: (h: IdentityHarness) => Promise<void>) {
-  const h = await startIdentityHarness();
-  try {
-    await fn(h);
-  } finally {
-    await h.stop();
-  }
-}
-
-async function call(
-  h: IdentityHarness,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-) {
-  const response = await fetch(`${h.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const call = callJson;
 
 async function refresh(h: IdentityHarness, refreshToken: string) {
   const response = await postForm(

@@ -7,37 +7,16 @@ import assert from "node:assert/strict";
 import * as oauth from "oauth4webapi";
 import { createVerifier } from "@ticketd/shared/http/auth.ts";
 import {
+  callJson,
   type IdentityHarness,
   INSECURE,
   PASSWORD,
   SECRET,
-  startIdentityHarness,
   tokensFor,
+  withIdentity,
 } from "./support/identity_harness.ts";
 
-async function withIdentity(fn: (h: IdentityHarness) => Promise<void>) {
-  const h = await startIdentityHarness();
-  try {
-    await fn(h);
-  } finally {
-    await h.stop();
-  }
-}
-
-async function call(
-  h: IdentityHarness,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-) {
-  const response = await fetch(`${h.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const call = callJson;
 
 const token = async (h: IdentityHarness, username: string) =>
   (await tokensFor(h, username)).access_token;

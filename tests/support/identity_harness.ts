@@ -177,11 +177,44 @@ export function basic(id: string, secret: string): string {
   return `Basic ${btoa(`${enc(id)}:${enc(secret)}`)}`;
 }
 
-/** An access (and refresh) token for `username` of `acme`, through the console's code flow. */
+/** Runs `fn` against a fresh identity service (with `env` overrides) and always stops it. */
+export async function withIdentity(
+  fn: (h: IdentityHarness) => Promise<void>,
+  env: Record<string, string> = {},
+): Promise<void> {
+  const h = await startIdentityHarness(env);
+  try {
+    await fn(h);
+  } finally {
+    await h.stop();
+  }
+}
+
+/** A JSON call to the service with a bearer token; the status and the parsed answer. */
+export async function callJson(
+  h: IdentityHarness,
+  token: string,
+  method: string,
+  path: string,
+  body?: unknown,
+) {
+  const response = await fetch(`${h.url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+}
+
+/**
+ * An access (and refresh) token for `username` of `acme`, through the console's code flow,
+ * with `scope` if given (else the client's).
+ */
 export async function tokensFor(
   h: IdentityHarness,
   username: string,
   password = PASSWORD,
+  scope?: string,
 ): Promise<oauth.TokenEndpointResponse> {
   const client: oauth.Client = { client_id: "console", token_endpoint_auth_method: "none" };
   const codeVerifier = oauth.generateRandomCodeVerifier();
@@ -193,6 +226,7 @@ export async function tokensFor(
     state,
     username,
     password,
+    scope,
   });
   const params = oauth.validateAuthResponse(h.as, client, back, state);
   const response = await oauth.authorizationCodeGrantRequest(
