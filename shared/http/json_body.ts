@@ -6,6 +6,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { fail } from "../errors.ts";
+import { readBody, tooLarge } from "./body.ts";
 
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
@@ -21,7 +22,7 @@ export async function readJson<S extends z.ZodType>(
   }
   const declared = Number(c.req.header("content-length") ?? NaN);
   if (declared > maxBytes) tooLarge(maxBytes);
-  const bytes = await readLimited(c.req.raw.body, maxBytes, timeoutMs);
+  const bytes = await readBody(c.req.raw.body, { maxBytes, timeoutMs });
   let text: string;
   try {
     text = utf8.decode(bytes);
@@ -41,45 +42,4 @@ export async function readJson<S extends z.ZodType>(
     fail("invalid_request", `${first.path || "body"}: ${first.message}`, 422, { issues });
   }
   return parsed.data;
-}
-
-/** Reads at most `maxBytes` within `timeoutMs`, so a client trickling a body cannot hold a slot. */
-async function readLimited(
-  body: ReadableStream<Uint8Array> | null,
-  maxBytes: number,
-  timeoutMs: number,
-): Promise<Uint8Array> {
-  if (!body) return new Uint8Array();
-  const reader = body.getReader();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    reader.cancel().catch(() => {});
-  }, timeoutMs);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (timedOut) slow(timeoutMs);
-      if (done) break;
-      size += value.length;
-      if (size > maxBytes) tooLarge(maxBytes);
-      chunks.push(value);
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) bytes.set(chunk, offset), offset += chunk.length;
-  return bytes;
-}
-
-function slow(timeoutMs: number): never {
-  fail("request_timeout", `The body did not arrive within ${timeoutMs} ms`, 408, { timeoutMs });
-}
-
-function tooLarge(maxBytes: number): never {
-  fail("request_too_large", `The body is larger than ${maxBytes} bytes`, 413, { maxBytes });
 }

@@ -5,6 +5,7 @@
  */
 import type { Context } from "hono";
 import { fail } from "@ticketd/shared/errors.ts";
+import { readBody } from "@ticketd/shared/http/body.ts";
 
 export interface FormLimits {
   maxRequestBytes: number;
@@ -35,33 +36,8 @@ async function readText(
   body: ReadableStream<Uint8Array> | null,
   { maxRequestBytes, bodyTimeoutMs }: FormLimits,
 ): Promise<string> {
-  if (!body) return "";
-  const reader = body.getReader();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    reader.cancel().catch(() => {});
-  }, bodyTimeoutMs);
-  const chunks: Uint8Array[] = [];
-  let size = 0;
+  const bytes = await readBody(body, { maxBytes: maxRequestBytes, timeoutMs: bodyTimeoutMs });
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (timedOut) fail("request_timeout", "The body arrived too slowly", 408);
-      if (done) break;
-      size += value.length;
-      if (size > maxRequestBytes) {
-        fail("request_too_large", `The body is larger than ${maxRequestBytes} bytes`, 413);
-      }
-      chunks.push(value);
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-  try {
-    const bytes = new Uint8Array(size);
-    let offset = 0;
-    for (const chunk of chunks) bytes.set(chunk, offset), offset += chunk.length;
     return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     fail("invalid_request", "The body is not valid UTF-8", 400);
