@@ -11,6 +11,8 @@ import {
   CONSOLE_REDIRECT,
   type IdentityHarness,
   INSECURE,
+  PASSWORD,
+  postForm,
   SECRET,
   signIn,
   WEB_REDIRECT,
@@ -285,5 +287,39 @@ Deno.test("identity - a resource server in the same process refuses revoked toke
       ),
     );
     await assert.rejects(verify(tokens.access_token), { code: "unauthorized", status: 401 });
+  });
+});
+
+Deno.test("identity - a code requested without redirect_uri is exchanged without one (RFC 6749 §4.1.3)", async () => {
+  await withIdentity(async (h) => {
+    const codeVerifier = oauth.generateRandomCodeVerifier();
+    const params = new URLSearchParams({
+      response_type: "code",
+      client_id: "console", // exactly one redirect URI registered
+      code_challenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
+      code_challenge_method: "S256",
+      state: "s1",
+    });
+    const page = await fetch(`${h.as.authorization_endpoint}?${params}`);
+    assert.equal(page.status, 200);
+    await page.body?.cancel();
+    const form = new URLSearchParams(params);
+    form.set("username", "admin");
+    form.set("password", PASSWORD);
+    const signedIn = await postForm(h.as.authorization_endpoint!, form);
+    await signedIn.body?.cancel();
+    const back = new URL(signedIn.headers.get("location")!);
+    assert.equal(back.origin + back.pathname, CONSOLE_REDIRECT);
+    const tokens = await postForm(
+      h.as.token_endpoint!,
+      new URLSearchParams({
+        grant_type: "authorization_code",
+        client_id: "console",
+        code: back.searchParams.get("code")!,
+        code_verifier: codeVerifier,
+      }),
+    );
+    assert.equal(tokens.status, 200, await tokens.clone().text());
+    assert.ok((await tokens.json()).access_token);
   });
 });

@@ -86,7 +86,13 @@ export class TokenGrants {
     if (record.expiresAt.getTime() <= now().getTime()) {
       fail("invalid_grant", "The code has expired", 400);
     }
-    if (form.get("redirect_uri") !== record.redirectUri) {
+    // Required and identical when the authorization request named it; else optional, but if
+    // given it must still be one of the client's.
+    const redirectUri = form.get("redirect_uri");
+    const matches = record.redirectUri === null
+      ? redirectUri === undefined || client.redirectUris.includes(redirectUri)
+      : redirectUri === record.redirectUri;
+    if (!matches) {
       fail("invalid_grant", "redirect_uri does not match the authorization request", 400);
     }
     checkVerifier(form.get("code_verifier"), record.codeChallenge);

@@ -43,6 +43,8 @@ const REQUEST_PARAMS = [
 interface AuthorizationRequest {
   client: Client;
   redirectUri: string;
+  /** False when the request left redirect_uri out (the client's only one is used). */
+  redirectUriGiven: boolean;
   scope: string;
   codeChallenge: string;
   state?: string;
@@ -74,7 +76,7 @@ export function authorizeRoutes(deps: AuthorizeRoutesDeps): Hono {
         tenant: user.tenant,
         clientId: request.client.clientId,
         userId: user.id,
-        redirectUri: request.redirectUri,
+        redirectUri: request.redirectUriGiven ? request.redirectUri : null,
         codeChallenge: request.codeChallenge,
         scope: request.scope,
         sessionEpoch: user.sessionEpoch,
@@ -147,6 +149,7 @@ async function validate(
     return {
       client,
       redirectUri,
+      redirectUriGiven: params.has("redirect_uri"),
       scope,
       codeChallenge,
       state,

@@ -11,7 +11,8 @@ export interface CodeRecord {
   tenant: string;
   clientId: string;
   userId: string;
-  redirectUri: string;
+  /** As the authorization request named it; null when it named none. */
+  redirectUri: string | null;
   codeChallenge: string;
   scope: string;
   expiresAt: Date;
