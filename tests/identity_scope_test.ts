@@ -34,6 +34,10 @@ Deno.test("scopes - the users API needs `users`; the tickets API needs `tickets`
     const ticketsOnly = await adminToken(h, "tickets");
     const refused = await listUsers(ticketsOnly);
     assert.equal(refused.status, 403);
+    assert.equal(
+      refused.headers.get("www-authenticate"),
+      'Bearer error="insufficient_scope", scope="users"',
+    );
     assert.equal((await refused.json()).code, "insufficient_scope");
     assert.equal((await ticketsVerifier(ticketsOnly)).role, "admin");
 

@@ -350,3 +350,17 @@ Deno.test("externalId - one held by a ticket an agent cannot see is not answered
     assert.equal(problem.code, "external_id_taken");
     assert.equal(problem.id, undefined);
   }));
+
+Deno.test("bearer auth - a missing or bad token is 401 with a Bearer challenge (RFC 6750)", () =>
+  withHarness(async (h) => {
+    for (const authorization of [undefined, "Bearer not.a.token"]) {
+      const response = await h.service.fetch(
+        new Request("http://tickets.test/v1/tickets", {
+          headers: authorization ? { authorization } : {},
+        }),
+      );
+      assert.equal(response.status, 401);
+      assert.equal(response.headers.get("www-authenticate"), 'Bearer error="invalid_token"');
+      assert.equal((await response.json()).code, "unauthorized");
+    }
+  }));

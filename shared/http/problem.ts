@@ -59,7 +59,10 @@ export function problem(
 export function errorHandler(log: Logger) {
   return (error: Error, c: Context): Response => {
     if (error instanceof DomainError && error.status !== 500) {
-      return problemResponse(problem(error.status, error.code, error.message, error.extra));
+      return problemResponse(
+        problem(error.status, error.code, error.message, error.extra),
+        bearerChallenge(error),
+      );
     }
     if (error instanceof ConcurrencyError) {
       return problemResponse(
@@ -79,6 +82,19 @@ export function errorHandler(log: Logger) {
     });
     return problemResponse(problem(500, "internal_error", "Something went wrong on our side"));
   };
+}
+
+/** RFC 6750 §3: a refused bearer token is answered with a `WWW-Authenticate` challenge. */
+function bearerChallenge(error: DomainError): Record<string, string> {
+  if (error.code === "unauthorized") {
+    return { "www-authenticate": 'Bearer error="invalid_token"' };
+  }
+  if (error.code === "insufficient_scope" && typeof error.extra.scope === "string") {
+    return {
+      "www-authenticate": `Bearer error="insufficient_scope", scope="${error.extra.scope}"`,
+    };
+  }
+  return {};
 }
 
 /** The Hono `notFound` handler. */
