@@ -186,3 +186,12 @@ Deno.test("identity sessions - a stronger rehash at sign-in ends no session", as
     await h.stop();
   }
 });
+
+Deno.test("identity sessions - a change that changes nothing ends no session", async () => {
+  await withIdentity(async (h) => {
+    const admin = (await tokensFor(h, "admin")).access_token;
+    const same = await call(h, admin, "PATCH", `/users/${h.userIds.admin}`, { role: "admin" });
+    assert.equal(same.status, 200);
+    assert.equal((await call(h, admin, "GET", "/users")).status, 200, "still signed in");
+  });
+});

@@ -105,11 +105,15 @@ export function usersRoutes(deps: UsersRoutesDeps): Hono<UsersEnv> {
     });
     const newRole = input.role ?? target.role;
     const kept = input.groups ?? (takesGroups(newRole) ? target.groups : []);
+    const groups = groupsFor(newRole, kept);
+    const unchanged = newRole === target.role && !input.password &&
+      groups.length === target.groups.length && groups.every((g, i) => g === target.groups[i]);
+    if (unchanged) return c.json(view(target)); // nothing changes, so no session ends
     // A new password, role or groups ends every session of the user (their refresh tokens and
     // access tokens), so a reset locks out whoever held the old credentials.
     const updated = await changeUserEndingSessions(deps.sessions, me.tenant, target.id, {
       role: input.role,
-      groups: groupsFor(newRole, kept),
+      groups,
       passwordHash: input.password ? await hashSecret(input.password, deps.scrypt) : undefined,
     });
     if (!updated) fail("user_not_found", `No user "${id}" in this tenant`, 404);

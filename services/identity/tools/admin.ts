@@ -147,6 +147,8 @@ function addUser(tenant: string): (sql: Sql) => Promise<void> {
 function addClient(tenant: string): (sql: Sql) => Promise<void> {
   const clientId = values["client-id"];
   if (!clientId || !/^[\w.-]{1,64}$/.test(clientId)) usage("--client-id: 1-64 of [A-Za-z0-9_.-]");
+  // A client's tokens carry its id as subject: all digits could be mistaken for a user's id.
+  if (/^[0-9]+$/.test(clientId)) usage("--client-id: must not be all digits (user ids are)");
   const grants = (values.grant ??
     (values.public
       ? ["authorization_code", "refresh_token"]
