@@ -127,6 +127,15 @@ function filters(sql: Sql, q: TicketQuery): Fragment[] {
 
 /** Above this many matches a keyword is common: walking the sort index finds a page fastest. */
 const RARE_MATCHES = 2_000;
+/** How long a keyword found common is trusted to stay so, and how many are remembered. */
+const COMMON_FOR_MS = 10 * 60_000;
+const COMMON_KEYWORDS = 10_000;
+/**
+ * Keywords (as hashed for their tenant) recently found common: the probe below costs as much as
+ * the page itself and its answer changes slowly, so it is skipped for them for a while. A word
+ * that turns rare again is walked as common until then: slower, never wrong.
+ */
+const commonUntil = new Map<string, number>();
 
 /**
  * The keyword condition. Left to itself the planner walks the sort index testing every row, which
@@ -146,10 +155,16 @@ async function keywordCondition(
   const match = q.searchNotes
     ? sql`(search_tokens @> ${hashes}::int8[] or note_tokens @> ${hashes}::int8[])`
     : sql`search_tokens @> ${hashes}::int8[]`;
+  const key = `${q.tenant}|${q.searchNotes ? "notes" : "public"}|${hashes.join(",")}`;
+  if ((commonUntil.get(key) ?? 0) > Date.now()) return { condition: match };
   const hits = await sql<{ id: string }[]>`
     select id from (select id from tickets where tenant = ${q.tenant} and ${match} offset 0) found
     limit ${RARE_MATCHES + 1}`;
-  if (hits.length > RARE_MATCHES) return { condition: match };
+  if (hits.length > RARE_MATCHES) {
+    if (commonUntil.size >= COMMON_KEYWORDS) commonUntil.delete(commonUntil.keys().next().value!);
+    commonUntil.set(key, Date.now() + COMMON_FOR_MS);
+    return { condition: match };
+  }
   return { condition: sql`id = any(${hits.map((h) => h.id)}::int8[])` };
 }
 
