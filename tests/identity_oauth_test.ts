@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import * as oauth from "oauth4webapi";
 import { createVerifier } from "@ticketd/shared/http/auth.ts";
 import {
+  codeFlow,
   CONSOLE_REDIRECT,
   type IdentityHarness,
   INSECURE,
@@ -21,35 +22,6 @@ import {
 
 const web: oauth.Client = { client_id: "webapp" };
 const consoleClient: oauth.Client = { client_id: "console", token_endpoint_auth_method: "none" };
-
-async function codeFlow(
-  h: IdentityHarness,
-  client: oauth.Client,
-  auth: oauth.ClientAuth,
-  redirectUri: string,
-  username = "admin",
-) {
-  const codeVerifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const back = await signIn(h, {
-    clientId: client.client_id,
-    redirectUri,
-    codeVerifier,
-    state,
-    username,
-  });
-  const params = oauth.validateAuthResponse(h.as, client, back, state);
-  const response = await oauth.authorizationCodeGrantRequest(
-    h.as,
-    client,
-    auth,
-    params,
-    redirectUri,
-    codeVerifier,
-    INSECURE,
-  );
-  return await oauth.processAuthorizationCodeResponse(h.as, client, response);
-}
 
 Deno.test("identity - discovery publishes RFC 8414 metadata with S256 only and the JWKS", async () => {
   await withIdentity(async (h) => {
@@ -113,7 +85,9 @@ Deno.test("identity - client_credentials with client_secret_post works too", asy
 
 Deno.test("identity - authorization_code with PKCE for a confidential client gives access and refresh tokens the tickets verifier accepts", async () => {
   await withIdentity(async (h) => {
-    const tokens = await codeFlow(h, web, oauth.ClientSecretBasic(SECRET), WEB_REDIRECT, "agent");
+    const tokens = await codeFlow(h, web, oauth.ClientSecretBasic(SECRET), WEB_REDIRECT, {
+      username: "agent",
+    });
     assert.ok(tokens.refresh_token);
     const verify = createVerifier({
       issuer: h.as.issuer,
@@ -259,7 +233,9 @@ Deno.test("identity - revoking an unknown token answers 200 and changes nothing 
 
 Deno.test("identity - a supervisor's token carries its role to the tickets verifier", async () => {
   await withIdentity(async (h) => {
-    const tokens = await codeFlow(h, consoleClient, oauth.None(), CONSOLE_REDIRECT, "supervisor");
+    const tokens = await codeFlow(h, consoleClient, oauth.None(), CONSOLE_REDIRECT, {
+      username: "supervisor",
+    });
     const verify = createVerifier({
       issuer: h.as.issuer,
       audience: "ticketd",

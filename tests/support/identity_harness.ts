@@ -206,37 +206,50 @@ export async function callJson(
   return { status: response.status, body: await response.json() };
 }
 
-/**
- * An access (and refresh) token for `username` of `acme`, through the console's code flow,
- * with `scope` if given (else the client's).
- */
-export async function tokensFor(
+/** Who signs in during {@link codeFlow}, and for which scope (else the client's). */
+export interface CodeFlowUser {
+  username?: string;
+  password?: string;
+  scope?: string;
+}
+
+/** The authorization code flow with PKCE, driven by oauth4webapi: sign in, then exchange. */
+export async function codeFlow(
+  h: IdentityHarness,
+  client: oauth.Client,
+  auth: oauth.ClientAuth,
+  redirectUri: string,
+  user: CodeFlowUser = {},
+): Promise<oauth.TokenEndpointResponse> {
+  const codeVerifier = oauth.generateRandomCodeVerifier();
+  const state = oauth.generateRandomState();
+  const back = await signIn(h, {
+    clientId: client.client_id,
+    redirectUri,
+    codeVerifier,
+    state,
+    ...user,
+  });
+  const params = oauth.validateAuthResponse(h.as, client, back, state);
+  const response = await oauth.authorizationCodeGrantRequest(
+    h.as,
+    client,
+    auth,
+    params,
+    redirectUri,
+    codeVerifier,
+    INSECURE,
+  );
+  return await oauth.processAuthorizationCodeResponse(h.as, client, response);
+}
+
+/** An access (and refresh) token for `username` of `acme`, through the console's code flow. */
+export function tokensFor(
   h: IdentityHarness,
   username: string,
   password = PASSWORD,
   scope?: string,
 ): Promise<oauth.TokenEndpointResponse> {
   const client: oauth.Client = { client_id: "console", token_endpoint_auth_method: "none" };
-  const codeVerifier = oauth.generateRandomCodeVerifier();
-  const state = oauth.generateRandomState();
-  const back = await signIn(h, {
-    clientId: "console",
-    redirectUri: CONSOLE_REDIRECT,
-    codeVerifier,
-    state,
-    username,
-    password,
-    scope,
-  });
-  const params = oauth.validateAuthResponse(h.as, client, back, state);
-  const response = await oauth.authorizationCodeGrantRequest(
-    h.as,
-    client,
-    oauth.None(),
-    params,
-    CONSOLE_REDIRECT,
-    codeVerifier,
-    INSECURE,
-  );
-  return await oauth.processAuthorizationCodeResponse(h.as, client, response);
+  return codeFlow(h, client, oauth.None(), CONSOLE_REDIRECT, { username, password, scope });
 }
