@@ -10,12 +10,10 @@ import { createVerifier } from "@ticketd/shared/http/auth.ts";
 import {
   codeFlow,
   CONSOLE_REDIRECT,
-  type IdentityHarness,
   INSECURE,
   PASSWORD,
   postForm,
   SECRET,
-  signIn,
   WEB_REDIRECT,
   withIdentity,
 } from "./support/identity_harness.ts";
