@@ -28,6 +28,10 @@ export interface RoutingTicket {
   updatedAt: string;
   /** The first public reply by staff (agent, supervisor, admin), ISO 8601 UTC. */
   firstResponseAt: string | null;
+  /** When the current assignee was set (null when unassigned). */
+  assignedAt: string | null;
+  /** The last public reply by staff, ISO 8601 UTC. */
+  lastStaffReplyAt: string | null;
   /** When the ticket last entered `solved` (null while not solved). */
   solvedAt: string | null;
   /** Plaintext, in memory only; "" when the content was erased or cannot be opened. */
