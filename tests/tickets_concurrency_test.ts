@@ -165,6 +165,24 @@ Deno.test("Idempotency-Key - a retried reply is stored once", () =>
     assert.equal(await streamCount(h, ticketSubject("acme", id)), 2);
   }));
 
+Deno.test("Idempotency-Key with If-Match - a retry after success gets the original, not 412", () =>
+  withHarness(async (h) => {
+    const { id, version } = await createTicket(h, customerA);
+    const headers = { "idempotency-key": "reply-2", "if-match": `"${version}"` };
+    const path = `/v1/tickets/${id}/messages`;
+    const first = await h.call(agentA, "POST", path, { body: "Hello" }, headers);
+    const again = await h.call(agentA, "POST", path, { body: "Hello" }, headers);
+    assert.equal(first.status, 200);
+    assert.equal(again.status, 200);
+    assert.equal((await first.json()).version, (await again.json()).version);
+    const different = await h.call(agentA, "POST", path, { body: "Other" }, {
+      ...headers,
+      "idempotency-key": "reply-3",
+    });
+    assert.equal(different.status, 412);
+    assert.equal(await streamCount(h, ticketSubject("acme", id)), 2);
+  }));
+
 Deno.test("Idempotency-Key - the same reply key on another ticket is refused, never taken as a repeat", () =>
   withHarness(async (h) => {
     const [one, two] = [await createTicket(h, customerA), await createTicket(h, customerA)];

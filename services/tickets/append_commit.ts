@@ -7,7 +7,7 @@
  */
 import type { TenantKeyedHash } from "@ticketd/shared/crypto/keyed_hash.ts";
 import { encodeCommit, type TicketEvent } from "@ticketd/shared/events/tickets.ts";
-import { fail } from "@ticketd/shared/errors.ts";
+import { ConcurrencyError, fail } from "@ticketd/shared/errors.ts";
 import type { EventStore } from "@ticketd/shared/eventstore/port.ts";
 import type { Actor } from "./domain/commands.ts";
 import { evolve } from "./domain/ticket.ts";
@@ -43,8 +43,37 @@ export async function appendCommit(
   current: VersionedTicket,
   events: TicketEvent[],
 ): Promise<CommandResult> {
-  const { subject, tenant, ticketId, actor, commandId, at } = commit;
+  const { subject, ticketId } = commit;
   if (events.length === 0) return commandResult(ticketId, current, [], false);
+  const { appended, fingerprint } = await append(deps, commit, current.version, events);
+  if (appended.duplicate) return await original(deps, appended.version, fingerprint ?? "");
+  const next = { state: events.reduce(evolve, current.state), version: appended.version };
+  deps.loader.remember(subject, next);
+  return commandResult(ticketId, next, events, false);
+}
+
+/**
+ * A request with an idempotency key whose `If-Match` is stale may be the retry of one that
+ * already landed: then it gets the original answer. The probe appends nothing: JetStream checks
+ * the message id first, and otherwise refuses the stale expected version.
+ */
+export async function retriedOrConflict(
+  deps: AppendDeps,
+  commit: CommitRequest,
+  ifMatch: number,
+): Promise<CommandResult> {
+  const { appended, fingerprint } = await append(deps, commit, ifMatch, []);
+  if (!appended.duplicate) throw new ConcurrencyError(ifMatch, appended.version);
+  return await original(deps, appended.version, fingerprint ?? "");
+}
+
+async function append(
+  deps: AppendDeps,
+  commit: CommitRequest,
+  expectedVersion: number,
+  events: TicketEvent[],
+) {
+  const { subject, tenant, ticketId, actor, commandId, at } = commit;
   // Without an idempotency key the message id is a fresh command id that can never repeat, so
   // neither the keyed message id nor the request fingerprint is needed.
   const fingerprint = commit.idempotencyKey === undefined
@@ -58,14 +87,11 @@ export async function appendCommit(
     events,
   });
   const appended = await deps.store.append(subject, data, {
-    expectedVersion: current.version,
+    expectedVersion,
     messageId,
     headers: fingerprint ? { [FINGERPRINT_HEADER]: fingerprint } : {},
   });
-  if (appended.duplicate) return await original(deps, appended.version, fingerprint ?? "");
-  const next = { state: events.reduce(evolve, current.state), version: appended.version };
-  deps.loader.remember(subject, next);
-  return commandResult(ticketId, next, events, false);
+  return { appended, fingerprint };
 }
 
 /** The result of the earlier request that used the same idempotency key. */

@@ -14,7 +14,12 @@ import type { Actor, CreateTicket, TicketCommand, TicketPolicy } from "./domain/
 import { decide } from "./domain/decide.ts";
 import { allows, canSee } from "./domain/permissions.ts";
 import { type ExistingTicket, noTicket } from "./domain/ticket.ts";
-import { appendCommit, commandResult, type CommitRequest } from "./append_commit.ts";
+import {
+  appendCommit,
+  commandResult,
+  type CommitRequest,
+  retriedOrConflict,
+} from "./append_commit.ts";
 import type { TicketLoader } from "./ticket_loader.ts";
 import type { VersionedTicket } from "./state_cache.ts";
 import { KeyedQueue } from "./keyed_queue.ts";
@@ -177,7 +182,10 @@ export class TicketCommands {
     for (let attempt = 1;; attempt++) {
       if (ifMatch !== undefined && ifMatch !== current.version) {
         current = await deps.loader.catchUp(subject, current);
-        if (ifMatch !== current.version) throw new ConcurrencyError(ifMatch, current.version);
+        if (ifMatch !== current.version) {
+          if (commit.idempotencyKey) return await retriedOrConflict(deps, commit, ifMatch);
+          throw new ConcurrencyError(ifMatch, current.version);
+        }
       }
       const events = decide(command, current.state, actor, deps.policy);
       try {

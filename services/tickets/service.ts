@@ -35,6 +35,7 @@ import { waitForReadModel } from "./projections/read_model_position.ts";
 import { profileMismatches, SearchProfiles } from "./projections/search_profiles.ts";
 import { TicketStateCache } from "./state_cache.ts";
 import { TicketLoader } from "./ticket_loader.ts";
+import { respondToTicketCommands } from "./nats/command_responder.ts";
 
 export interface TicketsServiceDeps {
   nc: NatsConnection;
@@ -166,6 +167,7 @@ export async function startTicketsService(
       log,
     },
   });
+  const responder = respondToTicketCommands(nc, commands, log);
   log.info("tickets service started", {
     workerId: lease.workerId,
     projector: deps.projectorThread ? "worker thread" : "main thread",
@@ -174,6 +176,7 @@ export async function startTicketsService(
     fetch: app.fetch,
     watch,
     async stop() {
+      await responder.drain().catch(() => {});
       await leader.stop();
       await lease.release();
       closeEnvelope();

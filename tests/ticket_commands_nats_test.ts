@@ -1,0 +1,107 @@
+/**
+ * Ticket commands over NATS (`shared/commands/`): what routing and other services use to change
+ * a ticket, against the real tickets service, JetStream and PostgreSQL.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { ticketCommandSender } from "@ticketd/shared/commands/ticket_command_client.ts";
+import { ticketCommandSubject } from "@ticketd/shared/commands/tickets.ts";
+import {
+  createTicket,
+  customerA,
+  projected,
+  supervisorA,
+  withHarness,
+} from "./support/tickets_harness.ts";
+
+Deno.test("a service command over NATS changes the ticket as svc:<service>, after JetStream acks", () =>
+  withHarness(async (h) => {
+    const ticket = await createTicket(h, customerA);
+    const send = ticketCommandSender(h.nc, 5_000);
+    const reply = await send("acme", {
+      service: "routing",
+      ticketId: ticket.id,
+      change: { type: "ChangePriority", to: "urgent" },
+      ifMatch: ticket.version,
+    });
+    assert.equal(reply.ok, true);
+    if (!reply.ok) return;
+    assert.equal(reply.changed, true);
+    assert.ok(reply.version > ticket.version);
+    await projected(h, reply.version);
+    const history = await (await h.call(supervisorA, "GET", `/v1/tickets/${ticket.id}/history`))
+      .json();
+    const last = history.entries.at(-1);
+    assert.deepEqual(last.actor, { id: "svc:routing", role: "supervisor" });
+    assert.equal(last.events[0].type, "TicketPriorityChanged");
+  }));
+
+Deno.test("the same idempotency key from two senders appends once", () =>
+  withHarness(async (h) => {
+    const ticket = await createTicket(h, customerA);
+    const send = ticketCommandSender(h.nc, 5_000);
+    const request = {
+      service: "routing",
+      ticketId: ticket.id,
+      change: { type: "AssignTicket" as const, assigneeId: "agent-a", groupId: "go" },
+      ifMatch: ticket.version,
+      idempotencyKey: `route:${ticket.id}:${ticket.version}:0`,
+    };
+    const [first, second] = await Promise.all([send("acme", request), send("acme", request)]);
+    assert.ok(first.ok && second.ok, JSON.stringify([first, second]));
+    assert.equal(first.version, second.version);
+    assert.deepEqual([first.duplicate, second.duplicate].sort(), [false, true]);
+  }));
+
+Deno.test("a command decided on a stale version is refused with the current version", () =>
+  withHarness(async (h) => {
+    const ticket = await createTicket(h, customerA);
+    const send = ticketCommandSender(h.nc, 5_000);
+    const moved = await send("acme", {
+      service: "routing",
+      ticketId: ticket.id,
+      change: { type: "ChangeTags", add: ["vip"], remove: [] },
+    });
+    assert.ok(moved.ok);
+    const stale = await send("acme", {
+      service: "routing",
+      ticketId: ticket.id,
+      change: { type: "ChangePriority", to: "low" },
+      ifMatch: ticket.version,
+    });
+    assert.deepEqual(stale, {
+      ok: false,
+      code: "version_conflict",
+      message: stale.ok ? "" : stale.message,
+      status: 412,
+      currentVersion: moved.version,
+    });
+  }));
+
+Deno.test("a malformed or text-carrying command is refused with a code, not a crash", () =>
+  withHarness(async (h) => {
+    const ticket = await createTicket(h, customerA);
+    const raw = async (payload: string) =>
+      (await h.nc.request(ticketCommandSubject("acme"), payload, { timeout: 5_000 })).json<
+        { ok: boolean; code: string; status: number }
+      >();
+    assert.equal((await raw("{not json")).code, "malformed_json");
+    const post = await raw(JSON.stringify({
+      service: "routing",
+      ticketId: ticket.id,
+      change: { type: "PostMessage", body: "hi", internal: false },
+    }));
+    assert.deepEqual([post.ok, post.code, post.status], [false, "invalid_command", 422]);
+    const missing = await raw(JSON.stringify({
+      service: "routing",
+      ticketId: "123",
+      change: { type: "ChangePriority", to: "high" },
+    }));
+    assert.deepEqual([missing.code, missing.status], ["ticket_not_found", 404]);
+    const otherTenant = await ticketCommandSender(h.nc, 5_000)("globex", {
+      service: "routing",
+      ticketId: ticket.id,
+      change: { type: "ChangePriority", to: "high" },
+    });
+    assert.equal(otherTenant.ok ? 0 : otherTenant.status, 404);
+  }));
