@@ -22,7 +22,7 @@ import {
 } from "./append_commit.ts";
 import type { TicketLoader } from "./ticket_loader.ts";
 import type { VersionedTicket } from "./state_cache.ts";
-import { KeyedQueue } from "./keyed_queue.ts";
+import { KeyedQueue } from "@ticketd/shared/runtime/keyed_queue.ts";
 
 export interface TicketCommandsDeps {
   store: EventStore;

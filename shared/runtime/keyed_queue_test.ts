@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { KeyedQueue } from "./keyed_queue.ts";
+import { KeyedQueue } from "@ticketd/shared/runtime/keyed_queue.ts";
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
