@@ -1,0 +1,78 @@
+/**
+ * Routing reads every ticket commit from JetStream with an ordered consumer from the first
+ * message: its state is derived from the stream, never stored. Commits up to the stream head at
+ * start are history (folded, not acted on); after that they are live.
+ * @module
+ */
+import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
+import { decodeCommit, type TicketCommit } from "@ticketd/shared/events/tickets.ts";
+import type { Logger } from "@ticketd/shared/log/logger.ts";
+
+export interface FeedHandler {
+  /** Called in stream order; `live` is false while replaying what was there at start. */
+  commit(commit: TicketCommit, version: number, live: boolean): void;
+  /** Called once, when the replay has reached the head the stream had at start. */
+  caughtUp(): void;
+}
+
+export interface TicketFeed {
+  /** The last stream sequence folded. */
+  readonly position: number;
+  /** Messages the stream holds beyond `position` (the routing lag), as of the last check. */
+  lag(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts following `stream`; resolves once the consumer exists (the replay runs on). */
+export async function followTickets(
+  js: JetStreamClient,
+  jsm: JetStreamManager,
+  stream: string,
+  handler: FeedHandler,
+  log: Logger,
+): Promise<TicketFeed> {
+  const head = (await jsm.streams.info(stream)).state.last_seq;
+  let position = 0;
+  let caughtUp = false;
+  const markCaughtUp = () => {
+    if (caughtUp) return;
+    caughtUp = true;
+    log.info("routing caught up with the ticket stream", { position });
+    handler.caughtUp();
+  };
+  if (head === 0) markCaughtUp();
+  const consumer = await js.consumers.get(stream);
+  const messages = await consumer.consume({ max_messages: 1024 });
+  const done = (async () => {
+    for await (const msg of messages) {
+      position = msg.seq;
+      let commit: TicketCommit;
+      try {
+        commit = decodeCommit(msg.data);
+      } catch (error) {
+        // An event from a newer build: never misread; say so and go on with the rest.
+        log.error("routing skipped an undecodable commit", { seq: msg.seq, error: String(error) });
+        continue;
+      }
+      try {
+        handler.commit(commit, msg.seq, caughtUp);
+      } catch (error) {
+        log.error("routing failed on a commit", { seq: msg.seq, error: String(error) });
+      }
+      if (!caughtUp && msg.seq >= head) markCaughtUp();
+    }
+  })();
+  return {
+    get position() {
+      return position;
+    },
+    async lag() {
+      const last = (await jsm.streams.info(stream)).state.last_seq;
+      return Math.max(0, last - position);
+    },
+    async stop() {
+      messages.stop();
+      await done;
+    },
+  };
+}
