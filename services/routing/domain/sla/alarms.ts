@@ -3,12 +3,13 @@
  * clock reached while it was counting. Issued alarms (recorded in the state) are left out.
  * @module
  */
+import type { SlaTargetName } from "@ticketd/shared/events/routing.ts";
 import type { Priority } from "@ticketd/shared/events/tickets.ts";
 import { type SlaClock, slaDeadlines } from "./deadlines.ts";
 import type { SlaPolicy } from "./policy.ts";
 import type { SlaState } from "./sla_state.ts";
 
-export type SlaTargetName = "first_response" | "resolution";
+export type { SlaTargetName };
 export type SlaStage = "warning" | "breach";
 
 export interface SlaAlarm {
