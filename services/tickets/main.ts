@@ -14,6 +14,7 @@ import {
   openInfrastructure,
   redact,
 } from "@ticketd/shared/runtime/infrastructure.ts";
+import type { Keyring } from "@ticketd/shared/crypto/keyring.ts";
 import { loadKeyring, loadVerification } from "@ticketd/shared/runtime/secrets.ts";
 import { ConfigError, loadConfig, type TicketsConfig } from "./config.ts";
 import { loadCustomFields } from "./custom_fields_file.ts";
@@ -28,10 +29,23 @@ export type Companion = (
   log: Logger,
 ) => Promise<{ issuer?: string; verify?: Verifier; stop(): Promise<void> }>;
 
-/** Runs the tickets service (and any companions) until a termination signal. */
+/**
+ * A service started after the tickets service, on its connections, keyring and token checks
+ * (`deno task start` runs routing so).
+ */
+export type Follower = (context: {
+  infra: Infrastructure;
+  log: Logger;
+  keyring: Keyring;
+  verify: Verifier;
+  config: TicketsConfig;
+}) => Promise<{ stop(): Promise<void> }>;
+
+/** Runs the tickets service (and any companions and followers) until a termination signal. */
 export async function runTickets(
   env = Deno.env.toObject(),
   companions: Companion[] = [],
+  followers: Follower[] = [],
 ): Promise<void> {
   const config = loadConfig(env);
   const log = createLogger(config.logLevel, { service: "tickets" });
@@ -57,15 +71,19 @@ export async function runTickets(
       : configured;
     const issuers = started.flatMap((c) => c.issuer && c.verify ? [[c.issuer, c.verify]] : []);
     const verify = verifierByIssuer(Object.fromEntries(issuers), own);
+    const keyring = await loadKeyring(config, log);
     service = await startTicketsService(config, {
       nc: infra.nc,
       sql: infra.sql,
-      keyring: await loadKeyring(config, log),
+      keyring,
       verify,
       customFields: await loadCustomFields(config.customFieldsFile),
       log,
       projectorThread: projectorOnItsOwnThread(config, infra.natsUrl),
     });
+    for (const start of followers) {
+      started.push(await start({ infra, log, keyring, verify, config }));
+    }
     const url = `http://${config.host}:${server.addr.port}`;
     await Deno.writeTextFile(`${config.dataDir}/tickets.url`, url);
     log.info("listening", { url, nats: redact(infra.natsUrl), database: infra.databaseUrl });
