@@ -1,0 +1,18 @@
+-- Agent profiles for assignment: skills, languages, groups and capacity per agent of a tenant.
+-- The agent id is the identity user id. Presence is not here: it lives in NATS KV.
+
+create table routing_agents (
+  tenant text not null,
+  agent_id bigint not null,
+  display_name text not null,
+  -- lower case
+  skills text[] not null default '{}',
+  -- BCP 47 tags in canonical case
+  languages text[] not null default '{}',
+  groups text[] not null default '{}',
+  capacity integer not null check (capacity >= 1),
+  active boolean not null default true,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  primary key (tenant, agent_id)
+);
