@@ -55,6 +55,7 @@ export class PresenceBoard {
   #caughtUp: (() => void) | undefined;
   /** True while the heartbeats already in the bucket are being loaded. */
   #loading = true;
+  #stopped = false;
 
   constructor(
     private readonly nc: NatsConnection,
@@ -66,6 +67,7 @@ export class PresenceBoard {
 
   /** Starts watching; resolves once the heartbeats already in the bucket are loaded. */
   async start(): Promise<void> {
+    if (this.#stopped) throw new Error("A stopped PresenceBoard cannot start again; make another");
     if (this.#watch) return;
     const caughtUp = Promise.withResolvers<void>();
     this.#caughtUp = () => {
@@ -80,8 +82,10 @@ export class PresenceBoard {
 
   /** Stops watching and clears the expiry timer; listeners hear nothing more. */
   async stop(): Promise<void> {
+    this.#stopped = true;
     this.#watch?.stop();
     await this.#running;
+    this.#watch = undefined;
     this.#expiries.stop();
     for (const waiter of this.#waiters.splice(0)) waiter.done();
     this.#caughtUp?.();

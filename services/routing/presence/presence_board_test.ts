@@ -187,5 +187,6 @@ Deno.test({
     await a.board.heartbeat("acme", "101", "away");
     await a.nc.flush();
     assert.deepEqual(b.changes.map((c) => c.status), ["online"]);
+    await assert.rejects(b.board.start(), /cannot start again/);
   });
 });
