@@ -35,9 +35,10 @@ export function pendingAlarms(state: SlaState, policy: SlaPolicy): SlaAlarm[] {
     ...clockAlarms("first_response", deadlines.firstResponse, deadlines.priority),
     ...clockAlarms("resolution", deadlines.resolution, deadlines.priority),
   ];
-  return alarms
-    .filter((alarm) => !state.issued.includes(alarmKey(alarm)))
-    .sort((a, b) => a.at - b.at);
+  const pending = state.issued.length === 0
+    ? alarms
+    : alarms.filter((alarm) => !state.issued.includes(alarmKey(alarm)));
+  return pending.sort((a, b) => a.at - b.at);
 }
 
 function clockAlarms(target: SlaTargetName, clock: SlaClock | null, policyPriority: Priority) {
