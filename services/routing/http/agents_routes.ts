@@ -9,11 +9,13 @@ import { fail } from "@ticketd/shared/errors.ts";
 import type { Role } from "@ticketd/shared/events/tickets.ts";
 import { readJson } from "@ticketd/shared/http/json_body.ts";
 import { plainString, text } from "@ticketd/shared/http/text.ts";
-import { isSnowflake } from "@ticketd/shared/ids/snowflake.ts";
 import type { PresenceBoard } from "../presence/presence_board.ts";
 import { PRESENCE_STATUSES } from "../presence/presence_bucket.ts";
 import type { AgentStore, StoredAgent } from "../store/agents_store.ts";
 import type { BodyLimits, RoutingEnv } from "./env.ts";
+
+/** Agent ids are identity user ids (tokens' `sub`): plain, as tickets' `assigneeId` is. */
+const AGENT_ID = /^[A-Za-z0-9_.@+-][A-Za-z0-9_.@:+-]{0,127}$/;
 
 export interface AgentsRoutesDeps {
   agents: AgentStore;
@@ -101,7 +103,7 @@ export function agentsRoutes(deps: AgentsRoutesDeps): Hono<RoutingEnv> {
   });
   app.put("/routing/presence", async (c) => {
     const me = allowed(c, PRESENT);
-    if (!isSnowflake(me.id)) {
+    if (!AGENT_ID.test(me.id) || me.id.startsWith("svc:")) {
       fail("forbidden", `Only users have presence; "${me.id.slice(0, 64)}" is not one`, 403);
     }
     const { status } = await readJson(c, presenceBody, deps.body);
@@ -126,7 +128,7 @@ function allowed(c: Context<RoutingEnv>, roles: readonly Role[]) {
 }
 
 function agentIdOf(raw: string): string {
-  if (!isSnowflake(raw)) {
+  if (!AGENT_ID.test(raw)) {
     fail("invalid_agent_id", `Agent id "${raw.slice(0, 32)}" is not a user id`, 400);
   }
   return raw;
@@ -148,7 +150,7 @@ function pageOf(c: Context, max: number): { limit: number; after?: string } {
     fail("invalid_request", `limit must be an integer in 1..${max}`, 400);
   }
   const after = c.req.query("after");
-  if (after !== undefined && !isSnowflake(after)) {
+  if (after !== undefined && !AGENT_ID.test(after)) {
     fail("invalid_request", "after must be an agent id", 400);
   }
   return { limit, after };

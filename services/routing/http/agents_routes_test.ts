@@ -140,7 +140,7 @@ Deno.test("PUT /routing/agents/:id - a bad language, capacity, field or id is re
       422,
       "invalid_request",
     ]);
-    assert.deepEqual(await bad("/routing/agents/alice", alice), [400, "invalid_agent_id"]);
+    assert.deepEqual(await bad("/routing/agents/a%20b", alice), [400, "invalid_agent_id"]);
   });
 });
 
@@ -220,7 +220,7 @@ Deno.test("PUT /routing/presence - an agent's heartbeat shows in GET /routing/pr
 
 Deno.test("PUT /routing/presence - customers, auditors and non-user clients have no presence", async () => {
   await withRoutes(async ({ call }) => {
-    for (const as of ["customer:7", "auditor:5", "agent:svc-bot"]) {
+    for (const as of ["customer:7", "auditor:5", "agent:svc:bot"]) {
       const refused = await call("PUT", "/routing/presence", { as, body: { status: "online" } });
       assert.deepEqual([refused.status, refused.json.code], [403, "forbidden"], as);
     }

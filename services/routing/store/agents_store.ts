@@ -42,7 +42,7 @@ export class AgentStore {
       select tenant, agent_id, display_name, skills, languages, groups, capacity, active,
         created_at, updated_at
       from routing_agents
-      where tenant = ${tenant} and agent_id > ${page.after ?? "0"}
+      where tenant = ${tenant} and agent_id > ${page.after ?? ""}
         and (${group}::text is null or ${group}::text = any(groups))
       order by agent_id limit ${page.limit}`;
     return [...rows];

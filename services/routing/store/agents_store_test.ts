@@ -74,15 +74,15 @@ Deno.test("AgentStore - another tenant's agent is not found, listed or removed",
   });
 });
 
-Deno.test("AgentStore - list pages in numeric id order and filters by group", async () => {
+Deno.test("AgentStore - list pages in id order and filters by group", async () => {
   await withAgentStore(async (store) => {
-    for (const id of ["9", "100", "20"]) await store.put(profile(id));
-    await store.put(profile("30", { groups: ["sales"] }));
+    for (const id of ["agent-c", "agent-a", "agent-b"]) await store.put(profile(id));
+    await store.put(profile("agent-bb", { groups: ["sales"] }));
     const ids = async (page: Parameters<AgentStore["list"]>[1]) =>
       (await store.list("acme", page)).map((a) => a.agentId);
-    assert.deepEqual(await ids({ limit: 2 }), ["9", "20"]);
-    assert.deepEqual(await ids({ limit: 10, after: "20" }), ["30", "100"]);
-    assert.deepEqual(await ids({ limit: 10, group: "support" }), ["9", "20", "100"]);
+    assert.deepEqual(await ids({ limit: 2 }), ["agent-a", "agent-b"]);
+    assert.deepEqual(await ids({ limit: 10, after: "agent-b" }), ["agent-bb", "agent-c"]);
+    assert.deepEqual(await ids({ limit: 10, group: "support" }), ["agent-a", "agent-b", "agent-c"]);
   });
 });
 
