@@ -1,7 +1,7 @@
 /**
  * Many growable lists of 32-bit integers in a few large pages, instead of one JS array per list:
- * a list is a run (page, start, length, capacity) that moves to a run twice as large when full.
- * Freed runs are garbage until the arena compacts, which it does once garbage outweighs live data.
+ * a list is a run (page, start, length, capacity) that moves to a run half again as large (twice while short) when full.
+ * Freed runs are garbage until the arena compacts, which it does once garbage reaches half the live data.
  * @module
  */
 
@@ -40,7 +40,10 @@ export class ListArena {
     const length = this.#length[list];
     if (length === this.#capacity[list]) {
       if (length >= this.maxPageInts) return false;
-      this.#move(list, Math.min(this.maxPageInts, Math.max(2, length * 2)));
+      this.#move(
+        list,
+        Math.min(this.maxPageInts, Math.max(2, length < 16 ? length * 2 : length * 1.5 | 0)),
+      );
     }
     this.#pages[this.#page[list]][this.#start[list] + length] = value;
     this.#length[list] = length + 1;
@@ -119,7 +122,8 @@ export class ListArena {
   }
 
   #compactIfWasteful(): void {
-    if (this.#garbage < this.firstPageInts * 4 || this.#garbage < this.#live) return;
+    // Garbage is kept under a third of the pages; compaction copies only live lists.
+    if (this.#garbage < this.firstPageInts * 4 || 2 * this.#garbage < this.#live) return;
     const old = this.#pages;
     this.#pages = [];
     this.#top = this.#live = this.#garbage = 0;

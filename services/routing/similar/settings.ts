@@ -34,7 +34,7 @@ export const DEFAULT_SIMILAR_SETTINGS: Readonly<SimilarSettings> = {
   bodyWeight: 1,
   querySubjectBoost: 1,
   maxQueryTokens: 32,
-  maxPostingsPerQuery: 150_000,
+  maxPostingsPerQuery: 50_000,
   stopFraction: 0.1,
   stopMinDocs: 500,
   maxDocTokens: 256,

@@ -73,6 +73,11 @@ export class SimilarIndex {
     return bytes;
   }
 
+  /** Bytes held by `tenant`'s index, by part (postings, ticket terms, term table, ...). */
+  memoryByPart(tenant: string): Record<string, number> {
+    return this.#tenant(tenant)?.bytesByPart() ?? {};
+  }
+
   #tenant(tenant: string, create = false): TenantIndex | undefined {
     let index = this.#tenants.get(tenant);
     if (!index && create) this.#tenants.set(tenant, index = new TenantIndex(this.settings));

@@ -39,15 +39,15 @@ export class TenantIndex implements LookupSource {
   /** Indexes `id` with `text`, replacing what it had; the same terms again change nothing. */
   upsert(id: bigint, text: HashedTerms): void {
     let doc = this.#ids.get(id);
-    const own = this.#ownTerms(text);
+    const terms = this.#ownTerms(text);
     if (doc >= 0) {
-      if (this.#sameOwn(doc, own)) return;
+      if (this.docLength[doc] === terms.length && this.#sameOwn(doc, terms.own)) return;
       this.#unindex(doc);
     } else {
       doc = this.#freeDocs.pop() ?? this.#nextDoc++;
       this.#ids.set(id, doc);
     }
-    this.#index(doc, own);
+    this.#index(doc, terms);
   }
 
   /** Removes `id` and every posting of it; false when it was not indexed. */
@@ -83,9 +83,20 @@ export class TenantIndex implements LookupSource {
   }
 
   bytes(): number {
-    return this.terms.bytes() + this.postings.bytes() + this.#own.bytes() + this.#ids.bytes() +
-      this.docLength.byteLength + 4 * this.#freeDocs.length + this.#scratch.scores.byteLength +
-      this.#scratch.touched.byteLength;
+    return Object.values(this.bytesByPart()).reduce((sum, bytes) => sum + bytes, 0);
+  }
+
+  /** Bytes held, by part: what the bench reports per ticket. */
+  bytesByPart(): Record<string, number> {
+    const scratch = this.#scratch.scores.byteLength + this.#scratch.touched.byteLength;
+    return {
+      postings: this.postings.bytes(),
+      ticketTerms: this.#own.bytes(),
+      termTable: this.terms.bytes(),
+      ticketIds: this.#ids.bytes() + 4 * this.#freeDocs.length,
+      docLengths: this.docLength.byteLength,
+      scratch,
+    };
   }
 
   #ranked(query: QueryTerm[], k: number, excludedDocs: number[]) {
@@ -95,10 +106,15 @@ export class TenantIndex implements LookupSource {
     return scored.map(({ doc, score }) => ({ ticketId: this.#ids.idOf(doc), score }));
   }
 
-  #ownTerms(text: HashedTerms): Int32Array {
+  /** A ticket's terms as `term << 2 | fields`; terms already stop-like are counted, not kept. */
+  #ownTerms(text: HashedTerms): { own: Int32Array; length: number } {
     const own = new Int32Array(text.hashes.length);
-    text.hashes.forEach((hash, i) => own[i] = this.terms.intern(hash) << 2 | text.fields[i]);
-    return own;
+    let kept = 0;
+    text.hashes.forEach((hash, i) => {
+      const term = this.terms.intern(hash);
+      if (!this.terms.isStop(term)) own[kept++] = term << 2 | text.fields[i];
+    });
+    return { own: own.subarray(0, kept), length: text.hashes.length };
   }
 
   #sameOwn(doc: number, own: Int32Array): boolean {
@@ -108,7 +124,7 @@ export class TenantIndex implements LookupSource {
     return own.every((entry, i) => page[start + i] === entry);
   }
 
-  #index(doc: number, own: Int32Array): void {
+  #index(doc: number, { own, length }: { own: Int32Array; length: number }): void {
     const ceiling = Math.max(this.settings.stopMinDocs, this.settings.stopFraction * this.docCount);
     for (const entry of own) {
       const term = entry >>> 2;
@@ -121,7 +137,7 @@ export class TenantIndex implements LookupSource {
     }
     this.#own.assign(doc, own);
     this.#growLengths(doc);
-    this.docLength[doc] = Math.min(MAX_LENGTH, own.length);
+    this.docLength[doc] = Math.min(MAX_LENGTH, length);
     this.#totalLength += this.docLength[doc];
   }
 

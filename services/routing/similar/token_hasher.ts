@@ -22,28 +22,31 @@ const encoder = new TextEncoder();
 export function similarTokenHasher(
   searchKey: Uint8Array,
   profiles: TenantProfiles,
-  memoEntries = 50_000,
+  memoEntries = 200_000,
 ): TokenHasher {
-  const byTenant = new Map<
-    string,
-    { hash: (token: string) => number; memo: Map<string, number> }
-  >();
+  const byTenant = new Map<string, { hash: (token: string) => number; memo: Memo }>();
   return (tenant, token) => {
     let entry = byTenant.get(tenant);
     if (!entry) {
-      entry = { hash: tenantHash(searchKey, tenant, profileOf(profiles, tenant)), memo: new Map() };
+      const hash = tenantHash(searchKey, tenant, profileOf(profiles, tenant));
+      entry = { hash, memo: { recent: new Map(), older: new Map() } };
       byTenant.set(tenant, entry);
     }
-    let hash = entry.memo.get(token);
+    const { memo } = entry;
+    let hash = memo.recent.get(token);
     if (hash !== undefined) return hash;
-    hash = entry.hash(token);
+    hash = memo.older.get(token) ?? entry.hash(token);
     if (memoEntries > 0) {
-      if (entry.memo.size >= memoEntries) entry.memo.clear();
-      entry.memo.set(token, hash);
+      // Two generations: a full memo becomes the older one, so common words survive a turnover
+      // of rare ones (ids, numbers) instead of being dropped with them.
+      if (memo.recent.size >= memoEntries / 2) [memo.older, memo.recent] = [memo.recent, new Map()];
+      memo.recent.set(token, hash);
     }
     return hash;
   };
 }
+
+type Memo = { recent: Map<string, number>; older: Map<string, number> };
 
 function tenantHash(searchKey: Uint8Array, tenant: string, profile: string) {
   if (profile === "gm") {

@@ -94,11 +94,12 @@ async function main(args: string[]): Promise<void> {
   const lookupStarted = performance.now();
   for (const row of rows) index.similarTo(TENANT, row.issue_id, 10);
   const lookupMs = (performance.now() - lookupStarted) / rows.length;
+  const figures = recallFigures(ranks);
   const summary = {
     project,
     tickets: rows.length,
     queries: ranks.length,
-    ...recallFigures(ranks),
+    ...figures,
     indexMs: Math.round(indexedMs),
     lookupMsMean: Number(lookupMs.toFixed(3)),
     memoryBytes: index.memoryBytes(),
@@ -111,8 +112,8 @@ async function main(args: string[]): Promise<void> {
   );
   if (ranks.length > 0) {
     console.log(
-      CUTOFFS.map((k) => `recall@${k} ${summary[`recall@${k}`].toFixed(3)}`).join(", ") +
-        `, MRR ${summary.mrr.toFixed(3)}`,
+      CUTOFFS.map((k) => `recall@${k} ${figures[`recall@${k}`].toFixed(3)}`).join(", ") +
+        `, MRR ${figures.mrr.toFixed(3)}`,
     );
   }
   console.log(`mean similarTo ${summary.lookupMsMean} ms, index ${summary.memoryBytes} bytes`);
