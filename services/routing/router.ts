@@ -23,7 +23,7 @@ import {
   type ModelGuess,
   planRoute,
   type RoutePlan,
-  type RuleOutcome,
+  type RuleActions,
   withAgent,
 } from "./domain/route_plan.ts";
 import type { RoutingTicket } from "./domain/routing_ticket.ts";
@@ -38,7 +38,7 @@ export type RuleTrigger = "created" | "updated" | "sla_warning" | "sla_breached"
 export interface RouterPorts {
   /** The subject and first message in plaintext ("" when erased or unreadable). */
   openText(ticket: TrackedTicket): Promise<{ subject: string; body: string }>;
-  rules(ticket: RoutingTicket, trigger: RuleTrigger): Promise<RuleOutcome>;
+  rules(ticket: RoutingTicket, trigger: RuleTrigger): Promise<RuleActions>;
   model(ticket: RoutingTicket): ModelGuess;
   agents(tenant: string): readonly AgentProfile[];
   presence(tenant: string, agentId: string): PresenceStatus;
@@ -74,6 +74,10 @@ export class Router implements FeedHandler {
   readonly #reserved = new Map<string, string>();
   readonly #decisions = new Map<string, Decision>();
   readonly #queue = new KeyedQueue();
+  /** Tickets with a decision queued or running. */
+  readonly #pending = new Map<string, number>();
+  /** Tickets routing changed while a decision was pending: looked at again once it is done. */
+  readonly #recheck = new Set<string>();
   #live = false;
   #inFlight = 0;
 
@@ -124,7 +128,9 @@ export class Router implements FeedHandler {
     }
     if (next.lastActorId === ROUTING_ACTOR) {
       // Routing's own change: never routed again (no loops), but a requeued ticket seeks an agent.
-      if (needsAgent(next)) this.#schedule(next, "assign");
+      if (!needsAgent(next)) return;
+      if (this.#pending.has(key)) this.#recheck.add(key);
+      else this.#schedule(next, "assign");
       return;
     }
     this.#schedule(next, created ? "created" : "updated");
@@ -180,6 +186,7 @@ export class Router implements FeedHandler {
   #schedule(ticket: TrackedTicket, trigger: Decision["trigger"]): void {
     const key = keyOf(ticket.tenant, ticket.ticketId);
     this.#inFlight++;
+    this.#pending.set(key, (this.#pending.get(key) ?? 0) + 1);
     this.#queue.run(key, async () => {
       // Decide on what routing knows now, which may be newer than when this was scheduled.
       const current = this.#tickets.get(key) ?? ticket;
@@ -192,7 +199,16 @@ export class Router implements FeedHandler {
         return decisionOf(current, trigger, [], "failed", started);
       });
       this.#remember(key, decision);
-    }).finally(() => this.#inFlight--);
+    }).finally(() => {
+      this.#inFlight--;
+      const left = this.#pending.get(key)! - 1;
+      if (left > 0) return void this.#pending.set(key, left);
+      this.#pending.delete(key);
+      const latest = this.#tickets.get(key);
+      if (this.#recheck.delete(key) && latest && needsAgent(latest)) {
+        this.#schedule(latest, "assign");
+      }
+    });
   }
 
   async #decide(ticket: TrackedTicket, trigger: Decision["trigger"], started: number) {
@@ -333,6 +349,8 @@ export class Router implements FeedHandler {
   }
 
   #remember(key: string, decision: Decision): void {
+    // A follow-up check that found nothing to do does not hide the decision that mattered.
+    if (decision.outcome === "nothing_to_do" && this.#decisions.has(key)) return;
     this.#decisions.delete(key);
     this.#decisions.set(key, decision);
     if (this.#decisions.size > this.maxDecisions) {

@@ -8,7 +8,7 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import postgres, { type Sql } from "postgres";
 import { generateKeyringFile, type Keyring, parseKeyring } from "@ticketd/shared/crypto/keyring.ts";
-import { createVerifier } from "@ticketd/shared/http/auth.ts";
+import { createVerifier, type Verifier } from "@ticketd/shared/http/auth.ts";
 import {
   DEV_AUDIENCE,
   DEV_ISSUER,
@@ -26,10 +26,14 @@ import { startTestNats } from "./nats.ts";
 
 export interface Harness {
   config: TicketsConfig;
+  /** The private nats-server, for services that need connections of their own. */
+  natsUrl: string;
   nc: NatsConnection;
   jsm: JetStreamManager;
   sql: Sql;
   keyring: Keyring;
+  /** Checks the dev tokens `token()` mints (for services started beside tickets). */
+  verify: Verifier;
   service: TicketsService;
   /** Sends a request to the app as `who`; JSON bodies are serialised. */
   call(
@@ -118,10 +122,12 @@ export async function startHarness(
   };
   const harness: Harness = {
     config,
+    natsUrl: nats.url,
     nc,
     jsm: await jetstreamManager(nc),
     sql,
     keyring,
+    verify,
     get service() {
       return service;
     },

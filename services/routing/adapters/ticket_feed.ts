@@ -1,7 +1,8 @@
 /**
  * Routing reads every ticket commit from JetStream with an ordered consumer from the first
- * message: its state is derived from the stream, never stored. Commits up to the stream head at
- * start are history (folded, not acted on); after that they are live.
+ * message: its state is derived from the stream, never stored. Commits up to `actedUpTo` (what
+ * routing had already acted on, saved as it goes) are history: folded, not acted on. Later ones
+ * are live, including those that arrived while routing was stopped.
  * @module
  */
 import type { JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
@@ -30,8 +31,11 @@ export async function followTickets(
   stream: string,
   handler: FeedHandler,
   log: Logger,
+  actedUpTo?: number,
 ): Promise<TicketFeed> {
   const head = (await jsm.streams.info(stream)).state.last_seq;
+  // A first start acts on nothing already there: routing old tickets would surprise everyone.
+  const liveAfter = actedUpTo ?? head;
   let position = 0;
   let caughtUp = false;
   const markCaughtUp = () => {
@@ -55,7 +59,7 @@ export async function followTickets(
         continue;
       }
       try {
-        handler.commit(commit, msg.seq, caughtUp);
+        handler.commit(commit, msg.seq, caughtUp || msg.seq > liveAfter);
       } catch (error) {
         log.error("routing failed on a commit", { seq: msg.seq, error: String(error) });
       }

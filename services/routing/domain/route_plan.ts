@@ -2,14 +2,16 @@
  * The routing decision as data: given what the rules said, what the model guessed and which
  * agent fits, the ticket changes to ask for. Rules win over the model; the model only fills what
  * neither the ticket nor a rule has set; a person's choice (an assignee already there) stays.
+ * The model may raise a default priority, never lower one: a wrong "low" would quietly delay a
+ * customer, a wrong "high" only costs an agent a look.
  * @module
  */
 import type { ServiceChange } from "@ticketd/shared/commands/tickets.ts";
-import type { Priority } from "@ticketd/shared/events/tickets.ts";
+import { PRIORITIES, type Priority } from "@ticketd/shared/events/tickets.ts";
 import type { RoutingTicket } from "./routing_ticket.ts";
 
 /** What the rules engine asks for (merged over every rule that fired). */
-export interface RuleOutcome {
+export interface RuleActions {
   priority?: Priority;
   addTags: string[];
   groupId?: string;
@@ -39,12 +41,12 @@ const OPEN_FOR_ASSIGNMENT = new Set(["new", "open", "pending", "on_hold"]);
 /** The changes for `ticket` from the rules' outcome and the model's guess. */
 export function planRoute(
   ticket: RoutingTicket,
-  rules: RuleOutcome,
+  rules: RuleActions,
   model: ModelGuess,
 ): RoutePlan {
   const reasons: string[] = [];
   const changes: ServiceChange[] = [];
-  const priority = rules.priority ?? (ticket.priority === "normal" ? model.priority : undefined);
+  const priority = rules.priority ?? modelPriority(ticket, model);
   if (priority && priority !== ticket.priority) {
     changes.push({ type: "ChangePriority", to: priority });
     reasons.push(`priority ${priority} (${rules.priority ? "rule" : "model"})`);
@@ -74,4 +76,11 @@ export function withAgent(plan: RoutePlan, agentId: string, why: string): RouteP
     needsAgent: false,
     reasons: [...plan.reasons, `agent ${agentId} (${why})`],
   };
+}
+
+function modelPriority(ticket: RoutingTicket, model: ModelGuess): Priority | undefined {
+  if (ticket.priority !== "normal" || !model.priority) return undefined;
+  return PRIORITIES.indexOf(model.priority) > PRIORITIES.indexOf("normal")
+    ? model.priority
+    : undefined;
 }

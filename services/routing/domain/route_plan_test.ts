@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { RoutingTicket } from "./routing_ticket.ts";
-import { planRoute, type RuleOutcome, withAgent } from "./route_plan.ts";
+import { planRoute, type RuleActions, withAgent } from "./route_plan.ts";
 
 const ticket: RoutingTicket = {
   tenant: "acme",
@@ -25,17 +25,18 @@ const ticket: RoutingTicket = {
   body: "打开大文件时崩溃了",
   lastActorRole: "customer",
 };
-const silent: RuleOutcome = { addTags: [], notify: [], fired: [] };
+const silent: RuleActions = { addTags: [], notify: [], fired: [] };
 
 Deno.test("a rule's priority wins over the model's guess", () => {
   const plan = planRoute(ticket, { ...silent, priority: "urgent" }, { priority: "low" });
   assert.deepEqual(plan.changes, [{ type: "ChangePriority", to: "urgent" }]);
 });
 
-Deno.test("the model sets priority only when the ticket still has the default", () => {
+Deno.test("the model raises a default priority, never lowers one, and leaves a chosen one", () => {
   assert.deepEqual(planRoute(ticket, silent, { priority: "high" }).changes, [
     { type: "ChangePriority", to: "high" },
   ]);
+  assert.deepEqual(planRoute(ticket, silent, { priority: "low" }).changes, []);
   const chosen = { ...ticket, priority: "low" as const };
   assert.deepEqual(planRoute(chosen, silent, { priority: "high" }).changes, []);
 });

@@ -1,0 +1,36 @@
+/**
+ * The routing HTTP app: request ids and access logs, problem documents for every error, bearer
+ * auth on /v1, health probes (ready once routing has caught up with the ticket stream).
+ * @module
+ */
+import { Hono } from "hono";
+import { bearerAuth, type Verifier } from "@ticketd/shared/http/auth.ts";
+import { errorHandler, notFoundHandler } from "@ticketd/shared/http/problem.ts";
+import { requestLog } from "@ticketd/shared/http/request_log.ts";
+import type { Logger } from "@ticketd/shared/log/logger.ts";
+import type { RoutingEnv } from "./env.ts";
+
+export interface RoutingAppDeps {
+  verify: Verifier;
+  log: Logger;
+  ready: () => boolean;
+  /** The sub-apps, mounted under /v1 behind bearer auth. */
+  routes: Hono<RoutingEnv>[];
+}
+
+export function routingApp(deps: RoutingAppDeps): Hono<RoutingEnv> {
+  const app = new Hono<RoutingEnv>();
+  app.onError(errorHandler(deps.log));
+  app.notFound(notFoundHandler);
+  app.use(requestLog(deps.log));
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get(
+    "/readyz",
+    (c) => deps.ready() ? c.json({ status: "ready" }) : c.json({ status: "catching_up" }, 503),
+  );
+  const v1 = new Hono<RoutingEnv>();
+  v1.use(bearerAuth(deps.verify));
+  for (const routes of deps.routes) v1.route("/", routes);
+  app.route("/v1", v1);
+  return app;
+}
