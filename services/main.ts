@@ -1,7 +1,8 @@
 /**
  * `deno task start`: the whole of Ticketd on one machine: the tickets service with its
- * projector, and the identity service beside it on the same database, whose tokens the tickets
- * service accepts (besides the dev tokens) unless revoked. Each service joins here as it lands.
+ * projector, the identity service beside it on the same database, whose tokens the tickets
+ * service accepts (besides the dev tokens) unless revoked, and the routing service after them.
+ * Each service joins here as it lands.
  * @module
  */
 import { createVerifier } from "@ticketd/shared/http/auth.ts";
@@ -11,6 +12,8 @@ import { startIdentity } from "./identity/main.ts";
 import { SigningKeysError } from "./identity/signing/keys.ts";
 import { ConfigError } from "./tickets/config.ts";
 import { type Companion, runTickets } from "./tickets/main.ts";
+import { RoutingConfigError } from "./routing/config.ts";
+import { routingFollower } from "./routing/main.ts";
 
 const env = Deno.env.toObject();
 const identity: Companion = async (infra, log) => {
@@ -27,16 +30,22 @@ const identity: Companion = async (infra, log) => {
 };
 
 try {
-  await runTickets(env, [identity]);
+  await runTickets(env, [identity], [routingFollower(env)]);
 } catch (error) {
   // Missing binaries, a data folder in use, a bad setting: say what to do, not a stack trace.
   if (error instanceof Deno.errors.AddrInUse) {
     console.error(
-      `ticketd: a port is in use; set TICKETD_PORT or TICKETD_IDENTITY_PORT (${error.message})`,
+      `ticketd: a port is in use; set TICKETD_PORT, TICKETD_IDENTITY_PORT or TICKETD_ROUTING_PORT (${error.message})`,
     );
     Deno.exit(1);
   }
-  const known = [RuntimeError, ConfigError, IdentityConfigError, SigningKeysError];
+  const known = [
+    RuntimeError,
+    ConfigError,
+    IdentityConfigError,
+    SigningKeysError,
+    RoutingConfigError,
+  ];
   if (!known.some((kind) => error instanceof kind)) throw error;
   console.error(`ticketd: ${(error as Error).message}`);
   Deno.exit(1);

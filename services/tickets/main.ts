@@ -18,6 +18,7 @@ import type { Keyring } from "@ticketd/shared/crypto/keyring.ts";
 import { loadKeyring, loadVerification } from "@ticketd/shared/runtime/secrets.ts";
 import { ConfigError, loadConfig, type TicketsConfig } from "./config.ts";
 import { loadCustomFields } from "./custom_fields_file.ts";
+import type { CustomFieldSchema } from "./domain/custom_fields.ts";
 import { startTicketsService, type TicketsService } from "./service.ts";
 
 /**
@@ -39,6 +40,7 @@ export type Follower = (context: {
   keyring: Keyring;
   verify: Verifier;
   config: TicketsConfig;
+  customFields: CustomFieldSchema;
 }) => Promise<{ stop(): Promise<void> }>;
 
 /** Runs the tickets service (and any companions and followers) until a termination signal. */
@@ -72,17 +74,18 @@ export async function runTickets(
     const issuers = started.flatMap((c) => c.issuer && c.verify ? [[c.issuer, c.verify]] : []);
     const verify = verifierByIssuer(Object.fromEntries(issuers), own);
     const keyring = await loadKeyring(config, log);
+    const customFields = await loadCustomFields(config.customFieldsFile);
     service = await startTicketsService(config, {
       nc: infra.nc,
       sql: infra.sql,
       keyring,
       verify,
-      customFields: await loadCustomFields(config.customFieldsFile),
+      customFields,
       log,
       projectorThread: projectorOnItsOwnThread(config, infra.natsUrl),
     });
     for (const start of followers) {
-      started.push(await start({ infra, log, keyring, verify, config }));
+      started.push(await start({ infra, log, keyring, verify, config, customFields }));
     }
     const url = `http://${config.host}:${server.addr.port}`;
     await Deno.writeTextFile(`${config.dataDir}/tickets.url`, url);
