@@ -21,7 +21,7 @@ Deno.test("a service command over NATS changes the ticket as svc:<service>, afte
     const reply = await send("acme", {
       service: "routing",
       ticketId: ticket.id,
-      change: { type: "ChangePriority", to: "urgent" },
+      changes: [{ type: "ChangePriority", to: "urgent" }],
       ifMatch: ticket.version,
     });
     assert.equal(reply.ok, true);
@@ -43,7 +43,7 @@ Deno.test("the same idempotency key from two senders appends once", () =>
     const request = {
       service: "routing",
       ticketId: ticket.id,
-      change: { type: "AssignTicket" as const, assigneeId: "agent-a", groupId: "go" },
+      changes: [{ type: "AssignTicket" as const, assigneeId: "agent-a", groupId: "go" }],
       ifMatch: ticket.version,
       idempotencyKey: `route:${ticket.id}:${ticket.version}:0`,
     };
@@ -60,13 +60,13 @@ Deno.test("a command decided on a stale version is refused with the current vers
     const moved = await send("acme", {
       service: "routing",
       ticketId: ticket.id,
-      change: { type: "ChangeTags", add: ["vip"], remove: [] },
+      changes: [{ type: "ChangeTags", add: ["vip"], remove: [] }],
     });
     assert.ok(moved.ok);
     const stale = await send("acme", {
       service: "routing",
       ticketId: ticket.id,
-      change: { type: "ChangePriority", to: "low" },
+      changes: [{ type: "ChangePriority", to: "low" }],
       ifMatch: ticket.version,
     });
     assert.deepEqual(stale, {
@@ -89,19 +89,56 @@ Deno.test("a malformed or text-carrying command is refused with a code, not a cr
     const post = await raw(JSON.stringify({
       service: "routing",
       ticketId: ticket.id,
-      change: { type: "PostMessage", body: "hi", internal: false },
+      changes: [{ type: "PostMessage", body: "hi", internal: false }],
     }));
     assert.deepEqual([post.ok, post.code, post.status], [false, "invalid_command", 422]);
     const missing = await raw(JSON.stringify({
       service: "routing",
       ticketId: "123",
-      change: { type: "ChangePriority", to: "high" },
+      changes: [{ type: "ChangePriority", to: "high" }],
     }));
     assert.deepEqual([missing.code, missing.status], ["ticket_not_found", 404]);
     const otherTenant = await ticketCommandSender(h.nc, 5_000)("globex", {
       service: "routing",
       ticketId: ticket.id,
-      change: { type: "ChangePriority", to: "high" },
+      changes: [{ type: "ChangePriority", to: "high" }],
     });
     assert.equal(otherTenant.ok ? 0 : otherTenant.status, 404);
+  }));
+
+Deno.test("several changes in one command land as one commit, or not at all", () =>
+  withHarness(async (h) => {
+    const ticket = await createTicket(h, customerA);
+    const send = ticketCommandSender(h.nc, 5_000);
+    const together = await send("acme", {
+      service: "routing",
+      ticketId: ticket.id,
+      changes: [
+        { type: "ChangePriority", to: "urgent" },
+        { type: "ChangeTags", add: ["crash"], remove: [] },
+        { type: "AssignTicket", assigneeId: "agent-a", groupId: "go" },
+      ],
+      ifMatch: ticket.version,
+    });
+    assert.ok(together.ok);
+    await projected(h, together.version);
+    const history = await (await h.call(supervisorA, "GET", `/v1/tickets/${ticket.id}/history`))
+      .json();
+    assert.equal(history.entries.length, 2);
+    assert.deepEqual(history.entries[1].events.map((e: { type: string }) => e.type), [
+      "TicketPriorityChanged",
+      "TicketTagsChanged",
+      "TicketAssigned",
+    ]);
+    const refused = await send("acme", {
+      service: "routing",
+      ticketId: ticket.id,
+      changes: [
+        { type: "ChangePriority", to: "low" },
+        { type: "ChangeStatus", to: "closed" }, // only a solved ticket can be closed
+      ],
+    });
+    assert.equal(refused.ok, false);
+    const after = await (await h.call(supervisorA, "GET", `/v1/tickets/${ticket.id}`)).json();
+    assert.equal(after.priority, "urgent");
   }));

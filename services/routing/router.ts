@@ -1,11 +1,12 @@
 /**
  * The routing workflow: every ticket commit folds into what routing knows; live commits by
  * anyone but routing itself are routed (rules, then the model, then an agent), and the decision
- * goes to the tickets service as commands over NATS, decided on the version routing saw.
+ * goes to the tickets service as one command over NATS (one commit), decided on the version
+ * routing saw.
  *
  * Two routing instances may run at once: they fold the same stream, so they decide alike, and
- * each command carries an idempotency key made of the ticket, the version decided on and the
- * step, so the second instance's identical command is answered, not appended. A differing
+ * each command carries an idempotency key made of the trigger, the ticket and the version decided
+ * on, so the second instance's identical command is answered, not appended. A differing
  * decision on the same version is refused (`idempotency_key_reused`) and a stale one
  * (`version_conflict`): a ticket is never assigned twice.
  * @module
@@ -284,29 +285,25 @@ export class Router implements FeedHandler {
         started,
       );
     }
-    let version = ticket.version;
-    for (const [step, change] of changes.entries()) {
-      const reply: TicketCommandReply = await this.ports.send(ticket.tenant, {
-        service: ROUTING_SERVICE,
-        ticketId: ticket.ticketId,
-        change,
-        ifMatch: version,
-        idempotencyKey: `routing:${trigger}:${ticket.ticketId}:${ticket.version}:${step}`,
-      });
-      if (!reply.ok) {
-        this.#reserved.delete(key);
-        // Someone changed the ticket first: their commit is routed on its own.
-        const superseded = reply.code === "version_conflict" ||
-          reply.code === "idempotency_key_reused";
-        if (!superseded) {
-          this.ports.log.warn("routing command refused", {
-            ticketId: ticket.ticketId,
-            code: reply.code,
-          });
-        }
-        return decisionOf(ticket, trigger, reasons, superseded ? "superseded" : "failed", started);
+    const reply: TicketCommandReply = await this.ports.send(ticket.tenant, {
+      service: ROUTING_SERVICE,
+      ticketId: ticket.ticketId,
+      changes,
+      ifMatch: ticket.version,
+      idempotencyKey: `routing:${trigger}:${ticket.ticketId}:${ticket.version}`,
+    });
+    if (!reply.ok) {
+      this.#reserved.delete(key);
+      // Someone changed the ticket first: their commit is routed on its own.
+      const superseded = reply.code === "version_conflict" ||
+        reply.code === "idempotency_key_reused";
+      if (!superseded) {
+        this.ports.log.warn("routing command refused", {
+          ticketId: ticket.ticketId,
+          code: reply.code,
+        });
       }
-      version = reply.version;
+      return decisionOf(ticket, trigger, reasons, superseded ? "superseded" : "failed", started);
     }
     return decisionOf(ticket, trigger, reasons, "sent", started);
   }

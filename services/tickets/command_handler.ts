@@ -11,7 +11,7 @@ import type { EventStore } from "@ticketd/shared/eventstore/port.ts";
 import type { ExternalRefs } from "./adapters/external_refs.ts";
 import type { TicketNumbers } from "./adapters/ticket_numbers.ts";
 import type { Actor, CreateTicket, TicketCommand, TicketPolicy } from "./domain/commands.ts";
-import { decide } from "./domain/decide.ts";
+import { decideAll } from "./domain/decide.ts";
 import { allows, canSee } from "./domain/permissions.ts";
 import { type ExistingTicket, noTicket } from "./domain/ticket.ts";
 import {
@@ -106,7 +106,7 @@ export class TicketCommands {
       subject,
       body,
     };
-    return await this.#run(tenant, ticketId, actor, command, request, options, createdAt);
+    return await this.#run(tenant, ticketId, actor, [command], request, options, createdAt);
   }
 
   /** A follow-up must cite a ticket that exists and that the actor may see. */
@@ -126,15 +126,28 @@ export class TicketCommands {
     request: ChangeRequest,
     options: CommandOptions = {},
   ): Promise<CommandResult> {
-    const command: TicketCommand = request.type === "PostMessage"
-      ? {
-        ...request,
-        messageId: this.deps.nextId(),
-        body: await this.#sealForTicket(tenant, ticketId, request.body),
-      }
-      : request;
+    const command = await this.#prepare(tenant, ticketId, request);
     // The ticket is part of what an Idempotency-Key covers: reused on another ticket it is 422.
-    return await this.#run(tenant, ticketId, actor, command, { ticketId, request }, options);
+    return await this.#run(tenant, ticketId, actor, [command], { ticketId, request }, options);
+  }
+
+  /** Applies several changes as one commit: all of them, or none. */
+  async changeAll(
+    tenant: string,
+    ticketId: string,
+    actor: Actor,
+    requests: readonly ChangeRequest[],
+    options: CommandOptions = {},
+  ): Promise<CommandResult> {
+    const commands: TicketCommand[] = [];
+    for (const request of requests) commands.push(await this.#prepare(tenant, ticketId, request));
+    return await this.#run(tenant, ticketId, actor, commands, { ticketId, requests }, options);
+  }
+
+  async #prepare(tenant: string, ticketId: string, request: ChangeRequest): Promise<TicketCommand> {
+    if (request.type !== "PostMessage") return request;
+    const body = await this.#sealForTicket(tenant, ticketId, request.body);
+    return { ...request, messageId: this.deps.nextId(), body };
   }
 
   /** Seals a message with the key of the ticket's requester (a missing ticket fails later). */
@@ -149,7 +162,7 @@ export class TicketCommands {
     tenant: string,
     ticketId: string,
     actor: Actor,
-    command: TicketCommand,
+    commands: TicketCommand[],
     request: unknown,
     options: CommandOptions,
     at?: Date,
@@ -164,14 +177,15 @@ export class TicketCommands {
       request,
       idempotencyKey: options.idempotencyKey,
     };
-    return this.#queue.run(commit.subject, () => this.#decideAndAppend(commit, command, options));
+    return this.#queue.run(commit.subject, () => this.#decideAndAppend(commit, commands, options));
   }
 
   async #decideAndAppend(
     commit: CommitRequest,
-    command: TicketCommand,
+    commands: TicketCommand[],
     { ifMatch }: CommandOptions,
   ): Promise<CommandResult> {
+    const [command] = commands;
     const { deps } = this;
     const { subject, ticketId, actor } = commit;
     // A create appends to a subject named by a fresh id (or a just-claimed external id): it is
@@ -187,7 +201,7 @@ export class TicketCommands {
           throw new ConcurrencyError(ifMatch, current.version);
         }
       }
-      const events = decide(command, current.state, actor, deps.policy);
+      const events = decideAll(commands, current.state, actor, deps.policy);
       try {
         return await appendCommit(deps, commit, current, events);
       } catch (error) {

@@ -21,6 +21,8 @@ export function ticketCommandSubject(tenant: string): string {
 export const ALL_TICKET_COMMANDS = "ticketd.commands.tickets.*";
 
 const id = z.string().regex(/^[1-9][0-9]{0,18}$/);
+/** Changes in one command (routing sends at most priority, tags and assignment). */
+const MAX_CHANGES = 10;
 const principal = z.string().min(1).max(128);
 const tag = z.string().min(1).max(64);
 
@@ -44,7 +46,8 @@ export const ticketCommandRequestSchema = z.object({
   /** The calling service; the actor becomes `svc:<service>`. */
   service: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
   ticketId: id,
-  change: serviceChangeSchema,
+  /** Applied in order as one commit: all of them, or none. */
+  changes: z.array(serviceChangeSchema).min(1).max(MAX_CHANGES),
   /** The version the change was decided on; a stale one is refused with `version_conflict`. */
   ifMatch: z.number().int().nonnegative().optional(),
   /** Same key, same request: answered once (two instances deciding alike append once). */

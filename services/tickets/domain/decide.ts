@@ -21,9 +21,29 @@ import type {
 } from "./commands.ts";
 import { checkCustomFields } from "./custom_fields.ts";
 import { authorise, canSee, changeAction, createActions } from "./permissions.ts";
-import type { ExistingTicket, Ticket } from "./ticket.ts";
+import { evolve, type ExistingTicket, type Ticket } from "./ticket.ts";
 import { canTransition } from "./transitions.ts";
 import { normaliseTags } from "./tags.ts";
+
+/**
+ * Several changes decided as one commit, each on the state the ones before it leave (routing
+ * sets priority, tags and assignment together). One refusal refuses them all.
+ */
+export function decideAll(
+  commands: readonly TicketCommand[],
+  state: Ticket,
+  actor: Actor,
+  policy: TicketPolicy,
+): TicketEvent[] {
+  const events: TicketEvent[] = [];
+  let current = state;
+  for (const command of commands) {
+    const decided = decide(command, current, actor, policy);
+    events.push(...decided);
+    current = decided.reduce(evolve, current);
+  }
+  return events;
+}
 
 /** The events that `command` by `actor` causes on `state`. */
 export function decide(

@@ -74,12 +74,10 @@ async function execute(msg: Msg, commands: TicketCommands): Promise<TicketComman
   if (!parsed.success) {
     return refused("invalid_command", parsed.error.issues.map((i) => i.message).join("; "));
   }
-  const { service, ticketId, change, ifMatch, idempotencyKey } = parsed.data;
+  const { service, ticketId, changes, ifMatch, idempotencyKey } = parsed.data;
   const actor: Actor = { id: serviceActorId(service), role: "supervisor", groups: [] };
-  const result = await commands.change(tenant, ticketId, actor, change, {
-    ifMatch,
-    idempotencyKey,
-  });
+  const options = { ifMatch, idempotencyKey };
+  const result = await commands.changeAll(tenant, ticketId, actor, changes, options);
   return {
     ok: true,
     ticketId,
