@@ -79,19 +79,19 @@ export function readJsonlRows(jsonl: string): LabelledRow[] {
 
 const WEIGHTINGS = ["none", "sqrt", "balanced"];
 
+const USAGE = "usage: train.ts bootstrap [--data DIR] [--out DIR]\n" +
+  "       train.ts retrain --input rows.jsonl --out file.model [--min-confidence 0.5] [--class-weights sqrt] [--seed 1]";
+
 async function main(args: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      data: { type: "string" },
-      out: { type: "string" },
-      input: { type: "string" },
-      seed: { type: "string", default: "1" },
-      "min-confidence": { type: "string", default: "0.5" },
-      "class-weights": { type: "string", default: "sqrt" },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parse(args);
+  } catch (error) {
+    console.error(`${(error as Error).message}\n${USAGE}`);
+    Deno.exit(2);
+  }
+  const { positionals, values } = parsed;
+  if (values.help) return console.log(USAGE);
   if (positionals[0] === "bootstrap") {
     return console.log(await bootstrap(dataSetsDir(values.data), values.out ?? MODELS));
   }
@@ -107,11 +107,24 @@ async function main(args: string[]): Promise<void> {
     };
     return console.log(await retrain(values.input, values.out, options));
   }
-  console.error(
-    "usage: train.ts bootstrap [--data DIR] [--out DIR]\n" +
-      "       train.ts retrain --input rows.jsonl --out file.model [--min-confidence 0.5] [--class-weights sqrt] [--seed 1]",
-  );
+  console.error(USAGE);
   Deno.exit(2);
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      data: { type: "string" },
+      out: { type: "string" },
+      input: { type: "string" },
+      seed: { type: "string", default: "1" },
+      "min-confidence": { type: "string", default: "0.5" },
+      "class-weights": { type: "string", default: "sqrt" },
+      help: { type: "boolean", default: false },
+    },
+  });
 }
 
 if (import.meta.main) await main(Deno.args);
