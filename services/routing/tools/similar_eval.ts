@@ -9,6 +9,7 @@
  * SeaMonkey is run for its time alone.
  * @module
  */
+import { dataSetsDir } from "@ticketd/shared/runtime/data_sets.ts";
 import { parseTenantProfiles } from "@ticketd/shared/crypto/profiles.ts";
 import { SimilarIndex, type SimilarSettings, similarTokenHasher } from "../similar/mod.ts";
 
@@ -22,25 +23,6 @@ interface Row {
 
 const TENANT = "eval";
 const CUTOFFS = [1, 5, 10] as const;
-
-/** The data-set folder, as tests/support/data_sets.ts finds it (copied: tools do not import tests). */
-function dataSetsDir(): string {
-  const candidates = [
-    Deno.env.get("TICKETD_DATA_SETS"),
-    new URL("../../../../shared/data/", import.meta.url).pathname,
-    "/work/shared/data/",
-  ].filter((dir): dir is string => Boolean(dir));
-  for (const dir of candidates) {
-    try {
-      if (Deno.statSync(`${dir}/gitbugs_tracker_tickets`).isDirectory) {
-        return dir.replace(/\/?$/, "/");
-      }
-    } catch {
-      // try the next place
-    }
-  }
-  throw new Error(`No data sets found; set TICKETD_DATA_SETS (looked in ${candidates.join(", ")})`);
-}
 
 /** Ranks (1-based, 0 = not in the top `depth`) of the first linked duplicate, per query. */
 export function duplicateRanks(index: SimilarIndex, rows: Row[], depth: number): number[] {
