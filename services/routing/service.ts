@@ -13,7 +13,7 @@ import type { Keyring } from "@ticketd/shared/crypto/keyring.ts";
 import type { TenantProfiles } from "@ticketd/shared/crypto/profiles.ts";
 import type { Verifier } from "@ticketd/shared/http/auth.ts";
 import { SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
-import { leaseWorkerId } from "@ticketd/shared/ids/worker_lease.ts";
+import { leaseServiceWorkerId } from "@ticketd/shared/ids/worker_lease.ts";
 import { openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { migrate } from "@ticketd/shared/postgres/migrate.ts";
@@ -73,14 +73,7 @@ export async function startRoutingService(
   const jsm = await jetstreamManager(nc);
   await migrate(sql, "routing", new URL("./migrations/", import.meta.url));
   const kvm = new Kvm(nc);
-  const lease = await leaseWorkerId(await kvm.create("worker-ids", { ttl: 30_000 }), {
-    owner: `routing@${Deno.hostname()}:${Deno.pid}`,
-    renewEveryMs: 5_000,
-    onLost: (error) => {
-      log.error("worker id lease lost; stopping to avoid duplicate ids", { error: String(error) });
-      Deno.exit(70);
-    },
-  });
+  const lease = await leaseServiceWorkerId(kvm, "routing", log);
   const ids = new SnowflakeGenerator(lease.workerId);
   const { envelope, close: closeEnvelope } = await openEnvelope(nc, jsm, {
     keyring: deps.keyring,

@@ -13,7 +13,7 @@ import { ALL_TICKETS_SUBJECT } from "@ticketd/shared/events/tickets.ts";
 import { ensureStream, JetStreamEventStore } from "@ticketd/shared/eventstore/jetstream.ts";
 import type { Verifier } from "@ticketd/shared/http/auth.ts";
 import { SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
-import { leaseWorkerId } from "@ticketd/shared/ids/worker_lease.ts";
+import { leaseServiceWorkerId } from "@ticketd/shared/ids/worker_lease.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { migrate } from "@ticketd/shared/postgres/migrate.ts";
 import { openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
@@ -65,14 +65,7 @@ export async function startTicketsService(
   const jsm = await jetstreamManager(nc);
   await ensureStream(jsm, { ...config.stream, subjects: [ALL_TICKETS_SUBJECT] });
   const kvm = new Kvm(nc);
-  const lease = await leaseWorkerId(await kvm.create("worker-ids", { ttl: 30_000 }), {
-    owner: `tickets@${Deno.hostname()}:${Deno.pid}`,
-    renewEveryMs: 5_000,
-    onLost: (error) => {
-      log.error("worker id lease lost; stopping to avoid duplicate ids", { error: String(error) });
-      Deno.exit(70);
-    },
-  });
+  const lease = await leaseServiceWorkerId(kvm, "tickets", log);
   await migrate(sql, "tickets", new URL("./migrations/", import.meta.url));
   for (const m of await profileMismatches(sql, config.profiles)) {
     log.warn("search tokens were hashed for another profile; run deno task replay", { ...m });
