@@ -3,26 +3,13 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { Hono } from "hono";
-import postgres from "postgres";
 import { connect } from "@nats-io/transport-node";
-import type { Role } from "@ticketd/shared/events/tickets.ts";
-import { errorHandler } from "@ticketd/shared/http/problem.ts";
-import { createLogger } from "@ticketd/shared/log/logger.ts";
-import { migrate } from "@ticketd/shared/postgres/migrate.ts";
-import { createTestDatabase } from "../../../tests/support/database.ts";
 import { startTestNats } from "../../../tests/support/nats.ts";
 import { PresenceBoard } from "../presence/presence_board.ts";
 import { openPresenceBucket } from "../presence/presence_bucket.ts";
 import { AgentStore } from "../store/agents_store.ts";
 import { agentsRoutes } from "./agents_routes.ts";
-import type { RoutingEnv } from "./env.ts";
-
-type Call = (
-  method: string,
-  path: string,
-  options?: { as?: string; body?: unknown },
-) => Promise<{ status: number; json: Record<string, unknown> }>;
+import { callRoutes, type TestCall as Call, withRoutingDatabase } from "./testing.ts";
 
 interface Harness {
   call: Call;
@@ -30,57 +17,30 @@ interface Harness {
   board: PresenceBoard;
 }
 
-/** "role:id[@tenant]" */
-function principal(as: string) {
-  const [, role, id, tenant] = /^(\w+):([^@]+)(?:@(.+))?$/.exec(as)!;
-  return { role: role as Role, id, tenant: tenant ?? "acme", groups: [] };
-}
-
 async function withRoutes(fn: (h: Harness) => Promise<void>): Promise<void> {
   const nats = await startTestNats();
   const nc = await connect({ servers: nats.url });
-  const db = await createTestDatabase();
-  const sql = postgres(db.url, { max: 2, transform: postgres.camel, onnotice: () => {} });
   const board = new PresenceBoard(nc, await openPresenceBucket(nc, 30_000), { ttlMs: 30_000 });
   try {
-    await migrate(sql, "routing", new URL("../migrations/", import.meta.url));
     await board.start();
-    const changed: string[] = [];
-    const app = new Hono<RoutingEnv>();
-    app.onError(errorHandler(createLogger("error")));
-    app.use((c, next) => {
-      c.set("principal", principal(c.req.header("x-test-as") ?? "supervisor:900"));
-      return next();
+    await withRoutingDatabase(async (sql) => {
+      const changed: string[] = [];
+      const call = callRoutes(
+        agentsRoutes({
+          agents: new AgentStore(sql),
+          presence: board,
+          presenceTtlMs: 30_000,
+          defaultCapacity: 4,
+          body: { maxBytes: 16_384, timeoutMs: 5_000 },
+          maxPageSize: 100,
+          onAgentChanged: (tenant, agentId) => changed.push(`${tenant}/${agentId}`),
+        }),
+      );
+      await fn({ call, changed, board });
     });
-    app.route(
-      "/",
-      agentsRoutes({
-        agents: new AgentStore(sql),
-        presence: board,
-        presenceTtlMs: 30_000,
-        defaultCapacity: 4,
-        body: { maxBytes: 16_384, timeoutMs: 5_000 },
-        maxPageSize: 100,
-        onAgentChanged: (tenant, agentId) => changed.push(`${tenant}/${agentId}`),
-      }),
-    );
-    const call: Call = async (method, path, { as, body } = {}) => {
-      const headers: Record<string, string> = as ? { "x-test-as": as } : {};
-      if (body !== undefined) headers["content-type"] = "application/json";
-      const response = await app.request(path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const raw = await response.text();
-      return { status: response.status, json: raw ? JSON.parse(raw) : {} };
-    };
-    await fn({ call, changed, board });
   } finally {
     await board.stop();
     await nc.close();
-    await sql.end();
-    await db.drop();
     await nats.stop();
   }
 }

@@ -3,51 +3,21 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { Hono } from "hono";
-import postgres from "postgres";
-import type { Role } from "@ticketd/shared/events/tickets.ts";
-import { errorHandler } from "@ticketd/shared/http/problem.ts";
-import { createLogger } from "@ticketd/shared/log/logger.ts";
-import { migrate } from "@ticketd/shared/postgres/migrate.ts";
-import { createTestDatabase } from "../../../tests/support/database.ts";
 import { ticket } from "../domain/rules/fixtures.ts";
 import type { RoutingTicket } from "../domain/routing_ticket.ts";
 import { RulesStore } from "../store/rules_store.ts";
-import type { RoutingEnv } from "./env.ts";
 import { rulesRoutes } from "./rules_routes.ts";
-
-type Reply = { status: number; json: Record<string, unknown>; etag: string | null };
-type Call = (
-  method: string,
-  path: string,
-  options?: { as?: string; body?: unknown; ifMatch?: string },
-) => Promise<Reply>;
+import { callRoutes, type TestCall as Call, withRoutingDatabase } from "./testing.ts";
 
 const TICKETS: Record<string, RoutingTicket> = {
   "500": ticket({ ticketId: "500", subject: "App 闪退", groupId: "tier2" }),
 };
 
-/** "role:id[@tenant][#group]" */
-function principal(as: string) {
-  const [, role, id, tenant, group] = /^(\w+):([^@#]+)(?:@([^#]+))?(?:#(.+))?$/.exec(as)!;
-  return { role: role as Role, id, tenant: tenant ?? "acme", groups: group ? [group] : [] };
-}
-
 async function withRoutes(fn: (call: Call, changed: [string, number][]) => Promise<void>) {
-  const db = await createTestDatabase();
-  const sql = postgres(db.url, { max: 2, transform: postgres.camel, onnotice: () => {} });
-  let id = 2000;
-  try {
-    await migrate(sql, "routing", new URL("../migrations/", import.meta.url));
+  await withRoutingDatabase(async (sql) => {
+    let id = 2000;
     const changed: [string, number][] = [];
-    const app = new Hono<RoutingEnv>();
-    app.onError(errorHandler(createLogger("error")));
-    app.use((c, next) => {
-      c.set("principal", principal(c.req.header("x-test-as") ?? "supervisor:900"));
-      return next();
-    });
-    app.route(
-      "/",
+    const call = callRoutes(
       rulesRoutes({
         rules: new RulesStore(sql, { nextId: () => String(++id) }),
         ticketView: (tenant, ticketId) =>
@@ -59,22 +29,8 @@ async function withRoutes(fn: (call: Call, changed: [string, number][]) => Promi
         onRulesChanged: (tenant, version) => changed.push([tenant, version]),
       }),
     );
-    const call: Call = async (method, path, { as, body, ifMatch } = {}) => {
-      const headers: Record<string, string> = { "x-test-as": as ?? "supervisor:900" };
-      if (body !== undefined) headers["content-type"] = "application/json";
-      if (ifMatch) headers["if-match"] = ifMatch;
-      const res = await app.request(path, {
-        method,
-        headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      return { status: res.status, json: await res.json(), etag: res.headers.get("etag") };
-    };
     await fn(call, changed);
-  } finally {
-    await sql.end();
-    await db.drop();
-  }
+  });
 }
 
 const crashRule = {
