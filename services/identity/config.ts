@@ -10,6 +10,7 @@ import type { LockoutPolicy } from "./domain/lockout.ts";
 import { redirectUriProblem } from "./domain/redirect_uris.ts";
 import type { ScryptParams } from "./passwords.ts";
 import { isSigningAlg, type SigningAlg } from "./signing/signer.ts";
+import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -61,15 +62,7 @@ export interface IdentityConfig {
 
 /** The configuration described by `env`; throws a {@link ConfigError} naming a bad setting. */
 export function loadConfig(env: Record<string, string | undefined>): IdentityConfig {
-  const int = (name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER) => {
-    const raw = env[name];
-    if (raw === undefined || raw === "") return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new ConfigError(`${name} must be an integer in ${min}..${max}, got "${raw}"`);
-    }
-    return value;
-  };
+  const int = intSettings(env, (message) => new ConfigError(message));
   const bucket = (name: string, burst: number, perMinute: number): BucketPolicy => ({
     capacity: int(`${name}_BURST`, burst),
     refillPerSecond: int(`${name}_PER_MINUTE`, perMinute) / 60,

@@ -5,6 +5,7 @@
  * @module
  */
 import { isTimeZone } from "./domain/local_time.ts";
+import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
 
 export class RoutingConfigError extends Error {
   constructor(message: string) {
@@ -38,15 +39,7 @@ export interface RoutingConfig {
 
 /** Reads `TICKETD_ROUTING_*` from `env`; throws {@link RoutingConfigError} naming the setting. */
 export function loadRoutingConfig(env: Record<string, string | undefined>): RoutingConfig {
-  const int = (name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER) => {
-    const raw = env[name];
-    if (raw === undefined || raw === "") return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      throw new RoutingConfigError(`${name} must be an integer in ${min}..${max}, got "${raw}"`);
-    }
-    return value;
-  };
+  const int = intSettings(env, (message) => new RoutingConfigError(message));
   const defaultTimeZone = env.TICKETD_ROUTING_TIME_ZONE || "UTC";
   if (!isTimeZone(defaultTimeZone)) {
     throw new RoutingConfigError(

@@ -8,6 +8,7 @@ import type { RateLimitSettings } from "@ticketd/shared/http/rate_limit.ts";
 import { JWS_ALGORITHMS, type JwsAlgorithm } from "@ticketd/shared/http/jwk_set.ts";
 import { parseTenantProfiles, type TenantProfiles } from "@ticketd/shared/crypto/profiles.ts";
 import type { HttpLimits } from "./http/schemas.ts";
+import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
 
 /** A setting has a value the service cannot use; the message names the setting. */
 export class ConfigError extends Error {
@@ -64,16 +65,7 @@ export interface TicketsConfig {
 
 /** The configuration described by `env`; throws a readable error on a malformed value. */
 export function loadConfig(env: Record<string, string | undefined>): TicketsConfig {
-  const int = (name: string, fallback: number, min = 1, max = Number.MAX_SAFE_INTEGER) => {
-    const raw = env[name];
-    if (raw === undefined || raw === "") return fallback;
-    const value = Number(raw);
-    if (!Number.isInteger(value) || value < min || value > max) {
-      const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `in ${min}..${max}`;
-      throw new ConfigError(`${name} must be an integer ${range}, got "${raw}"`);
-    }
-    return value;
-  };
+  const int = intSettings(env, (message) => new ConfigError(message));
   // A burst, then a steady rate: `<NAME>_BURST` requests at once, `<NAME>_PER_MINUTE` after.
   const bucket = (name: string, burst: number, perMinute: number) => ({
     capacity: int(`${name}_BURST`, burst),
