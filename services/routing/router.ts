@@ -40,7 +40,8 @@ export interface RouterPorts {
   /** The subject and first message in plaintext ("" when erased or unreadable). */
   openText(ticket: TrackedTicket): Promise<{ subject: string; body: string }>;
   rules(ticket: RoutingTicket, trigger: RuleTrigger): Promise<RuleActions>;
-  model(ticket: RoutingTicket): ModelGuess;
+  /** The model's guess, for what `ask` still needs. */
+  model(ticket: RoutingTicket, ask: { queue: boolean; priority: boolean }): ModelGuess;
   agents(tenant: string): readonly AgentProfile[];
   presence(tenant: string, agentId: string): PresenceStatus;
   similar: {
@@ -228,7 +229,13 @@ export class Router implements FeedHandler {
       plan = { changes: [], groupId: ticket.groupId, needsAgent: needsAgent(ticket), reasons: [] };
     } else {
       const rules = await this.ports.rules(view, trigger);
-      const model = trigger === "created" ? this.ports.model(view) : {};
+      const ask = {
+        queue: !rules.groupId && !view.groupId,
+        priority: !rules.priority && view.priority === "normal",
+      };
+      const model = trigger === "created" && (ask.queue || ask.priority)
+        ? this.ports.model(view, ask)
+        : {};
       plan = planRoute(view, rules, model);
       for (const notice of rules.notify) {
         this.ports.notify(ticket.tenant, { ticketId: ticket.ticketId, ...notice });

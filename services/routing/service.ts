@@ -28,7 +28,7 @@ import { agentsRoutes } from "./http/agents_routes.ts";
 import { rulesRoutes } from "./http/rules_routes.ts";
 import { slaRoutes } from "./http/sla_routes.ts";
 import { ticketRoutes } from "./http/ticket_routes.ts";
-import { ModelBook } from "./model_book.ts";
+import { ModelBook, reloadOnModelsChanged } from "./model_book.ts";
 import { openPresenceBucket } from "./presence/presence_bucket.ts";
 import { PresenceBoard } from "./presence/presence_board.ts";
 import { Router } from "./router.ts";
@@ -99,7 +99,8 @@ export async function startRoutingService(
     now,
     regexTextLimit: config.maxRegexInputChars,
   });
-  const models = await ModelBook.open(config.modelsDir, deps.tenantModelsDir);
+  const models = await ModelBook.open(config.modelsDir, deps.tenantModelsDir, log);
+  const modelReloads = reloadOnModelsChanged(nc, models, log);
   const similar = new SimilarIndex(
     similarTokenHasher(deps.keyring.searchKey, deps.profiles, config.similarMemoEntries),
   );
@@ -136,8 +137,9 @@ export async function startRoutingService(
     openText,
     rules: (ticket, trigger) => ruleBook.actions(ticket, trigger),
     // The model may only name a queue the tenant staffs: the bootstrap one knows banking's.
-    model: (ticket) => {
-      const { groupId, priority } = models.guess(ticket);
+    model: (ticket, ask) => {
+      const staffs = directory.agents(ticket.tenant).length > 0;
+      const { groupId, priority } = models.guess(ticket, { ...ask, queue: ask.queue && staffs });
       const staffed = groupId && directory.hasGroup(ticket.tenant, groupId) ? { groupId } : {};
       return { ...staffed, priority };
     },
@@ -250,7 +252,7 @@ export async function startRoutingService(
       await acted.stop();
       sla.stop();
       await presence.stop();
-      await Promise.all([ruleBook.stop(), directory.stop()]);
+      await Promise.all([ruleBook.stop(), directory.stop(), modelReloads.stop()]);
       await lease.release();
       closeEnvelope();
     },
