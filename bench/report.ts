@@ -9,6 +9,7 @@ import type { CeilingRun } from "./jetstream_ceiling.ts";
 import type { MachineInfo, SourceInfo } from "./machine.ts";
 import type { OpCost } from "./op_costs.ts";
 import type { ReadFigures } from "./read_phase.ts";
+import type { RoutingBenchFigures } from "./routing_bench.ts";
 import type { CreateFigures } from "./write_phase.ts";
 
 export interface BenchSettings {
@@ -18,6 +19,8 @@ export interface BenchSettings {
   connections: number;
   tickets: number;
   requests: number;
+  /** Tickets in the similar index for routing's in-process figures (0: skipped). */
+  routingTickets: number;
   /** Extra environment for the service (`--env`). */
   serviceEnv: Record<string, string>;
 }
@@ -39,6 +42,8 @@ export interface BenchResults {
   tokens: Record<string, number>;
   /** Cipher and hash throughput (bench/crypto_bench.ts). */
   ciphers: Record<string, number>;
+  /** Routing's in-process figures (bench/routing_bench.ts); null when skipped. */
+  routing: RoutingBenchFigures | null;
   /** By phase ("create", "reads"), with --cpu-prof. */
   profiles: Record<string, ProfileSummary[]>;
   /** How the profiled service stopped after each phase (SIGTERM, SIGKILL after 20 s). */
@@ -54,6 +59,7 @@ export interface Target {
 }
 
 const CREATE_PER_SECOND = 5_000, CREATE_P99_MS = 80, READ_P95_MS = 50, GM_RATIO = 0.8;
+const ROUTING_DRAIN_MS = 5_000, DECISION_P99_MS = 10, SIMILAR_P99_MS = 20;
 const f0 = (n: number) => Math.round(n).toLocaleString("en");
 const f1 = (n: number) => n.toFixed(1);
 const ms = (n: number) => `${f1(n)} ms`;
@@ -74,11 +80,48 @@ export function judge(r: BenchResults): Target[] {
     target("gm creations/s ÷ intl creations/s", `≥ ${GM_RATIO}`, (r.createGm.wrk.perSecond / w.perSecond).toFixed(2), r.createGm.wrk.perSecond >= GM_RATIO * w.perSecond),
     target("gm creation non-2xx", "0", String(r.createGm.wrk.non2xx), r.createGm.wrk.non2xx === 0),
   ];
+  targets.push(...routingTargets(r));
   for (const q of r.reads?.queries ?? []) {
     const met = q.http.ms.p95 < READ_P95_MS && q.http.errors === 0;
     targets.push(target(`${q.name} p95`, `< ${READ_P95_MS} ms`, ms(q.http.ms.p95), met));
   }
   return targets;
+}
+
+function routingTargets(r: BenchResults): Target[] {
+  const out: Target[] = [];
+  const lag = r.create.routing;
+  if (lag) {
+    const rate = `at ${f0(r.create.wrk.perSecond)} creations/s: `;
+    const measured = lag.drained
+      ? `${rate}drained ${f1(lag.drainMs / 1000)} s after the load (max lag ${f0(lag.maxLag)})`
+      : `${rate}NOT drained (lag ${f0(lag.after5s.lag)} 5 s after)`;
+    const met = lag.drained && lag.drainMs <= ROUTING_DRAIN_MS;
+    out.push(
+      target("routing keeps up with creation", "lag 0 within 5 s of the load", measured, met),
+    );
+  }
+  if (r.routing) {
+    const { decision: d, similar } = r.routing;
+    out.push(
+      target(
+        "routing decision p99",
+        `< ${DECISION_P99_MS} ms`,
+        ms(d.p99Ms),
+        d.p99Ms < DECISION_P99_MS,
+      ),
+    );
+    const what = `similar-ticket lookup p99, ${f0(similar.tickets)} indexed`;
+    out.push(
+      target(
+        what,
+        `< ${SIMILAR_P99_MS} ms at 1,000,000`,
+        ms(similar.p99Ms),
+        similar.p99Ms < SIMILAR_P99_MS && similar.tickets >= 1_000_000,
+      ),
+    );
+  }
+  return out;
 }
 
 function target(what: string, goal: string, measured: string, met: boolean): Target {
@@ -112,6 +155,7 @@ export function renderReport(r: BenchResults): string {
       ["non-2xx / socket errors", `${w.non2xx} / ${socketErrors}`],
       ["request body / stored commit", `${w.bodyBytes} B / ${r.create.commitBytes} B`],
       ["projection lag", `max ${f0(lag.maxLagMessages)} msgs (≈ ${f1(lag.maxLagSecondsEstimate)} s) during the load; ${lag.caughtUp ? "caught up" : "NOT caught up"} ${f1(lag.catchUpMs / 1000)} s after it`],
+      ["routing lag (routing runs in the service process)", routingLagLine(r.create)],
       ["CPU during the creation load", cpuLine(r.create.cpu)],
       ["attempts (a disturbed one is repeated)", r.create.attempts.map((a) => `${f0(a.perSecond)}/s, p99 ${ms(a.p99Ms)}, ${f0(a.disturbed)} % other CPU or steal`).join("; ")],
     ]),
@@ -131,6 +175,7 @@ export function renderReport(r: BenchResults): string {
     "",
     ...table(["operation", "one at a time", "64 in flight"], r.opCosts.map((c) => [c.op, f1(c.microseconds), c.concurrentMicroseconds === null ? "(sync)" : f1(c.concurrentMicroseconds)])),
   ];
+  out.push(...routingSection(r));
   out.push(...profileSections("the creation load", r.profiles.create));
   for (const [phase, stop] of Object.entries(r.stops ?? {})) {
     out.push(
@@ -146,6 +191,44 @@ export function renderReport(r: BenchResults): string {
   out.push("", "## Targets", "", ...table(["what", "target", "measured", "met"], verdicts));
   out.push("", "## top during the creation load", "", "```", r.create.top, "```", "");
   return out.join("\n");
+}
+
+function routingSection(r: BenchResults): string[] {
+  const lag = r.create.routing, x = r.routing;
+  if (!lag && !x) return [];
+  const rows: string[][] = [];
+  if (lag) {
+    // deno-fmt-ignore
+    rows.push(
+      ["ticket creation over HTTP, routing in the same process", `${f0(r.create.wrk.perSecond)}/s (the write path above)`],
+      ["routing lag during the load (status every 250 ms)", `max ${f0(lag.maxLag)}, p95 ${f0(lag.p95Lag)} msgs; trend ${f0(lag.lagSlopePerSecond)} msgs/s; decisions in flight max ${f0(lag.maxInFlight)}`],
+      ["routing lag at the end of the load / 5 s after", `${f0(lag.atEnd.lag)} msgs (${f0(lag.atEnd.inFlight)} deciding) / ${f0(lag.after5s.lag)} msgs (${f0(lag.after5s.inFlight)} deciding)`],
+      ["under the gm load", routingLagLine(r.createGm)],
+      ["backlog drained", lag.drained ? `${f1(lag.drainMs / 1000)} s after the load` : "**no** (within 60 s)"],
+      ["decisions", `${f0(lag.decisions)} (one per creation), ${f0(lag.decisionsPerSecond)}/s until drained; ${f0(lag.commandsAppended)} sent a command (appended)`],
+    );
+  }
+  if (x) {
+    const d = x.decision, s = x.similar, parts = d.meanMsByPart;
+    // deno-fmt-ignore
+    rows.push(
+      [`routing decision (in process; ${d.rules} rules, bootstrap models, ${d.agents} agents; ${f0(d.decisions)} real tickets, mean body ${f0(d.meanBodyChars)} chars)`, `p50 ${ms(d.p50Ms)}, p95 ${ms(d.p95Ms)}, p99 ${ms(d.p99Ms)}, max ${ms(d.maxMs)}`],
+      ["… mean by part: rules / model / plan and agent", `${parts.rules} / ${parts.model} / ${parts.planAndAgent} ms`],
+      ["… rules fired per ticket; share changed / assigned", `${d.firedPerDecision}; ${f0(100 * d.changedShare)} % / ${f0(100 * d.assignedShare)} %`],
+      [`similar-ticket lookup, ${f0(s.tickets)} tickets indexed (${f0(s.queries)} lookups)`, `p50 ${ms(s.p50Ms)}, p95 ${ms(s.p95Ms)}, p99 ${ms(s.p99Ms)}, max ${ms(s.maxMs)}`],
+      ["similar index memory per ticket", `${f0(s.indexBytesPerTicket)} B (memoryBytes); RSS +${f0(s.rssBytesPerTicket)} B, heap+external +${f0(s.heapAndExternalBytesPerTicket)} B`],
+      ["similar index build", `${f1(s.buildSeconds)} s (${f0(s.buildPerSecond)}/s)`],
+      [`SLA timers, ${f0(x.sla.tickets)} tracked`, `${f0(x.sla.bytesPerTicket)} B per ticket, ${x.sla.trackMicrosecondsEach} µs per track`],
+    );
+  }
+  return ["", "## Routing", "", ...table(["figure", "value"], rows)];
+}
+
+function routingLagLine(create: CreateFigures): string {
+  const lag = create.routing;
+  if (!lag) return "(not sampled)";
+  const drained = lag.drained ? `drained ${f1(lag.drainMs / 1000)} s after it` : "NOT drained";
+  return `max ${f0(lag.maxLag)} msgs during the load, ${f0(lag.after5s.lag)} 5 s after; ${drained}`;
 }
 
 function readSection(reads: ReadFigures): string[] {

@@ -1,7 +1,7 @@
 /**
  * One benchmark run, phase by phase, in one hermetic setting so the figures compare: operation
- * costs, the raw JetStream ceiling, ticket creation over HTTP, then reads over a seeded read
- * model. With `profile`, the service runs under `--cpu-prof` for the creation load and for the
+ * costs, routing's in-process figures, the raw JetStream ceiling, ticket creation over HTTP (with
+ * routing's lag behind it), then reads over a seeded read model. With `profile`, the service runs under `--cpu-prof` for the creation load and for the
  * queries (restarted around each, which the service supports: state is in NATS and PostgreSQL).
  * @module
  */
@@ -22,6 +22,8 @@ import { machineInfo, sourceInfo } from "./machine.ts";
 import { measureOpCosts } from "./op_costs.ts";
 import { measureQueries, seedReadModel } from "./read_phase.ts";
 import type { BenchResults, BenchSettings } from "./report.ts";
+import { runRoutingBenchChild } from "./routing_bench.ts";
+import { waitForRouting } from "./routing_lag.ts";
 import { measureCreation } from "./write_phase.ts";
 import { runCryptoBench } from "./crypto_bench.ts";
 import { runTokenBench } from "./token_bench.ts";
@@ -42,6 +44,14 @@ export async function runBench(s: BenchSettings, tmp: string, cleanup: Cleanup) 
   background.crypto = await waitForQuiet("the ciphers");
   console.error("ciphers (AES-256-GCM, SM4-GCM, SM3, SM2) …");
   const ciphers = await runCryptoBench();
+  let routing = null;
+  if (s.routingTickets > 0) {
+    background.routing = await waitForQuiet("routing's in-process figures");
+    console.error(
+      `routing: decision latency, similar tickets at ${s.routingTickets}, SLA timer memory …`,
+    );
+    routing = await runRoutingBenchChild(s.quick, s.routingTickets);
+  }
   const nats = await startNats(tmp, cleanup);
   background.ceiling = await waitForQuiet("the JetStream ceiling");
   console.error("raw JetStream publish ceiling …");
@@ -60,7 +70,12 @@ export async function runBench(s: BenchSettings, tmp: string, cleanup: Cleanup) 
   });
   const databaseUrl = await createDatabase(cleanup);
   // Tenant "load" seals under intl (the default), "loadgm" under gm: one service, both profiles.
-  const extra = { TICKETD_TENANT_PROFILES: "loadgm=gm", ...s.serviceEnv };
+  // Routing (in the same process) on a port the system picks; it writes `routing.url`.
+  const extra = {
+    TICKETD_TENANT_PROFILES: "loadgm=gm",
+    TICKETD_ROUTING_PORT: "0",
+    ...s.serviceEnv,
+  };
   const env = { natsUrl: nats.url, databaseUrl, dataDir: `${tmp}/service`, extra };
   const start = (phase: string) =>
     startService({
@@ -80,7 +95,8 @@ export async function runBench(s: BenchSettings, tmp: string, cleanup: Cleanup) 
   const token = (tenant: string) =>
     mintDevToken(keys, { sub: "bench", tenant, role: "supervisor" });
   console.error(`ticket creation: wrk ${s.connections} connections for ${s.seconds} s …`);
-  const load = { seconds: s.seconds, connections: s.connections, threads: 2, dir: tmp };
+  const routingUrl = await waitForRouting(service.dataDir, await token("load"));
+  const load = { seconds: s.seconds, connections: s.connections, threads: 2, dir: tmp, routingUrl };
   // Unreported: without it the first measured profile pays for the JIT and cold caches.
   console.error("warm-up load (not reported) …");
   await measureCreation(service, nats, await token("warmup"), docs, {
@@ -121,6 +137,7 @@ export async function runBench(s: BenchSettings, tmp: string, cleanup: Cleanup) 
     createGm,
     tokens,
     ciphers,
+    routing,
     profiles,
     stops,
     reads,

@@ -1,7 +1,8 @@
 /**
  * `deno task bench`: a hermetic benchmark of the tickets service on this machine. It starts its
  * own nats-server, database and service process, measures the raw JetStream ceiling, ticket
- * creation over HTTP (wrk) with projection lag, and reads over a seeded read model, prints a
+ * creation over HTTP (wrk) with projection and routing lag, routing's decision and similar-ticket
+ * latency, and reads over a seeded read model, prints a
  * report and writes `bench/results/latest.{json,md}`. See `--help`; docs/benchmarks.md.
  * @module
  */
@@ -16,6 +17,9 @@ const HELP = `deno task bench [--quick] [--duration S] [--connections N] [--tick
   --tickets N      tickets seeded for the read queries (default 1000000; --quick: 100000;
                    0 skips the read phase)
   --requests N     requests per read query (default 3000; --quick: 400), 8 concurrent
+  --routing-tickets N
+                   tickets in the similar index for routing's lookup figures (default 1000000;
+                   --quick: 100000; 0 skips routing's in-process figures)
   --cpu-prof       run the service under the V8 profiler and report where its time goes
   --env K=V        extra environment for the service, repeatable (e.g. TICKETD_PROJECTOR_BATCH=50)
   --quick          a short smoke run (about a minute)`;
@@ -28,6 +32,7 @@ const { values: flags } = parseArgs({
     connections: { type: "string", default: "64" },
     tickets: { type: "string" },
     requests: { type: "string" },
+    "routing-tickets": { type: "string" },
     env: { type: "string", multiple: true, default: [] },
     help: { type: "boolean", default: false },
   },
@@ -44,6 +49,11 @@ const settings: BenchSettings = {
   connections: positive("connections", flags.connections),
   tickets: positive("tickets", flags.tickets ?? (quick ? "100000" : "1000000"), 0),
   requests: positive("requests", flags.requests ?? (quick ? "400" : "3000")),
+  routingTickets: positive(
+    "routing-tickets",
+    flags["routing-tickets"] ?? (quick ? "100000" : "1000000"),
+    0,
+  ),
   serviceEnv: Object.fromEntries(flags.env.map((kv) => {
     const at = kv.indexOf("=");
     if (at < 1) usage(`--env takes KEY=VALUE, got "${kv}"`);

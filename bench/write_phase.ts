@@ -1,6 +1,6 @@
 /**
  * The write side of a run: the raw JetStream ceiling, then ticket creation over HTTP with wrk,
- * with projection lag and per-process CPU sampled during the load.
+ * with projection lag, routing lag and per-process CPU sampled during the load.
  * @module
  */
 import { type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
@@ -20,6 +20,7 @@ import { createBodies, runCreateLoad, type WrkResult } from "./create_load.ts";
 import type { CorpusDoc } from "./corpus.ts";
 import type { BenchNats, ServiceProcess } from "./environment.ts";
 import { type LagSummary, sampleLag } from "./projection_lag.ts";
+import { type RoutingLagSummary, sampleRoutingLag } from "./routing_lag.ts";
 
 export interface Attempt {
   perSecond: number;
@@ -33,6 +34,8 @@ export interface CreateFigures {
   attempts: Attempt[];
   wrk: WrkResult;
   lag: LagSummary;
+  /** How far routing (in the same process) fell behind the stream; null without routing. */
+  routing: RoutingLagSummary | null;
   cpu: ProcessCpu[];
   top: string;
   /** Average stored commit (one ticket creation) in bytes, from the stream's state. */
@@ -44,6 +47,8 @@ export interface CreateLoadSettings {
   connections: number;
   threads: number;
   dir: string;
+  /** The routing service's URL, whose status is sampled during the load (none: not sampled). */
+  routingUrl?: string;
 }
 
 /** Unattributed CPU (% of a core) above which a load attempt counts as disturbed. */
@@ -96,6 +101,7 @@ async function createAttempt(
   cleanup: Cleanup,
 ) {
   const lag = sampleLag(service.url, jsm, "TICKETS");
+  const routing = settings.routingUrl ? sampleRoutingLag(settings.routingUrl, token) : null;
   let cpu: Promise<ProcessCpu[]> = Promise.resolve([]);
   let top: Promise<string> = Promise.resolve("");
   const wrk = await runCreateLoad({
@@ -121,7 +127,9 @@ async function createAttempt(
       top = delay(settings.seconds * 500).then(() => topSnapshot());
     },
   }, bodies);
-  return { wrk, lag: await lag.stop(), cpu: await cpu, top: await top };
+  const created = wrk.requests - wrk.non2xx;
+  const [projection, routed] = await Promise.all([lag.stop(), routing?.stop(created) ?? null]);
+  return { wrk, lag: projection, routing: routed, cpu: await cpu, top: await top };
 }
 
 /** CPU that was not ours: other processes and the hypervisor's steal, % of a core. */
