@@ -78,7 +78,7 @@ Deno.test("a command decided on a stale version is refused with the current vers
     });
   }));
 
-Deno.test("a malformed or text-carrying command is refused with a code, not a crash", () =>
+Deno.test("a malformed command is refused with a code, not a crash", () =>
   withHarness(async (h) => {
     const ticket = await createTicket(h, customerA);
     const raw = async (payload: string) =>
@@ -89,7 +89,7 @@ Deno.test("a malformed or text-carrying command is refused with a code, not a cr
     const post = await raw(JSON.stringify({
       service: "routing",
       ticketId: ticket.id,
-      changes: [{ type: "PostMessage", body: "hi", internal: false }],
+      changes: [{ type: "PostMessage", body: "bell \u0007", internal: false }],
     }));
     assert.deepEqual([post.ok, post.code, post.status], [false, "invalid_command", 422]);
     const missing = await raw(JSON.stringify({
@@ -141,4 +141,37 @@ Deno.test("several changes in one command land as one commit, or not at all", ()
     assert.equal(refused.ok, false);
     const after = await (await h.call(supervisorA, "GET", `/v1/tickets/${ticket.id}`)).json();
     assert.equal(after.priority, "urgent");
+  }));
+
+Deno.test("a service opens a ticket for a customer and posts to it; the text is sealed at rest", () =>
+  withHarness(async (h) => {
+    const send = ticketCommandSender(h.nc, 5_000);
+    const opened = await send("acme", {
+      service: "sessions",
+      create: { subject: "Chat: 订单没到", body: "客户: 我的订单还没到", requesterId: "cust-a" },
+      idempotencyKey: "conversation-1",
+    });
+    assert.ok(opened.ok, JSON.stringify(opened));
+    const again = await send("acme", {
+      service: "sessions",
+      create: { subject: "Chat: 订单没到", body: "客户: 我的订单还没到", requesterId: "cust-a" },
+      idempotencyKey: "conversation-1",
+    });
+    assert.ok(again.ok && again.duplicate && again.ticketId === opened.ticketId);
+    const posted = await send("acme", {
+      service: "sessions",
+      ticketId: opened.ticketId,
+      changes: [{ type: "PostMessage", body: "Transcript: 客户已收到", internal: true }],
+    });
+    assert.ok(posted.ok);
+    await projected(h, posted.version);
+    const mine = await (await h.call(customerA, "GET", `/v1/tickets/${opened.ticketId}`)).json();
+    assert.equal(mine.requesterId, "cust-a");
+    const stored = await h.jsm.streams.getMessage(h.config.stream.name, { seq: posted.version });
+    assert.ok(!new TextDecoder().decode(stored!.data).includes("客户"));
+    const tooLong = await send("acme", {
+      service: "sessions",
+      create: { subject: "x".repeat(501), body: "b", requesterId: "cust-a" },
+    });
+    assert.deepEqual(tooLong.ok ? "" : tooLong.code, "invalid_command");
   }));

@@ -160,7 +160,11 @@ export async function startTicketsService(
       log,
     },
   });
-  const responder = respondToTicketCommands(nc, commands, log);
+  const responder = respondToTicketCommands(nc, commands, {
+    maxRequestBytes: config.limits.maxRequestBytes,
+    maxSubjectChars: config.limits.maxSubjectChars,
+    maxBodyChars: config.limits.maxBodyChars,
+  }, log);
   log.info("tickets service started", {
     workerId: lease.workerId,
     projector: deps.projectorThread ? "worker thread" : "main thread",

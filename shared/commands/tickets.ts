@@ -1,16 +1,18 @@
 /**
- * Ticket commands over NATS: how other services (routing, sessions) change a ticket without
- * touching its read model. A request on `ticketCommandSubject(tenant)` is answered by one tickets
- * instance (queue group `tickets`) after the decision is durable in JetStream, or refused with
- * the same codes the HTTP API uses.
+ * Ticket commands over NATS: how other services (routing, sessions) open and change tickets
+ * without touching the tickets read model. A request on `ticketCommandSubject(tenant)` is answered
+ * by one tickets instance (queue group `tickets`) after the decision is durable in JetStream, or
+ * refused with the same codes the HTTP API uses.
  *
- * Trust: the private NATS is the boundary (credentials and TLS); a command runs as the service
- * that names itself, `svc:<service>`, with supervisor rights. Only the changes services need are
- * offered, and text is never accepted here.
+ * Trust: the private NATS is the boundary (credentials and TLS on every hop); a command runs as
+ * the service that names itself, `svc:<service>`, with supervisor rights. Text (a new ticket's
+ * subject and body, a message) is sealed by the tickets service on arrival, as over HTTP, and is
+ * held to the same limits.
  * @module
  */
 import { z } from "zod";
 import { PRIORITIES, TICKET_STATUSES } from "../events/tickets.ts";
+import { plainString, text } from "../http/text.ts";
 
 /** The subject one tenant's ticket commands are sent on. */
 export function ticketCommandSubject(tenant: string): string {
@@ -20,40 +22,70 @@ export function ticketCommandSubject(tenant: string): string {
 /** Every tenant's command subject, for the responder. */
 export const ALL_TICKET_COMMANDS = "ticketd.commands.tickets.*";
 
-const id = z.string().regex(/^[1-9][0-9]{0,18}$/);
 /** Changes in one command (routing sends at most priority, tags and assignment). */
 const MAX_CHANGES = 10;
-const principal = z.string().min(1).max(128);
-const tag = z.string().min(1).max(64);
+const id = z.string().regex(/^[1-9][0-9]{0,18}$/);
+const principal = z.string().regex(/^[\p{L}\p{N}_.@:+-]{1,128}$/u, "must be a plain id");
+const tag = plainString(64);
+const service = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/);
+const idempotencyKey = z.string().min(1).max(200);
 
-export const serviceChangeSchema = z.discriminatedUnion("type", [
-  z.object({ type: z.literal("ChangePriority"), to: z.enum(PRIORITIES) }),
-  z.object({
-    type: z.literal("ChangeTags"),
-    add: z.array(tag).max(50),
-    remove: z.array(tag).max(50),
-  }),
-  z.object({
-    type: z.literal("AssignTicket"),
-    assigneeId: principal.nullable(),
-    groupId: principal.nullable(),
-  }),
-  z.object({ type: z.literal("ChangeStatus"), to: z.enum(TICKET_STATUSES) }),
-]);
-export type ServiceChange = z.infer<typeof serviceChangeSchema>;
+export interface CommandTextLimits {
+  maxSubjectChars: number;
+  maxBodyChars: number;
+}
 
-export const ticketCommandRequestSchema = z.object({
-  /** The calling service; the actor becomes `svc:<service>`. */
-  service: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
-  ticketId: id,
-  /** Applied in order as one commit: all of them, or none. */
-  changes: z.array(serviceChangeSchema).min(1).max(MAX_CHANGES),
-  /** The version the change was decided on; a stale one is refused with `version_conflict`. */
-  ifMatch: z.number().int().nonnegative().optional(),
-  /** Same key, same request: answered once (two instances deciding alike append once). */
-  idempotencyKey: z.string().min(1).max(200).optional(),
-});
-export type TicketCommandRequest = z.infer<typeof ticketCommandRequestSchema>;
+/** The request schemas for the tickets service's text limits. */
+export function ticketCommandSchemas(limits: CommandTextLimits) {
+  const body = text(limits.maxBodyChars);
+  const change = z.discriminatedUnion("type", [
+    z.object({ type: z.literal("ChangePriority"), to: z.enum(PRIORITIES) }),
+    z.object({
+      type: z.literal("ChangeTags"),
+      add: z.array(tag).max(50),
+      remove: z.array(tag).max(50),
+    }),
+    z.object({
+      type: z.literal("AssignTicket"),
+      assigneeId: principal.nullable(),
+      groupId: principal.nullable(),
+    }),
+    z.object({ type: z.literal("ChangeStatus"), to: z.enum(TICKET_STATUSES) }),
+    z.object({ type: z.literal("PostMessage"), body, internal: z.boolean() }),
+  ]);
+  const changeRequest = z.strictObject({
+    /** The calling service; the actor becomes `svc:<service>`. */
+    service,
+    ticketId: id,
+    /** Applied in order as one commit: all of them, or none. */
+    changes: z.array(change).min(1).max(MAX_CHANGES),
+    /** The version the change was decided on; a stale one is refused with `version_conflict`. */
+    ifMatch: z.number().int().nonnegative().optional(),
+    /** Same key, same request: answered once (two instances deciding alike append once). */
+    idempotencyKey: idempotencyKey.optional(),
+  });
+  const createRequest = z.strictObject({
+    service,
+    create: z.strictObject({
+      subject: text(limits.maxSubjectChars, { singleLine: true }),
+      body,
+      /** Whose ticket it is: they can see and answer it. */
+      requesterId: principal,
+      priority: z.enum(PRIORITIES).default("normal"),
+      tags: z.array(tag).max(50).default([]),
+      groupId: principal.nullable().default(null),
+      followUpOf: id.nullable().default(null),
+    }),
+    idempotencyKey: idempotencyKey.optional(),
+  });
+  return { change, changeRequest, createRequest, request: z.union([changeRequest, createRequest]) };
+}
+
+const defaults = ticketCommandSchemas({ maxSubjectChars: 500, maxBodyChars: 200_000 });
+export type ServiceChange = z.infer<typeof defaults.change>;
+export type TicketChangeRequest = z.input<typeof defaults.changeRequest>;
+export type TicketCreateRequest = z.input<typeof defaults.createRequest>;
+export type TicketCommandRequest = TicketChangeRequest | TicketCreateRequest;
 
 export type TicketCommandReply =
   | { ok: true; ticketId: string; version: number; duplicate: boolean; changed: boolean }

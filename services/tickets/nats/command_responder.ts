@@ -8,29 +8,34 @@ import type { Msg, NatsConnection, Subscription } from "@nats-io/nats-core";
 import { ConcurrencyError, DomainError } from "@ticketd/shared/errors.ts";
 import {
   ALL_TICKET_COMMANDS,
+  type CommandTextLimits,
   serviceActorId,
   type TicketCommandReply,
-  ticketCommandRequestSchema,
+  ticketCommandSchemas,
 } from "@ticketd/shared/commands/tickets.ts";
 import { TENANT } from "@ticketd/shared/http/auth.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import type { TicketCommands } from "../command_handler.ts";
 import type { Actor } from "../domain/commands.ts";
 
-/** Bigger requests are refused unread: no service command comes near it. */
-const MAX_REQUEST_BYTES = 16 * 1024;
+export interface CommandLimits extends CommandTextLimits {
+  /** Bigger requests are refused unread (the HTTP API's body limit). */
+  maxRequestBytes: number;
+}
 
 /** Subscribes the responder; `drain()` on the returned subscription stops it. */
 export function respondToTicketCommands(
   nc: NatsConnection,
   commands: TicketCommands,
+  limits: CommandLimits,
   log: Logger,
 ): Subscription {
   const subscription = nc.subscribe(ALL_TICKET_COMMANDS, { queue: "tickets" });
+  const handler = { commands, limits, schema: ticketCommandSchemas(limits).request };
   (async () => {
     for await (const msg of subscription) {
       // Each request on its own: one slow ticket never holds up the others.
-      answer(msg, commands, log).catch((error) =>
+      answer(msg, handler, log).catch((error) =>
         log.error("ticket command reply failed", { error: String(error) })
       );
     }
@@ -38,8 +43,14 @@ export function respondToTicketCommands(
   return subscription;
 }
 
-async function answer(msg: Msg, commands: TicketCommands, log: Logger): Promise<void> {
-  const reply = await execute(msg, commands).catch((error): TicketCommandReply => {
+interface Handler {
+  commands: TicketCommands;
+  limits: CommandLimits;
+  schema: ReturnType<typeof ticketCommandSchemas>["request"];
+}
+
+async function answer(msg: Msg, handler: Handler, log: Logger): Promise<void> {
+  const reply = await execute(msg, handler).catch((error): TicketCommandReply => {
     if (error instanceof DomainError) {
       return { ok: false, code: error.code, message: error.message, status: error.status };
     }
@@ -58,11 +69,13 @@ async function answer(msg: Msg, commands: TicketCommands, log: Logger): Promise<
   msg.respond(JSON.stringify(reply));
 }
 
-async function execute(msg: Msg, commands: TicketCommands): Promise<TicketCommandReply> {
+async function execute(msg: Msg, handler: Handler): Promise<TicketCommandReply> {
+  const { commands, limits, schema } = handler;
   const tenant = msg.subject.slice(msg.subject.lastIndexOf(".") + 1);
   if (!TENANT.test(tenant)) return refused("invalid_tenant", `Unknown tenant "${tenant}"`);
-  if (msg.data.length > MAX_REQUEST_BYTES) {
-    return refused("payload_too_large", `Requests are limited to ${MAX_REQUEST_BYTES} bytes`, 413);
+  if (msg.data.length > limits.maxRequestBytes) {
+    const limit = limits.maxRequestBytes;
+    return refused("payload_too_large", `Requests are limited to ${limit} bytes`, 413);
   }
   let raw: unknown;
   try {
@@ -70,17 +83,28 @@ async function execute(msg: Msg, commands: TicketCommands): Promise<TicketComman
   } catch {
     return refused("malformed_json", "The request is not valid JSON", 400);
   }
-  const parsed = ticketCommandRequestSchema.safeParse(raw);
+  const parsed = schema.safeParse(raw);
   if (!parsed.success) {
-    return refused("invalid_command", parsed.error.issues.map((i) => i.message).join("; "));
+    const issues = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    return refused("invalid_command", issues.join("; "));
   }
-  const { service, ticketId, changes, ifMatch, idempotencyKey } = parsed.data;
-  const actor: Actor = { id: serviceActorId(service), role: "supervisor", groups: [] };
-  const options = { ifMatch, idempotencyKey };
-  const result = await commands.changeAll(tenant, ticketId, actor, changes, options);
+  const request = parsed.data;
+  const actor: Actor = { id: serviceActorId(request.service), role: "supervisor", groups: [] };
+  const result = "create" in request
+    ? await commands.create(tenant, actor, {
+      ...request.create,
+      assigneeId: null,
+      customFields: {},
+      status: "new",
+      externalId: null,
+    }, { idempotencyKey: request.idempotencyKey })
+    : await commands.changeAll(tenant, request.ticketId, actor, request.changes, {
+      ifMatch: request.ifMatch,
+      idempotencyKey: request.idempotencyKey,
+    });
   return {
     ok: true,
-    ticketId,
+    ticketId: result.ticketId,
     version: result.version,
     duplicate: result.duplicate,
     changed: result.events.length > 0,
