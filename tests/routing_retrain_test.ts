@@ -7,23 +7,19 @@
  */
 import assert from "node:assert/strict";
 import { jetstream } from "@nats-io/jetstream";
-import { connect } from "@nats-io/transport-node";
 import { openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
 import { createLogger } from "@ticketd/shared/log/logger.ts";
 import { seededRandom } from "../services/routing/classifier/training.ts";
-import { loadRoutingConfig } from "../services/routing/config.ts";
 import { announceModelsChanged } from "../services/routing/model_book.ts";
 import { retrainTenant } from "../services/routing/retrain.ts";
-import { startRoutingService } from "../services/routing/service.ts";
 import {
   createTicket,
   customerA,
-  customFields,
   type Harness,
   supervisorA,
   withHarness,
 } from "./support/tickets_harness.ts";
-import { eventually } from "./support/routing_harness.ts";
+import { eventually, startRouting } from "./support/routing_harness.ts";
 
 const TOPICS: Record<string, { subjects: string[]; words: string[] }> = {
   billing: {
@@ -78,44 +74,13 @@ async function inGroup(h: Harness, id: string, groupId: string) {
   });
 }
 
-/** A routing instance like `startRouting`'s, but loading tenants' models from `modelsDir`. */
-async function startRoutingWithModels(h: Harness, modelsDir: string) {
-  const nc = await connect({ servers: h.natsUrl });
-  const service = await startRoutingService(loadRoutingConfig({}), {
-    nc,
-    sql: h.sql,
-    keyring: h.keyring,
-    profiles: h.config.profiles,
-    dataKeyCacheEntries: 1_000,
-    verify: h.verify,
-    customFields,
-    tenantModelsDir: modelsDir,
-    ticketStream: h.config.stream.name,
-    log: createLogger("error", { service: "routing-test" }),
-  });
-  await service.caughtUp;
-  const call = async (method: string, path: string, body: unknown) => {
-    const headers = {
-      authorization: `Bearer ${await h.token(supervisorA)}`,
-      "content-type": "application/json",
-    };
-    const request = new Request(`http://routing.test${path}`, {
-      method,
-      headers,
-      body: JSON.stringify(body),
-    });
-    return await service.fetch(request);
-  };
-  return { service, call, stop: async () => (await service.stop(), await nc.drain()) };
-}
-
 Deno.test(
   "retrain - a tenant's solved tickets train its queue model, and running routing uses it once told",
   () =>
     withHarness(async (h) => {
       const modelsDir = await Deno.makeTempDir({ prefix: "routing-models-" });
       await seedSolvedTickets(h, 60);
-      let routing = await startRoutingWithModels(h, modelsDir);
+      let routing = await startRouting(h, {}, { tenantModelsDir: modelsDir });
       const { envelope, close } = await openEnvelope(h.nc, h.jsm, {
         keyring: h.keyring,
         profiles: h.config.profiles,
@@ -123,13 +88,18 @@ Deno.test(
       });
       try {
         for (const groupId of Object.keys(TOPICS)) {
-          const response = await routing.call("PUT", `/v1/routing/agents/agent-${groupId}`, {
-            displayName: groupId,
-            skills: [],
-            languages: ["en"],
-            groups: [groupId],
-            capacity: 5,
-          });
+          const response = await routing.call(
+            supervisorA,
+            "PUT",
+            `/v1/routing/agents/agent-${groupId}`,
+            {
+              displayName: groupId,
+              skills: [],
+              languages: ["en"],
+              groups: [groupId],
+              capacity: 5,
+            },
+          );
           assert.ok([200, 201].includes(response.status), await response.text());
         }
         const report = await retrainTenant({
@@ -160,7 +130,7 @@ Deno.test(
 
         // A routing started later finds the tenant's model in the folder by itself.
         await routing.stop();
-        routing = await startRoutingWithModels(h, modelsDir);
+        routing = await startRouting(h, {}, { tenantModelsDir: modelsDir });
         const login = await createTicket(h, customerA, {
           subject: "Locked out",
           body: "The login page refuses my password and the two-factor code.",

@@ -26,6 +26,7 @@ export interface RoutingInstance {
 export async function startRouting(
   h: Harness,
   env: Record<string, string> = {},
+  { tenantModelsDir = null }: { tenantModelsDir?: string | null } = {},
 ): Promise<RoutingInstance> {
   const config = loadRoutingConfig({ TICKETD_ROUTING_PRESENCE_TTL_SECONDS: "3", ...env });
   const nc = await connect({ servers: h.natsUrl });
@@ -37,7 +38,7 @@ export async function startRouting(
     dataKeyCacheEntries: 1_000,
     verify: h.verify,
     customFields,
-    tenantModelsDir: null,
+    tenantModelsDir,
     ticketStream: h.config.stream.name,
     log: createLogger("error", { service: "routing-test" }),
   });
