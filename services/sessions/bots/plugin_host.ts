@@ -1,0 +1,97 @@
+/**
+ * The bot plugin host: loads every plugin folder under the configured one, runs each in its own
+ * Web Worker with the permissions its manifest declares, and turns whatever a plugin does
+ * (answers, throws, hangs, loops, is refused by Deno, returns garbage) into an answer or a
+ * failed turn. Nothing a plugin does rejects `turn()`.
+ * @module
+ */
+import type { Logger } from "@ticketd/shared/log/logger.ts";
+import { readManifest } from "./manifest.ts";
+import { pluginConfig, workerPermissions } from "./plugin_permissions.ts";
+import { PluginSlot } from "./plugin_slot.ts";
+import type { BotAnswer, BotContext, FailedTurn } from "./protocol.ts";
+import type { BotHostSettings } from "./settings.ts";
+
+/** A turn's input: the host adds the plugin's config itself. */
+export type BotTurnInput = Omit<BotContext, "config">;
+
+export interface PluginStatus {
+  name: string;
+  state: "enabled" | "disabled" | "quarantined";
+  /** ISO 8601 UTC, while disabled. */
+  disabledUntil: string | null;
+}
+
+export interface PluginHost {
+  /** One bot turn: the checked answer, or why there is none. Never rejects. */
+  turn(plugin: string, input: BotTurnInput): Promise<BotAnswer | FailedTurn>;
+  plugins(): PluginStatus[];
+  /** Plugin folders that could not be loaded, and why. */
+  readonly problems: readonly { folder: string; message: string }[];
+  /** Terminates every worker. */
+  close(): void;
+}
+
+export interface PluginHostDeps {
+  settings: BotHostSettings;
+  /** Where plugin settings are read from (`TICKETD_BOT_<PLUGIN>_<SETTING>`). */
+  env: Record<string, string | undefined>;
+  logger?: Logger;
+  now?: () => number;
+}
+
+/** Loads the plugins of `settings.pluginsDir` and starts their workers. */
+export async function loadPluginHost(deps: PluginHostDeps): Promise<PluginHost> {
+  const now = deps.now ?? Date.now;
+  const slots = new Map<string, PluginSlot>();
+  const problems: { folder: string; message: string }[] = [];
+  for (const folder of await pluginFolders(deps.settings.pluginsDir)) {
+    try {
+      const slot = await loadSlot(folder, deps, now);
+      if (slots.has(slot.name)) throw new Error(`a second plugin named "${slot.name}"`);
+      slots.set(slot.name, slot);
+    } catch (error) {
+      problems.push({ folder, message: (error as Error).message });
+    }
+  }
+  return {
+    turn: (plugin, input) =>
+      slots.get(plugin)?.turn(input) ??
+        Promise.resolve({ failed: "unknown_plugin", message: `No bot plugin "${plugin}"` }),
+    plugins: () => [...slots.values()].map((slot) => slot.status()),
+    problems,
+    close: () => slots.forEach((slot) => slot.close()),
+  };
+}
+
+async function loadSlot(folder: string, deps: PluginHostDeps, now: () => number) {
+  const manifest = await readManifest(folder);
+  const config = pluginConfig(manifest, deps.env);
+  const dir = await Deno.realPath(folder);
+  const entry = `${dir}/${manifest.entry}`;
+  await Deno.stat(entry); // a missing entry is a load problem, not a failed turn each time
+  return new PluginSlot({
+    spec: {
+      name: manifest.name,
+      entryUrl: new URL(`file://${entry}`).href,
+      permissions: workerPermissions(manifest, dir, config),
+    },
+    config,
+    timeoutMs: Math.min(manifest.timeoutMs ?? Infinity, deps.settings.turnTimeoutMs),
+    settings: deps.settings,
+    logger: deps.logger?.with({ plugin: manifest.name }),
+    now,
+  });
+}
+
+/** Subfolders holding a `manifest.json`, in name order. */
+async function pluginFolders(dir: string): Promise<string[]> {
+  const folders: string[] = [];
+  for await (const entry of Deno.readDir(dir)) {
+    if (!entry.isDirectory && !entry.isSymlink) continue; // a linked folder counts too
+    const folder = `${dir.replace(/\/$/, "")}/${entry.name}`;
+    const hasManifest = await Deno.stat(`${folder}/manifest.json`).then(() => true, () => false);
+    if (hasManifest) folders.push(folder);
+  }
+  return folders.sort();
+}

@@ -1,0 +1,6 @@
+/** Spins forever in a synchronous loop. @module */
+export default () => {
+  while (true) {
+    // spin
+  }
+};

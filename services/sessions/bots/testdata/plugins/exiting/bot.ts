@@ -1,0 +1,4 @@
+/** Tries to end its worker with Deno.exit. @module */
+export default () => {
+  Deno.exit(3);
+};
