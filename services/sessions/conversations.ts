@@ -22,6 +22,7 @@ import type {
 } from "./conversation_port.ts";
 import { type ConversationRef, evolve, fold } from "./domain/conversation.ts";
 import { decide, decideOpen } from "./domain/decide.ts";
+import { idleDeadline } from "./domain/expiry.ts";
 import { ConversationLog, ensureSessionsStream } from "./store/conversation_log.ts";
 import { followConversation, STREAM_SEQ_HEADER } from "./store/live_follow.ts";
 import {
@@ -69,7 +70,6 @@ export class NatsConversations implements ConversationPort {
   readonly settings: ConversationSettings;
   readonly #cache: StateCache;
   readonly #queue = new KeyedQueue();
-  readonly #listeners = new Set<(change: StateChange) => void>();
   readonly #now: () => number;
   #stopWatch: (() => Promise<void>) | undefined;
 
@@ -106,16 +106,19 @@ export class NatsConversations implements ConversationPort {
   async stop(): Promise<void> {
     await this.#stopWatch?.();
     this.#stopWatch = undefined;
-    this.#listeners.clear();
   }
 
   /**
-   * Calls `listener` with every state change any instance makes (and first with every state in
-   * the bucket); `stored` is null when a state was removed. Returns the function that stops it.
+   * Calls `listener` with every state in the bucket, then with every change any instance makes;
+   * `stored` is null when a state was removed. Resolves to the function that stops it.
    */
-  onStateChange(listener: (change: StateChange) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+  watchStates(listener: (change: StateChange) => void): Promise<() => Promise<void>> {
+    return this.bucket.watch(listener);
+  }
+
+  /** Conversations whose log does not end in `closed`, with their last event's time. */
+  unclosedInLog(): Promise<{ ref: ConversationRef; lastAt: string }[]> {
+    return this.log.unclosed();
   }
 
   async open(tenant: string, customerId: string): Promise<ConversationState> {
@@ -231,9 +234,11 @@ export class NatsConversations implements ConversationPort {
   async #load(ref: ConversationRef): Promise<VersionedState | null> {
     const key = stateKey(ref);
     const cached = this.#cache.get(key);
-    if (cached) return cached;
+    // Past its expiry the bucket may have dropped it without a marker: ask the bucket again.
+    if (cached && idleDeadline(cached.state, this.settings.expiryMs) > this.#now()) return cached;
     const loaded = await this.bucket.load(ref);
     if (loaded) this.#cache.set(key, loaded);
+    else this.#cache.delete(key);
     return loaded;
   }
 
@@ -254,7 +259,6 @@ export class NatsConversations implements ConversationPort {
   #changed(change: StateChange): void {
     // Another instance's write (or a removal) makes a cached entry older than the bucket.
     this.#cache.invalidate(change.key, change.stored ? change.revision : Infinity);
-    for (const listener of this.#listeners) listener(change);
   }
 
   #iso(): string {

@@ -37,7 +37,11 @@ export function ensureSessionsStream(jsm: JetStreamManager, duplicateWindowMs: n
 export class ConversationLog {
   readonly #store: JetStreamEventStore;
 
-  constructor(js: JetStreamClient, jsm: JetStreamManager, private readonly envelope: Envelope) {
+  constructor(
+    js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly envelope: Envelope,
+  ) {
     this.#store = new JetStreamEventStore(js, jsm, SESSIONS_STREAM);
   }
 
@@ -74,6 +78,27 @@ export class ConversationLog {
   async readAt(ref: ConversationRef, streamSeq: number): Promise<ConversationEvent | null> {
     const message = await this.#store.readAt(streamSeq);
     return message ? await this.decode(ref, message.data) : null;
+  }
+
+  /**
+   * Every conversation whose last event is not `closed`, with that event's time: one stream
+   * info listing the subjects, then one direct get per subject (for a collector's start).
+   */
+  async unclosed(): Promise<{ ref: ConversationRef; lastAt: string }[]> {
+    const info = await this.jsm.streams.info(SESSIONS_STREAM, {
+      subjects_filter: ALL_SESSIONS_EVENTS_SUBJECT,
+    });
+    const found = [];
+    for (const subject of Object.keys(info.state.subjects ?? {})) {
+      const [, , tenant, conversationId] = subject.split(".");
+      const last = await this.jsm.direct.getMessage(SESSIONS_STREAM, { last_by_subj: subject });
+      if (!last) continue;
+      const event = decodeConversationEvent(last.data);
+      if (event.type !== "closed") {
+        found.push({ ref: { tenant, conversationId }, lastAt: event.at });
+      }
+    }
+    return found;
   }
 
   /** Decodes and opens one stored (or fanned-out) event. */

@@ -109,3 +109,9 @@ export class StateBucket {
     };
   }
 }
+
+/** The conversation of a key, or null for a key this service did not write. */
+export function parseStateKey(key: string): ConversationRef | null {
+  const [tenant, conversationId, extra] = key.split(".");
+  return tenant && conversationId && extra === undefined ? { tenant, conversationId } : null;
+}
