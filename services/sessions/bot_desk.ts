@@ -1,0 +1,161 @@
+/**
+ * The conversation port as the transports see it: the NATS conversations, plus the bot that
+ * answers first. After a customer's message in a conversation still with the bot, the bot takes
+ * a turn (in its worker, time-limited); its replies are posted as the bot, its actions applied to
+ * the conversation's ticket, and a hand-off (asked by the bot, or a failed turn) opens the ticket
+ * with the transcript and waits for an agent. Turns of one conversation run one at a time.
+ * @module
+ */
+import type { Logger } from "@ticketd/shared/log/logger.ts";
+import { KeyedQueue } from "@ticketd/shared/runtime/keyed_queue.ts";
+import type { ServiceChange } from "@ticketd/shared/commands/tickets.ts";
+import type { BotAnswer, FailedTurn, TranscriptMessage } from "./bots/protocol.ts";
+import type { BotTurnInput } from "./bots/plugin_host.ts";
+import type {
+  ConversationEvent,
+  ConversationInput,
+  ConversationPort,
+  ConversationState,
+  Participant,
+} from "./conversation_port.ts";
+import type { TicketDesk } from "./ticket_desk.ts";
+
+export interface BotDeskDeps {
+  conversations: ConversationPort & {
+    readLog(
+      ref: { tenant: string; conversationId: string },
+    ): Promise<{ events: ConversationEvent[] }>;
+  };
+  /** The plugin host; null runs without a bot (every conversation waits for an agent). */
+  bots: { turn(plugin: string, input: BotTurnInput): Promise<BotAnswer | FailedTurn> } | null;
+  /** The plugin that answers first. */
+  bot: string;
+  tickets: TicketDesk;
+  /** Messages of the transcript a bot sees. */
+  transcriptMessages: number;
+  log: Logger;
+  nextId(): string;
+}
+
+export class BotDesk implements ConversationPort {
+  readonly #turns = new KeyedQueue();
+  #inFlight = 0;
+
+  constructor(private readonly deps: BotDeskDeps) {}
+
+  /** Turns being taken now (tests wait for 0). */
+  get inFlight(): number {
+    return this.#inFlight;
+  }
+
+  open(tenant: string, customerId: string): Promise<ConversationState> {
+    return this.deps.conversations.open(tenant, customerId);
+  }
+
+  get(tenant: string, conversationId: string): Promise<ConversationState | null> {
+    return this.deps.conversations.get(tenant, conversationId);
+  }
+
+  follow(
+    tenant: string,
+    conversationId: string,
+    afterSeq: number,
+    onEvent: (event: ConversationEvent) => void,
+  ): Promise<() => void> {
+    return this.deps.conversations.follow(tenant, conversationId, afterSeq, onEvent);
+  }
+
+  async append(
+    tenant: string,
+    conversationId: string,
+    input: ConversationInput,
+  ): Promise<ConversationEvent> {
+    const event = await this.deps.conversations.append(tenant, conversationId, input);
+    if (event.type === "message" && event.from.role === "customer") {
+      this.#inFlight++;
+      this.#turns.run(`${tenant}/${conversationId}`, () => this.#turn(tenant, conversationId))
+        .catch((error) => this.deps.log.error("bot turn failed", { error: String(error) }))
+        .finally(() => this.#inFlight--);
+    }
+    return event;
+  }
+
+  async #turn(tenant: string, conversationId: string): Promise<void> {
+    const state = await this.deps.conversations.get(tenant, conversationId);
+    if (!state || state.status !== "bot") return;
+    const { events } = await this.deps.conversations.readLog({ tenant, conversationId });
+    if (!this.deps.bots) return await this.#handOff(state, "no bot configured", events);
+    const answer = await this.deps.bots.turn(this.deps.bot, {
+      conversation: { tenant, conversationId, customerId: state.customerId, status: state.status },
+      transcript: transcriptOf(events).slice(-this.deps.transcriptMessages),
+    });
+    if ("failed" in answer) {
+      this.deps.log.warn("bot turn failed; handing off", { conversationId, failed: answer.failed });
+      return await this.#handOff(state, `bot unavailable (${answer.failed})`, events);
+    }
+    const bot: Participant = { role: "bot", id: this.deps.bot };
+    if (!state.participants.some((p) => p.role === "bot" && p.id === bot.id)) {
+      await this.deps.conversations.append(tenant, conversationId, { type: "joined", from: bot });
+    }
+    for (const text of answer.replies) {
+      await this.deps.conversations.append(tenant, conversationId, {
+        type: "message",
+        from: bot,
+        messageId: this.deps.nextId(),
+        text,
+      });
+    }
+    const wantsTicket = answer.actions.some((a) => a.type === "create_ticket");
+    if (answer.handoff || wantsTicket) {
+      const latest = (await this.deps.conversations.get(tenant, conversationId)) ?? state;
+      return await this.#handOff(
+        latest,
+        answer.handoff?.reason ?? "ticket asked for",
+        undefined,
+        answer,
+      );
+    }
+  }
+
+  /** Opens (or finds) the conversation's ticket and marks the conversation as waiting. */
+  async #handOff(
+    state: ConversationState,
+    reason: string,
+    known?: ConversationEvent[],
+    answer?: BotAnswer,
+  ): Promise<void> {
+    const ref = { tenant: state.tenant, conversationId: state.conversationId };
+    const events = known ?? (await this.deps.conversations.readLog(ref)).events;
+    const subject = answer?.actions.find((a) => a.type === "create_ticket");
+    const ticketId = state.ticketId ?? await this.deps.tickets.open(state, events, {
+      subject: subject?.type === "create_ticket" ? subject.subject : undefined,
+    });
+    const changes = answer ? ticketChanges(answer) : [];
+    if (changes.length > 0) await this.deps.tickets.change(state.tenant, ticketId, changes);
+    const from: Participant = { role: "bot", id: this.deps.bot };
+    await this.deps.conversations.append(state.tenant, state.conversationId, {
+      type: "handed_off",
+      from: state.participants.some((p) => p.role === "bot") ? from : customerOf(state),
+      ticketId,
+      reason,
+    });
+  }
+}
+
+function ticketChanges(answer: BotAnswer): ServiceChange[] {
+  return answer.actions.flatMap((action): ServiceChange[] => {
+    if (action.type === "tag") return [{ type: "ChangeTags", add: action.tags, remove: [] }];
+    if (action.type === "set_priority") return [{ type: "ChangePriority", to: action.priority }];
+    return [];
+  });
+}
+
+function customerOf(state: ConversationState): Participant {
+  return { role: "customer", id: state.customerId };
+}
+
+function transcriptOf(events: readonly ConversationEvent[]): TranscriptMessage[] {
+  return events.flatMap((e) =>
+    e.type === "message" ? [{ from: e.from, text: e.text, at: e.at }] : []
+  );
+}
