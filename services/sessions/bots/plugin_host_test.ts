@@ -18,7 +18,7 @@ Deno.test("PluginHost - a hanging turn fails on time and the restarted worker an
     const started = performance.now();
     const failed = await host.turn("hanging", customerSays("hang"));
     assert.equal("failed" in failed && failed.failed, "timeout");
-    assert.ok(performance.now() - started < 2_000, "the manifest's 300 ms limit applies");
+    assert.ok(performance.now() - started < 4_000, "the manifest's 300 ms limit applies");
     assert.deepEqual(await host.turn("hanging", customerSays("hello")), {
       replies: ["awake"],
       actions: [],

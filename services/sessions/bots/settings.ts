@@ -45,6 +45,6 @@ export function loadBotHostSettings(env: Record<string, string | undefined>): Bo
     cooldownMs: int("TICKETD_BOTS_COOLDOWN_SECONDS", 60, 1, 86_400) * 1_000,
     maxTranscriptMessages: int("TICKETD_BOTS_TRANSCRIPT_MESSAGES", 20, 1, 1_000),
     maxTurnsInFlight: int("TICKETD_BOTS_TURNS_IN_FLIGHT", 32, 1, 10_000),
-    probeMs: int("TICKETD_BOTS_PROBE_MS", 250, 10, 10_000),
+    probeMs: int("TICKETD_BOTS_PROBE_MS", 1_000, 10, 60_000),
   };
 }

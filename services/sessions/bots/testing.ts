@@ -16,7 +16,7 @@ export const testSettings = (pluginsDir: string): BotHostSettings => ({
   cooldownMs: 60_000,
   maxTranscriptMessages: 5,
   maxTurnsInFlight: 8,
-  probeMs: 200,
+  probeMs: 2_000,
 });
 
 /** Runs `body` with a host over the named plugins (from `source`), then closes it. */
