@@ -12,8 +12,16 @@ import type { ConversationEvent, ConversationState } from "../conversation_port.
 const ref = plainString(64).optional();
 const conversationId = z.string().max(40);
 
-/** Schemas of every client frame, by type. */
-export function clientFrameSchemas(messageChars: number) {
+const built = new Map<number, ReturnType<typeof buildSchemas>>();
+
+/** Schemas of every client frame, by type; built once per message limit, shared by sockets. */
+export function clientFrameSchemas(messageChars: number): ReturnType<typeof buildSchemas> {
+  let schemas = built.get(messageChars);
+  if (!schemas) built.set(messageChars, schemas = buildSchemas(messageChars));
+  return schemas;
+}
+
+function buildSchemas(messageChars: number) {
   return {
     auth: z.strictObject({ type: z.literal("auth"), token: z.string().min(1).max(8192), ref }),
     open: z.strictObject({ type: z.literal("open"), ref }),
@@ -42,7 +50,7 @@ export function clientFrameSchemas(messageChars: number) {
   };
 }
 
-type Schemas = ReturnType<typeof clientFrameSchemas>;
+type Schemas = ReturnType<typeof buildSchemas>;
 export type ClientFrame = { [K in keyof Schemas]: z.infer<Schemas[K]> }[keyof Schemas];
 
 export type ServerFrame =
