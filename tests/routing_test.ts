@@ -270,3 +270,27 @@ Deno.test(
       }
     }),
 );
+
+Deno.test(
+  "a person's change is not undone by a rule that runs on updates",
+  withRouting(async (h, r) => {
+    await ok(await r.call(supervisorA, "POST", "/v1/routing/rules", crashRule), 201);
+    const created = await createTicket(h, customerA, { subject: "crash on save" });
+    await eventually("the rule's priority", async () => {
+      const ticket = await ticketOf(h, created.id);
+      return ticket.priority === "urgent" ? ticket : undefined;
+    });
+    await r.service.router.settled();
+    const lowered = await h.call(supervisorA, "PUT", `/v1/tickets/${created.id}/priority`, {
+      priority: "low",
+    });
+    assert.equal(lowered.status, 200);
+    const { version } = await lowered.json();
+    await eventually("routing saw the change", async () => {
+      const seen = r.service.router.ticket("acme", created.id);
+      return seen && seen.version >= version ? seen : undefined;
+    });
+    await r.service.router.settled();
+    assert.equal(r.service.router.ticket("acme", created.id)?.priority, "low");
+  }),
+);

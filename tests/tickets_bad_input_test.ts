@@ -112,6 +112,13 @@ Deno.test("POST /v1/tickets - invalid UTF-8 is refused with 400", () =>
     assert.equal(await storedCommits(h), 0);
   }));
 
+Deno.test("POST /v1/tickets - a __proto__ member anywhere is refused with 400, never dropped", () =>
+  withHarness(async (h) => {
+    const body = '{"subject":"a","body":"b","customFields":{"__proto__":{"x":1}}}';
+    await refused(h, agentA, "POST /v1/tickets", body, "400 forbidden_key");
+    assert.equal(await storedCommits(h), 0);
+  }));
+
 Deno.test("POST /v1/tickets - HTML is stored as text and comes back unchanged, never as markup", () =>
   withHarness(async (h) => {
     const html = '<img src=x onerror="alert(1)"><script>alert(2)</script>';

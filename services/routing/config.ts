@@ -55,7 +55,7 @@ export function loadRoutingConfig(env: Record<string, string | undefined>): Rout
     presenceTtlMs: int("TICKETD_ROUTING_PRESENCE_TTL_SECONDS", 30, 3, 3_600) * 1000,
     defaultAgentCapacity: int("TICKETD_ROUTING_AGENT_CAPACITY", 5, 1, 10_000),
     maxRulesPerTenant: int("TICKETD_ROUTING_MAX_RULES", 200, 1, 10_000),
-    maxConditionsPerRule: int("TICKETD_ROUTING_MAX_CONDITIONS", 20, 1, 1_000),
+    maxConditionsPerRule: int("TICKETD_ROUTING_MAX_CONDITIONS", 50, 1, 1_000),
     maxRegexInputChars: int("TICKETD_ROUTING_MAX_REGEX_INPUT_CHARS", 20_000, 100),
     maxRequestBytes: int("TICKETD_ROUTING_MAX_REQUEST_BYTES", 262_144, 1_024),
     bodyTimeoutMs: int("TICKETD_BODY_TIMEOUT_MS", 10_000),

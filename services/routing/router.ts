@@ -23,8 +23,10 @@ import { assignmentNeed } from "./domain/assignment_need.ts";
 import {
   type ModelGuess,
   planRoute,
+  respectPeople,
   type RoutePlan,
   type RuleActions,
+  type TouchedField,
   withAgent,
 } from "./domain/route_plan.ts";
 import type { RoutingTicket } from "./domain/routing_ticket.ts";
@@ -64,6 +66,8 @@ export interface Decision {
   reasons: string[];
   outcome: "sent" | "nothing_to_do" | "waiting_for_agent" | "superseded" | "failed";
   decidedInMs: number;
+  /** The latest attempt to find an agent after this decision (assignment runs on its own). */
+  assignment?: { version: number; reasons: string[]; outcome: Decision["outcome"] };
 }
 
 export class Router implements FeedHandler {
@@ -75,6 +79,8 @@ export class Router implements FeedHandler {
   /** Assignments sent but not yet seen in the stream: ticket key -> agent key. */
   readonly #reserved = new Map<string, string>();
   readonly #decisions = new Map<string, Decision>();
+  /** What people changed in the commit an `updated` decision is about to look at. */
+  readonly #touched = new Map<string, Set<TouchedField>>();
   readonly #queue = new KeyedQueue();
   /** Tickets with a decision queued or running. */
   readonly #pending = new Map<string, number>();
@@ -135,6 +141,7 @@ export class Router implements FeedHandler {
       else this.#schedule(next, "assign");
       return;
     }
+    if (!created) this.#touched.set(key, touchedBy(commit));
     this.#schedule(next, created ? "created" : "updated");
   }
 
@@ -228,7 +235,11 @@ export class Router implements FeedHandler {
     if (trigger === "assign") {
       plan = { changes: [], groupId: ticket.groupId, needsAgent: needsAgent(ticket), reasons: [] };
     } else {
-      const rules = await this.ports.rules(view, trigger);
+      const asked = await this.ports.rules(view, trigger);
+      const key = keyOf(ticket.tenant, ticket.ticketId);
+      const touched = trigger === "updated" ? this.#touched.get(key) : undefined;
+      this.#touched.delete(key);
+      const rules = touched ? respectPeople(asked, touched) : asked;
       const ask = {
         queue: !rules.groupId && !view.groupId,
         priority: !rules.priority && view.priority === "normal",
@@ -353,8 +364,14 @@ export class Router implements FeedHandler {
   }
 
   #remember(key: string, decision: Decision): void {
-    // A follow-up check that found nothing to do does not hide the decision that mattered.
-    if (decision.outcome === "nothing_to_do" && this.#decisions.has(key)) return;
+    const earlier = this.#decisions.get(key);
+    // A follow-up check that found nothing to do does not hide the decision that mattered, and
+    // an assignment attempt is told beside it, not instead of it.
+    if (decision.outcome === "nothing_to_do" && earlier) return;
+    if (decision.trigger === "assign" && earlier && earlier.trigger !== "assign") {
+      const { version, reasons, outcome } = decision;
+      decision = { ...earlier, assignment: { version, reasons, outcome } };
+    }
     this.#decisions.delete(key);
     this.#decisions.set(key, decision);
     if (this.#decisions.size > this.maxDecisions) {
@@ -390,4 +407,15 @@ function decisionOf(
     outcome,
     decidedInMs: performance.now() - started,
   };
+}
+
+/** The fields a commit by a person changed. */
+function touchedBy(commit: TicketCommit): Set<TouchedField> {
+  const touched = new Set<TouchedField>();
+  for (const event of commit.events) {
+    if (event.type === "TicketPriorityChanged") touched.add("priority");
+    if (event.type === "TicketTagsChanged") touched.add("tags");
+    if (event.type === "TicketAssigned") touched.add("group").add("assignee");
+  }
+  return touched;
 }

@@ -35,6 +35,10 @@ export async function readJson<S extends z.ZodType>(
   } catch (error) {
     fail("malformed_json", `The body is not valid JSON: ${(error as Error).message}`, 400);
   }
+  // A "__proto__" member would be dropped silently by schema checks (or worse, reach a prototype).
+  if (text.includes('"__proto__"') && hasProtoKey(value)) {
+    fail("forbidden_key", 'The body may not use "__proto__" as a member name', 400);
+  }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
@@ -42,4 +46,15 @@ export async function readJson<S extends z.ZodType>(
     fail("invalid_request", `${first.path || "body"}: ${first.message}`, 422, { issues });
   }
   return parsed.data;
+}
+
+function hasProtoKey(value: unknown): boolean {
+  const stack = [value];
+  while (stack.length > 0) {
+    const item = stack.pop();
+    if (item === null || typeof item !== "object") continue;
+    if (Object.hasOwn(item, "__proto__")) return true;
+    stack.push(...Object.values(item));
+  }
+  return false;
 }

@@ -84,3 +84,19 @@ function modelPriority(ticket: RoutingTicket, model: ModelGuess): Priority | und
     ? model.priority
     : undefined;
 }
+
+/** What a person just changed on a ticket: rules on `updated` leave those alone. */
+export type TouchedField = "priority" | "tags" | "group" | "assignee";
+
+/** `actions` without what people just chose (an `updated` rule must not undo a person). */
+export function respectPeople(
+  actions: RuleActions,
+  touched: ReadonlySet<TouchedField>,
+): RuleActions {
+  const kept = { ...actions };
+  if (touched.has("priority")) delete kept.priority;
+  if (touched.has("tags")) kept.addTags = [];
+  if (touched.has("group")) delete kept.groupId;
+  if (touched.has("assignee")) delete kept.assigneeId;
+  return kept;
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import type { RoutingTicket } from "./routing_ticket.ts";
-import { planRoute, type RuleActions, withAgent } from "./route_plan.ts";
+import { planRoute, respectPeople, type RuleActions, withAgent } from "./route_plan.ts";
 
 const ticket: RoutingTicket = {
   tenant: "acme",
@@ -71,4 +71,15 @@ Deno.test("withAgent makes the group change and the agent one assignment", () =>
     groupId: "tier2",
   }]);
   assert.equal(plan.needsAgent, false);
+});
+
+Deno.test("respectPeople drops what a person just changed, and keeps the rest", () => {
+  const asked: RuleActions = {
+    ...silent,
+    priority: "urgent",
+    addTags: ["crash"],
+    groupId: "tier2",
+  };
+  const kept = respectPeople(asked, new Set(["priority", "tags"]));
+  assert.deepEqual([kept.priority, kept.addTags, kept.groupId], [undefined, [], "tier2"]);
 });

@@ -14,8 +14,11 @@ import { PRESENCE_STATUSES } from "../presence/presence_bucket.ts";
 import type { AgentStore, StoredAgent } from "../store/agents_store.ts";
 import type { BodyLimits, RoutingEnv } from "./env.ts";
 
-/** Agent ids are identity user ids (tokens' `sub`): plain, as tickets' `assigneeId` is. */
-const AGENT_ID = /^[A-Za-z0-9_.@+-][A-Za-z0-9_.@:+-]{0,127}$/;
+/**
+ * Agent ids are identity user ids (tokens' `sub`). They become one token of NATS subjects and KV
+ * keys (presence, notifications), so letters, digits, `_` and `-` only.
+ */
+const AGENT_ID = /^[A-Za-z0-9_-]{1,128}$/;
 
 export interface AgentsRoutesDeps {
   agents: AgentStore;
@@ -103,7 +106,7 @@ export function agentsRoutes(deps: AgentsRoutesDeps): Hono<RoutingEnv> {
   });
   app.put("/routing/presence", async (c) => {
     const me = allowed(c, PRESENT);
-    if (!AGENT_ID.test(me.id) || me.id.startsWith("svc:")) {
+    if (!AGENT_ID.test(me.id)) {
       fail("forbidden", `Only users have presence; "${me.id.slice(0, 64)}" is not one`, 403);
     }
     const { status } = await readJson(c, presenceBody, deps.body);
@@ -122,7 +125,7 @@ export function agentsRoutes(deps: AgentsRoutesDeps): Hono<RoutingEnv> {
 function allowed(c: Context<RoutingEnv>, roles: readonly Role[]) {
   const me = c.get("principal");
   if (!roles.includes(me.role)) {
-    fail("forbidden", `A ${me.role} may not ${c.req.method} ${c.req.path}`, 403);
+    fail("forbidden", `The ${me.role} role may not ${c.req.method} ${c.req.path}`, 403);
   }
   return me;
 }

@@ -85,7 +85,7 @@ export function rulesRoutes(deps: RulesRoutesDeps): Hono<RoutingEnv> {
     changed(change.tenant, saved.setVersion);
     return c.json({ ...view(saved.rule), setVersion: saved.setVersion }, 201, {
       etag: etag(saved.rule.version),
-      location: `/routing/rules/${saved.rule.id}`,
+      location: `/v1/routing/rules/${saved.rule.id}`, // mounted under /v1
     });
   });
   app.put("/routing/rules/order", async (c) => {
@@ -162,7 +162,7 @@ function allowed(c: Context<RoutingEnv>, roles: readonly Role[]) {
   if (!roles.includes(me.role)) {
     fail(
       "forbidden",
-      `A ${me.role} may not ${roles === EDITORS ? "change" : "read"} routing rules`,
+      `The ${me.role} role may not ${roles === EDITORS ? "change" : "read"} routing rules`,
       403,
     );
   }

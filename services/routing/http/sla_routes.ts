@@ -119,7 +119,7 @@ export function slaRoutes(deps: SlaRoutesDeps): Hono<RoutingEnv> {
 function allowed(c: Context<RoutingEnv>, roles: readonly Role[]): Principal {
   const me = c.get("principal");
   if (!roles.includes(me.role)) {
-    fail("forbidden", `A ${me.role} may not ${c.req.method} ${c.req.path}`, 403);
+    fail("forbidden", `The ${me.role} role may not ${c.req.method} ${c.req.path}`, 403);
   }
   return me;
 }

@@ -3,7 +3,7 @@
 
 create table routing_agents (
   tenant text not null,
-  agent_id text not null check (agent_id ~ '^[A-Za-z0-9_.@:+-]{1,128}$'),
+  agent_id text not null check (agent_id ~ '^[A-Za-z0-9_-]{1,128}$'),
   display_name text not null,
   -- lower case
   skills text[] not null default '{}',

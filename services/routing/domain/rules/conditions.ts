@@ -3,6 +3,7 @@
  * Regular expressions and keywords are prepared once per condition object and kept.
  * @module
  */
+import { compileLinear, type LinearRegex } from "./linear_regex.ts";
 import type { LocalParts } from "../local_time.ts";
 import type { FieldValue, RoutingTicket } from "../routing_ticket.ts";
 import type {
@@ -137,17 +138,21 @@ function checkKeywords(condition: KeywordsCondition, scope: ConditionScope): Ver
   return { holds: false, why: `no keyword of ${listed}${more} in ${condition.in.join(" or ")}` };
 }
 
-const regexCache = new WeakMap<RegexCondition, RegExp>();
+const regexCache = new WeakMap<RegexCondition, LinearRegex | string>();
 
 function checkRegex(condition: RegexCondition, scope: ConditionScope): Verdict {
   let regex = regexCache.get(condition);
-  if (!regex) {
-    regexCache.set(condition, regex = new RegExp(condition.pattern, condition.flags + "u"));
+  if (regex === undefined) {
+    regexCache.set(condition, regex = compileLinear(condition.pattern, condition.flags));
+  }
+  // A saved rule always compiles; a draft in a dry run that does not is refused before this.
+  if (typeof regex === "string") {
+    return { holds: false, why: `regex /${condition.pattern}/ ${regex}` };
   }
   for (const source of condition.in) {
-    const match = regex.exec(scope.capped[source]);
-    if (match) {
-      const excerpt = [...match[0]].slice(0, 40).join("");
+    const match = regex.find(scope.capped[source]);
+    if (match !== null) {
+      const excerpt = [...match].slice(0, 40).join("");
       return { holds: true, why: `regex /${condition.pattern}/ matched "${excerpt}" in ${source}` };
     }
   }

@@ -13,7 +13,7 @@ import { normaliseText } from "./text_match.ts";
 import { type Action, PRIORITY_VALUES, type Rule, type Trigger } from "./rule_schema.ts";
 
 /** Characters of the subject, and of the body, that regular expressions run on. */
-export const REGEX_TEXT_LIMIT = 2_000;
+export const REGEX_TEXT_LIMIT = 20_000;
 
 export interface EvaluationContext {
   trigger: Trigger;

@@ -47,6 +47,10 @@ function hazardIn(node: RegexNode): string | undefined {
 
 /** The ways the body of a repetition can match one text in many ways (exponential retries). */
 function repeatHazard(body: RegexNode): string | undefined {
+  // Rounds that may take nothing let the same text be split across them in countless ways.
+  if (nullable(body)) {
+    return "repeats a part that can match nothing (like (a?a?){20} or (a|b?)+): the repetitions can split the same text in many ways";
+  }
   const inner = repeatsIn(body);
   if (inner.length > 0) {
     const [head, tail] = [first(body), last(body)];

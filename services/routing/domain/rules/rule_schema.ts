@@ -145,15 +145,38 @@ export const PRIORITY_VALUES: readonly string[] = PRIORITIES;
 
 /** Parses one rule; throws 422 `invalid_rule` naming the rule and the first bad path. */
 export function parseRule(input: unknown): RuleBody {
-  const parsed = ruleBodySchema.safeParse(input);
-  if (parsed.success) return parsed.data;
   const name = typeof (input as { name?: unknown })?.name === "string"
     ? (input as { name: string }).name
     : "(unnamed)";
+  // Deeper than any rule needs, and deep enough to exhaust the stack of a recursive check.
+  if (nestingDepth(input, MAX_RULE_NESTING) > MAX_RULE_NESTING) {
+    fail("invalid_rule", `Rule "${name}" nests deeper than ${MAX_RULE_NESTING} levels`, 422, {
+      rule: name,
+    });
+  }
+  const parsed = ruleBodySchema.safeParse(input);
+  if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.map((i) => ({ path: i.path.join("."), message: i.message }));
   const first = issues[0];
   fail("invalid_rule", `Rule "${name}": ${first.path || "rule"}: ${first.message}`, 422, {
     rule: name,
     issues,
   });
+}
+
+/** How deep a rule's JSON may nest (objects and arrays), `any` groups included. */
+export const MAX_RULE_NESTING = 32;
+
+/** The nesting depth of `value`, counted without recursion and no further than `limit` + 1. */
+export function nestingDepth(value: unknown, limit: number): number {
+  let deepest = 0;
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [item, depth] = stack.pop()!;
+    if (item === null || typeof item !== "object") continue;
+    if (depth + 1 > deepest) deepest = depth + 1;
+    if (deepest > limit) return deepest;
+    for (const child of Object.values(item)) stack.push([child, depth + 1]);
+  }
+  return deepest;
 }

@@ -3,6 +3,7 @@
  * a stable code and the offending rule in `extra`, so a bad rule never reaches evaluation.
  * @module
  */
+import { compileLinear } from "./linear_regex.ts";
 import { fail } from "@ticketd/shared/errors.ts";
 import { describeLoop, findLoop } from "./rule_graph.ts";
 import { compileRegex, regexHazard } from "./regex_safety.ts";
@@ -88,7 +89,10 @@ function validateCondition(rule: Rule, condition: Condition, policy: RuleSetPoli
     );
   }
   if (condition.type !== "regex") return;
-  const compiled = compileRegex(condition.pattern, condition.flags);
+  const linear = compileLinear(condition.pattern, condition.flags);
+  const compiled = typeof linear === "string"
+    ? `${linear} (rules run on a linear-time engine: no backreferences or lookaround)`
+    : compileRegex(condition.pattern, condition.flags);
   const extra = { pattern: condition.pattern };
   if (typeof compiled === "string") {
     refuse(

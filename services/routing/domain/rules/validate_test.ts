@@ -224,3 +224,19 @@ Deno.test("parseRule - defaults: enabled, created and updated, no conditions", (
     actions: [{ type: "escalate", raisePriority: true }],
   });
 });
+
+Deno.test("parseRule - a rule nested a thousand any-groups deep is refused, not a stack overflow", () => {
+  let conditions: unknown = { type: "keywords", any: ["x"] };
+  for (let i = 0; i < 1_000; i++) conditions = { type: "any", conditions: [conditions] };
+  const rule = {
+    name: "deep",
+    conditions: [conditions],
+    actions: [{ type: "add_tags", tags: ["x"] }],
+  };
+  assert.throws(
+    () => parseRule(rule),
+    (e) =>
+      e instanceof DomainError && e.code === "invalid_rule" &&
+      /nests deeper than 32/.test(e.message),
+  );
+});
