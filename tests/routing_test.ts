@@ -286,9 +286,9 @@ Deno.test(
     });
     assert.equal(lowered.status, 200);
     const { version } = await lowered.json();
-    await eventually("routing saw the change", async () => {
+    await eventually("routing saw the change", () => {
       const seen = r.service.router.ticket("acme", created.id);
-      return seen && seen.version >= version ? seen : undefined;
+      return Promise.resolve(seen && seen.version >= version ? seen : undefined);
     });
     await r.service.router.settled();
     assert.equal(r.service.router.ticket("acme", created.id)?.priority, "low");
