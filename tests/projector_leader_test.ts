@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { connect } from "@nats-io/transport-node";
 import { Kvm } from "@nats-io/kv";
 import { createLogger } from "@ticketd/shared/log/logger.ts";
-import { leadProjector } from "../services/tickets/projections/projector_leader.ts";
+import { runWhileLeased } from "@ticketd/shared/runtime/lease_leader.ts";
 import { startTestNats } from "./support/nats.ts";
 
 function recordingProjector() {
@@ -19,7 +19,7 @@ function recordingProjector() {
   };
 }
 
-Deno.test("leadProjector - of two instances one projects; the other takes over when it stops", async () => {
+Deno.test("runWhileLeased - of two instances one projects; the other takes over when it stops", async () => {
   const nats = await startTestNats();
   const nc = await connect({ servers: nats.url });
   try {
@@ -28,8 +28,8 @@ Deno.test("leadProjector - of two instances one projects; the other takes over w
     const options = { name: "ticket-read-model", renewEveryMs: 200, retryEveryMs: 100, log };
     const a = recordingProjector();
     const b = recordingProjector();
-    const first = await leadProjector(kv, a, { ...options, owner: "a" });
-    const second = await leadProjector(kv, b, { ...options, owner: "b" });
+    const first = await runWhileLeased(kv, a, { ...options, owner: "a" });
+    const second = await runWhileLeased(kv, b, { ...options, owner: "b" });
     assert.deepEqual([a.state.running, b.state.running], [true, false]);
     assert.deepEqual([first.leading, second.leading], [true, false]);
     await first.stop();

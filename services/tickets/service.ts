@@ -29,7 +29,7 @@ import { requestSchemas } from "./http/schemas.ts";
 import { ProjectionWatch } from "./projections/projection_watch.ts";
 import { TicketProjector } from "./projections/projector.ts";
 import { ProjectorThread } from "./projections/projector_thread.ts";
-import { leadProjector } from "./projections/projector_leader.ts";
+import { runWhileLeased } from "@ticketd/shared/runtime/lease_leader.ts";
 import { streamHead } from "./projections/rebuild.ts";
 import { waitForReadModel } from "./projections/read_model_position.ts";
 import { profileMismatches, SearchProfiles } from "./projections/search_profiles.ts";
@@ -108,7 +108,7 @@ export async function startTicketsService(
       watch,
       log,
     });
-  const leader = await leadProjector(await kvm.create("leases", { ttl: 30_000 }), projector, {
+  const leader = await runWhileLeased(await kvm.create("leases", { ttl: 30_000 }), projector, {
     name: config.projector.name,
     owner: `tickets@${Deno.hostname()}:${Deno.pid}`,
     renewEveryMs: 5_000,
