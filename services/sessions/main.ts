@@ -1,0 +1,58 @@
+/**
+ * The sessions service beside the tickets service (`deno task start`): its own HTTP port (the
+ * chat widget's and the agent console's sockets), the tickets service's connections, keyring and
+ * token checks. Listens at once (503 until ready).
+ * @module
+ */
+import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
+import type { Follower } from "../tickets/main.ts";
+import { loadSessionsConfig, SessionsConfigError } from "./config.ts";
+import { type SessionsService, startSessionsService } from "./service.ts";
+
+/** A {@link Follower} running sessions on `env`'s `TICKETD_SESSIONS_*` settings. */
+export function sessionsFollower(env: Record<string, string | undefined>): Follower {
+  return async ({ infra, log, keyring, verify, config }) => {
+    const sessions = loadSessionsConfig(env);
+    const sessionsLog = log.with({ service: "sessions" });
+    let service: SessionsService | null = null;
+    const starting = problemResponse(problem(503, "starting", "Sessions is starting"));
+    let server: Deno.HttpServer<Deno.NetAddr>;
+    try {
+      server = Deno.serve(
+        { hostname: sessions.host, port: sessions.port, onListen: () => {} },
+        (request, info) =>
+          service ? service.fetch(request, { remoteAddr: info.remoteAddr }) : starting.clone(),
+      );
+    } catch (error) {
+      throw new SessionsConfigError(
+        `TICKETD_SESSIONS_PORT: cannot listen on ${sessions.host}:${sessions.port} (${
+          (error as Error).message
+        })`,
+      );
+    }
+    try {
+      service = await startSessionsService(sessions, {
+        nc: infra.nc,
+        keyring,
+        profiles: config.profiles,
+        dataKeyCacheEntries: config.dataKeyCacheEntries,
+        verify,
+        env,
+        log: sessionsLog,
+      });
+    } catch (error) {
+      await server.shutdown();
+      throw error;
+    }
+    const url = `http://${sessions.host}:${server.addr.port}`;
+    await Deno.writeTextFile(`${config.dataDir}/sessions.url`, url);
+    sessionsLog.info("listening", { url });
+    console.error(`Sessions (chat) at ${url}: docs/sessions.md`);
+    return {
+      async stop() {
+        await server.shutdown();
+        await service?.stop();
+      },
+    };
+  };
+}

@@ -1,0 +1,192 @@
+/**
+ * The sessions service assembled from live connections: conversations over NATS, the bot that
+ * answers first (plugins in permission-limited workers), hand-off and archiving into tickets over
+ * NATS commands, the expiry collector, agent notifications (one feed per deployment, behind a
+ * lease) and the HTTP app: WebSocket, SSE + POST. Used by `deno task start` and the tests.
+ * @module
+ */
+import { jetstreamManager } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { Hono } from "hono";
+import { ticketCommandSender } from "@ticketd/shared/commands/ticket_command_client.ts";
+import type { Keyring } from "@ticketd/shared/crypto/keyring.ts";
+import type { TenantProfiles } from "@ticketd/shared/crypto/profiles.ts";
+import { bearerAuth, type Principal, type Verifier } from "@ticketd/shared/http/auth.ts";
+import { errorHandler, notFoundHandler } from "@ticketd/shared/http/problem.ts";
+import { requestLog } from "@ticketd/shared/http/request_log.ts";
+import { SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
+import { leaseServiceWorkerId } from "@ticketd/shared/ids/worker_lease.ts";
+import { openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
+import type { Logger } from "@ticketd/shared/log/logger.ts";
+import { runWhileLeased } from "@ticketd/shared/runtime/lease_leader.ts";
+import { BotDesk } from "./bot_desk.ts";
+import { loadPluginHost, type PluginHost } from "./bots/plugin_host.ts";
+import { ExpiryCollector } from "./collector.ts";
+import type { SessionsConfig } from "./config.ts";
+import type { ConversationEvent, ConversationState } from "./conversation_port.ts";
+import { NatsConversations } from "./conversations.ts";
+import { conversationActions } from "./http/conversation_actions.ts";
+import { conversationRoutes } from "./http/conversation_routes.ts";
+import type { SessionsEnv } from "./http/env.ts";
+import { socketRoutes } from "./http/socket_routes.ts";
+import { sseRoutes } from "./http/sse_routes.ts";
+import { NotificationFeed } from "./notifications/notification_feed.ts";
+import { NotificationInbox } from "./notifications/notification_inbox.ts";
+import { TicketDesk } from "./ticket_desk.ts";
+
+export interface SessionsServiceDeps {
+  nc: NatsConnection;
+  keyring: Keyring;
+  profiles: TenantProfiles;
+  dataKeyCacheEntries: number;
+  verify: Verifier;
+  /** Where the bot plugins' settings are read (`TICKETD_BOT_<PLUGIN>_<SETTING>`). */
+  env: Record<string, string | undefined>;
+  log: Logger;
+}
+
+export interface SessionsService {
+  fetch: (request: Request, env?: { remoteAddr?: Deno.Addr }) => Response | Promise<Response>;
+  conversations: NatsConversations;
+  desk: BotDesk;
+  bots: PluginHost | null;
+  stop(): Promise<void>;
+}
+
+export async function startSessionsService(
+  config: SessionsConfig,
+  deps: SessionsServiceDeps,
+): Promise<SessionsService> {
+  const { nc, log } = deps;
+  const jsm = await jetstreamManager(nc);
+  const kvm = new Kvm(nc);
+  const lease = await leaseServiceWorkerId(kvm, "sessions", log);
+  const ids = new SnowflakeGenerator(lease.workerId);
+  const nextId = () => ids.next();
+  const { envelope, close: closeEnvelope } = await openEnvelope(nc, jsm, {
+    keyring: deps.keyring,
+    profiles: deps.profiles,
+    dataKeyCacheEntries: deps.dataKeyCacheEntries,
+  });
+  const conversations = await NatsConversations.start({
+    nc,
+    envelope,
+    nextId,
+    logger: log,
+    settings: { expiryMs: config.expiryMs, cacheEntries: config.cacheEntries },
+  });
+  const tickets = new TicketDesk(
+    ticketCommandSender(nc, config.commandTimeoutMs),
+    config.maxBodyChars,
+  );
+  const bots = config.bot
+    ? await loadPluginHost({ settings: config.bots, env: deps.env, logger: log })
+    : null;
+  for (const problem of bots?.problems ?? []) log.warn("bot plugin not loaded", problem);
+  const desk = new BotDesk({
+    conversations,
+    bots,
+    bot: config.bot,
+    tickets,
+    transcriptMessages: config.bots.maxTranscriptMessages,
+    log,
+    nextId,
+  });
+  const collector = new ExpiryCollector(conversations, {
+    onExpired: (state, transcript) => archive(tickets, state, transcript),
+    logger: log,
+  });
+  await collector.start();
+  let feed: NotificationFeed | null = null;
+  const feedLeader = await runWhileLeased(await kvm.create("leases", { ttl: 30_000 }), {
+    start: async () => void (feed = await NotificationFeed.start(nc, { log })),
+    stop: async () => await feed?.stop(),
+  }, {
+    name: "sessions-notification-feed",
+    owner: `sessions@${Deno.hostname()}:${Deno.pid}`,
+    renewEveryMs: 5_000,
+    retryEveryMs: 10_000,
+    log,
+  });
+
+  const actions = conversationActions({ conversations: desk, newMessageId: nextId });
+  const app = new Hono<SessionsEnv>();
+  app.onError(errorHandler(log));
+  app.notFound(notFoundHandler);
+  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  app.get(
+    "/readyz",
+    (c) => nc.isClosed() ? c.json({ status: "stopping" }, 503) : c.json({ status: "ready" }),
+  );
+  // The socket authenticates with its first frame (browsers cannot set headers on a WebSocket).
+  app.route(
+    "/",
+    socketRoutes({
+      actions,
+      conversations: desk,
+      verify: deps.verify,
+      limits: config.limits,
+      log,
+      notifications: (principal, push) => inboxFor(nc, principal, push, log),
+    }),
+  );
+  const v1 = new Hono<SessionsEnv>();
+  v1.use(requestLog(log));
+  v1.use(bearerAuth(deps.verify));
+  const body = { maxBytes: config.maxRequestBytes, timeoutMs: config.bodyTimeoutMs };
+  v1.route("/", conversationRoutes({ actions, limits: config.limits, body }));
+  v1.route("/", sseRoutes({ actions, conversations: desk, limits: config.limits }));
+  app.route("/v1", v1);
+  log.info("sessions service started", { workerId: lease.workerId, bot: config.bot || null });
+  return {
+    fetch: (request, env) => app.fetch(request, env),
+    conversations,
+    desk,
+    bots,
+    async stop() {
+      await feedLeader.stop();
+      await collector.stop();
+      bots?.close();
+      await conversations.stop();
+      await lease.release();
+      closeEnvelope();
+    },
+  };
+}
+
+/** An expired conversation's transcript: into its ticket, or a new ticket if it had none. */
+async function archive(
+  tickets: TicketDesk,
+  state: ConversationState,
+  transcript: ConversationEvent[],
+): Promise<void> {
+  if (state.ticketId) return await tickets.archive(state, transcript);
+  const customerSpoke = transcript.some((e) => e.type === "message" && e.from.role === "customer");
+  if (customerSpoke) await tickets.open(state, transcript);
+}
+
+/** A connected staff member's notifications, pushed until the socket closes. */
+function inboxFor(
+  nc: NatsConnection,
+  principal: Principal,
+  push: (notification: unknown) => void,
+  log: Logger,
+): () => void {
+  let closed = false;
+  let inbox: NotificationInbox | null = null;
+  NotificationInbox.open(nc, {
+    tenant: principal.tenant,
+    agentId: principal.id,
+    groupIds: principal.groups,
+    deliver: push,
+    log,
+  }).then(
+    (opened) => closed ? opened.close() : void (inbox = opened),
+    (error) => log.warn("no notifications for this connection", { error: String(error) }),
+  );
+  return () => {
+    closed = true;
+    inbox?.close();
+  };
+}
