@@ -48,6 +48,7 @@ try {
     IdentityConfigError,
     SigningKeysError,
     RoutingConfigError,
+    SessionsConfigError,
   ];
   if (!known.some((kind) => error instanceof kind)) throw error;
   console.error(`ticketd: ${(error as Error).message}`);
