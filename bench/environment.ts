@@ -79,7 +79,14 @@ export async function startService(
   const port = freePort();
   await Deno.mkdir(env.dataDir, { recursive: true });
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-net", ...(env.extraArgs ?? []), "services/main.ts"],
+    args: [
+      "run",
+      "-A",
+      "--unstable-net",
+      "--unstable-worker-options",
+      ...(env.extraArgs ?? []),
+      "services/main.ts",
+    ],
     cwd: REPO,
     env: {
       NATS_URL: env.natsUrl,
@@ -87,6 +94,10 @@ export async function startService(
       TICKETD_DATA_DIR: env.dataDir,
       TICKETD_PORT: String(port),
       TICKETD_LOG_LEVEL: "warn",
+      // The other services take any free port: the defaults may be in use on this machine.
+      TICKETD_IDENTITY_PORT: "0",
+      TICKETD_ROUTING_PORT: "0",
+      TICKETD_SESSIONS_PORT: "0",
       // The bench is one client hammering on purpose: rate limits would measure themselves.
       TICKETD_RATE_ADDRESS_BURST: "1000000",
       TICKETD_RATE_ADDRESS_PER_MINUTE: "100000000",

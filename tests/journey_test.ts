@@ -30,8 +30,12 @@ async function waitReady(url: string, child: Deno.ChildProcess): Promise<number>
     if (ready) return ready.projectedVersion;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  child.kill();
-  throw new Error("the service did not become ready");
+  try {
+    child.kill();
+  } catch {
+    // it already exited: its output says why
+  }
+  throw new Error("the service did not become ready (or exited)");
 }
 
 async function allTicketIds(url: string, token: string, query: string): Promise<string[]> {
@@ -55,12 +59,22 @@ Deno.test("journey - start, import both real data sets, search, read history; no
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "--unstable-net", new URL("../services/main.ts", import.meta.url).pathname],
+    args: [
+      "run",
+      "-A",
+      "--unstable-net",
+      "--unstable-worker-options",
+      new URL("../services/main.ts", import.meta.url).pathname,
+    ],
     env: {
       NATS_URL: nats.url,
       DATABASE_URL: db.url,
       TICKETD_DATA_DIR: dataDir,
       TICKETD_PORT: String(port),
+      // The other services take any free port: the defaults may be in use on this machine.
+      TICKETD_IDENTITY_PORT: "0",
+      TICKETD_ROUTING_PORT: "0",
+      TICKETD_SESSIONS_PORT: "0",
       TICKETD_LOG_LEVEL: "info",
     },
     stdout: "piped",
