@@ -10,6 +10,7 @@ import type { MachineInfo, SourceInfo } from "./machine.ts";
 import type { OpCost } from "./op_costs.ts";
 import type { ReadFigures } from "./read_phase.ts";
 import type { RoutingBenchFigures } from "./routing_bench.ts";
+import type { SessionsBenchOptions, SessionsFigures } from "./sessions_bench.ts";
 import type { CreateFigures } from "./write_phase.ts";
 
 export interface BenchSettings {
@@ -21,6 +22,8 @@ export interface BenchSettings {
   requests: number;
   /** Tickets in the similar index for routing's in-process figures (0: skipped). */
   routingTickets: number;
+  /** The sessions phase's sizes (null: skipped). */
+  sessions: SessionsBenchOptions | null;
   /** Extra environment for the service (`--env`). */
   serviceEnv: Record<string, string>;
 }
@@ -49,6 +52,8 @@ export interface BenchResults {
   /** How the profiled service stopped after each phase (SIGTERM, SIGKILL after 20 s). */
   stops: Record<string, { ms: number; killed: boolean }>;
   reads: ReadFigures | null;
+  /** The sessions service's sockets (bench/sessions_bench.ts); null or absent when skipped. */
+  sessions?: SessionsFigures | null;
 }
 
 export interface Target {
@@ -60,6 +65,9 @@ export interface Target {
 
 const CREATE_PER_SECOND = 5_000, CREATE_P99_MS = 80, READ_P95_MS = 50, GM_RATIO = 0.8;
 const ROUTING_DRAIN_MS = 5_000, DECISION_P99_MS = 10, SIMILAR_P99_MS = 20;
+const IDLE_SOCKETS = 10_000, MESSAGES_PER_SECOND = 1_000, DELIVERY_P99_MS = 50, SOAK_MINUTES = 10;
+/** Growth over the soak, from the fitted slope, that still counts as flat. */
+const SOAK_FLAT_MiB = 10;
 const f0 = (n: number) => Math.round(n).toLocaleString("en");
 const f1 = (n: number) => n.toFixed(1);
 const ms = (n: number) => `${f1(n)} ms`;
@@ -81,6 +89,7 @@ export function judge(r: BenchResults): Target[] {
     target("gm creation non-2xx", "0", String(r.createGm.wrk.non2xx), r.createGm.wrk.non2xx === 0),
   ];
   targets.push(...routingTargets(r));
+  if (r.sessions) targets.push(...sessionsTargets(r.sessions));
   for (const q of r.reads?.queries ?? []) {
     const met = q.http.ms.p95 < READ_P95_MS && q.http.errors === 0;
     targets.push(target(`${q.name} p95`, `< ${READ_P95_MS} ms`, ms(q.http.ms.p95), met));
@@ -120,6 +129,43 @@ function routingTargets(r: BenchResults): Target[] {
         similar.p99Ms < SIMILAR_P99_MS && similar.tickets >= 1_000_000,
       ),
     );
+  }
+  return out;
+}
+
+/** The issue 5 targets against the sessions figures. */
+export function sessionsTargets(x: SessionsFigures): Target[] {
+  const { idle, latency: l, soak } = x;
+  const at = `${f0(idle.opened)} idle sockets, ${f0(l.sentPerSecond)} msgs/s`;
+  const scale = idle.opened >= IDLE_SOCKETS && l.sentPerSecond >= 0.99 * MESSAGES_PER_SECOND;
+  const lost = l.sent - l.delivered;
+  const out = [
+    target(
+      "sessions: idle sockets open at once",
+      `${f0(IDLE_SOCKETS)}, none refused or dropped`,
+      `${f0(idle.opened)} (${idle.failed} refused, ${idle.droppedDuringRun} dropped)`,
+      idle.opened >= IDLE_SOCKETS && idle.failed === 0 && idle.droppedDuringRun === 0,
+    ),
+    target(
+      "sessions: delivery p99 (send to the other participant's socket)",
+      `< ${DELIVERY_P99_MS} ms with ${f0(IDLE_SOCKETS)} idle at ${f0(MESSAGES_PER_SECOND)} msgs/s`,
+      `${ms(l.deliveryMs.p99)} (${at}; ${f0(lost)} not delivered)`,
+      scale && l.deliveryMs.p99 < DELIVERY_P99_MS && lost === 0,
+    ),
+  ];
+  if (soak) {
+    const half = soak.minutes / 2;
+    const growth = soak.rssSlopeSecondHalfMiBPerMinute * half;
+    out.push(target(
+      `sessions: service RSS over a ${soak.minutes}-minute soak`,
+      `flat over the last ${
+        SOAK_MINUTES / 2
+      } of ${SOAK_MINUTES} min (fitted growth < ${SOAK_FLAT_MiB} MiB)`,
+      `${f1(soak.rssMiB.first)} → ${f1(soak.rssMiB.last)} MiB; last ${f1(half)} min fitted ${
+        f1(growth)
+      } MiB`,
+      growth < SOAK_FLAT_MiB && soak.minutes >= SOAK_MINUTES,
+    ));
   }
   return out;
 }
@@ -187,6 +233,7 @@ export function renderReport(r: BenchResults): string {
   }
   if (r.reads) out.push(...readSection(r.reads));
   out.push(...profileSections("the read queries", r.profiles.reads));
+  if (r.sessions) out.push(...sessionsSection(r.sessions));
   const verdicts = judge(r).map((t) => [t.what, t.target, t.measured, t.met ? "yes" : "**no**"]);
   out.push("", "## Targets", "", ...table(["what", "target", "measured", "met"], verdicts));
   out.push("", "## top during the creation load", "", "```", r.create.top, "```", "");
@@ -222,6 +269,53 @@ function routingSection(r: BenchResults): string[] {
     );
   }
   return ["", "## Routing", "", ...table(["figure", "value"], rows)];
+}
+
+/** The Sessions section of the report. */
+export function sessionsSection(x: SessionsFigures): string[] {
+  const { idle, memory: m, latency: l, soak } = x;
+  const per = m.bytesPerConnection;
+  const mem = (v: { rss: number; heapUsed: number }) =>
+    `RSS ${f1(v.rss)} MiB, heap ${f1(v.heapUsed)} MiB`;
+  const busy = Object.entries(x.background).map(([k, v]) => `${k} ${v} %`).join(", ");
+  // deno-fmt-ignore
+  const rows: string[][] = [
+    [`idle sockets (customer tokens, first-frame auth; open ${OPEN_NOTE})`, `${f0(idle.opened)} open, ${idle.failed} refused${idle.firstError ? ` (${idle.firstError})` : ""}, ${idle.droppedDuringRun} dropped during the run; opened in ${f1(idle.openSeconds)} s (${f0(idle.perSecond)}/s)`],
+    ["service memory before / after opening them (after full GC)", `${mem(m.beforeMiB)} / ${mem(m.afterMiB)}`],
+    ["**per idle connection** (service process)", `RSS ${f0(per.rss)} B, heap ${f0(per.heapUsed)} B, external ${f0(per.external)} B`],
+    ["after closing every socket (15 s, full GC)", mem(m.afterClosingAll)],
+    [`delivery latency, ${f0(l.sentPerSecond)} msgs/s for ${x.options.seconds} s over ${f0(x.options.conversations)} conversations (customer and agent socket each)`, latencyLine(l.deliveryMs)],
+    ["… ack to the sender", latencyLine(l.ackMs)],
+    ["… sent / delivered / errors", `${f0(l.sent)} / ${f0(l.delivered)} / ${l.errors}${l.firstError ? ` (${l.firstError})` : ""}`],
+    ["… CPU during it", cpuLine(l.cpu)],
+  ];
+  if (soak) {
+    const s = soak.samples.map((p) => f0(p.rssMiB)).join(", ");
+    // deno-fmt-ignore
+    rows.push(
+      [`soak: ${f0(soak.load.sentPerSecond)} msgs/s for ${soak.minutes} min, all sockets open`, `delivery ${latencyLine(soak.load.deliveryMs)}; ${f0(soak.load.sent - soak.load.delivered)} not delivered, ${soak.load.errors} errors`],
+      ["… service RSS first / last / max (every 10 s)", `${f1(soak.rssMiB.first)} / ${f1(soak.rssMiB.last)} / ${f1(soak.rssMiB.max)} MiB; slope ${f1(soak.rssSlopeMiBPerMinute)} MiB/min (second half ${f1(soak.rssSlopeSecondHalfMiBPerMinute)} MiB/min)`],
+      ["… heap slope; heap after full GC at start / end", `${f1(soak.heapSlopeMiBPerMinute)} MiB/min; ${f1(soak.heapAfterGcMiB.start)} / ${f1(soak.heapAfterGcMiB.end)} MiB`],
+      ["… RSS samples, MiB", s],
+      ["… CPU during it", cpuLine(soak.cpu)],
+    );
+  }
+  return [
+    "",
+    "## Sessions",
+    "",
+    `${x.method}. Open-file limit ${
+      f0(x.fdLimit)
+    } per process. Machine busy before each part (other work): ${busy}.`,
+    "",
+    ...table(["figure", "value"], rows),
+  ];
+}
+
+const OPEN_NOTE = "100 at a time; each pings once a minute";
+
+function latencyLine(p: { p50: number; p95: number; p99: number; max: number }): string {
+  return `p50 ${ms(p.p50)}, p95 ${ms(p.p95)}, p99 ${ms(p.p99)}, max ${ms(p.max)}`;
 }
 
 function routingLagLine(create: CreateFigures): string {

@@ -1,7 +1,8 @@
 /**
  * One benchmark run, phase by phase, in one hermetic setting so the figures compare: operation
  * costs, routing's in-process figures, the raw JetStream ceiling, ticket creation over HTTP (with
- * routing's lag behind it), then reads over a seeded read model. With `profile`, the service runs under `--cpu-prof` for the creation load and for the
+ * routing's lag behind it), then reads over a seeded read model, and last the sessions service's
+ * sockets in a run of their own (bench/sessions_bench.ts: its own service, NATS and database). With `profile`, the service runs under `--cpu-prof` for the creation load and for the
  * queries (restarted around each, which the service supports: state is in NATS and PostgreSQL).
  * @module
  */
@@ -23,6 +24,7 @@ import { measureOpCosts } from "./op_costs.ts";
 import { measureQueries, seedReadModel } from "./read_phase.ts";
 import type { BenchResults, BenchSettings } from "./report.ts";
 import { runRoutingBenchChild } from "./routing_bench.ts";
+import { runSessionsBenchChild } from "./sessions_bench.ts";
 import { waitForRouting } from "./routing_lag.ts";
 import { measureCreation } from "./write_phase.ts";
 import { runCryptoBench } from "./crypto_bench.ts";
@@ -124,6 +126,13 @@ export async function runBench(s: BenchSettings, tmp: string, cleanup: Cleanup) 
     await finish(service, "reads");
     reads = { seed, ...measured };
   }
+  await service.stop(); // the sessions phase starts a service of its own: not two at once
+  let sessions = null;
+  if (s.sessions) {
+    background.sessions = await waitForQuiet("the sessions phase");
+    console.error(`sessions: ${s.sessions.connections} idle sockets, delivery latency, soak …`);
+    sessions = await runSessionsBenchChild(s.sessions);
+  }
   return {
     date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
     command: `deno task bench ${Deno.args.join(" ")}`.trim(),
@@ -141,5 +150,6 @@ export async function runBench(s: BenchSettings, tmp: string, cleanup: Cleanup) 
     profiles,
     stops,
     reads,
+    sessions,
   } satisfies BenchResults;
 }

@@ -2,7 +2,8 @@
  * `deno task bench`: a hermetic benchmark of the tickets service on this machine. It starts its
  * own nats-server, database and service process, measures the raw JetStream ceiling, ticket
  * creation over HTTP (wrk) with projection and routing lag, routing's decision and similar-ticket
- * latency, and reads over a seeded read model, prints a
+ * latency, reads over a seeded read model, and the sessions service's sockets (idle connections,
+ * delivery latency, a memory soak: bench/sessions_bench.ts), prints a
  * report and writes `bench/results/latest.{json,md}`. See `--help`; docs/benchmarks.md.
  * @module
  */
@@ -10,6 +11,7 @@ import { parseArgs } from "node:util";
 import { Cleanup } from "./cleanup.ts";
 import { type BenchSettings, renderReport } from "./report.ts";
 import { runBench } from "./run.ts";
+import { FULL as SESSIONS_FULL, QUICK as SESSIONS_QUICK } from "./sessions_bench.ts";
 
 const HELP = `deno task bench [--quick] [--duration S] [--connections N] [--tickets N] [--cpu-prof]
   --duration S     wrk duration in seconds (default 20; --quick: 5)
@@ -20,6 +22,12 @@ const HELP = `deno task bench [--quick] [--duration S] [--connections N] [--tick
   --routing-tickets N
                    tickets in the similar index for routing's lookup figures (default 1000000;
                    --quick: 100000; 0 skips routing's in-process figures)
+  --sessions-connections N
+                   idle WebSockets on the sessions service (default 10000; --quick: 2000;
+                   0 skips the sessions phase)
+  --sessions-rate N
+                   chat messages per second for the delivery latency (default 1000)
+  --soak-minutes N length of the sessions memory soak (default 10; --quick: 1; 0 skips it)
   --cpu-prof       run the service under the V8 profiler and report where its time goes
   --env K=V        extra environment for the service, repeatable (e.g. TICKETD_PROJECTOR_BATCH=50)
   --quick          a short smoke run (about a minute)`;
@@ -33,6 +41,9 @@ const { values: flags } = parseArgs({
     tickets: { type: "string" },
     requests: { type: "string" },
     "routing-tickets": { type: "string" },
+    "sessions-connections": { type: "string" },
+    "sessions-rate": { type: "string" },
+    "soak-minutes": { type: "string" },
     env: { type: "string", multiple: true, default: [] },
     help: { type: "boolean", default: false },
   },
@@ -42,6 +53,12 @@ if (flags.help) {
   Deno.exit(0);
 }
 const quick = flags.quick;
+const sessions = quick ? SESSIONS_QUICK : SESSIONS_FULL;
+const sessionsConnections = positive(
+  "sessions-connections",
+  flags["sessions-connections"] ?? String(sessions.connections),
+  0,
+);
 const settings: BenchSettings = {
   quick,
   profile: flags["cpu-prof"],
@@ -54,6 +71,12 @@ const settings: BenchSettings = {
     flags["routing-tickets"] ?? (quick ? "100000" : "1000000"),
     0,
   ),
+  sessions: sessionsConnections === 0 ? null : {
+    ...sessions,
+    connections: sessionsConnections,
+    rate: positive("sessions-rate", flags["sessions-rate"] ?? String(sessions.rate)),
+    soakMinutes: positive("soak-minutes", flags["soak-minutes"] ?? String(sessions.soakMinutes), 0),
+  },
   serviceEnv: Object.fromEntries(flags.env.map((kv) => {
     const at = kv.indexOf("=");
     if (at < 1) usage(`--env takes KEY=VALUE, got "${kv}"`);
