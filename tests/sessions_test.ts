@@ -136,3 +136,40 @@ Deno.test("a conversation nobody answered becomes a ticket with its transcript w
       await sessions.stop();
     }
   }));
+
+Deno.test("a chat closed by its agent is archived into its ticket, and a resume point past the end still gets what follows", () =>
+  withHarness(async (h) => {
+    const sessions = await startSessions(h, { bot: "" });
+    try {
+      const opened = await sessions.call(customerA, "POST", "/v1/sessions/conversations", {});
+      const { conversationId } = await opened.json();
+      const path = `/v1/sessions/conversations/${conversationId}`;
+      await sessions.call(customerA, "POST", `${path}/messages`, { text: "My parcel is late" })
+        .then((r) => r.body?.cancel());
+      const ticket = await chatTicket(h, conversationId);
+      await sessions.call(agent, "POST", `${path}/join`).then((r) => r.body?.cancel());
+      const watcher = await sessions.socket(customerA);
+      watcher.send({ type: "attach", conversationId, afterSeq: 999 });
+      await watcher.next((f) => f.type === "attached");
+      await sessions.call(agent, "POST", `${path}/messages`, { text: "Tracking code 7781 sent" })
+        .then((r) => r.body?.cancel());
+      const live = await watcher.next(
+        (f) => f.type === "event" && f.event.type === "message",
+        5_000,
+      );
+      assert.equal(live.event.text, "Tracking code 7781 sent");
+      const closed = await sessions.call(agent, "POST", `${path}/close`);
+      assert.equal(closed.status, 200, await closed.clone().text());
+      await eventually("the transcript on the ticket", async () => {
+        const now = await (await h.call(supervisorA, "GET", `/v1/tickets/${ticket.id}`)).json();
+        const notes = (now.messages ?? []).filter((m: { internal: boolean; body: string }) =>
+          m.internal && m.body.includes("Tracking code 7781 sent")
+        );
+        return notes.length > 0 ? notes : undefined;
+      });
+      watcher.socket.close();
+      await watcher.closed;
+    } finally {
+      await sessions.stop();
+    }
+  }));

@@ -6,6 +6,7 @@
  * with the transcript and waits for an agent. Turns of one conversation run one at a time.
  * @module
  */
+import { fail } from "@ticketd/shared/errors.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { KeyedQueue } from "@ticketd/shared/runtime/keyed_queue.ts";
 import type { ServiceChange } from "@ticketd/shared/commands/tickets.ts";
@@ -20,11 +21,14 @@ import type {
 } from "./conversation_port.ts";
 import type { TicketDesk } from "./ticket_desk.ts";
 
+/** The tickets service's rule for a requester id (`shared/commands/tickets.ts`). */
+const REQUESTER_ID = /^[\p{L}\p{N}_.@:+-]{1,128}$/u;
+
 export interface BotDeskDeps {
   conversations: ConversationPort & {
     readLog(
       ref: { tenant: string; conversationId: string },
-    ): Promise<{ events: ConversationEvent[] }>;
+    ): Promise<{ state: ConversationState | null; events: ConversationEvent[] }>;
   };
   /** The plugin host; null runs without a bot (every conversation waits for an agent). */
   bots: { turn(plugin: string, input: BotTurnInput): Promise<BotAnswer | FailedTurn> } | null;
@@ -49,6 +53,14 @@ export class BotDesk implements ConversationPort {
   }
 
   open(tenant: string, customerId: string): Promise<ConversationState> {
+    // Its ticket is the customer's: an id the tickets service refuses could never hand off.
+    if (!REQUESTER_ID.test(customerId)) {
+      fail(
+        "unsupported_customer_id",
+        "This account's id cannot own a ticket, so it cannot chat",
+        403,
+      );
+    }
     return this.deps.conversations.open(tenant, customerId);
   }
 
@@ -71,6 +83,12 @@ export class BotDesk implements ConversationPort {
     input: ConversationInput,
   ): Promise<ConversationEvent> {
     const event = await this.deps.conversations.append(tenant, conversationId, input);
+    if (event.type === "closed") {
+      this.#turns.run(`${tenant}/${conversationId}`, () => this.#archive(tenant, conversationId))
+        .catch((error) =>
+          this.deps.log.error("closed conversation not archived", { error: String(error) })
+        );
+    }
     if (event.type === "message" && event.from.role === "customer") {
       this.#inFlight++;
       this.#turns.run(`${tenant}/${conversationId}`, () => this.#turn(tenant, conversationId))
@@ -78,6 +96,12 @@ export class BotDesk implements ConversationPort {
         .finally(() => this.#inFlight--);
     }
     return event;
+  }
+
+  /** A closed conversation's transcript goes to its ticket (or becomes one, if unanswered). */
+  async #archive(tenant: string, conversationId: string): Promise<void> {
+    const { state, events } = await this.deps.conversations.readLog({ tenant, conversationId });
+    if (state) await archiveConversation(this.deps.tickets, state, events);
   }
 
   async #turn(tenant: string, conversationId: string): Promise<void> {
@@ -140,6 +164,22 @@ export class BotDesk implements ConversationPort {
       reason,
     });
   }
+}
+
+/**
+ * An ended conversation's transcript: into its ticket as an internal note; or, when it had no
+ * ticket and nobody (bot or agent) ever answered the customer, into a new ticket.
+ */
+export async function archiveConversation(
+  tickets: TicketDesk,
+  state: ConversationState,
+  transcript: readonly ConversationEvent[],
+): Promise<void> {
+  if (state.ticketId) return await tickets.archive(state, transcript);
+  const messages = transcript.filter((e) => e.type === "message");
+  const customerSpoke = messages.some((e) => e.from.role === "customer");
+  const answered = messages.some((e) => e.from.role !== "customer");
+  if (customerSpoke && !answered) await tickets.open(state, transcript);
 }
 
 function ticketChanges(answer: BotAnswer): ServiceChange[] {

@@ -45,7 +45,8 @@ export function loadSessionsConfig(env: Record<string, string | undefined>): Ses
   return {
     host: env.TICKETD_SESSIONS_HOST ?? env.TICKETD_HOST ?? "127.0.0.1",
     port: int("TICKETD_SESSIONS_PORT", 8083, 0, 65_535),
-    expiryMs: int("TICKETD_SESSIONS_EXPIRY_MINUTES", 30, 1, 7 * 24 * 60) * 60_000,
+    // At least the KV bucket's 2-minute duplicate window, which may not outlast its entries.
+    expiryMs: int("TICKETD_SESSIONS_EXPIRY_MINUTES", 30, 3, 7 * 24 * 60) * 60_000,
     cacheEntries: int("TICKETD_SESSIONS_CACHE_ENTRIES", 10_000),
     bot: env.TICKETD_SESSIONS_BOT ?? "faq",
     bots,

@@ -20,11 +20,10 @@ import { leaseServiceWorkerId } from "@ticketd/shared/ids/worker_lease.ts";
 import { openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { runWhileLeased } from "@ticketd/shared/runtime/lease_leader.ts";
-import { BotDesk } from "./bot_desk.ts";
+import { archiveConversation, BotDesk } from "./bot_desk.ts";
 import { loadPluginHost, type PluginHost } from "./bots/plugin_host.ts";
 import { ExpiryCollector } from "./collector.ts";
 import type { SessionsConfig } from "./config.ts";
-import type { ConversationEvent, ConversationState } from "./conversation_port.ts";
 import { NatsConversations } from "./conversations.ts";
 import { conversationActions } from "./http/conversation_actions.ts";
 import { conversationRoutes } from "./http/conversation_routes.ts";
@@ -94,7 +93,7 @@ export async function startSessionsService(
     nextId,
   });
   const collector = new ExpiryCollector(conversations, {
-    onExpired: (state, transcript) => archive(tickets, state, transcript),
+    onExpired: (state, transcript) => archiveConversation(tickets, state, transcript),
     logger: log,
   });
   await collector.start();
@@ -153,17 +152,6 @@ export async function startSessionsService(
       closeEnvelope();
     },
   };
-}
-
-/** An expired conversation's transcript: into its ticket, or a new ticket if it had none. */
-async function archive(
-  tickets: TicketDesk,
-  state: ConversationState,
-  transcript: ConversationEvent[],
-): Promise<void> {
-  if (state.ticketId) return await tickets.archive(state, transcript);
-  const customerSpoke = transcript.some((e) => e.type === "message" && e.from.role === "customer");
-  if (customerSpoke) await tickets.open(state, transcript);
 }
 
 /** A connected staff member's notifications, pushed until the socket closes. */

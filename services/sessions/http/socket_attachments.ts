@@ -33,8 +33,10 @@ export class SocketAttachments {
   }
 
   /** Follows `state` after `afterSeq` (replacing an earlier attachment to it); resolves once live. */
-  async attach(who: Principal, state: ConversationState, afterSeq: number): Promise<void> {
+  async attach(who: Principal, state: ConversationState, asked: number): Promise<void> {
     const id = state.conversationId;
+    // A resume point past the end would wait for events that already have lower numbers.
+    const afterSeq = Math.min(asked, state.lastSeq);
     this.detach(id);
     if (this.#attached.size >= this.maxAttachments) {
       fail(

@@ -27,8 +27,10 @@ export function sseRoutes(deps: SseRoutesDeps): Hono<SessionsEnv> {
   const app = new Hono<SessionsEnv>();
   app.get("/sessions/conversations/:id/events", async (c) => {
     const who = c.get("principal");
-    const after = resumePoint(c.req.header("last-event-id"), c.req.query("after"));
+    const asked = resumePoint(c.req.header("last-event-id"), c.req.query("after"));
     const state = await deps.actions.view(who, c.req.param("id"));
+    // A resume point past the end would wait for events that already have lower numbers.
+    const after = Math.min(asked, state.lastSeq);
     const stream = new EventStream(deps.limits);
     // A client going away cancels the body (request.signal is no use: Deno.serve aborts it on
     // successful responses too).

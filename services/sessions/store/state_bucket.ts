@@ -46,7 +46,14 @@ export async function openConversationBucket(nc: NatsConnection, ttlMs: number):
   if (status.ttl !== ttlMs) {
     const jsm = await jetstreamManager(nc);
     const config = status.streamInfo.config;
-    await jsm.streams.update(config.name, { ...config, max_age: ttlMs * 1_000_000 });
+    // The server refuses a duplicate window longer than the age limit: keep it within.
+    const maxAge = ttlMs * 1_000_000;
+    const duplicates = Math.min(config.duplicate_window ?? maxAge, maxAge);
+    await jsm.streams.update(config.name, {
+      ...config,
+      max_age: maxAge,
+      duplicate_window: duplicates,
+    });
   }
   return kv;
 }
