@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { ticketCommandSender } from "@ticketd/shared/commands/ticket_command_client.ts";
-import { ticketCommandSubject } from "@ticketd/shared/commands/tickets.ts";
+import { ticketAccessSubject, ticketCommandSubject } from "@ticketd/shared/commands/tickets.ts";
 import {
   createTicket,
   customerA,
@@ -174,4 +174,74 @@ Deno.test("a service opens a ticket for a customer and posts to it; the text is 
       create: { subject: "x".repeat(501), body: "b", requesterId: "cust-a" },
     });
     assert.deepEqual(tooLong.ok ? "" : tooLong.code, "invalid_command");
+  }));
+
+Deno.test("the access query answers who may see a ticket and add to it, as the HTTP API does", () =>
+  withHarness(async (h) => {
+    const ticket = await createTicket(h, customerA);
+    const ask = async (principal: { id: string; role: string; groups: string[] }) =>
+      (await h.nc.request(
+        ticketAccessSubject("acme"),
+        JSON.stringify({ ticketId: ticket.id, principal }),
+        { timeout: 5_000 },
+      )).json<{ visible: boolean; canAdd?: boolean; requesterId?: string }>();
+    assert.deepEqual(await ask({ id: "cust-a", role: "customer", groups: [] }), {
+      visible: true,
+      canAdd: true,
+      requesterId: "cust-a",
+      status: "new",
+    });
+    assert.deepEqual(await ask({ id: "cust-a2", role: "customer", groups: [] }), {
+      visible: false,
+    });
+    const auditor = await ask({ id: "audit-a", role: "auditor", groups: [] });
+    assert.deepEqual([auditor.visible, auditor.canAdd], [true, false]);
+    const otherTenant = await h.nc.request(
+      ticketAccessSubject("globex"),
+      JSON.stringify({ ticketId: ticket.id, principal: { id: "x", role: "admin", groups: [] } }),
+      { timeout: 5_000 },
+    );
+    assert.deepEqual(otherTenant.json(), { visible: false });
+  }));
+
+Deno.test("an attachment joins the ticket's history through a service command; a closed ticket refuses it", () =>
+  withHarness(async (h) => {
+    const ticket = await createTicket(h, customerA);
+    const send = ticketCommandSender(h.nc, 5_000);
+    const attachment = {
+      type: "AddAttachment" as const,
+      attachmentId: "900000000000000001",
+      fileName: "invoice.pdf",
+      mime: "application/pdf",
+      size: 12_345,
+      contentId: "a".repeat(64),
+      uploaderId: "cust-a",
+    };
+    const added = await send("acme", {
+      service: "attachments",
+      ticketId: ticket.id,
+      changes: [attachment],
+    });
+    assert.ok(added.ok, JSON.stringify(added));
+    const history = await (await h.call(customerA, "GET", `/v1/tickets/${ticket.id}/history`))
+      .json();
+    const event = history.entries.at(-1).events[0];
+    assert.deepEqual([event.type, event.fileName, event.size], [
+      "AttachmentAdded",
+      "invoice.pdf",
+      12_345,
+    ]);
+    for (const to of ["solved", "closed"] as const) {
+      await send("acme", {
+        service: "routing",
+        ticketId: ticket.id,
+        changes: [{ type: "ChangeStatus", to }],
+      });
+    }
+    const refused = await send("acme", {
+      service: "attachments",
+      ticketId: ticket.id,
+      changes: [{ ...attachment, attachmentId: "900000000000000002" }],
+    });
+    assert.deepEqual(refused.ok ? "" : refused.code, "ticket_closed");
   }));

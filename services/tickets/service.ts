@@ -35,6 +35,7 @@ import { waitForReadModel } from "./projections/read_model_position.ts";
 import { profileMismatches, SearchProfiles } from "./projections/search_profiles.ts";
 import { TicketStateCache } from "./state_cache.ts";
 import { TicketLoader } from "./ticket_loader.ts";
+import { respondToTicketAccess } from "./nats/access_responder.ts";
 import { respondToTicketCommands } from "./nats/command_responder.ts";
 
 export interface TicketsServiceDeps {
@@ -117,9 +118,10 @@ export async function startTicketsService(
   });
 
   const ids = new SnowflakeGenerator(lease.workerId);
+  const loader = new TicketLoader(store, new TicketStateCache(config.stateCacheEntries));
   const commands = new TicketCommands({
     store,
-    loader: new TicketLoader(store, new TicketStateCache(config.stateCacheEntries)),
+    loader,
     envelope,
     nextId: () => ids.next(),
     numbers: new KvTicketNumbers(await kvm.create("ticket-numbers"), config.numberBlockSize),
@@ -165,6 +167,7 @@ export async function startTicketsService(
     maxSubjectChars: config.limits.maxSubjectChars,
     maxBodyChars: config.limits.maxBodyChars,
   }, log);
+  const access = respondToTicketAccess(nc, loader, log);
   log.info("tickets service started", {
     workerId: lease.workerId,
     projector: deps.projectorThread ? "worker thread" : "main thread",
@@ -174,6 +177,7 @@ export async function startTicketsService(
     watch,
     async stop() {
       await responder.drain().catch(() => {});
+      await access.drain().catch(() => {});
       await leader.stop();
       await lease.release();
       closeEnvelope();

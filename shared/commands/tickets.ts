@@ -52,6 +52,15 @@ export function ticketCommandSchemas(limits: CommandTextLimits) {
     }),
     z.object({ type: z.literal("ChangeStatus"), to: z.enum(TICKET_STATUSES) }),
     z.object({ type: z.literal("PostMessage"), body, internal: z.boolean() }),
+    z.object({
+      type: z.literal("AddAttachment"),
+      attachmentId: id,
+      fileName: text(255, { singleLine: true }),
+      mime: plainString(127),
+      size: z.number().int().nonnegative(),
+      contentId: z.string().regex(/^[0-9a-f]{64}$/),
+      uploaderId: principal,
+    }),
   ]);
   const changeRequest = z.strictObject({
     /** The calling service; the actor becomes `svc:<service>`. */
@@ -102,3 +111,29 @@ export type TicketCommandReply =
 export function serviceActorId(service: string): string {
   return `svc:${service}`;
 }
+
+/**
+ * What a service asks before acting for a person on a ticket (the attachments service, before an
+ * upload or a download): may this principal see it, and add to it? Request/reply on
+ * `ticketAccessSubject(tenant)`; a ticket the principal may not see answers `visible: false`,
+ * exactly like a ticket that does not exist.
+ */
+export function ticketAccessSubject(tenant: string): string {
+  return `ticketd.access.tickets.${tenant}`;
+}
+
+export const ALL_TICKET_ACCESS = "ticketd.access.tickets.*";
+
+export const ticketAccessRequestSchema = z.strictObject({
+  ticketId: id,
+  principal: z.strictObject({
+    id: principal,
+    role: z.enum(["customer", "auditor", "agent", "supervisor", "admin"]),
+    groups: z.array(principal).max(256),
+  }),
+});
+export type TicketAccessRequest = z.infer<typeof ticketAccessRequestSchema>;
+
+export type TicketAccessReply =
+  | { visible: false }
+  | { visible: true; canAdd: boolean; requesterId: string; status: string };

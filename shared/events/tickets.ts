@@ -67,6 +67,21 @@ export const ticketEventDefinitions = {
     z.object({ from: z.enum(PRIORITIES), to: z.enum(PRIORITIES) }),
   ),
   TicketFieldsChanged: defineEvent(1, z.object({ fields: z.record(z.string(), fieldValue) })),
+  /**
+   * A file joined the ticket (stored encrypted by the attachments service, which keeps where and
+   * under which key). The name is what people see; it never names the stored object.
+   */
+  AttachmentAdded: defineEvent(
+    1,
+    z.object({
+      attachmentId: id,
+      fileName: z.string().min(1).max(255),
+      mime: z.string().min(1).max(127),
+      size: z.number().int().nonnegative(),
+      contentId: z.string().regex(/^[0-9a-f]{64}$/),
+      uploaderId: principal,
+    }),
+  ),
   /** The requester was erased: their data keys are destroyed, so the text above is unreadable. */
   TicketContentErased: defineEvent(1, z.object({ erasureId: id })),
 };

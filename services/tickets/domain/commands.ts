@@ -66,6 +66,17 @@ export interface SetCustomFields {
   fields: Record<string, FieldValue>;
 }
 
+/** Records a file stored by the attachments service (who uploaded it, what it is). */
+export interface AddAttachment {
+  type: "AddAttachment";
+  attachmentId: string;
+  fileName: string;
+  mime: string;
+  size: number;
+  contentId: string;
+  uploaderId: string;
+}
+
 /** Records that the requester's data keys were destroyed (a customer erasure). */
 export interface EraseContent {
   type: "EraseContent";
@@ -74,6 +85,7 @@ export interface EraseContent {
 
 export type TicketCommand =
   | CreateTicket
+  | AddAttachment
   | EraseContent
   | PostMessage
   | ChangeStatus

@@ -9,6 +9,7 @@ import type { TicketEvent } from "@ticketd/shared/events/tickets.ts";
 import { fail } from "@ticketd/shared/errors.ts";
 import type {
   Actor,
+  AddAttachment,
   AssignTicket,
   ChangePriority,
   ChangeStatus,
@@ -70,7 +71,19 @@ export function decide(
       return setFields(command, open(ticket), policy);
     case "EraseContent":
       return [{ type: "TicketContentErased", data: { erasureId: command.erasureId } }];
+    case "AddAttachment":
+      return addAttachment(command, ticket);
   }
+}
+
+function addAttachment(c: AddAttachment, ticket: ExistingTicket): TicketEvent[] {
+  if (ticket.status === "closed") {
+    fail("ticket_closed", `Ticket "${ticket.id}" is closed; attach to a follow-up instead`, 409, {
+      followUpOf: ticket.id,
+    });
+  }
+  const { type: _type, ...data } = c;
+  return [{ type: "AttachmentAdded", data }];
 }
 
 function create(c: CreateTicket, state: Ticket, actor: Actor, policy: TicketPolicy) {

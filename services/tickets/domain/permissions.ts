@@ -184,6 +184,8 @@ export function changeAction(
       return "change_fields";
     case "EraseContent":
       return "erase_customer";
+    case "AddAttachment":
+      return "reply"; // a file is said to everyone who sees the ticket, like a public reply
   }
 }
 

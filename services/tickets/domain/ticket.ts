@@ -59,6 +59,7 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
     case "TicketFieldsChanged":
       return { ...state, customFields: mergeFields(state.customFields, event.data.fields) };
     case "MessagePosted":
+    case "AttachmentAdded":
     case "TicketContentErased":
       return state;
   }

@@ -139,6 +139,9 @@ export function evolveRow(
     case "TicketContentErased":
       // Keyed hashes of erased words would still let a guess be confirmed: drop them.
       return { row: { ...touched, searchTokens: [], noteTokens: [] }, message: null };
+    case "AttachmentAdded":
+      // The attachment service lists a ticket's files; the row only moves on.
+      return { row: touched, message: null };
   }
 }
 
