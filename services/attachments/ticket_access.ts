@@ -1,0 +1,54 @@
+/**
+ * Whether a person may see a ticket and add files to it, asked of the tickets service over NATS
+ * (the same rules as its HTTP API). A ticket they may not see is `ticket_not_found`, like one
+ * that does not exist.
+ * @module
+ */
+import type { NatsConnection } from "@nats-io/nats-core";
+import { type TicketAccessReply, ticketAccessSubject } from "@ticketd/shared/commands/tickets.ts";
+import { fail } from "@ticketd/shared/errors.ts";
+import type { Principal } from "@ticketd/shared/http/auth.ts";
+
+export interface TicketGrant {
+  tenant: string;
+  ticketId: string;
+  requesterId: string;
+}
+
+export class TicketAccess {
+  constructor(private readonly nc: NatsConnection, private readonly timeoutMs: number) {}
+
+  /** The ticket, if `principal` may add a file to it; else a 404 or 403 DomainError. */
+  async toAdd(principal: Principal, ticketId: string): Promise<TicketGrant> {
+    const reply = await this.#ask(principal, ticketId);
+    if (!reply.visible) fail("ticket_not_found", "No such ticket", 404);
+    if (!reply.canAdd) {
+      const why = reply.status === "closed" ? "it is closed" : "your role may not add to it";
+      fail(
+        reply.status === "closed" ? "ticket_closed" : "forbidden",
+        `Cannot attach to this ticket: ${why}`,
+        reply.status === "closed" ? 409 : 403,
+      );
+    }
+    return { tenant: principal.tenant, ticketId, requesterId: reply.requesterId };
+  }
+
+  /** True when `principal` may see the ticket (and so its files). */
+  async canSee(principal: Principal, ticketId: string): Promise<boolean> {
+    return (await this.#ask(principal, ticketId)).visible;
+  }
+
+  async #ask(principal: Principal, ticketId: string): Promise<TicketAccessReply> {
+    if (!/^[1-9][0-9]{0,18}$/.test(ticketId)) return { visible: false };
+    const request = {
+      ticketId,
+      principal: { id: principal.id, role: principal.role, groups: principal.groups },
+    };
+    const reply = await this.nc.request(
+      ticketAccessSubject(principal.tenant),
+      JSON.stringify(request),
+      { timeout: this.timeoutMs },
+    );
+    return reply.json<TicketAccessReply>();
+  }
+}
