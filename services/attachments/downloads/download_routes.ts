@@ -11,11 +11,10 @@ import { problemResponse } from "@ticketd/shared/http/problem.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import type { ContentKind } from "../content/sniff.ts";
 import type { AttachmentKey } from "../crypto/segments.ts";
+import type { ScanStatus } from "../scan/scanner.ts";
 import { type ByteRange, chooseRange } from "./byte_range.ts";
 import { attachmentEtag, downloadHeaders } from "./download_headers.ts";
 import { plaintextStream, type SealedObjects } from "./plaintext_stream.ts";
-
-export type ScanStatus = "clean" | "unscanned" | "quarantined" | "scan_failed";
 
 /** An attachment as the downloads need it (names apart from keys; keys are ids only). */
 export interface AttachmentRecord {
