@@ -32,7 +32,8 @@ export function socketRoutes(deps: SocketRoutesDeps): Hono {
       return problemResponse(problem(429, "too_many_connections", detail, { address }));
     }
     try {
-      const { socket, response } = Deno.upgradeWebSocket(c.req.raw);
+      // The session has its own idle limit: Deno's keep-alive pings would only add work per socket.
+      const { socket, response } = Deno.upgradeWebSocket(c.req.raw, { idleTimeout: 0 });
       startSocketSession(socket, deps, release);
       return response;
     } catch (error) {
