@@ -12,13 +12,16 @@ const INLINE_TYPES = new Set(["image/png", "image/jpeg", "image/gif", "image/web
 /** What the headers need from an attachment. */
 export interface DownloadedFile {
   attachmentId: string;
+  /** The content's checksum id, when the record has one: the ETag then follows the bytes. */
+  contentId?: string;
   fileName: string;
   mime: string;
 }
 
-/** The strong entity tag of an attachment: its content never changes under one id. */
-export function attachmentEtag(attachmentId: string): string {
-  return `"${attachmentId}"`;
+/** The strong entity tag of an attachment: its content id, else its id (content never changes). */
+export function attachmentEtag(file: Pick<DownloadedFile, "attachmentId" | "contentId">): string {
+  const usable = file.contentId !== undefined && /^[!#-~]{1,200}$/.test(file.contentId);
+  return `"${usable ? file.contentId : file.attachmentId}"`;
 }
 
 /** The headers common to 200, 206 and HEAD (not the length or range). */
@@ -30,7 +33,7 @@ export function downloadHeaders(file: DownloadedFile): Record<string, string> {
     "content-security-policy": "default-src 'none'; sandbox",
     "cache-control": "private, no-store",
     "accept-ranges": "bytes",
-    etag: attachmentEtag(file.attachmentId),
+    etag: attachmentEtag(file),
   };
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { contentDisposition, downloadHeaders } from "./download_headers.ts";
+import { attachmentEtag, contentDisposition, downloadHeaders } from "./download_headers.ts";
 
 Deno.test("contentDisposition - raster images are inline; SVG, HTML, PDF and the rest are attachments", () => {
   for (const mime of ["image/png", "image/jpeg", "image/gif", "image/webp"]) {
@@ -52,4 +52,13 @@ Deno.test("downloadHeaders - nosniff, a sandboxing CSP, no shared caching, range
     downloadHeaders({ attachmentId: "1", fileName: "a", mime: "image/png" })["content-type"],
     "image/png",
   );
+});
+
+Deno.test("attachmentEtag - the content id when the record has a usable one, else the attachment id", () => {
+  assert.equal(
+    attachmentEtag({ attachmentId: "7", contentId: "sha256-AbC+/=" }),
+    '"sha256-AbC+/="',
+  );
+  assert.equal(attachmentEtag({ attachmentId: "7" }), '"7"');
+  assert.equal(attachmentEtag({ attachmentId: "7", contentId: 'a"b' }), '"7"');
 });

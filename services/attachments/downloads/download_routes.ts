@@ -27,6 +27,8 @@ export interface AttachmentRecord {
   kind: ContentKind;
   /** Plaintext bytes. */
   size: number;
+  /** The content's checksum id; the ETag when present. */
+  contentId?: string;
   objectKey: string;
   /** Base64; the opened key carries it too. */
   noncePrefix: string;
@@ -55,7 +57,7 @@ export function downloadRoutes(deps: DownloadRoutesDeps): Hono<DownloadEnv> {
   routes.get("/attachments/:id", async (c) => {
     const record = await servable(deps, c.get("principal"), c.req.param("id"));
     const key = await openKey(deps, record);
-    const etag = attachmentEtag(record.attachmentId);
+    const etag = attachmentEtag(record);
     const choice = chooseRange(c.req.header("range"), record.size, c.req.header("if-range"), etag);
     if (choice.kind === "unsatisfiable") return unsatisfiable(record);
     const range = choice.kind === "partial" ? choice.range : undefined;

@@ -14,6 +14,7 @@ import { ObjectStore } from "../storage/object_store.ts";
 import { startTestS3, type TestS3 } from "../testing/s3.ts";
 import { type AttachmentRecord, type DownloadEnv, downloadRoutes } from "./download_routes.ts";
 import type { SealedObjects } from "./plaintext_stream.ts";
+import type { AttachmentRecord as StoredRecord } from "../records.ts";
 
 const SIZE = 3 * SEGMENT_BYTES + 1000; // four segments, the last one short
 const content = new Uint8Array(SIZE).map((_, i) => (i * 31 + (i >> 8)) & 0xff);
@@ -282,4 +283,9 @@ Deno.test("download - a zero-byte file is 200 with no body, even when a range is
       assert.equal((await response.bytes()).length, 0);
     },
   );
+});
+
+Deno.test("download - a record as stored in KV is what the download routes take", () => {
+  const stored = (r: StoredRecord): AttachmentRecord => r; // fails to type-check if they drift
+  assert.equal(typeof stored, "function");
 });
