@@ -8,10 +8,9 @@
 import { type KV, Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { ContentKind } from "./content/sniff.ts";
+import type { ScanStatus } from "./scan/scanner.ts";
 
 export const ATTACHMENTS_BUCKET = "attachments";
-
-export type ScanStatus = "clean" | "unscanned" | "quarantined" | "scan_failed";
 
 export interface AttachmentRecord {
   attachmentId: string;
