@@ -1,0 +1,87 @@
+/**
+ * The attachments service's settings, read once from the environment. Connections, keys and
+ * token checks are the tickets service's (it runs beside it, `deno task start`); the object store
+ * is S3 (MinIO in production) given by `TICKETD_S3_*`.
+ * @module
+ */
+import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+import { type AllowedTypes, parseAllowedTypes } from "./content/allowed_types.ts";
+import { type ClamavSettings, readClamavSettings } from "./scan/clamav_settings.ts";
+import type { ObjectStoreConfig } from "./storage/object_store.ts";
+
+export class AttachmentsConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AttachmentsConfigError";
+  }
+}
+
+export interface AttachmentsConfig {
+  host: string;
+  port: number;
+  /** Null when `TICKETD_S3_ENDPOINT` is unset: the service then does not start. */
+  s3: ObjectStoreConfig | null;
+  maxFileBytes: number;
+  maxTicketBytes: number;
+  partBytes: number;
+  uploadExpiryMs: number;
+  allowedTypes: AllowedTypes;
+  clamav: ClamavSettings | undefined;
+  commandTimeoutMs: number;
+}
+
+/** Reads `TICKETD_ATTACHMENTS_*`, `TICKETD_S3_*` and `TICKETD_CLAMAV_*` from `env`. */
+export function loadAttachmentsConfig(env: Record<string, string | undefined>): AttachmentsConfig {
+  const int = intSettings(env, (message) => new AttachmentsConfigError(message));
+  const MiB = 1024 * 1024;
+  let allowedTypes: AllowedTypes;
+  try {
+    allowedTypes = parseAllowedTypes(env.TICKETD_ATTACHMENTS_ALLOWED_TYPES);
+  } catch (error) {
+    throw new AttachmentsConfigError(
+      `TICKETD_ATTACHMENTS_ALLOWED_TYPES: ${(error as Error).message}`,
+    );
+  }
+  return {
+    host: env.TICKETD_ATTACHMENTS_HOST ?? env.TICKETD_HOST ?? "127.0.0.1",
+    port: int("TICKETD_ATTACHMENTS_PORT", 8084, 0, 65_535),
+    s3: s3Config(env),
+    maxFileBytes: int("TICKETD_ATTACHMENTS_MAX_FILE_MB", 2_048, 1, 5 * 1024 * 1024) * MiB,
+    maxTicketBytes: int("TICKETD_ATTACHMENTS_MAX_TICKET_MB", 10_240, 1, 50 * 1024 * 1024) * MiB,
+    partBytes: int("TICKETD_ATTACHMENTS_PART_MB", 8, 5, 512) * MiB,
+    uploadExpiryMs: int("TICKETD_ATTACHMENTS_UPLOAD_EXPIRY_HOURS", 24, 1, 24 * 30) * 3_600_000,
+    allowedTypes,
+    clamav: readClamavSettings(env),
+    commandTimeoutMs: int("TICKETD_ATTACHMENTS_COMMAND_TIMEOUT_MS", 5_000),
+  };
+}
+
+function s3Config(env: Record<string, string | undefined>): ObjectStoreConfig | null {
+  const endpoint = env.TICKETD_S3_ENDPOINT;
+  if (!endpoint) return null;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new AttachmentsConfigError(
+      `TICKETD_S3_ENDPOINT must be a URL such as https://minio:9000, got "${endpoint}"`,
+    );
+  }
+  const accessKey = env.TICKETD_S3_ACCESS_KEY;
+  const secretKey = env.TICKETD_S3_SECRET_KEY;
+  if (!accessKey || !secretKey) {
+    throw new AttachmentsConfigError(
+      "TICKETD_S3_ENDPOINT needs TICKETD_S3_ACCESS_KEY and TICKETD_S3_SECRET_KEY",
+    );
+  }
+  const useSSL = url.protocol === "https:";
+  return {
+    endPoint: url.hostname,
+    port: Number(url.port || (useSSL ? 443 : 80)),
+    useSSL,
+    accessKey,
+    secretKey,
+    region: env.TICKETD_S3_REGION ?? "us-east-1",
+    bucket: env.TICKETD_S3_BUCKET ?? "ticketd-attachments",
+  };
+}
