@@ -6,6 +6,7 @@
  */
 import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import { type AllowedTypes, parseAllowedTypes } from "./content/allowed_types.ts";
+import { SEALED_SEGMENT_BYTES } from "./crypto/segments.ts";
 import { type ClamavSettings, readClamavSettings } from "./scan/clamav_settings.ts";
 import type { ObjectStoreConfig } from "./storage/object_store.ts";
 
@@ -48,7 +49,10 @@ export function loadAttachmentsConfig(env: Record<string, string | undefined>): 
     s3: s3Config(env),
     maxFileBytes: int("TICKETD_ATTACHMENTS_MAX_FILE_MB", 2_048, 1, 5 * 1024 * 1024) * MiB,
     maxTicketBytes: int("TICKETD_ATTACHMENTS_MAX_TICKET_MB", 10_240, 1, 50 * 1024 * 1024) * MiB,
-    partBytes: int("TICKETD_ATTACHMENTS_PART_MB", 8, 5, 512) * MiB,
+    // S3 parts hold whole sealed segments: the size is rounded up to the next one.
+    partBytes:
+      Math.ceil(int("TICKETD_ATTACHMENTS_PART_MB", 8, 5, 512) * MiB / SEALED_SEGMENT_BYTES) *
+      SEALED_SEGMENT_BYTES,
     uploadExpiryMs: int("TICKETD_ATTACHMENTS_UPLOAD_EXPIRY_HOURS", 24, 1, 24 * 30) * 3_600_000,
     allowedTypes,
     clamav: readClamavSettings(env),
