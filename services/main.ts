@@ -1,8 +1,8 @@
 /**
  * `deno task start`: the whole of Ticketd on one machine: the tickets service with its
  * projector, the identity service beside it on the same database, whose tokens the tickets
- * service accepts (besides the dev tokens) unless revoked, and the routing and sessions services
- * after them.
+ * service accepts (besides the dev tokens) unless revoked, and the routing, sessions and
+ * attachments services after them.
  * Each service joins here as it lands.
  * @module
  */
@@ -15,6 +15,8 @@ import { ConfigError } from "./tickets/config.ts";
 import { type Companion, runTickets } from "./tickets/main.ts";
 import { RoutingConfigError } from "./routing/config.ts";
 import { routingFollower } from "./routing/main.ts";
+import { AttachmentsConfigError } from "./attachments/config.ts";
+import { attachmentsFollower } from "./attachments/main.ts";
 import { SessionsConfigError } from "./sessions/config.ts";
 import { sessionsFollower } from "./sessions/main.ts";
 
@@ -33,12 +35,16 @@ const identity: Companion = async (infra, log) => {
 };
 
 try {
-  await runTickets(env, [identity], [routingFollower(env), sessionsFollower(env)]);
+  await runTickets(env, [identity], [
+    routingFollower(env),
+    sessionsFollower(env),
+    attachmentsFollower(env),
+  ]);
 } catch (error) {
   // Missing binaries, a data folder in use, a bad setting: say what to do, not a stack trace.
   if (error instanceof Deno.errors.AddrInUse) {
     console.error(
-      `ticketd: a port is in use; set TICKETD_PORT, TICKETD_IDENTITY_PORT, TICKETD_ROUTING_PORT or TICKETD_SESSIONS_PORT (${error.message})`,
+      `ticketd: a port is in use; set TICKETD_PORT, TICKETD_IDENTITY_PORT, TICKETD_ROUTING_PORT, TICKETD_SESSIONS_PORT or TICKETD_ATTACHMENTS_PORT (${error.message})`,
     );
     Deno.exit(1);
   }
@@ -49,6 +55,7 @@ try {
     SigningKeysError,
     RoutingConfigError,
     SessionsConfigError,
+    AttachmentsConfigError,
   ];
   if (!known.some((kind) => error instanceof kind)) throw error;
   console.error(`ticketd: ${(error as Error).message}`);

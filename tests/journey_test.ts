@@ -75,6 +75,7 @@ Deno.test("journey - start, import both real data sets, search, read history; no
       TICKETD_IDENTITY_PORT: "0",
       TICKETD_ROUTING_PORT: "0",
       TICKETD_SESSIONS_PORT: "0",
+      TICKETD_ATTACHMENTS_PORT: "0",
       TICKETD_LOG_LEVEL: "info",
     },
     stdout: "piped",

@@ -1,0 +1,78 @@
+/**
+ * The attachments service beside the tickets service (`deno task start`): its own HTTP port (tus
+ * uploads, downloads), the tickets service's connections, keyring and token checks, and the S3
+ * of `TICKETD_S3_ENDPOINT`, or a private s3rver in the data folder when none is given.
+ * @module
+ */
+import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
+import { startPrivateS3 } from "@ticketd/shared/runtime/private_s3.ts";
+import type { Follower } from "../tickets/main.ts";
+import { AttachmentsConfigError, loadAttachmentsConfig } from "./config.ts";
+import { type AttachmentsService, startAttachmentsService } from "./service.ts";
+
+/** A {@link Follower} running attachments on `env`'s `TICKETD_ATTACHMENTS_*` and `TICKETD_S3_*`. */
+export function attachmentsFollower(env: Record<string, string | undefined>): Follower {
+  return async ({ log, infra, keyring, verify, config }) => {
+    const attachmentsLog = log.with({ service: "attachments" });
+    const privateS3 = env.TICKETD_S3_ENDPOINT ? null : await startPrivateS3(`${config.dataDir}/s3`);
+    const settings = loadAttachmentsConfig(
+      privateS3
+        ? {
+          ...env,
+          TICKETD_S3_ENDPOINT: privateS3.endpoint,
+          TICKETD_S3_ACCESS_KEY: privateS3.accessKey,
+          TICKETD_S3_SECRET_KEY: privateS3.secretKey,
+        }
+        : env,
+    );
+    if (privateS3) {
+      attachmentsLog.warn(
+        "no TICKETD_S3_ENDPOINT: a private s3rver keeps attachments in the data folder",
+        {
+          endpoint: privateS3.endpoint,
+        },
+      );
+    }
+    let service: AttachmentsService | null = null;
+    const starting = problemResponse(problem(503, "starting", "Attachments is starting"));
+    let server: Deno.HttpServer<Deno.NetAddr>;
+    try {
+      server = Deno.serve(
+        { hostname: settings.host, port: settings.port, onListen: () => {} },
+        (request) => service ? service.fetch(request) : starting.clone(),
+      );
+    } catch (error) {
+      await privateS3?.stop();
+      throw new AttachmentsConfigError(
+        `TICKETD_ATTACHMENTS_PORT: cannot listen on ${settings.host}:${settings.port} (${
+          (error as Error).message
+        })`,
+      );
+    }
+    try {
+      service = await startAttachmentsService({ ...settings, s3: settings.s3! }, {
+        nc: infra.nc,
+        keyring,
+        profiles: config.profiles,
+        dataKeyCacheEntries: config.dataKeyCacheEntries,
+        verify,
+        log: attachmentsLog,
+      });
+    } catch (error) {
+      await server.shutdown();
+      await privateS3?.stop();
+      throw error;
+    }
+    const url = `http://${settings.host}:${server.addr.port}`;
+    await Deno.writeTextFile(`${config.dataDir}/attachments.url`, url);
+    attachmentsLog.info("listening", { url });
+    console.error(`Attachments (tus uploads) at ${url}: docs/attachments.md`);
+    return {
+      async stop() {
+        await server.shutdown();
+        await service?.stop();
+        await privateS3?.stop();
+      },
+    };
+  };
+}

@@ -1,0 +1,27 @@
+/**
+ * A private S3-protocol server (`s3rver`) with its data in the data folder, for trying Ticketd
+ * on one machine without MinIO (`deno task start` with no `TICKETD_S3_ENDPOINT`), as the private
+ * nats-server and the embedded PostgreSQL are. On 127.0.0.1 only; production uses MinIO.
+ * @module
+ */
+import S3rver from "s3rver";
+
+export interface PrivateS3 {
+  endpoint: string;
+  accessKey: string;
+  secretKey: string;
+  stop(): Promise<void>;
+}
+
+/** Starts s3rver on a free port of 127.0.0.1, keeping its objects under `directory`. */
+export async function startPrivateS3(directory: string): Promise<PrivateS3> {
+  await Deno.mkdir(directory, { recursive: true });
+  const server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory });
+  const { port } = await server.run();
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    accessKey: "S3RVER",
+    secretKey: "S3RVER",
+    stop: () => server.close(),
+  };
+}
