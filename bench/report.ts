@@ -11,6 +11,11 @@ import type { OpCost } from "./op_costs.ts";
 import type { ReadFigures } from "./read_phase.ts";
 import type { RoutingBenchFigures } from "./routing_bench.ts";
 import type { SessionsBenchOptions, SessionsFigures } from "./sessions_bench.ts";
+import {
+  type AttachmentsBenchOptions,
+  type AttachmentsFigures,
+  FLAT_PARTS,
+} from "./attachments_bench.ts";
 import type { CreateFigures } from "./write_phase.ts";
 
 export interface BenchSettings {
@@ -24,6 +29,8 @@ export interface BenchSettings {
   routingTickets: number;
   /** The sessions phase's sizes (null: skipped). */
   sessions: SessionsBenchOptions | null;
+  /** The attachments phase's sizes (null: skipped; absent in older results). */
+  attachments?: AttachmentsBenchOptions | null;
   /** Extra environment for the service (`--env`). */
   serviceEnv: Record<string, string>;
 }
@@ -54,6 +61,8 @@ export interface BenchResults {
   reads: ReadFigures | null;
   /** The sessions service's sockets (bench/sessions_bench.ts); null or absent when skipped. */
   sessions?: SessionsFigures | null;
+  /** The attachments service's throughput and memory (bench/attachments_bench.ts). */
+  attachments?: AttachmentsFigures | null;
 }
 
 export interface Target {
@@ -66,8 +75,10 @@ export interface Target {
 const CREATE_PER_SECOND = 5_000, CREATE_P99_MS = 80, READ_P95_MS = 50, GM_RATIO = 0.8;
 const ROUTING_DRAIN_MS = 5_000, DECISION_P99_MS = 10, SIMILAR_P99_MS = 20;
 const IDLE_SOCKETS = 10_000, MESSAGES_PER_SECOND = 1_000, DELIVERY_P99_MS = 50, SOAK_MINUTES = 10;
+const BIG_UPLOAD_BYTES = 1_000_000_000;
 /** Growth over the soak, from the fitted slope, that still counts as flat. */
 const SOAK_FLAT_MiB = 10;
+const MB = 1_000_000, MiB = 1_048_576;
 const f0 = (n: number) => Math.round(n).toLocaleString("en");
 const f1 = (n: number) => n.toFixed(1);
 const ms = (n: number) => `${f1(n)} ms`;
@@ -90,6 +101,7 @@ export function judge(r: BenchResults): Target[] {
   ];
   targets.push(...routingTargets(r));
   if (r.sessions) targets.push(...sessionsTargets(r.sessions));
+  if (r.attachments) targets.push(...attachmentsTargets(r.attachments));
   for (const q of r.reads?.queries ?? []) {
     const met = q.http.ms.p95 < READ_P95_MS && q.http.errors === 0;
     targets.push(target(`${q.name} p95`, `< ${READ_P95_MS} ms`, ms(q.http.ms.p95), met));
@@ -170,6 +182,19 @@ export function sessionsTargets(x: SessionsFigures): Target[] {
   return out;
 }
 
+/** The issue 6 target: the service's memory stays flat during a 1 GB upload. */
+export function attachmentsTargets(x: AttachmentsFigures): Target[] {
+  const { bytes, upload } = x.big;
+  const bound = (FLAT_PARTS * x.partBytes) / MiB;
+  const rss = upload.rssMiB;
+  return [target(
+    `attachments: service RSS during a ${f0(bytes / MB)} MB streamed upload`,
+    `flat at ${f0(BIG_UPLOAD_BYTES / MB)} MB: max − first < ${FLAT_PARTS} parts (${f1(bound)} MiB)`,
+    `${f1(rss.first)} → max ${f1(rss.max)} → ${f1(rss.last)} MiB (+${f1(rss.growth)} MiB)`,
+    rss.growth < bound && bytes >= BIG_UPLOAD_BYTES,
+  )];
+}
+
 function target(what: string, goal: string, measured: string, met: boolean): Target {
   return { what, target: goal, measured, met };
 }
@@ -234,6 +259,7 @@ export function renderReport(r: BenchResults): string {
   if (r.reads) out.push(...readSection(r.reads));
   out.push(...profileSections("the read queries", r.profiles.reads));
   if (r.sessions) out.push(...sessionsSection(r.sessions));
+  if (r.attachments) out.push(...attachmentsSection(r.attachments));
   const verdicts = judge(r).map((t) => [t.what, t.target, t.measured, t.met ? "yes" : "**no**"]);
   out.push("", "## Targets", "", ...table(["what", "target", "measured", "met"], verdicts));
   out.push("", "## top during the creation load", "", "```", r.create.top, "```", "");
@@ -309,6 +335,51 @@ export function sessionsSection(x: SessionsFigures): string[] {
     } per process. Machine busy before each part (other work): ${busy}.`,
     "",
     ...table(["figure", "value"], rows),
+  ];
+}
+
+/** The Attachments section of the report. */
+export function attachmentsSection(x: AttachmentsFigures): string[] {
+  const rate = (n: number) => `${f1(n)} MB/s`;
+  const rows: string[][] = [];
+  for (const t of x.throughput) {
+    const size = `${f0(t.bytes / MB)} MB`, v = t.mbPerSecond, of = `median of ${t.repeats}`;
+    // deno-fmt-ignore
+    rows.push(
+      [`${size} upload (tus-js-client; direct: putObject), ${of}`, rate(v.upload), rate(v.directPut), t.uploadRatio.toFixed(2)],
+      [`${size} download (fetch; direct: getObject), ${of}`, rate(v.download), rate(v.directGet), t.downloadRatio.toFixed(2)],
+    );
+  }
+  const { big } = x, up = big.upload, down = big.download;
+  const mem = (m: typeof up.rssMiB) =>
+    `${f1(m.first)} / ${f1(m.max)} / ${f1(m.last)} MiB (max − first ${f1(m.growth)} MiB)`;
+  const size = `${f0(big.bytes / MB)} MB`;
+  const busy = Object.entries(x.background).map(([k, v]) => `${k} ${v} %`).join(", ");
+  // deno-fmt-ignore
+  const bigRows: string[][] = [
+    [`${size} streamed upload (tus-js-client, ${up.patches} PATCHes of ${f0(big.chunkBytes / MiB)} MiB)`, `${rate(up.mbPerSecond)} (${f1(up.seconds)} s)`],
+    ["… service RSS first / max / last (every second)", mem(up.rssMiB)],
+    ["… RSS samples, MiB", up.rssMiB.samples.map(f0).join(", ")],
+    ["… CPU during it", cpuLine(up.cpu)],
+    [`${size} download (fetch)`, `${rate(down.mbPerSecond)} (${f1(down.seconds)} s)`],
+    ["… service RSS first / max / last (every second)", mem(down.rssMiB)],
+    ["… CPU during it", cpuLine(down.cpu)],
+    ...x.throughput.map((t) => [`CPU during the ${f0(t.bytes / MB)} MB transfers (both ways, direct and service)`, cpuLine(t.cpu)]),
+  ];
+  return [
+    "",
+    "## Attachments",
+    "",
+    `${x.method}. S3 part ${
+      f0(x.partBytes)
+    } B; 1 MB = 10^6 B. Machine busy before each part (other work): ${busy}.`,
+    "",
+    ...table(
+      ["figure", "through the service", "direct to s3rver (minio)", "service ÷ direct"],
+      rows,
+    ),
+    "",
+    ...table(["figure", "value"], bigRows),
   ];
 }
 

@@ -1,9 +1,12 @@
 /**
  * One benchmark run, phase by phase, in one hermetic setting so the figures compare: operation
  * costs, routing's in-process figures, the raw JetStream ceiling, ticket creation over HTTP (with
- * routing's lag behind it), then reads over a seeded read model, and last the sessions service's
- * sockets in a run of their own (bench/sessions_bench.ts: its own service, NATS and database). With `profile`, the service runs under `--cpu-prof` for the creation load and for the
- * queries (restarted around each, which the service supports: state is in NATS and PostgreSQL).
+ * routing's lag behind it), then reads over a seeded read model, then the sessions service's
+ * sockets in a run of their own (bench/sessions_bench.ts: its own service, NATS and database),
+ * and last the attachments service's throughput and memory, also in a run of its own
+ * (bench/attachments_bench.ts: its own service, NATS, database and s3rver). With `profile`, the
+ * service runs under `--cpu-prof` for the creation load and for the queries (restarted around
+ * each, which the service supports: state is in NATS and PostgreSQL).
  * @module
  */
 import { loadOrCreateDevKeys, mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
@@ -25,6 +28,7 @@ import { measureQueries, seedReadModel } from "./read_phase.ts";
 import type { BenchResults, BenchSettings } from "./report.ts";
 import { runRoutingBenchChild } from "./routing_bench.ts";
 import { runSessionsBenchChild } from "./sessions_bench.ts";
+import { runAttachmentsBenchChild } from "./attachments_bench.ts";
 import { waitForRouting } from "./routing_lag.ts";
 import { measureCreation } from "./write_phase.ts";
 import { runCryptoBench } from "./crypto_bench.ts";
@@ -133,6 +137,13 @@ export async function runBench(s: BenchSettings, tmp: string, cleanup: Cleanup) 
     console.error(`sessions: ${s.sessions.connections} idle sockets, delivery latency, soak …`);
     sessions = await runSessionsBenchChild(s.sessions);
   }
+  let attachments = null;
+  if (s.attachments) {
+    background.attachments = await waitForQuiet("the attachments phase");
+    const mb = s.attachments.bigBytes / 1_000_000;
+    console.error(`attachments: 1 MB and 100 MB files up and down, ${mb} MB streamed …`);
+    attachments = await runAttachmentsBenchChild(s.attachments);
+  }
   return {
     date: new Date().toISOString().slice(0, 16).replace("T", " ") + " UTC",
     command: `deno task bench ${Deno.args.join(" ")}`.trim(),
@@ -151,5 +162,6 @@ export async function runBench(s: BenchSettings, tmp: string, cleanup: Cleanup) 
     stops,
     reads,
     sessions,
+    attachments,
   } satisfies BenchResults;
 }

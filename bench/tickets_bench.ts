@@ -3,8 +3,8 @@
  * own nats-server, database and service process, measures the raw JetStream ceiling, ticket
  * creation over HTTP (wrk) with projection and routing lag, routing's decision and similar-ticket
  * latency, reads over a seeded read model, and the sessions service's sockets (idle connections,
- * delivery latency, a memory soak: bench/sessions_bench.ts), prints a
- * report and writes `bench/results/latest.{json,md}`. See `--help`; docs/benchmarks.md.
+ * delivery latency, a memory soak: bench/sessions_bench.ts) and the attachments service's
+ * throughput and memory (bench/attachments_bench.ts), prints a report and writes `bench/results/latest.{json,md}`. See `--help`; docs/benchmarks.md.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -12,6 +12,7 @@ import { Cleanup } from "./cleanup.ts";
 import { type BenchSettings, renderReport } from "./report.ts";
 import { runBench } from "./run.ts";
 import { FULL as SESSIONS_FULL, QUICK as SESSIONS_QUICK } from "./sessions_bench.ts";
+import { FULL as ATTACHMENTS_FULL, QUICK as ATTACHMENTS_QUICK } from "./attachments_bench.ts";
 
 const HELP = `deno task bench [--quick] [--duration S] [--connections N] [--tickets N] [--cpu-prof]
   --duration S     wrk duration in seconds (default 20; --quick: 5)
@@ -28,6 +29,9 @@ const HELP = `deno task bench [--quick] [--duration S] [--connections N] [--tick
   --sessions-rate N
                    chat messages per second for the delivery latency (default 1000)
   --soak-minutes N length of the sessions memory soak (default 10; --quick: 1; 0 skips it)
+  --attachments-big-mb N
+                   the streamed upload during which the attachments service's RSS is sampled,
+                   in MB (default 1000; --quick: 200; 0 skips the attachments phase)
   --cpu-prof       run the service under the V8 profiler and report where its time goes
   --env K=V        extra environment for the service, repeatable (e.g. TICKETD_PROJECTOR_BATCH=50)
   --quick          a short smoke run (about a minute)`;
@@ -44,6 +48,7 @@ const { values: flags } = parseArgs({
     "sessions-connections": { type: "string" },
     "sessions-rate": { type: "string" },
     "soak-minutes": { type: "string" },
+    "attachments-big-mb": { type: "string" },
     env: { type: "string", multiple: true, default: [] },
     help: { type: "boolean", default: false },
   },
@@ -57,6 +62,12 @@ const sessions = quick ? SESSIONS_QUICK : SESSIONS_FULL;
 const sessionsConnections = positive(
   "sessions-connections",
   flags["sessions-connections"] ?? String(sessions.connections),
+  0,
+);
+const attachments = quick ? ATTACHMENTS_QUICK : ATTACHMENTS_FULL;
+const attachmentsBigMb = positive(
+  "attachments-big-mb",
+  flags["attachments-big-mb"] ?? String(attachments.bigBytes / 1_000_000),
   0,
 );
 const settings: BenchSettings = {
@@ -77,6 +88,9 @@ const settings: BenchSettings = {
     rate: positive("sessions-rate", flags["sessions-rate"] ?? String(sessions.rate)),
     soakMinutes: positive("soak-minutes", flags["soak-minutes"] ?? String(sessions.soakMinutes), 0),
   },
+  attachments: attachmentsBigMb === 0
+    ? null
+    : { ...attachments, bigBytes: attachmentsBigMb * 1_000_000 },
   serviceEnv: Object.fromEntries(flags.env.map((kv) => {
     const at = kv.indexOf("=");
     if (at < 1) usage(`--env takes KEY=VALUE, got "${kv}"`);
