@@ -222,14 +222,17 @@ Deno.test("tus - inspectStart refusing the first bytes is 415 and the upload is 
     if (first[0] === 0x4d) fail("type_not_allowed", "Executables are not accepted", 415);
   };
   await withHarness(async (h) => {
-    const url = await create(h, 100_000);
-    const exe = bytes(100_000);
-    exe[0] = 0x4d;
-    const response = await patch(url, 0, exe);
-    assert.equal(response.status, 415);
-    assert.equal((await response.json()).code, "type_not_allowed");
-    assert.equal((await fetch(url, { method: "HEAD", headers: headers() })).status, 404);
-    assert.deepEqual(await s3Files(h, "uploads"), []);
+    // A file larger than a segment is inspected while it streams; a smaller one when it ends.
+    for (const length of [100_000, 2_004]) {
+      const url = await create(h, length);
+      const exe = bytes(length);
+      exe[0] = 0x4d;
+      const response = await patch(url, 0, exe);
+      assert.equal(response.status, 415);
+      assert.equal((await response.json()).code, "type_not_allowed");
+      assert.equal((await fetch(url, { method: "HEAD", headers: headers() })).status, 404);
+      assert.deepEqual(await s3Files(h, "uploads"), []);
+    }
   }, { inspectStart });
 });
 

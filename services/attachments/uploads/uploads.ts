@@ -137,15 +137,17 @@ export class Uploads {
 
   async #receive(writer: UploadWriter, refused: () => boolean, body: BodySource, room: number) {
     let outcome;
+    let saved;
     try {
       outcome = await pumpBody(body, room, (bytes) => writer.write(bytes));
+      // A file smaller than a segment is first inspected here, when its one segment is sealed.
+      saved = await writer.end(!outcome.overflow);
     } catch (error) {
       if (refused()) {
         await discardUpload(this.deps, writer.state.state);
       } else await writer.release().catch(() => {});
       throw error;
     }
-    const saved = await writer.end(!outcome.overflow);
     if (outcome.overflow) {
       fail("patch_too_large", `This PATCH carried more than the ${room} bytes allowed`, 413);
     }
