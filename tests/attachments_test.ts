@@ -131,3 +131,65 @@ Deno.test(
     await other.body?.cancel();
   }),
 );
+
+/** One tus creation-with-upload request carrying the whole file. */
+async function createWhole(
+  h: Harness,
+  a: AttachmentsInstance,
+  who: Caller,
+  ticketId: string,
+  file: Uint8Array,
+  filename: string,
+): Promise<number> {
+  const meta = `ticketId ${btoa(ticketId)},filename ${btoa(filename)}`;
+  const response = await fetch(`${a.url}/v1/attachments/uploads`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${await h.token(who)}`,
+      "tus-resumable": "1.0.0",
+      "upload-length": String(file.length),
+      "upload-metadata": meta,
+      "content-type": "application/offset+octet-stream",
+    },
+    body: file as Uint8Array<ArrayBuffer>,
+  });
+  await response.body?.cancel();
+  return response.status;
+}
+
+Deno.test(
+  "uploads finishing at the same moment: one copy of a file, unique names, and the ticket limit holds",
+  () =>
+    withHarness(async (h) => {
+      const a = await startAttachments(h, { TICKETD_ATTACHMENTS_MAX_TICKET_MB: "2" });
+      try {
+        const ticket = await createTicket(h, customerA);
+        const text = (n: number) => new TextEncoder().encode(`note ${n} `.repeat(100_000 / 8));
+        const same = await Promise.all(
+          [1, 2, 3, 4].map(() => createWhole(h, a, customerA, ticket.id, text(0), "same.txt")),
+        );
+        assert.deepEqual(same.sort(), [201, 409, 409, 409]);
+        const named = await Promise.all(
+          [1, 2, 3].map((n) => createWhole(h, a, customerA, ticket.id, text(n), "name.txt")),
+        );
+        assert.deepEqual(named, [201, 201, 201]);
+        const big = (n: number) => new TextEncoder().encode(`${n}`.repeat(700_000));
+        const over = await Promise.all(
+          [5, 6, 7, 8].map((n) => createWhole(h, a, customerA, ticket.id, big(n), `big${n}.txt`)),
+        );
+        const listed =
+          await (await a.call(customerA, "GET", `/v1/attachments?ticketId=${ticket.id}`))
+            .json();
+        const names = listed.attachments.map((f: { fileName: string }) => f.fileName);
+        assert.equal(new Set(names).size, names.length, JSON.stringify(names));
+        const total = listed.attachments.reduce(
+          (sum: number, f: { size: number }) => sum + f.size,
+          0,
+        );
+        assert.ok(total <= 2 * 1024 * 1024, `${total} bytes on the ticket`);
+        assert.ok(over.includes(413), JSON.stringify(over));
+      } finally {
+        await a.stop();
+      }
+    }),
+);

@@ -24,7 +24,7 @@ import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { AttachmentKeys } from "./attachment_keys.ts";
 import type { AttachmentsConfig } from "./config.ts";
 import { allowedType } from "./content/allowed_types.ts";
-import { sanitiseFileName, uniqueFileName } from "./content/file_names.ts";
+import { sanitiseFileName } from "./content/file_names.ts";
 import { SNIFF_BYTES, sniffType } from "./content/sniff.ts";
 import { downloadRoutes } from "./downloads/download_routes.ts";
 import { plaintextStream } from "./downloads/plaintext_stream.ts";
@@ -89,23 +89,28 @@ export async function startAttachmentsService(
     const key = await keys.open(upload, upload.sealedKey);
     const head = await firstBytes(plaintextStream(store, upload, key), SNIFF_BYTES);
     const type = allowedType(sniffType(head), config.allowedTypes);
-    const existing = await records.list(upload.tenant, upload.ticketId);
-    const total = existing.reduce((sum, r) => sum + r.size, 0) + upload.size;
-    if (total > config.maxTicketBytes) {
-      fail(
-        "ticket_attachments_too_large",
-        `A ticket holds at most ${config.maxTicketBytes} bytes of files`,
-        413,
-      );
+    const fileName = await records.admit({
+      tenant: upload.tenant,
+      ticketId: upload.ticketId,
+      attachmentId: upload.attachmentId,
+      contentId: upload.contentId,
+      size: upload.size,
+      fileName: sanitiseFileName(upload.fileName),
+    }, config.maxTicketBytes);
+    try {
+      await recordAndAnnounce(upload, key, type, fileName);
+    } catch (error) {
+      await records.release(upload.tenant, upload.ticketId, upload.attachmentId);
+      throw error;
     }
-    const same = existing.find((r) => r.contentId === upload.contentId && r.size === upload.size);
-    if (same) {
-      fail("duplicate_attachment", `This file is already attached as "${same.fileName}"`, 409, {
-        attachmentId: same.attachmentId,
-      });
-    }
-    const taken = new Set(existing.map((r) => r.fileName));
-    const fileName = uniqueFileName(sanitiseFileName(upload.fileName), taken);
+  };
+
+  const recordAndAnnounce = async (
+    upload: CompletedUpload,
+    key: Awaited<ReturnType<AttachmentKeys["open"]>>,
+    type: ReturnType<typeof sniffType>,
+    fileName: string,
+  ): Promise<void> => {
     const scan = await scanner.scanStream(plaintextStream(store, upload, key), upload.size);
     const record: AttachmentRecord = {
       attachmentId: upload.attachmentId,
