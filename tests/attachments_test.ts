@@ -93,7 +93,14 @@ Deno.test(
     assert.equal(part.status, 206);
     assert.deepEqual(new Uint8Array(await part.arrayBuffer()), PDF.subarray(100_000, 100_100));
 
-    // At rest there is no plaintext: no object in the store holds the words.
+    // At rest there is no plaintext: no object holds the words, no stored record or event the name.
+    const names = await new Deno.Command("grep", { args: ["-rl", "合同.pdf", a.s3.directory] })
+      .output();
+    assert.equal(new TextDecoder().decode(names.stdout).trim(), "");
+    const events = await h.jsm.streams.getMessage(h.config.stream.name, {
+      last_by_subj: `tickets.acme.${ticket.id}`,
+    });
+    assert.ok(!new TextDecoder().decode(events!.data).includes("合同"));
     const stored = await new Deno.Command("grep", {
       args: ["-rl", "contract page", a.s3.directory],
     }).output();

@@ -24,9 +24,23 @@ export interface WrappedKey {
 
 export class AttachmentKeys {
   constructor(
-    private readonly envelope: Pick<Envelope, "seal" | "open">,
+    private readonly envelope: Pick<Envelope, "seal" | "open" | "openUnlessErased">,
     private readonly profiles: TenantProfiles,
   ) {}
+
+  /** A file name sealed like the ticket's text (a name can be personal data). */
+  sealName(scope: Omit<KeyScope, "attachmentId">, name: string): Promise<string> {
+    return this.envelope.seal(name, {
+      tenant: scope.tenant,
+      ticketId: scope.ticketId,
+      ownerId: scope.requesterId,
+    });
+  }
+
+  /** The name back, or null once its customer is erased. */
+  openName(scope: { tenant: string; ticketId: string }, sealed: string): Promise<string | null> {
+    return this.envelope.openUnlessErased(sealed, scope);
+  }
 
   /** A fresh key for a new attachment. */
   async create(scope: KeyScope): Promise<WrappedKey> {

@@ -21,6 +21,7 @@ export interface AttachmentRecord {
   attachmentId: string;
   tenant: string;
   ticketId: string;
+  /** Sealed in the stored record; opened (or "attachment" once erased) when handed out. */
   fileName: string;
   mime: string;
   kind: ContentKind;
@@ -41,7 +42,14 @@ interface LedgerEntry {
   attachmentId: string;
   contentId: string;
   size: number;
+  /** Sealed, as in the record. */
   fileName: string;
+}
+
+/** How names are sealed and opened (the records never hold a name in the clear). */
+export interface NameSeal {
+  seal(name: string): Promise<string>;
+  open(sealed: string): Promise<string | null>;
 }
 
 /** A file about to be recorded on a ticket. */
@@ -51,7 +59,7 @@ export interface Admission {
   attachmentId: string;
   contentId: string;
   size: number;
-  /** Already sanitised; made unique on the ticket here. */
+  /** Already sanitised, in the clear; made unique on the ticket here. */
   fileName: string;
 }
 
@@ -77,11 +85,11 @@ export class AttachmentRecords {
   }
 
   /**
-   * Admits a file to its ticket's ledger and returns its unique name; refuses a file already on
-   * the ticket (409 `duplicate_attachment`) or one past the ticket's limit (413). Repeating the
-   * same attachment answers as the first time.
+   * Admits a file to its ticket's ledger and returns its unique name, sealed; refuses a file
+   * already on the ticket (409 `duplicate_attachment`) or one past the ticket's limit (413).
+   * Repeating the same attachment answers as the first time.
    */
-  async admit(file: Admission, maxTicketBytes: number): Promise<string> {
+  async admit(file: Admission, maxTicketBytes: number, names: NameSeal): Promise<string> {
     const key = `${file.tenant}.l.${file.ticketId}`;
     for (let attempt = 0; attempt < LEDGER_ATTEMPTS; attempt++) {
       const entry = await this.kv.get(key);
@@ -90,7 +98,7 @@ export class AttachmentRecords {
       if (again) return again.fileName;
       const same = files.find((f) => f.contentId === file.contentId && f.size === file.size);
       if (same) {
-        fail("duplicate_attachment", `This file is already attached as "${same.fileName}"`, 409, {
+        fail("duplicate_attachment", "This file is already attached to the ticket", 409, {
           attachmentId: same.attachmentId,
         });
       }
@@ -102,7 +110,9 @@ export class AttachmentRecords {
           413,
         );
       }
-      const fileName = uniqueFileName(file.fileName, new Set(files.map((f) => f.fileName)));
+      const taken = await Promise.all(files.map((f) => names.open(f.fileName)));
+      const unique = uniqueFileName(file.fileName, new Set(taken.filter((n) => n !== null)));
+      const fileName = await names.seal(unique);
       const next = JSON.stringify([...files, { ...file, fileName }]);
       const stored =
         await (entry ? this.kv.update(key, next, entry.revision) : this.kv.create(key, next))

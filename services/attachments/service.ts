@@ -89,14 +89,21 @@ export async function startAttachmentsService(
     const key = await keys.open(upload, upload.sealedKey);
     const head = await firstBytes(plaintextStream(store, upload, key), SNIFF_BYTES);
     const type = allowedType(sniffType(head), config.allowedTypes);
-    const fileName = await records.admit({
-      tenant: upload.tenant,
-      ticketId: upload.ticketId,
-      attachmentId: upload.attachmentId,
-      contentId: upload.contentId,
-      size: upload.size,
-      fileName: sanitiseFileName(upload.fileName),
-    }, config.maxTicketBytes);
+    const fileName = await records.admit(
+      {
+        tenant: upload.tenant,
+        ticketId: upload.ticketId,
+        attachmentId: upload.attachmentId,
+        contentId: upload.contentId,
+        size: upload.size,
+        fileName: sanitiseFileName(upload.fileName),
+      },
+      config.maxTicketBytes,
+      {
+        seal: (name) => keys.sealName(upload, name),
+        open: (sealed) => keys.openName(upload, sealed),
+      },
+    );
     try {
       await recordAndAnnounce(upload, key, type, fileName);
     } catch (error) {
@@ -143,7 +150,7 @@ export async function startAttachmentsService(
       changes: [{
         type: "AddAttachment",
         attachmentId: record.attachmentId,
-        fileName: record.fileName,
+        fileName: (await keys.openName(upload, record.fileName)) ?? "attachment",
         mime: record.mime,
         size: record.size,
         contentId: record.contentId,
@@ -153,6 +160,10 @@ export async function startAttachmentsService(
     });
     if (!reply.ok) throw new DomainError(reply.code, reply.message, reply.status);
   };
+
+  /** A record's name for people: opened, or "attachment" once its customer is erased. */
+  const shownName = async (record: AttachmentRecord) =>
+    (await keys.openName(record, record.fileName)) ?? "attachment";
 
   const uploadDeps = {
     bucket,
@@ -183,7 +194,8 @@ export async function startAttachmentsService(
     downloadRoutes({
       find: async (principal, attachmentId) => {
         const record = await records.get(principal.tenant, attachmentId);
-        return record && await access.canSee(principal, record.ticketId) ? record : null;
+        if (!record || !(await access.canSee(principal, record.ticketId))) return null;
+        return { ...record, fileName: await shownName(record) };
       },
       openKey: (record) => openRecordKey(record),
       storage: store,
@@ -199,8 +211,11 @@ export async function startAttachmentsService(
     const listed = await records.list(principal.tenant, ticketId);
     return c.json({
       ticketId,
-      attachments: listed.map(({ sealedKey: _k, noncePrefix: _n, objectKey: _o, ...shown }) =>
-        shown
+      attachments: await Promise.all(
+        listed.map(async ({ sealedKey: _k, noncePrefix: _n, objectKey: _o, ...shown }) => ({
+          ...shown,
+          fileName: await keys.openName(shown, shown.fileName),
+        })),
       ),
     });
   });

@@ -145,6 +145,10 @@ export class TicketCommands {
   }
 
   async #prepare(tenant: string, ticketId: string, request: ChangeRequest): Promise<TicketCommand> {
+    if (request.type === "AddAttachment") {
+      const fileName = await this.#sealForTicket(tenant, ticketId, request.fileName);
+      return { ...request, fileName };
+    }
     if (request.type !== "PostMessage") return request;
     const body = await this.#sealForTicket(tenant, ticketId, request.body);
     return { ...request, messageId: this.deps.nextId(), body };

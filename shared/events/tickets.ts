@@ -69,13 +69,14 @@ export const ticketEventDefinitions = {
   TicketFieldsChanged: defineEvent(1, z.object({ fields: z.record(z.string(), fieldValue) })),
   /**
    * A file joined the ticket (stored encrypted by the attachments service, which keeps where and
-   * under which key). The name is what people see; it never names the stored object.
+   * under which key). The name is sealed like a message (a name can be personal data) and never
+   * names the stored object.
    */
   AttachmentAdded: defineEvent(
     1,
     z.object({
       attachmentId: id,
-      fileName: z.string().min(1).max(255),
+      fileName: sealed,
       mime: z.string().min(1).max(127),
       size: z.number().int().nonnegative(),
       contentId: z.string().regex(/^[0-9a-f]{64}$/),

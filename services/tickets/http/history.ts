@@ -57,6 +57,12 @@ async function openEvent(envelope: Envelope, event: TicketEvent, scope: OpenScop
         ...event.data,
         body: await envelope.openUnlessErased(event.data.body, scope),
       };
+    case "AttachmentAdded":
+      return {
+        type: event.type,
+        ...event.data,
+        fileName: await envelope.openUnlessErased(event.data.fileName, scope),
+      };
     default:
       return { type: event.type, ...event.data };
   }
