@@ -7,6 +7,7 @@
  *   (prints one JSON line; --quick: fewer decisions, 100,000 tickets indexed)
  * @module
  */
+import { seededRandom } from "@ticketd/shared/runtime/seeded_random.ts";
 import { parseArgs } from "node:util";
 import type { AssignmentCandidate, PresenceStatus } from "../services/routing/domain/assignment.ts";
 import { pickAgent } from "../services/routing/domain/assignment.ts";
@@ -70,7 +71,7 @@ export type RoutingBenchFigures = Awaited<ReturnType<typeof runRoutingBench>>;
 export async function runDecisionBench(docs: CorpusDoc[], options: RoutingBenchOptions) {
   const rules = benchRules();
   const models = await ModelBook.open(MODELS, null);
-  const random = mulberry32(7);
+  const random = seededRandom(7);
   const agents = benchAgents(random);
   const staffed = new Set(agents.flatMap((c) => c.agent.groups));
   const tickets = Array.from(
@@ -293,15 +294,6 @@ function benchTicket(doc: CorpusDoc, i: number, random: () => number): RoutingTi
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
-}
-
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 if (import.meta.main) {

@@ -4,6 +4,7 @@
  * search tokens of real English and Chinese ticket text. Deterministic for a given seed.
  * @module
  */
+import { seededRandom } from "@ticketd/shared/runtime/seeded_random.ts";
 import { SNOWFLAKE_EPOCH_MS, SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
 import type { CorpusDoc } from "./corpus.ts";
 
@@ -37,17 +38,6 @@ const STATUS_BY_AGE: [maxAgeDays: number, weights: Record<string, number>][] = [
   [Infinity, { open: 4, pending: 2, on_hold: 2, solved: 12, closed: 80 }],
 ];
 
-/** A seeded PRNG (mulberry32) returning floats in [0, 1). */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** Picks 0..n-1 with probability proportional to 1/(k+1)^s. */
 export function zipf(n: number, s: number, rand: () => number): () => number {
   const cumulative: number[] = [];
@@ -67,7 +57,7 @@ export function zipf(n: number, s: number, rand: () => number): () => number {
 
 /** `count` rows in creation order, ending at `nowMs`; `docs` must hold English and Chinese. */
 export function* seedRows(count: number, docs: CorpusDoc[], nowMs: number, seed = 42) {
-  const rand = random(seed);
+  const rand = seededRandom(seed);
   const english = docs.flatMap((d, i) => d.lang === "en" ? [i] : []);
   const chinese = docs.flatMap((d, i) => d.lang === "zh" ? [i] : []);
   const agent = zipf(150, 0.8, rand), requester = zipf(100_000, 1.0, rand);

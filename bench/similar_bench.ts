@@ -7,6 +7,7 @@
  *   (with --v8-flags=--expose-gc the heap figures are taken after a collection)
  * @module
  */
+import { seededRandom } from "@ticketd/shared/runtime/seeded_random.ts";
 import { parseArgs } from "node:util";
 import { parseTenantProfiles } from "../shared/crypto/profiles.ts";
 import {
@@ -29,7 +30,7 @@ export interface SimilarBenchOptions {
 /** Builds the index, measures it and returns the summary (also printed by the script). */
 export async function runSimilarBench(options: SimilarBenchOptions) {
   const texts = await sourceTexts();
-  const random = mulberry32(options.seed ?? 42);
+  const random = seededRandom(options.seed ?? 42);
   const hasher = similarTokenHasher(new Uint8Array(32).fill(9), parseTenantProfiles("intl"));
   const index = new SimilarIndex(hasher);
   const before = memory();
@@ -146,15 +147,6 @@ function quantile(values: number[], q: number): number {
 
 function round(value: number): number {
   return Math.round(value * 1000) / 1000;
-}
-
-function mulberry32(seed: number): () => number {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 if (import.meta.main) {

@@ -4,37 +4,35 @@
  * failed-scan attachments are never served; an erased customer's attachments are gone (410).
  * @module
  */
+import type { AttachmentRecord as StoredRecord } from "../records.ts";
 import { Hono } from "hono";
 import { DomainError, fail } from "@ticketd/shared/errors.ts";
 import type { Principal } from "@ticketd/shared/http/auth.ts";
 import { problemResponse } from "@ticketd/shared/http/problem.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
-import type { ContentKind } from "../content/sniff.ts";
 import type { AttachmentKey } from "../crypto/segments.ts";
 import type { ScanStatus } from "../scan/scanner.ts";
 import { type ByteRange, chooseRange } from "./byte_range.ts";
 import { attachmentEtag, downloadHeaders } from "./download_headers.ts";
 import { plaintextStream, type SealedObjects } from "./plaintext_stream.ts";
 
-/** An attachment as the downloads need it (names apart from keys; keys are ids only). */
-export interface AttachmentRecord {
-  attachmentId: string;
-  tenant: string;
-  ticketId: string;
-  fileName: string;
-  /** Sniffed from the bytes at upload. */
-  mime: string;
-  kind: ContentKind;
-  /** Plaintext bytes. */
-  size: number;
-  /** The content's checksum id; the ETag when present. */
-  contentId?: string;
-  objectKey: string;
-  /** Base64; the opened key carries it too. */
-  noncePrefix: string;
-  sealedKey: string;
-  status: ScanStatus;
-}
+/** An attachment as the downloads need it: the fields of the stored record they read. */
+export type AttachmentRecord =
+  & Pick<
+    StoredRecord,
+    | "attachmentId"
+    | "tenant"
+    | "ticketId"
+    | "fileName"
+    | "mime"
+    | "kind"
+    | "size"
+    | "objectKey"
+    | "noncePrefix"
+    | "sealedKey"
+    | "status"
+  >
+  & Partial<Pick<StoredRecord, "contentId">>;
 
 export interface DownloadRoutesDeps {
   /** The attachment if `principal` may see its ticket, else null (both read as 404). */

@@ -22,17 +22,7 @@ export interface TrainOptions {
   minConfidence?: number;
 }
 
-/** mulberry32: a small, fast, seeded PRNG (same seed, same sequence, on every runtime). */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from "@ticketd/shared/runtime/seeded_random.ts";
 
 /** Train a classifier on `examples` (at least two distinct labels). */
 export function trainClassifier(examples: readonly Example[], options: TrainOptions): Model {
