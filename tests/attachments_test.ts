@@ -200,3 +200,12 @@ Deno.test(
       }
     }),
 );
+
+Deno.test(
+  "listing attachments without a ticket is 400 missing_ticket_id",
+  withAttachments(async (_h, a) => {
+    const response = await a.call(customerA, "GET", "/v1/attachments");
+    assert.equal(response.status, 400);
+    assert.equal((await response.json()).code, "missing_ticket_id");
+  }),
+);

@@ -204,7 +204,8 @@ export async function startAttachmentsService(
   );
   v1.get("/attachments", async (c) => {
     const principal = c.get("principal" as never) as Principal;
-    const ticketId = c.req.query("ticketId") ?? "";
+    const ticketId = c.req.query("ticketId");
+    if (!ticketId) fail("missing_ticket_id", "Name the ticket: ?ticketId=<id>", 400);
     if (!(await access.canSee(principal, ticketId))) {
       fail("ticket_not_found", "No such ticket", 404);
     }
