@@ -9,6 +9,7 @@ import { JWS_ALGORITHMS, type JwsAlgorithm } from "@ticketd/shared/http/jwk_set.
 import { parseTenantProfiles, type TenantProfiles } from "@ticketd/shared/crypto/profiles.ts";
 import type { HttpLimits } from "./http/schemas.ts";
 import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+import { type ActivitySettings, activitySettings } from "@ticketd/shared/activity/settings.ts";
 
 /** A setting has a value the service cannot use; the message names the setting. */
 export class ConfigError extends Error {
@@ -61,6 +62,8 @@ export interface TicketsConfig {
   stateCacheEntries: number;
   commandAttempts: number;
   databasePoolSize: number;
+  /** The ACTIVITY stream and how staff reads and admin actions are recorded into it. */
+  activity: ActivitySettings;
 }
 
 /** The configuration described by `env`; throws a readable error on a malformed value. */
@@ -125,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
     stateCacheEntries: int("TICKETD_STATE_CACHE_ENTRIES", 100_000),
     commandAttempts: int("TICKETD_COMMAND_ATTEMPTS", 5),
     databasePoolSize: int("TICKETD_DB_POOL", 10),
+    activity: activitySettings(int),
   };
 }
 
