@@ -6,7 +6,11 @@
  * @module
  */
 import type { TenantKeyedHash } from "@ticketd/shared/crypto/keyed_hash.ts";
-import { encodeCommit, type TicketEvent } from "@ticketd/shared/events/tickets.ts";
+import {
+  type CommitSource,
+  encodeCommit,
+  type TicketEvent,
+} from "@ticketd/shared/events/tickets.ts";
 import { ConcurrencyError, fail } from "@ticketd/shared/errors.ts";
 import type { EventStore } from "@ticketd/shared/eventstore/port.ts";
 import type { Actor } from "./domain/commands.ts";
@@ -27,6 +31,7 @@ export interface CommitRequest {
   /** The plaintext request, only ever hashed. */
   request: unknown;
   idempotencyKey?: string;
+  source?: CommitSource;
 }
 
 interface AppendDeps {
@@ -83,7 +88,15 @@ async function append(
     ? commandId
     : deps.keyedHash(tenant, "idempotency", tenant, actor.id, commit.idempotencyKey);
   const data = encodeCommit({
-    meta: { commandId, tenant, ticketId, at, actorId: actor.id, actorRole: actor.role },
+    meta: {
+      commandId,
+      tenant,
+      ticketId,
+      at,
+      actorId: actor.id,
+      actorRole: actor.role,
+      ...sourceMeta(commit.source),
+    },
     events,
   });
   const appended = await deps.store.append(subject, data, {
@@ -92,6 +105,15 @@ async function append(
     headers: fingerprint ? { [FINGERPRINT_HEADER]: fingerprint } : {},
   });
   return { appended, fingerprint };
+}
+
+/** The source fields a commit carries: only those known (old commits have none). */
+function sourceMeta(source: CommitSource | undefined): { ip?: string; requestId?: string } {
+  if (!source) return {};
+  const known: { ip?: string; requestId?: string } = {};
+  if (source.ip !== null) known.ip = source.ip;
+  if (source.requestId !== null) known.requestId = source.requestId;
+  return known;
 }
 
 /** The result of the earlier request that used the same idempotency key. */

@@ -3,7 +3,11 @@
  * and on a lost race re-decide against the new state. Text is sealed here, before the decider.
  * @module
  */
-import { type TicketEvent, ticketSubject } from "@ticketd/shared/events/tickets.ts";
+import {
+  type CommitSource,
+  type TicketEvent,
+  ticketSubject,
+} from "@ticketd/shared/events/tickets.ts";
 import { ConcurrencyError, fail } from "@ticketd/shared/errors.ts";
 import type { Envelope } from "@ticketd/shared/crypto/envelope.ts";
 import type { TenantKeyedHash } from "@ticketd/shared/crypto/keyed_hash.ts";
@@ -41,6 +45,8 @@ export interface CommandOptions {
   /** The version the client last saw; a stale one fails with `version_conflict` (412). */
   ifMatch?: number;
   idempotencyKey?: string;
+  /** Where the request came from, kept in the commit's meta (`ip`, `requestId`). */
+  source?: CommitSource;
 }
 
 export interface CommandResult {
@@ -180,6 +186,7 @@ export class TicketCommands {
       at: (at ?? this.deps.now()).toISOString(),
       request,
       idempotencyKey: options.idempotencyKey,
+      source: options.source,
     };
     return this.#queue.run(commit.subject, () => this.#decideAndAppend(commit, commands, options));
   }

@@ -37,6 +37,8 @@ import { TicketStateCache } from "./state_cache.ts";
 import { TicketLoader } from "./ticket_loader.ts";
 import { respondToTicketAccess } from "./nats/access_responder.ts";
 import { respondToTicketCommands } from "./nats/command_responder.ts";
+import { ActivityRecorder } from "@ticketd/shared/activity/recorder.ts";
+import { ensureActivityStream } from "@ticketd/shared/activity/stream.ts";
 
 export interface TicketsServiceDeps {
   nc: NatsConnection;
@@ -65,6 +67,7 @@ export async function startTicketsService(
   const js = jetstream(nc);
   const jsm = await jetstreamManager(nc);
   await ensureStream(jsm, { ...config.stream, subjects: [ALL_TICKETS_SUBJECT] });
+  await ensureActivityStream(jsm, config.activity);
   const kvm = new Kvm(nc);
   const lease = await leaseServiceWorkerId(kvm, "tickets", log);
   await migrate(sql, "tickets", new URL("./migrations/", import.meta.url));
@@ -134,8 +137,18 @@ export async function startTicketsService(
     ),
     maxAttempts: config.commandAttempts,
   });
+  const activity = new ActivityRecorder({
+    js,
+    service: "tickets",
+    nextId: () => ids.next(),
+    now: () => new Date(),
+    settings: config.activity,
+    log,
+  });
   const app = ticketsApp({
     commands,
+    activity,
+    address: config.rateLimits,
     schemas: requestSchemas(config.limits),
     limits: config.limits,
     sql,

@@ -29,6 +29,11 @@ const principal = z.string().regex(/^[\p{L}\p{N}_.@:+-]{1,128}$/u, "must be a pl
 const tag = plainString(64);
 const service = z.string().regex(/^[a-z][a-z0-9-]{0,31}$/);
 const idempotencyKey = z.string().min(1).max(200);
+/** Where the person the service acts for came from (kept in the commit's meta), when known. */
+const source = z.strictObject({
+  ip: z.string().max(64).nullable(),
+  requestId: z.string().max(128).nullable(),
+});
 
 export interface CommandTextLimits {
   maxSubjectChars: number;
@@ -72,6 +77,7 @@ export function ticketCommandSchemas(limits: CommandTextLimits) {
     ifMatch: z.number().int().nonnegative().optional(),
     /** Same key, same request: answered once (two instances deciding alike append once). */
     idempotencyKey: idempotencyKey.optional(),
+    source: source.optional(),
   });
   const createRequest = z.strictObject({
     service,
@@ -86,6 +92,7 @@ export function ticketCommandSchemas(limits: CommandTextLimits) {
       followUpOf: id.nullable().default(null),
     }),
     idempotencyKey: idempotencyKey.optional(),
+    source: source.optional(),
   });
   return { change, changeRequest, createRequest, request: z.union([changeRequest, createRequest]) };
 }

@@ -103,8 +103,18 @@ export const commitMetaSchema = z.object({
   at: z.iso.datetime(),
   actorId: principal,
   actorRole: z.enum(ROLES),
+  /** The caller's address as the edge saw it (absent in commits made before it was kept). */
+  ip: z.string().max(64).optional(),
+  /** The request id the logs carry, over HTTP or from the service that sent the command. */
+  requestId: z.string().max(128).optional(),
 });
 export type CommitMeta = z.infer<typeof commitMetaSchema>;
+
+/** Where a command came from; `null` when unknown. */
+export interface CommitSource {
+  ip: string | null;
+  requestId: string | null;
+}
 
 /** One decision: the unit appended to the stream as a single JetStream message. */
 export interface TicketCommit {

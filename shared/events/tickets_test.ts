@@ -38,3 +38,18 @@ Deno.test("decodeCommit - an unknown event type is refused", () => {
   }));
   assert.throws(() => decodeCommit(bad), /Unknown ticket event type/);
 });
+
+Deno.test("decodeCommit - a commit stored before meta kept ip and requestId still decodes", () => {
+  const old = new TextEncoder().encode(JSON.stringify({
+    meta: commit.meta,
+    events: [{ type: "TicketStatusChanged", v: 1, data: { from: "new", to: "open" } }],
+  }));
+  const decoded = decodeCommit(old);
+  assert.equal(decoded.meta.ip, undefined);
+  assert.equal(decoded.meta.requestId, undefined);
+});
+
+Deno.test("encodeCommit/decodeCommit - the source address and request id survive the round trip", () => {
+  const sourced = { ...commit, meta: { ...commit.meta, ip: "10.0.0.5", requestId: "req-1" } };
+  assert.deepEqual(decodeCommit(encodeCommit(sourced)).meta, sourced.meta);
+});

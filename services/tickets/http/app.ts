@@ -44,7 +44,7 @@ export function ticketsApp(deps: TicketsAppDeps): Hono<TicketsEnv> {
   v1.use(bearerAuth(deps.verify));
   v1.route("/", commandRoutes(deps));
   v1.route("/", queryRoutes(deps));
-  v1.route("/", erasureRoutes(deps.erasure));
+  v1.route("/", erasureRoutes(deps.erasure, deps));
   app.route("/v1", v1);
   return app;
 }

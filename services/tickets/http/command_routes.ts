@@ -15,15 +15,19 @@ import { commandView } from "./views.ts";
 import type { TicketsEnv } from "./env.ts";
 import type { HttpLimits, RequestSchemas } from "./schemas.ts";
 import { ticketIdParam } from "./params.ts";
+import { requestSource } from "@ticketd/shared/activity/request_source.ts";
+import type { AddressOptions } from "@ticketd/shared/http/rate_limit.ts";
 
 export interface CommandRoutesDeps {
   commands: TicketCommands;
   schemas: RequestSchemas;
   limits: HttpLimits;
+  /** How the client address recorded in each commit is derived: the rate limits' setting. */
+  address: AddressOptions;
 }
 
 /** POST /tickets and the change routes under /tickets/:id. */
-export function commandRoutes({ commands, schemas, limits }: CommandRoutesDeps) {
+export function commandRoutes({ commands, schemas, limits, address }: CommandRoutesDeps) {
   const app = new Hono<TicketsEnv>();
   const body = <K extends keyof RequestSchemas>(
     c: Context,
@@ -44,7 +48,7 @@ export function commandRoutes({ commands, schemas, limits }: CommandRoutesDeps) 
       ...input,
       requesterId: requesterId ?? principal.id,
       createdAt: createdAt ? new Date(createdAt) : undefined,
-    }, options(c));
+    }, options(c, address));
     c.header("etag", etag(result.version));
     c.header("location", `/v1/tickets/${result.ticketId}`);
     return c.json(commandView(result), result.duplicate ? 200 : 201);
@@ -59,7 +63,7 @@ export function commandRoutes({ commands, schemas, limits }: CommandRoutesDeps) 
         id,
         principal,
         await build(c),
-        options(c),
+        options(c, address),
       );
       c.header("etag", etag(result.version));
       return c.json(commandView(result), 200);
@@ -95,10 +99,14 @@ export function commandRoutes({ commands, schemas, limits }: CommandRoutesDeps) 
   return app;
 }
 
-function options(c: Context): CommandOptions {
+function options(c: Context, address: AddressOptions): CommandOptions {
   const key = c.req.header("idempotency-key");
   if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) {
     fail("invalid_idempotency_key", "Idempotency-Key must be 1-255 visible ASCII characters", 400);
   }
-  return { ifMatch: parseIfMatch(c.req.header("if-match")), idempotencyKey: key };
+  return {
+    ifMatch: parseIfMatch(c.req.header("if-match")),
+    idempotencyKey: key,
+    source: requestSource(c, address),
+  };
 }

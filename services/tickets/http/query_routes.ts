@@ -27,8 +27,9 @@ import { ticketHistory } from "./history.ts";
 import { intParam, listParam, stringParam, ticketIdParam, timeParam } from "./params.ts";
 import type { HttpLimits } from "./schemas.ts";
 import { messageView, ticketView } from "./views.ts";
+import { type ReadActivityDeps, recordStaffRead } from "./read_activity.ts";
 
-export interface QueryRoutesDeps {
+export interface QueryRoutesDeps extends ReadActivityDeps {
   sql: Sql;
   store: EventStore;
   envelope: Envelope;
@@ -74,6 +75,11 @@ export function queryRoutes(deps: QueryRoutesDeps) {
         withoutNoteCount(principal, await ticketView(deps.envelope, row))
       ),
     );
+    // The query text is never kept: only that there was one, and how many tickets came back.
+    await recordStaffRead(c, deps, "tickets.search.read", tenantTarget(principal.tenant), {
+      results: tickets.length,
+      text: c.req.query("q") !== undefined,
+    });
     return c.json({ tickets, nextCursor: page.nextCursor });
   });
 
@@ -88,23 +94,34 @@ export function queryRoutes(deps: QueryRoutesDeps) {
     }
     const notes = allows(principal, "read_notes");
     const messages = await listMessages(deps.sql, principal.tenant, id, notes);
-    c.header("etag", etag(row.version));
-    return c.json({
+    const view = {
       ...(await ticketView(deps.envelope, row)),
       // The stored count includes internal notes: those who may not read them get the public one.
       ...(notes ? {} : { messageCount: messages.length }),
       messages: await Promise.all(messages.map((m) => messageView(deps.envelope, m))),
+    };
+    await recordStaffRead(c, deps, "tickets.ticket.read", { type: "ticket", id }, {
+      messages: messages.length,
     });
+    c.header("etag", etag(row.version));
+    return c.json(view);
   });
 
   app.get("/tickets/:id/history", async (c) => {
     const id = ticketIdParam(c);
     const history = await ticketHistory(deps, c.get("principal"), id);
+    await recordStaffRead(c, deps, "tickets.history.read", { type: "ticket", id }, {
+      entries: history.entries.length,
+    });
     c.header("etag", etag(history.version));
     return c.json(history);
   });
 
   return app;
+}
+
+function tenantTarget(tenant: string) {
+  return { type: "tenant", id: tenant };
 }
 
 /** The stored count includes internal notes, so those who may not read them do not get it. */

@@ -97,10 +97,11 @@ async function execute(msg: Msg, handler: Handler): Promise<TicketCommandReply> 
       customFields: {},
       status: "new",
       externalId: null,
-    }, { idempotencyKey: request.idempotencyKey })
+    }, { idempotencyKey: request.idempotencyKey, source: request.source })
     : await commands.changeAll(tenant, request.ticketId, actor, request.changes, {
       ifMatch: request.ifMatch,
       idempotencyKey: request.idempotencyKey,
+      source: request.source,
     });
   return {
     ok: true,
