@@ -90,6 +90,8 @@ export function ticketCommandSchemas(limits: CommandTextLimits) {
       tags: z.array(tag).max(50).default([]),
       groupId: principal.nullable().default(null),
       followUpOf: id.nullable().default(null),
+      /** Claimed once per tenant, forever (an e-mail's Message-ID): a repeat finds the first. */
+      externalId: plainString(256).nullable().default(null),
     }),
     idempotencyKey: idempotencyKey.optional(),
     source: source.optional(),

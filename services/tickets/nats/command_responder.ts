@@ -96,7 +96,6 @@ async function execute(msg: Msg, handler: Handler): Promise<TicketCommandReply> 
       assigneeId: null,
       customFields: {},
       status: "new",
-      externalId: null,
     }, { idempotencyKey: request.idempotencyKey, source: request.source })
     : await commands.changeAll(tenant, request.ticketId, actor, request.changes, {
       ifMatch: request.ifMatch,
