@@ -1,0 +1,72 @@
+/**
+ * SMTP delivery with nodemailer, one transport per tenant relay. TLS is never optional: either
+ * implicit TLS or STARTTLS required (a relay that does not offer it gets nothing, not even the
+ * envelope), certificates verified against the system or the configured CA.
+ * @module
+ */
+import nodemailer from "nodemailer";
+import type { OutgoingMail } from "./compose.ts";
+import type { RelaySettings } from "./senders.ts";
+
+export interface Delivered {
+  /** The relay's final reply, e.g. `250 2.0.0 Ok: queued as ABC`. */
+  response: string;
+}
+
+/** A refused or failed delivery; `permanent` when the relay answered 5xx (retrying cannot help). */
+export class DeliveryError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly permanent: boolean,
+  ) {
+    super(message);
+    this.name = "DeliveryError";
+  }
+}
+
+export type Deliver = (relay: RelaySettings, mail: OutgoingMail) => Promise<Delivered>;
+
+/** A {@link Deliver} that opens one SMTP session per mail; `timeoutMs` bounds each phase. */
+export function smtpDeliver(timeoutMs: number): Deliver {
+  return async (relay, mail) => {
+    const transport = nodemailer.createTransport({
+      host: relay.host,
+      port: relay.port,
+      secure: relay.tls === "implicit",
+      requireTLS: relay.tls === "starttls",
+      ...(relay.login ? { auth: relay.login } : {}),
+      tls: {
+        minVersion: "TLSv1.2",
+        rejectUnauthorized: relay.verifyCertificate,
+        ...(relay.ca ? { ca: relay.ca } : {}),
+        ...(relay.servername ? { servername: relay.servername } : {}),
+      },
+      connectionTimeout: timeoutMs,
+      greetingTimeout: timeoutMs,
+      socketTimeout: timeoutMs,
+      disableFileAccess: true,
+      disableUrlAccess: true,
+    });
+    try {
+      const info = await transport.sendMail({ ...mail, envelope: envelopeOf(mail) });
+      return { response: String(info.response ?? "") };
+    } catch (error) {
+      throw deliveryError(error);
+    } finally {
+      transport.close();
+    }
+  };
+}
+
+function envelopeOf(mail: OutgoingMail) {
+  return { from: mail.from.address, to: [mail.to] };
+}
+
+/** nodemailer's error as ours: the relay's reply code decides whether to retry. */
+function deliveryError(error: unknown): DeliveryError {
+  const e = error as { code?: string; responseCode?: number; message?: string };
+  const responseCode = typeof e.responseCode === "number" ? e.responseCode : 0;
+  const code = responseCode ? `smtp_${responseCode}` : `smtp_${(e.code ?? "error").toLowerCase()}`;
+  return new DeliveryError(code, e.message ?? String(error), responseCode >= 500);
+}
