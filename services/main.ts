@@ -22,7 +22,7 @@ import { sessionsFollower } from "./sessions/main.ts";
 
 const env = Deno.env.toObject();
 const identity: Companion = async (infra, log) => {
-  const { service, url, stop } = await startIdentity(env, { sql: infra.sql, log });
+  const { service, url, stop } = await startIdentity(env, { sql: infra.sql, nc: infra.nc, log });
   console.error(`Identity (OAuth 2) at ${url}: docs/identity.md, "First start" and "Flows"`);
   const verify = service.honouringRevocation(createVerifier({
     issuer: service.issuer,

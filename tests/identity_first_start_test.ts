@@ -16,6 +16,8 @@ import { startIdentity } from "../services/identity/main.ts";
 import { ClientStore } from "../services/identity/store/clients.ts";
 import { UserStore } from "../services/identity/store/users.ts";
 import { createTestDatabase } from "./support/database.ts";
+import { connect } from "@nats-io/transport-node";
+import { startTestNats } from "./support/nats.ts";
 import {
   CONSOLE_REDIRECT,
   startIdentityHarness,
@@ -208,13 +210,15 @@ Deno.test("identity first start - identity:admin errors are one line: an unknown
 Deno.test("identity first start - the console's default callback works on a plain-http issuer that is not loopback (the form is there too)", async () => {
   const db = await createTestDatabase();
   const sql = postgres(db.url, { max: 2, transform: postgres.camel, onnotice: () => {} });
+  const nats = await startTestNats();
+  const nc = await connect({ servers: nats.url });
   const running = await startIdentity({
     TICKETD_IDENTITY_PORT: "0",
     TICKETD_IDENTITY_ISSUER: "http://ticketd.lan:8081",
     TICKETD_IDENTITY_BOOTSTRAP_PASSWORD: "correct horse battery",
     TICKETD_DATA_DIR: await Deno.makeTempDir(),
     TICKETD_LOG_LEVEL: "error",
-  }, { sql });
+  }, { sql, nc });
   try {
     const params = new URLSearchParams({
       response_type: "code",
@@ -229,5 +233,7 @@ Deno.test("identity first start - the console's default callback works on a plai
     await running.stop();
     await sql.end();
     await db.drop();
+    await nc.close();
+    await nats.stop();
   }
 });

@@ -11,6 +11,7 @@ import { redirectUriProblem } from "./domain/redirect_uris.ts";
 import type { ScryptParams } from "./passwords.ts";
 import { isSigningAlg, type SigningAlg } from "./signing/signer.ts";
 import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+import { type ActivitySettings, activitySettings } from "@ticketd/shared/activity/settings.ts";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -36,6 +37,9 @@ export interface IdentityConfig {
   audience: string;
   databaseUrl?: string;
   databasePoolSize: number;
+  /** `NATS_URL`: where sign-ins, grants and user changes are recorded (ACTIVITY), when run alone. */
+  natsUrl?: string;
+  activity: ActivitySettings;
   dataDir: string;
   signingKeysFile?: string;
   signingAlg: SigningAlg;
@@ -87,6 +91,8 @@ export function loadConfig(env: Record<string, string | undefined>): IdentityCon
     audience: env.TICKETD_JWT_AUDIENCE || "ticketd",
     databaseUrl: env.DATABASE_URL || undefined,
     databasePoolSize: int("TICKETD_DB_POOL", 10),
+    natsUrl: env.NATS_URL || undefined,
+    activity: activitySettings(int),
     dataDir: env.TICKETD_DATA_DIR ?? "data",
     signingKeysFile: env.TICKETD_SIGNING_KEYS_FILE || undefined,
     signingAlg,

@@ -5,6 +5,10 @@
  * @module
  */
 import postgres, { type Sql } from "postgres";
+import { connect } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { natsServerOptions } from "@ticketd/shared/runtime/nats_url.ts";
+import { NATS_CLIENT_OPTIONS } from "@ticketd/shared/runtime/infrastructure.ts";
 import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
 import { createLogger, type Logger } from "@ticketd/shared/log/logger.ts";
 import { ConfigError, loadConfig } from "./config.ts";
@@ -17,10 +21,13 @@ export interface RunningIdentity {
   stop(): Promise<void>;
 }
 
-/** Starts the identity service; without `shared.sql` it connects to `DATABASE_URL`. */
+/**
+ * Starts the identity service; without `shared.sql` it connects to `DATABASE_URL`, without
+ * `shared.nc` to `NATS_URL` (where its ACTIVITY facts go).
+ */
 export async function startIdentity(
   env: Record<string, string | undefined> = Deno.env.toObject(),
-  shared: { sql?: Sql; log?: Logger } = {},
+  shared: { sql?: Sql; nc?: NatsConnection; log?: Logger } = {},
 ): Promise<RunningIdentity> {
   const config = loadConfig(env);
   const log = (shared.log ?? createLogger(config.logLevel)).with({ service: "identity" });
@@ -28,6 +35,9 @@ export async function startIdentity(
     throw new ConfigError(
       "The identity service needs DATABASE_URL (or run it with deno task start)",
     );
+  }
+  if (!shared.nc && !config.natsUrl) {
+    throw new ConfigError("The identity service needs NATS_URL (or run it with deno task start)");
   }
   let service: IdentityService | null = null;
   const starting = problemResponse(problem(503, "starting", "The identity service is starting"));
@@ -42,12 +52,18 @@ export async function startIdentity(
     onnotice: () => {},
     connection: { application_name: "ticketd-identity", TimeZone: "UTC" },
   });
+  const nc = shared.nc ?? await connect({
+    ...natsServerOptions(config.natsUrl!),
+    name: "ticketd-identity",
+    ...NATS_CLIENT_OPTIONS,
+  });
   const close = async () => {
     await server.shutdown();
     if (!shared.sql) await sql.end({ timeout: 5 });
+    if (!shared.nc) await nc.drain().catch(() => {});
   };
   try {
-    service = await startIdentityService(config, { sql, log, issuer: url });
+    service = await startIdentityService(config, { sql, nc, log, issuer: url });
   } catch (error) {
     await close();
     throw error;

@@ -7,6 +7,10 @@
 import { decodeJwt, type JWK } from "jose";
 import { fail } from "@ticketd/shared/errors.ts";
 import type { Sql } from "postgres";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { ActivityRecorder } from "@ticketd/shared/activity/recorder.ts";
+import { ensureActivityStream } from "@ticketd/shared/activity/stream.ts";
 import { createVerifier, type Verifier } from "@ticketd/shared/http/auth.ts";
 import { TokenBuckets } from "@ticketd/shared/http/rate_limit.ts";
 import { SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
@@ -27,6 +31,8 @@ import { TokenIssuer } from "./tokens.ts";
 
 export interface IdentityServiceDeps {
   sql: Sql;
+  /** Where sign-ins, token grants and user changes are recorded (stream ACTIVITY). */
+  nc: NatsConnection;
   log: Logger;
   /** The issuer URL, when the config does not name one (the listening address). */
   issuer: string;
@@ -69,6 +75,18 @@ export async function startIdentityService(
   }
   const ids = new SnowflakeGenerator(config.workerId);
   const nextId = () => ids.next();
+  await ensureActivityStream(await jetstreamManager(deps.nc), config.activity);
+  const activity = {
+    recorder: new ActivityRecorder({
+      js: jetstream(deps.nc),
+      service: "identity",
+      nextId,
+      now,
+      settings: config.activity,
+      log,
+    }),
+    address: config.rateLimits,
+  };
   const users = new UserStore(sql);
   const clients = new ClientStore(sql);
   const grants = new GrantStore(sql);
@@ -114,6 +132,7 @@ export async function startIdentityService(
       limits: formLimits,
       rateLimits,
       log,
+      activity,
     },
     authorize: {
       issuer,
@@ -123,6 +142,7 @@ export async function startIdentityService(
       limits: formLimits,
       rateLimits,
       now,
+      activity,
       login: {
         users,
         failures: new LoginFailureStore(sql, config.lockout),
@@ -142,6 +162,7 @@ export async function startIdentityService(
       scrypt: config.scrypt,
       passwords: config.passwords,
       limits: config.limits,
+      activity,
     },
   });
   const purge = setInterval(() => {

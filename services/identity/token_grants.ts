@@ -75,7 +75,9 @@ export class TokenGrants {
           clientId,
           tenant,
         });
-        return new DomainError("invalid_grant", "The code was already used", 400);
+        return new DomainError("invalid_grant", "The code was already used", 400, {
+          replayed: { kind: "code", tenant, clientId, familyId },
+        });
       }
       return claimed.code;
     });
@@ -143,7 +145,15 @@ export class TokenGrants {
           tenant: family.tenant,
           familyId: family.id,
         });
-        return new DomainError("invalid_grant", "The refresh token was already used", 400);
+        return new DomainError("invalid_grant", "The refresh token was already used", 400, {
+          replayed: {
+            kind: "refresh",
+            tenant: family.tenant,
+            clientId: family.clientId,
+            familyId: family.id,
+            userId: family.userId,
+          },
+        });
       }
       if (!user) return new DomainError("invalid_grant", "The user no longer exists", 400);
       if (user.sessionEpoch !== family.sessionEpoch) {

@@ -6,6 +6,7 @@
  */
 import type { Context } from "hono";
 import type { Activity } from "../events/activity.ts";
+import type { ActivityRecorder } from "./recorder.ts";
 import type { Principal } from "../http/auth.ts";
 import { type AddressOptions, clientAddress } from "../http/rate_limit.ts";
 
@@ -35,4 +36,11 @@ export function requestParty(
     actor: principalActor(principal),
     source: requestSource(c, options),
   };
+}
+
+/** What a route needs to record facts about its requests. */
+export interface RequestActivity {
+  recorder: ActivityRecorder;
+  /** How the client address is derived: the service's rate-limit setting. */
+  address: AddressOptions;
 }

@@ -13,6 +13,9 @@ import { UserStore } from "../../services/identity/store/users.ts";
 import type { IdentityRole } from "../../services/identity/domain/roles.ts";
 import { type RunningIdentity, startIdentity } from "../../services/identity/main.ts";
 import { createTestDatabase } from "./database.ts";
+import { connect } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { startTestNats } from "./nats.ts";
 
 export const PASSWORD = "correct horse battery";
 export const SECRET = "integration-secret-0123456789";
@@ -25,6 +28,8 @@ export interface IdentityHarness {
   url: string;
   issuer: URL;
   sql: Sql;
+  /** The private nats-server's connection, where the service records its ACTIVITY facts. */
+  nc: NatsConnection;
   as: oauth.AuthorizationServer;
   running: RunningIdentity;
   /** Ids of the seeded users by user name (`acme`: admin, agent, supervisor, customer). */
@@ -38,6 +43,8 @@ export async function startIdentityHarness(
   env: Record<string, string> = {},
 ): Promise<IdentityHarness> {
   const db = await createTestDatabase();
+  const nats = await startTestNats();
+  const nc = await connect({ servers: nats.url });
   const sql = postgres(db.url, { max: 4, transform: postgres.camel, onnotice: () => {} });
   const dataDir = await Deno.makeTempDir({ prefix: "ticketd-identity-test-" });
   let running: RunningIdentity;
@@ -50,10 +57,12 @@ export async function startIdentityHarness(
       TICKETD_IDENTITY_BOOTSTRAP_PASSWORD: PASSWORD,
       TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS: CONSOLE_REDIRECT,
       ...env,
-    }, { sql });
+    }, { sql, nc });
   } catch (error) {
     await sql.end();
     await db.drop();
+    await nc.close();
+    await nats.stop();
     throw error;
   }
   const users = new UserStore(sql);
@@ -112,6 +121,7 @@ export async function startIdentityHarness(
     url: running.url,
     issuer,
     sql,
+    nc,
     as,
     running,
     userIds,
@@ -120,6 +130,8 @@ export async function startIdentityHarness(
       await running.stop();
       await sql.end();
       await db.drop();
+      await nc.close();
+      await nats.stop();
     },
   };
 }

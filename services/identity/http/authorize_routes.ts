@@ -7,12 +7,13 @@
 import { type Context, Hono } from "hono";
 import { DomainError } from "@ticketd/shared/errors.ts";
 import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
-import { clientAddress } from "@ticketd/shared/http/rate_limit.ts";
+import { clientAddress, hashKey } from "@ticketd/shared/http/rate_limit.ts";
+import { type RequestActivity, requestSource } from "@ticketd/shared/activity/request_source.ts";
 import type { IdentityRateLimits } from "../config.ts";
 import { checkChallenge } from "../domain/pkce.ts";
 import { redirectUriProblem } from "../domain/redirect_uris.ts";
 import { grantScope } from "../domain/scopes.ts";
-import { type LoginDeps, signIn } from "../login.ts";
+import { type LoginDeps, normaliseUsername, signIn } from "../login.ts";
 import type { Client, ClientStore } from "../store/clients.ts";
 import type { GrantStore } from "../store/grants.ts";
 import { digest, opaqueToken } from "../tokens.ts";
@@ -28,6 +29,7 @@ export interface AuthorizeRoutesDeps {
   limits: FormLimits;
   rateLimits: IdentityRateLimits;
   now: () => Date;
+  activity: RequestActivity;
 }
 
 const REQUEST_PARAMS = [
@@ -82,9 +84,19 @@ export function authorizeRoutes(deps: AuthorizeRoutesDeps): Hono {
         sessionEpoch: user.sessionEpoch,
         expiresAt: new Date(deps.now().getTime() + deps.codeSeconds * 1000),
       });
+      await deps.activity.recorder.recordOrLog({
+        tenant: user.tenant,
+        actor: { id: user.id, role: user.role },
+        action: "identity.session.created",
+        target: { type: "user", id: user.id },
+        outcome: "ok",
+        source: requestSource(c, deps.activity.address),
+        changes: { clientId: request.client.clientId },
+      });
       return redirect(deps, request.redirectUri, { code, state: request.state });
     } catch (error) {
       if (!(error instanceof DomainError) || error.status >= 500) throw error;
+      await recordFailedSignIn(c, deps, request.client.tenant, form.get("username"), error);
       return signInRefused(c, request, error);
     }
   });
@@ -159,6 +171,28 @@ async function validate(
     if (error instanceof DomainError) return back(error.code, error.message);
     throw error;
   }
+}
+
+/**
+ * Who failed is not known (that is the point), and a user name can be personal: the fact names
+ * the attempt by the same digest the logs use.
+ */
+async function recordFailedSignIn(
+  c: Context,
+  deps: AuthorizeRoutesDeps,
+  tenant: string,
+  username: string | undefined,
+  error: DomainError,
+): Promise<void> {
+  await deps.activity.recorder.recordOrLog({
+    tenant,
+    actor: { id: "anonymous", role: "anonymous" },
+    action: "identity.login.failed",
+    target: { type: "login", id: hashKey(normaliseUsername(username ?? "").slice(0, 256)) },
+    outcome: error.code === "invalid_credentials" ? "failed" : "denied",
+    source: requestSource(c, deps.activity.address),
+    changes: { code: error.code },
+  });
 }
 
 function redirect(

@@ -11,6 +11,8 @@ import type { IdentityRateLimits } from "../config.ts";
 import type { TokenGrants } from "../token_grants.ts";
 import { type FormLimits, readForm } from "./form.ts";
 import { NO_STORE, oauthErrorHandler } from "./oauth_errors.ts";
+import type { RequestActivity } from "@ticketd/shared/activity/request_source.ts";
+import { recordGrant, recordReplay, recordRevocation } from "./token_activity.ts";
 
 export interface TokenRoutesDeps {
   clientAuth: ClientAuthDeps;
@@ -18,6 +20,7 @@ export interface TokenRoutesDeps {
   limits: FormLimits;
   rateLimits: IdentityRateLimits;
   log: Logger;
+  activity: RequestActivity;
 }
 
 /** The token and revocation endpoints. */
@@ -37,7 +40,11 @@ export function tokenRoutes(deps: TokenRoutesDeps): Hono {
   app.post("/token", async (c) => {
     const form = await readForm(c, deps.limits);
     const client = await authenticateClient(deps.clientAuth, c.req.header("authorization"), form);
-    const tokens = await deps.grants.grant(client, form);
+    const tokens = await deps.grants.grant(client, form).catch(async (error) => {
+      await recordReplay(c, deps.activity, error);
+      throw error;
+    });
+    await recordGrant(c, deps.activity, client, form.get("grant_type")!, tokens);
     return c.json(tokens, 200, NO_STORE);
   });
   app.post("/revoke", async (c) => {
@@ -48,6 +55,7 @@ export function tokenRoutes(deps: TokenRoutesDeps): Hono {
       return c.json({ error: "invalid_request", error_description: "token is required" }, 400);
     }
     await deps.grants.revoke(client, token);
+    await recordRevocation(c, deps.activity, client);
     return c.body(null, 200, NO_STORE);
   });
   return app;

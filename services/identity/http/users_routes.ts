@@ -22,6 +22,8 @@ import { normaliseUsername, USERNAME } from "../login.ts";
 import { hashSecret, type ScryptParams } from "../passwords.ts";
 import { changeUserEndingSessions, type UserSessionsDeps } from "../sessions.ts";
 import type { User, UserStore } from "../store/users.ts";
+import { type RequestActivity, requestParty } from "@ticketd/shared/activity/request_source.ts";
+import type { Activity } from "@ticketd/shared/events/activity.ts";
 
 export interface UsersRoutesDeps {
   /** Checks this service's own tokens, deny list included. */
@@ -33,6 +35,8 @@ export interface UsersRoutesDeps {
   scrypt: ScryptParams;
   passwords: { minChars: number; maxChars: number };
   limits: { maxRequestBytes: number; bodyTimeoutMs: number; maxPageSize: number };
+  /** User changes are recorded after they are made (`recordApplied`: a loss is a 503). */
+  activity: RequestActivity;
 }
 
 type UsersEnv = { Variables: { principal: Principal<IdentityRole> } };
@@ -88,6 +92,11 @@ export function usersRoutes(deps: UsersRoutesDeps): Hono<UsersEnv> {
       role: input.role,
       groups: groupsFor(input.role, input.groups ?? []),
     });
+    await recordUserChange(c, deps.activity, "identity.user.created", user.id, {
+      role: user.role,
+      groups: user.groups,
+      email: user.email !== null,
+    });
     return c.json(view(user), 201, { location: `/users/${user.id}` });
   });
   app.patch("/:id", async (c) => {
@@ -117,9 +126,32 @@ export function usersRoutes(deps: UsersRoutesDeps): Hono<UsersEnv> {
       passwordHash: input.password ? await hashSecret(input.password, deps.scrypt) : undefined,
     });
     if (!updated) fail("user_not_found", `No user "${id}" in this tenant`, 404);
+    await recordUserChange(c, deps.activity, "identity.user.changed", target.id, {
+      ...(newRole !== target.role ? { role: newRole } : {}),
+      ...(groups.join() !== target.groups.join() ? { groups } : {}),
+      ...(input.password ? { password: true } : {}),
+      sessionsEnded: true,
+    });
     return c.json(view(updated));
   });
   return app;
+}
+
+/** Field names and new values; a password or e-mail only as `true` (changed), never the value. */
+async function recordUserChange(
+  c: Context,
+  activity: RequestActivity,
+  action: string,
+  userId: string,
+  changes: Activity["changes"],
+): Promise<void> {
+  await activity.recorder.recordApplied({
+    ...requestParty(c, activity.address),
+    action,
+    target: { type: "user", id: userId },
+    outcome: "ok",
+    changes,
+  });
 }
 
 function pageSize(c: Context, max: number): number {
