@@ -1,13 +1,14 @@
 /**
  * The bot plugin host: loads every plugin folder under the configured one, runs each in its own
- * Web Worker with the permissions its manifest declares, and turns whatever a plugin does
- * (answers, throws, hangs, loops, is refused by Deno, returns garbage) into an answer or a
- * failed turn. Nothing a plugin does rejects `turn()`.
+ * sandbox process with the permissions its manifest declares and a heap cap, and turns whatever
+ * a plugin does (answers, throws, hangs, loops, runs out of memory, exits, is refused by Deno,
+ * writes or returns garbage) into an answer or a failed turn. Nothing a plugin does rejects
+ * `turn()` or reaches the service's process.
  * @module
  */
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { readManifest } from "./manifest.ts";
-import { pluginConfig, workerPermissions } from "./plugin_permissions.ts";
+import { allowFlags, pluginConfig, pluginEnv, pluginGrants } from "./plugin_permissions.ts";
 import { PluginSlot } from "./plugin_slot.ts";
 import type { BotAnswer, BotContext, FailedTurn } from "./protocol.ts";
 import type { BotHostSettings } from "./settings.ts";
@@ -17,7 +18,7 @@ export type BotTurnInput = Omit<BotContext, "config">;
 
 export interface PluginStatus {
   name: string;
-  state: "enabled" | "disabled" | "quarantined";
+  state: "enabled" | "disabled";
   /** ISO 8601 UTC, while disabled. */
   disabledUntil: string | null;
 }
@@ -28,8 +29,8 @@ export interface PluginHost {
   plugins(): PluginStatus[];
   /** Plugin folders that could not be loaded, and why. */
   readonly problems: readonly { folder: string; message: string }[];
-  /** Terminates every worker. */
-  close(): void;
+  /** Kills every plugin process; settles once all have exited. */
+  close(): Promise<void>;
 }
 
 export interface PluginHostDeps {
@@ -40,7 +41,7 @@ export interface PluginHostDeps {
   now?: () => number;
 }
 
-/** Loads the plugins of `settings.pluginsDir` and starts their workers. */
+/** Loads the plugins of `settings.pluginsDir` and starts their processes. */
 export async function loadPluginHost(deps: PluginHostDeps): Promise<PluginHost> {
   const now = deps.now ?? Date.now;
   const slots = new Map<string, PluginSlot>();
@@ -60,7 +61,7 @@ export async function loadPluginHost(deps: PluginHostDeps): Promise<PluginHost> 
         Promise.resolve({ failed: "unknown_plugin", message: `No bot plugin "${plugin}"` }),
     plugins: () => [...slots.values()].map((slot) => slot.status()),
     problems,
-    close: () => slots.forEach((slot) => slot.close()),
+    close: async () => void await Promise.all([...slots.values()].map((slot) => slot.close())),
   };
 }
 
@@ -70,11 +71,13 @@ async function loadSlot(folder: string, deps: PluginHostDeps, now: () => number)
   const dir = await Deno.realPath(folder);
   const entry = `${dir}/${manifest.entry}`;
   await Deno.stat(entry); // a missing entry is a load problem, not a failed turn each time
+  const grants = pluginGrants(manifest, dir, config);
   return new PluginSlot({
     spec: {
       name: manifest.name,
       entryUrl: new URL(`file://${entry}`).href,
-      permissions: workerPermissions(manifest, dir, config),
+      allowFlags: allowFlags(grants),
+      env: pluginEnv(grants, deps.env),
     },
     config,
     timeoutMs: Math.min(manifest.timeoutMs ?? Infinity, deps.settings.turnTimeoutMs),

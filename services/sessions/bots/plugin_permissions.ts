@@ -1,5 +1,5 @@
 /**
- * From a manifest to what its worker runs with: Deno permissions holding exactly what the
+ * From a manifest to what its process runs with: `--allow-*` flags holding exactly what the
  * manifest declares (paths resolved inside the plugin folder, `setting:` hosts taken from the
  * configured URL, everything else off), and the config values read from the environment as
  * `TICKETD_BOT_<PLUGIN>_<SETTING>` (`llm` + `baseUrl` -> `TICKETD_BOT_LLM_BASE_URL`).
@@ -26,28 +26,50 @@ export function pluginConfig(
   return config;
 }
 
-/** The worker's permissions: the manifest's and nothing more (`dir` is the plugin folder). */
-export function workerPermissions(
+/** What a plugin process may touch: the manifest's grants (`dir` is the plugin folder). */
+export interface PluginGrants {
+  read: string[];
+  net: string[];
+  env: string[];
+}
+
+/** The manifest's permissions and nothing more: paths inside `dir`, `setting:` hosts resolved. */
+export function pluginGrants(
   manifest: Manifest,
   dir: string,
   config: Record<string, string>,
-): Deno.PermissionOptionsObject {
+): PluginGrants {
   const base = dir.replace(/\/?$/, "/");
-  const read = (manifest.permissions.read ?? []).map((path) => base + path);
-  const net = (manifest.permissions.net ?? []).flatMap((entry) =>
-    entry.startsWith("setting:") ? hostOfSetting(manifest, entry.slice(8), config) : [entry]
-  );
-  const env = manifest.permissions.env ?? [];
   return {
-    read: read.length > 0 ? read : false,
-    net: net.length > 0 ? net : false,
-    env: env.length > 0 ? env : false,
-    write: false,
-    run: false,
-    ffi: false,
-    sys: false,
-    import: false,
+    read: (manifest.permissions.read ?? []).map((path) => base + path),
+    net: (manifest.permissions.net ?? []).flatMap((entry) =>
+      entry.startsWith("setting:") ? hostOfSetting(manifest, entry.slice(8), config) : [entry]
+    ),
+    env: manifest.permissions.env ?? [],
   };
+}
+
+/**
+ * The `--allow-*` flags of `grants`. An empty list gets no flag at all (`--allow-read=` alone
+ * would allow everything); Deno splits values at commas, so a path holding one is refused.
+ */
+export function allowFlags(grants: PluginGrants): string[] {
+  return Object.entries(grants).flatMap(([kind, values]: [string, string[]]) => {
+    if (values.length === 0) return [];
+    const bad = values.find((value) => value.includes(",") || value === "");
+    if (bad !== undefined) fail("bot_manifest_invalid", `cannot grant ${kind} "${bad}"`);
+    return [`--allow-${kind}=${values.join(",")}`];
+  });
+}
+
+/** The plugin process's environment: the variables its manifest may read, from `env`. */
+export function pluginEnv(
+  grants: PluginGrants,
+  env: Record<string, string | undefined>,
+): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of grants.env) if (env[name] !== undefined) picked[name] = env[name];
+  return picked;
 }
 
 /** `host:port` of the URL in a setting; none while it is unset. */

@@ -1,108 +1,191 @@
 /**
- * One running plugin: a module Web Worker with the plugin's Deno permissions, whose generated
- * entry imports the guard, the plugin and the shim. Turns are matched to answers by id; an
- * uncaught error in the worker ends it and fails every turn still waiting.
+ * One running plugin: a child process of this `deno` executable with exactly the manifest's
+ * `--allow-*` flags, no prompt, no config, a V8 heap cap and an environment of the manifest's
+ * variables only. Its generated entry imports the guard, the plugin and the shim. Turns go out
+ * as JSON lines on its stdin and are matched to the answers on its stdout by id; whatever ends
+ * the process (an exit, a crash, heap exhaustion, a bad or oversized line, stdout closed, a
+ * kill) fails every turn still waiting, with the reason.
  * @module
  */
-import type { BotContext, HostMessage } from "./protocol.ts";
-import { type WorkerMessage, workerMessageSchema } from "./protocol.ts";
+import { type Line, LineSplitter } from "./line_splitter.ts";
+import type { BotContext, HostMessage, PluginMessage } from "./protocol.ts";
+import { pluginMessageSchema } from "./protocol.ts";
+import { STDOUT_LOST } from "./process_marks.ts";
+import type { BotHostSettings } from "./settings.ts";
+
+/** Why the process is gone; the code its waiting turns fail with. */
+export interface ProcessEnd {
+  failure: "crashed" | "out_of_memory" | "protocol_error" | "timeout";
+  message: string;
+}
 
 /** What a turn came back with, before the answer is checked. */
-export type WorkerReply =
+export type ProcessReply =
   | { kind: "answer"; answer: unknown }
   | { kind: "error"; name: string; message: string }
-  | { kind: "crashed"; message: string }
+  | { kind: "ended"; end: ProcessEnd }
   | { kind: "timeout" };
 
-export interface WorkerSpec {
+export interface ProcessSpec {
   name: string;
   /** file: URL of the plugin's entry module. */
   entryUrl: string;
-  permissions: Deno.PermissionOptionsObject;
+  /** The manifest's permissions as `--allow-*` flags. */
+  allowFlags: string[];
+  /** The process's whole environment (the variables the manifest may read). */
+  env: Record<string, string>;
 }
 
-const GUARD = new URL("./worker_guard.ts", import.meta.url).href;
-const SHIM = new URL("./worker_shim.ts", import.meta.url).href;
+export type ProcessLimits = Pick<
+  BotHostSettings,
+  "heapMb" | "maxFrameBytes" | "pingIntervalMs" | "probeMs" | "stderrLineBytes"
+>;
 
-export class PluginWorker {
-  #worker: Worker;
+export interface ProcessHooks {
+  /** Each stderr line (already cut to `stderrLineBytes`). */
+  stderr(line: string): void;
+  /** Called once, when the process ends for whatever reason. */
+  ended(end: ProcessEnd): void;
+}
+
+const GUARD = new URL("./plugin_guard.ts", import.meta.url).href;
+const SHIM = new URL("./plugin_shim.ts", import.meta.url).href;
+const HEAP_EXHAUSTED = /Reached heap limit|JavaScript heap out of memory/;
+const encoder = new TextEncoder();
+
+type Waiter = (reply: ProcessReply | { kind: "pong" }) => void;
+
+export class PluginProcess {
+  readonly pid: number;
+  /** Settles when the process has exited and its pipes are drained. */
+  readonly exited: Promise<void>;
+  #child: Deno.ChildProcess;
+  #stdin: WritableStreamDefaultWriter<Uint8Array>;
   #nextId = 1;
-  #waiting = new Map<number, (reply: WorkerReply | { kind: "pong" }) => void>();
-  #ready: Promise<void>;
-  #dead: string | null = null;
+  #waiting = new Map<number, Waiter>();
+  #ready = Promise.withResolvers<void>();
+  #end: ProcessEnd | null = null;
+  #heapExhausted = false;
+  #stdoutLost = false;
+  #firstError: string | null = null;
+  #pinging = false;
+  #pinger: ReturnType<typeof setInterval>;
 
-  /** Starts the worker; `ready()` resolves once the plugin has loaded (or rejects why not). */
-  constructor(spec: WorkerSpec) {
-    const { promise, resolve, reject } = Promise.withResolvers<void>();
-    this.#ready = promise;
-    this.#ready.catch(() => {}); // observed by ready(); never an unhandled rejection here
-    this.#worker = new Worker(entryModule(spec.entryUrl), {
-      type: "module",
-      name: `bot:${spec.name}`,
-      deno: { permissions: spec.permissions },
+  /** Starts the process (throws if it cannot be spawned); `ready()` says when it serves. */
+  constructor(
+    spec: ProcessSpec,
+    private readonly limits: ProcessLimits,
+    private readonly hooks: ProcessHooks,
+  ) {
+    this.#ready.promise.catch(() => {}); // observed by ready(); never an unhandled rejection here
+    this.#child = new Deno.Command(Deno.execPath(), {
+      args: [
+        "run",
+        "--no-config",
+        "--no-prompt",
+        `--v8-flags=--max-old-space-size=${limits.heapMb}`,
+        ...spec.allowFlags,
+        entryModule(spec),
+      ],
+      clearEnv: true,
+      env: { ...spec.env, NO_COLOR: "1" },
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    this.pid = this.#child.pid;
+    this.#stdin = this.#child.stdin.getWriter();
+    this.#pinger = setInterval(() => void this.#ping(), limits.pingIntervalMs);
+    this.exited = Promise.all([this.#child.status, this.#readStderr()]).then(([status]) => {
+      this.#finish(this.#exitEnd(status));
     });
-    this.#worker.onmessage = (event) => this.#receive(event.data, resolve, reject);
-    this.#worker.onmessageerror = () => this.#end("the worker sent a message that cannot be read");
-    this.#worker.onerror = (event) => {
-      event.preventDefault(); // an uncaught plugin error must not reach the host's event loop
-      const message = `${event.message ?? "uncaught error"}`.slice(0, 300);
-      reject(new Error(message));
-      this.#end(message);
-    };
+    void this.#readFrames();
   }
 
-  /** Whether the worker has ended (crashed or terminated). */
   get dead(): boolean {
-    return this.#dead !== null;
+    return this.#end !== null;
   }
 
-  /** Resolves when the plugin has loaded; rejects after `timeoutMs` or with its load error. */
+  /** Resolves when the plugin has loaded; rejects after `timeoutMs` or with why it did not. */
   ready(timeoutMs: number): Promise<void> {
-    return withTimeout(this.#ready, timeoutMs, () => new Error(`not ready in ${timeoutMs} ms`));
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`not ready in ${timeoutMs} ms`)), timeoutMs);
+    });
+    return Promise.race([this.#ready.promise, late]).finally(() => clearTimeout(timer));
   }
 
-  /** Sends one turn; the reply, or `timeout` after `timeoutMs`. */
-  async turn(context: BotContext, timeoutMs: number): Promise<WorkerReply> {
+  /** Sends one turn; its reply, or `timeout` after `timeoutMs`. */
+  async turn(context: BotContext, timeoutMs: number): Promise<ProcessReply> {
     const reply = await this.#ask((id) => ({ type: "turn", id, context }), timeoutMs);
-    return reply.kind === "pong" ? { kind: "crashed", message: "pong for a turn" } : reply;
+    return reply.kind === "pong" ? this.#violation("answered a turn with a pong") : reply;
   }
 
-  /** Whether the worker's event loop answers within `timeoutMs` (false: busy in a loop). */
-  async responsive(timeoutMs: number): Promise<boolean> {
-    return (await this.#ask((id) => ({ type: "ping", id }), timeoutMs)).kind === "pong";
-  }
-
-  /** Ends the worker and fails whatever still waits on it. */
-  terminate(reason = "terminated"): void {
-    this.#worker.terminate();
-    this.#end(reason);
+  /** SIGKILLs the process (a busy loop stops only so) and fails whatever waits on it. */
+  kill(end: ProcessEnd): void {
+    this.#finish(end);
+    try {
+      this.#child.kill("SIGKILL");
+    } catch {
+      // already exited
+    }
   }
 
   #ask(message: (id: number) => HostMessage, timeoutMs: number) {
-    if (this.#dead !== null) {
-      return Promise.resolve<WorkerReply>({ kind: "crashed", message: this.#dead });
-    }
+    if (this.#end !== null) return Promise.resolve<ProcessReply>({ kind: "ended", end: this.#end });
     const id = this.#nextId++;
-    const { promise, resolve } = Promise.withResolvers<WorkerReply | { kind: "pong" }>();
+    const { promise, resolve } = Promise.withResolvers<ProcessReply | { kind: "pong" }>();
     const timer = setTimeout(() => finish({ kind: "timeout" }), timeoutMs);
-    const finish = (reply: WorkerReply | { kind: "pong" }) => {
+    const finish: Waiter = (reply) => {
       clearTimeout(timer);
       this.#waiting.delete(id);
       resolve(reply);
     };
     this.#waiting.set(id, finish);
-    this.#worker.postMessage(message(id));
+    const line = encoder.encode(JSON.stringify(message(id)) + "\n");
+    this.#stdin.write(line).catch(() => {}); // a dead process is noticed by its exit
     return promise;
   }
 
-  #receive(data: unknown, resolve: () => void, reject: (error: Error) => void): void {
-    const parsed = workerMessageSchema.safeParse(data);
-    if (!parsed.success) return; // a plugin posting its own messages gains nothing
-    const message: WorkerMessage = parsed.data;
-    if (message.type === "ready") return resolve();
+  /** A liveness ping while it serves; silence means a loop, which only a kill stops. */
+  async #ping(): Promise<void> {
+    if (this.#pinging || this.#end !== null) return;
+    this.#pinging = true;
+    const probeMs = this.limits.probeMs;
+    const ready = await this.ready(probeMs).then(() => true, () => false);
+    const reply = ready ? await this.#ask((id) => ({ type: "ping", id }), probeMs) : null;
+    this.#pinging = false;
+    if (reply?.kind !== "timeout") return;
+    this.kill({ failure: "timeout", message: `no answer to a liveness ping in ${probeMs} ms` });
+  }
+
+  async #readFrames(): Promise<void> {
+    const lines = new LineSplitter(this.limits.maxFrameBytes);
+    try {
+      for await (const chunk of this.#child.stdout) {
+        for (const line of lines.push(chunk)) this.#receive(line);
+        if (lines.overflowing) {
+          const limit = this.limits.maxFrameBytes;
+          return void this.#violation(`wrote a line over ${limit} bytes on stdout`);
+        }
+        if (this.#end !== null) return;
+      }
+    } catch {
+      // the pipe broke: the process is ending, and its exit says why
+    }
+    // stdout ends with the process, whose exit says why
+  }
+
+  #receive(line: Line): void {
+    if (this.#end !== null) return;
+    const message = line.cut ? null : parseMessage(line.text);
+    if (message === null) {
+      return void this.#violation("wrote something other than protocol lines on stdout");
+    }
+    if (message.type === "ready") return this.#ready.resolve();
     if (message.type === "start_error") {
-      reject(new Error(`${message.name}: ${message.message}`));
-      return this.terminate(message.message);
+      this.#ready.reject(new Error(`${message.name}: ${message.message}`));
+      return this.kill({ failure: "crashed", message: "the plugin did not start" });
     }
     const finish = this.#waiting.get(message.id);
     if (message.type === "pong") finish?.({ kind: "pong" });
@@ -110,26 +193,71 @@ export class PluginWorker {
     else finish?.({ kind: "error", name: message.name, message: message.message });
   }
 
-  #end(reason: string): void {
-    if (this.#dead !== null) return;
-    this.#dead = reason;
-    for (const finish of [...this.#waiting.values()]) finish({ kind: "crashed", message: reason });
+  async #readStderr(): Promise<void> {
+    const lines = new LineSplitter(this.limits.stderrLineBytes);
+    const note = ({ text }: Line) => {
+      if (HEAP_EXHAUSTED.test(text)) this.#heapExhausted = true;
+      if (text.startsWith(STDOUT_LOST)) this.#stdoutLost = true;
+      if (this.#firstError === null && text.startsWith("error: ")) this.#firstError = text;
+      if (text.trim() !== "") this.hooks.stderr(text);
+    };
+    try {
+      for await (const chunk of this.#child.stderr) lines.push(chunk).forEach(note);
+    } catch {
+      // the pipe broke with the process
+    }
+    const last = lines.end();
+    if (last) note(last);
+  }
+
+  #violation(what: string): ProcessReply {
+    const end: ProcessEnd = { failure: "protocol_error", message: `the plugin ${what}` };
+    this.kill(end);
+    return { kind: "ended", end };
+  }
+
+  #exitEnd(status: Deno.CommandStatus): ProcessEnd {
+    if (this.#heapExhausted) {
+      const message = `the plugin reached its ${this.limits.heapMb} MB heap limit`;
+      return { failure: "out_of_memory", message };
+    }
+    if (this.#stdoutLost) {
+      return { failure: "protocol_error", message: "the plugin closed its stdout" };
+    }
+    const how = status.signal ? `by ${status.signal}` : `with code ${status.code}`;
+    const why = this.#firstError ? `: ${this.#firstError.slice(0, 300)}` : "";
+    return { failure: "crashed", message: `the plugin process exited ${how}${why}` };
+  }
+
+  /** Records the first reason the process ended and fails every waiting turn with it. */
+  #finish(end: ProcessEnd): void {
+    if (this.#end !== null) return;
+    this.#end = end;
+    clearInterval(this.#pinger);
+    this.#ready.reject(new Error(end.message));
+    this.#stdin.abort().catch(() => {});
+    for (const finish of [...this.#waiting.values()]) finish({ kind: "ended", end });
+    this.hooks.ended(end);
+  }
+}
+
+function parseMessage(text: string): PluginMessage | null {
+  try {
+    const parsed = pluginMessageSchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
   }
 }
 
 /** A data: module importing the guard first, then the plugin, then serving it. */
-function entryModule(entryUrl: string): string {
+function entryModule(spec: ProcessSpec): string {
   const source = [
+    `// ticketd bot plugin ${spec.name}`,
     `import ${JSON.stringify(GUARD)};`,
-    `import bot from ${JSON.stringify(entryUrl)};`,
+    `import bot from ${JSON.stringify(spec.entryUrl)};`,
     `import { serveBot } from ${JSON.stringify(SHIM)};`,
-    `serveBot(bot);`,
+    `await serveBot(bot);`,
   ].join("\n");
   return `data:application/javascript,${encodeURIComponent(source)}`;
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number, error: () => Error): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => timer = setTimeout(() => reject(error()), ms));
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

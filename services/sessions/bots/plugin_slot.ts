@@ -1,19 +1,25 @@
 /**
- * One loaded plugin in the host: its worker (started at once, restarted after it ends), its
- * circuit breaker and the rules that turn a worker's reply into an answer or a failed turn.
- * A worker that does not answer a ping after a timeout is stuck in a synchronous loop, which
- * Deno 2.9 cannot stop (`terminate()` leaves such a thread running), so that plugin is
- * quarantined until the process restarts instead of leaking a thread per turn.
+ * One loaded plugin in the host: its process (started at once, restarted with back-off after it
+ * ends), its circuit breaker, and the rules that turn a process's reply into an answer or a
+ * failed turn. A turn over its limit kills the process: SIGKILL is the one thing that stops a
+ * plugin spinning in a synchronous loop, so it frees the core.
  * @module
  */
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { CircuitBreaker } from "./circuit_breaker.ts";
-import { PluginWorker, type WorkerReply, type WorkerSpec } from "./plugin_worker.ts";
+import {
+  PluginProcess,
+  type ProcessEnd,
+  type ProcessReply,
+  type ProcessSpec,
+} from "./plugin_process.ts";
 import { type BotAnswer, botAnswerSchema, type BotContext, type FailedTurn } from "./protocol.ts";
+import { RestartBackoff } from "./restart_backoff.ts";
 import type { BotHostSettings } from "./settings.ts";
+import { stderrLog } from "./stderr_log.ts";
 
 export interface PluginSlotDeps {
-  spec: WorkerSpec;
+  spec: ProcessSpec;
   config: Record<string, string>;
   timeoutMs: number;
   settings: BotHostSettings;
@@ -25,15 +31,19 @@ const PERMISSION_ERRORS = new Set(["NotCapable", "PermissionDenied"]);
 
 export class PluginSlot {
   readonly name: string;
-  #worker: PluginWorker | null = null;
+  #process: PluginProcess | null = null;
   #breaker: CircuitBreaker;
+  #backoff: RestartBackoff;
   #inFlight = 0;
-  #quarantined = false;
+  #closed = false;
+  #stderr: (line: string) => void;
 
   constructor(private readonly deps: PluginSlotDeps) {
     this.name = deps.spec.name;
     this.#breaker = new CircuitBreaker(deps.settings);
-    this.#worker = this.#start();
+    this.#backoff = new RestartBackoff(deps.settings);
+    this.#stderr = stderrLog(deps.logger, deps.settings.stderrLinesPerMinute, deps.now);
+    this.#process = this.#start();
   }
 
   async turn(input: Omit<BotContext, "config">): Promise<BotAnswer | FailedTurn> {
@@ -43,7 +53,7 @@ export class PluginSlot {
     try {
       const result = await this.#attempt(input);
       if ("failed" in result) this.#failed(result);
-      else this.#breaker.succeeded();
+      else this.#breaker.succeeded(), this.#backoff.succeeded();
       return result;
     } finally {
       this.#inFlight--;
@@ -51,27 +61,34 @@ export class PluginSlot {
   }
 
   status() {
-    const until = this.#breaker.disabledUntil;
-    const disabled = !this.#breaker.allows(this.deps.now());
-    const state = this.#quarantined ? "quarantined" : disabled ? "disabled" : "enabled";
+    const now = this.deps.now();
+    const until = Math.max(this.#breaker.disabledUntil, this.#backoff.notBefore);
+    const disabled = !this.#breaker.allows(now) || now < this.#backoff.notBefore;
     return {
       name: this.name,
-      state,
+      state: disabled ? "disabled" : "enabled",
       disabledUntil: disabled ? new Date(until).toISOString() : null,
     } as const;
   }
 
-  close(): void {
-    this.#worker?.terminate("host closed");
-    this.#worker = null;
+  /** Kills the process; settles once it has exited. No turn starts another. */
+  close(): Promise<void> {
+    this.#closed = true;
+    const process = this.#process;
+    this.#process = null;
+    process?.kill({ failure: "crashed", message: "the bot host closed" });
+    return process?.exited ?? Promise.resolve();
   }
 
   #refusal(): FailedTurn | null {
-    if (this.#quarantined) {
-      return { failed: "disabled", message: `Bot "${this.name}" is stuck in a loop; restart` };
-    }
-    if (!this.#breaker.allows(this.deps.now())) {
+    const now = this.deps.now();
+    if (this.#closed) return { failed: "disabled", message: "the bot host is closed" };
+    if (!this.#breaker.allows(now)) {
       return { failed: "disabled", message: `Bot "${this.name}" failed too often; paused` };
+    }
+    if (this.#process === null && now < this.#backoff.notBefore) {
+      const wait = this.#backoff.notBefore - now;
+      return { failed: "disabled", message: `Bot "${this.name}" restarts in ${wait} ms` };
     }
     if (this.#inFlight >= this.deps.settings.maxTurnsInFlight) {
       return { failed: "busy", message: `Bot "${this.name}" has too many turns in progress` };
@@ -80,22 +97,24 @@ export class PluginSlot {
   }
 
   async #attempt(input: Omit<BotContext, "config">): Promise<BotAnswer | FailedTurn> {
-    const worker = this.#worker?.dead === false ? this.#worker : (this.#worker = this.#start());
-    if (worker === null) return { failed: "start_failed", message: "the worker did not start" };
+    const process = this.#process ?? (this.#process = this.#start());
+    if (process === null) return { failed: "start_failed", message: "the process did not start" };
     try {
-      await worker.ready(this.deps.settings.startTimeoutMs);
+      await process.ready(this.deps.settings.startTimeoutMs);
     } catch (error) {
-      this.#retire(worker, "did not start");
+      process.kill({ failure: "crashed", message: "the plugin did not start" });
       return { failed: "start_failed", message: (error as Error).message };
     }
     const transcript = input.transcript.slice(-this.deps.settings.maxTranscriptMessages);
     const context = { ...input, transcript, config: this.deps.config };
-    const reply = await worker.turn(context, this.deps.timeoutMs);
-    if (reply.kind === "timeout") await this.#timedOut(worker);
+    const reply = await process.turn(context, this.deps.timeoutMs);
+    if (reply.kind === "timeout") {
+      process.kill({ failure: "crashed", message: "the plugin was restarted: a turn timed out" });
+    }
     return this.#judge(reply);
   }
 
-  #judge(reply: WorkerReply): BotAnswer | FailedTurn {
+  #judge(reply: ProcessReply): BotAnswer | FailedTurn {
     switch (reply.kind) {
       case "answer": {
         const parsed = botAnswerSchema.safeParse(reply.answer);
@@ -109,27 +128,11 @@ export class PluginSlot {
           failed: PERMISSION_ERRORS.has(reply.name) ? "permission_denied" : "crashed",
           message: `${reply.name}: ${reply.message}`,
         };
-      case "crashed":
-        return { failed: "crashed", message: reply.message };
+      case "ended":
+        return { failed: reply.end.failure, message: reply.end.message };
       case "timeout":
         return { failed: "timeout", message: `no answer in ${this.deps.timeoutMs} ms` };
     }
-  }
-
-  /** Ends a worker that let a turn time out; a silent one (busy loop) quarantines the plugin. */
-  async #timedOut(worker: PluginWorker): Promise<void> {
-    if (worker !== this.#worker || worker.dead) return;
-    const responsive = await worker.responsive(this.deps.settings.probeMs);
-    if (!responsive) {
-      this.#quarantined = true;
-      this.deps.logger?.error("bot quarantined: stuck in a loop Deno cannot stop", {});
-    }
-    this.#retire(worker, "a turn timed out");
-  }
-
-  #retire(worker: PluginWorker, why: string): void {
-    worker.terminate(`worker restarted: ${why}`);
-    if (this.#worker === worker) this.#worker = null;
   }
 
   #failed(result: FailedTurn): void {
@@ -139,14 +142,24 @@ export class PluginSlot {
     }
   }
 
-  #start(): PluginWorker | null {
-    if (this.#quarantined) return null;
+  #start(): PluginProcess | null {
+    if (this.#closed) return null;
     try {
-      return new PluginWorker(this.deps.spec);
+      const process: PluginProcess = new PluginProcess(this.deps.spec, this.deps.settings, {
+        stderr: this.#stderr,
+        ended: (end) => this.#ended(process, end),
+      });
+      return process;
     } catch (error) {
-      // e.g. started without --unstable-worker-options: refuse rather than run unconfined
-      this.deps.logger?.error("bot worker failed to start", { error: (error as Error).message });
+      this.deps.logger?.error("bot process failed to start", { error: (error as Error).message });
       return null;
     }
+  }
+
+  #ended(process: PluginProcess, end: ProcessEnd): void {
+    if (this.#process === process) this.#process = null;
+    if (this.#closed) return;
+    this.#backoff.ended(this.deps.now());
+    this.deps.logger?.warn("bot process ended", { pid: process.pid, ...end });
   }
 }

@@ -1,7 +1,7 @@
 /**
  * What a bot plugin sees and answers (the plugin interface), and the messages between the host
- * and a plugin's worker. The answer is checked here, in the host, with zod: a plugin is not
- * trusted to return what its types say.
+ * and a plugin's process (one JSON object a line on its stdin and stdout). The answer is checked
+ * here, in the host, with zod: a plugin is not trusted to return what its types say.
  * @module
  */
 import { z } from "zod";
@@ -60,6 +60,8 @@ export type TurnFailure =
   | "start_failed"
   | "timeout"
   | "crashed"
+  | "out_of_memory"
+  | "protocol_error"
   | "permission_denied"
   | "invalid_answer";
 
@@ -69,13 +71,13 @@ export interface FailedTurn {
   message: string;
 }
 
-/** Host -> worker. */
+/** Host -> plugin process. */
 export type HostMessage =
   | { type: "turn"; id: number; context: BotContext }
   | { type: "ping"; id: number };
 
-/** Worker -> host; checked on arrival, since plugin code shares the worker. */
-export const workerMessageSchema = z.discriminatedUnion("type", [
+/** Plugin process -> host; checked on arrival, since plugin code shares the process. */
+export const pluginMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("ready") }),
   z.object({ type: z.literal("start_error"), name: z.string(), message: z.string() }),
   z.object({ type: z.literal("answer"), id: z.number(), answer: z.unknown() }),
@@ -83,4 +85,4 @@ export const workerMessageSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("pong"), id: z.number() }),
 ]);
 
-export type WorkerMessage = z.infer<typeof workerMessageSchema>;
+export type PluginMessage = z.infer<typeof pluginMessageSchema>;

@@ -20,8 +20,20 @@ export interface BotHostSettings {
   maxTranscriptMessages: number;
   /** Turns a plugin may have in progress at once; more are refused as `busy`. */
   maxTurnsInFlight: number;
-  /** After a timeout, how long the worker has to answer a ping (silence: stuck in a loop). */
+  /** How long a plugin process has to answer a liveness ping before it is killed. */
   probeMs: number;
+  /** How often a running plugin process is pinged (a loop outside any turn is caught too). */
+  pingIntervalMs: number;
+  /** The V8 heap limit of each plugin process (`--max-old-space-size`). */
+  heapMb: number;
+  /** The longest line a plugin process may write on stdout (one answer). */
+  maxFrameBytes: number;
+  /** Wait before the second restart in a row; it doubles per further one, up to the max. */
+  restartBackoffMs: number;
+  restartBackoffMaxMs: number;
+  /** Plugin stderr lines logged per plugin and minute (the rest are counted), and their length. */
+  stderrLinesPerMinute: number;
+  stderrLineBytes: number;
 }
 
 export class BotSettingsError extends Error {
@@ -46,5 +58,12 @@ export function loadBotHostSettings(env: Record<string, string | undefined>): Bo
     maxTranscriptMessages: int("TICKETD_BOTS_TRANSCRIPT_MESSAGES", 20, 1, 1_000),
     maxTurnsInFlight: int("TICKETD_BOTS_TURNS_IN_FLIGHT", 32, 1, 10_000),
     probeMs: int("TICKETD_BOTS_PROBE_MS", 1_000, 10, 60_000),
+    pingIntervalMs: int("TICKETD_BOTS_PING_INTERVAL_MS", 5_000, 50, 600_000),
+    heapMb: int("TICKETD_BOTS_HEAP_MB", 128, 16, 16_384),
+    maxFrameBytes: int("TICKETD_BOTS_FRAME_BYTES", 1_048_576, 65_536, 268_435_456),
+    restartBackoffMs: int("TICKETD_BOTS_RESTART_BACKOFF_MS", 250, 1, 600_000),
+    restartBackoffMaxMs: int("TICKETD_BOTS_RESTART_BACKOFF_MAX_MS", 30_000, 1, 3_600_000),
+    stderrLinesPerMinute: int("TICKETD_BOTS_STDERR_LINES_PER_MINUTE", 20, 0, 100_000),
+    stderrLineBytes: int("TICKETD_BOTS_STDERR_LINE_BYTES", 500, 20, 100_000),
   };
 }
