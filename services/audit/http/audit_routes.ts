@@ -1,0 +1,129 @@
+/**
+ * The audit API in the caller's tenant (auditors and admins): entries by actor, ticket, action
+ * and time range with keyset pages, the same as CSV streamed page by page, the signed
+ * checkpoints. The tenant comes from the token only.
+ * @module
+ */
+import { Hono } from "hono";
+import type { Principal } from "@ticketd/shared/http/auth.ts";
+import { fail } from "@ticketd/shared/errors.ts";
+import { authoriseAuditRead } from "../domain/permissions.ts";
+import type { AuditEntry } from "../domain/entry.ts";
+import { type EntryRow, queryEntries } from "../store/entry_queries.ts";
+import type { CheckpointStore } from "../store/checkpoint_store.ts";
+import type { Sql } from "postgres";
+import { csvLine } from "./csv.ts";
+import { encodeEntryCursor, type EntryQuery, parseEntryQuery } from "./query_params.ts";
+
+export type AuditEnv = { Variables: { principal: Principal; requestId: string } };
+
+export interface AuditRoutesDeps {
+  sql: Sql;
+  checkpoints: CheckpointStore;
+  pages: { defaultSize: number; maxSize: number };
+}
+
+const CSV_COLUMNS = [
+  "at",
+  "tenant",
+  "stream",
+  "seq",
+  "n",
+  "actor_id",
+  "actor_role",
+  "action",
+  "target_type",
+  "target_id",
+  "outcome",
+  "ip",
+  "request_id",
+  "changes",
+  "hash",
+];
+
+export function auditRoutes(deps: AuditRoutesDeps): Hono<AuditEnv> {
+  const app = new Hono<AuditEnv>();
+  app.use("/audit/*", async (c, next) => {
+    authoriseAuditRead(c.get("principal").role);
+    await next();
+  });
+
+  app.get("/audit/entries", async (c) => {
+    const query = entryQuery(c.req.url, c.get("principal").tenant, deps);
+    const rows = await queryEntries(deps.sql, query.filter, query.after, query.limit);
+    const last = rows.at(-1);
+    return c.json({
+      entries: rows.map((row) => ({ ...(JSON.parse(row.entry) as AuditEntry), hash: row.hash })),
+      nextCursor: last && rows.length === query.limit ? encodeEntryCursor(last) : null,
+    });
+  });
+
+  app.get("/audit/entries.csv", (c) => {
+    const tenant = c.get("principal").tenant;
+    const query = entryQuery(c.req.url, tenant, deps);
+    return new Response(csvStream(deps.sql, { ...query, limit: deps.pages.maxSize }), {
+      headers: {
+        "content-type": "text/csv; charset=utf-8",
+        "content-disposition": `attachment; filename="audit-${tenant}.csv"`,
+      },
+    });
+  });
+
+  app.get("/audit/checkpoints", async (c) => {
+    const after = c.req.query("cursor") ?? "0";
+    if (!/^[0-9]{1,18}$/.test(after)) fail("invalid_cursor", "The cursor is malformed", 400);
+    const limit = deps.pages.maxSize;
+    const rows = await deps.checkpoints.list(c.get("principal").tenant, after, limit);
+    return c.json({
+      checkpoints: rows,
+      nextCursor: rows.length === limit ? rows.at(-1)!.id : null,
+    });
+  });
+  return app;
+}
+
+function entryQuery(url: string, tenant: string, deps: AuditRoutesDeps): EntryQuery {
+  return parseEntryQuery(new URL(url).searchParams, tenant, deps.pages);
+}
+
+/** The CSV of every entry `query` matches (its own page size ignored), read a page at a time. */
+function csvStream(sql: Sql, query: EntryQuery): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let after = query.after;
+  let header = true;
+  let done = false;
+  return new ReadableStream({
+    async pull(controller) {
+      if (header) {
+        header = false;
+        return controller.enqueue(encoder.encode(csvLine(CSV_COLUMNS)));
+      }
+      if (done) return controller.close();
+      const rows = await queryEntries(sql, query.filter, after, query.limit);
+      done = rows.length < query.limit;
+      if (rows.length > 0) after = rows.at(-1)!;
+      controller.enqueue(encoder.encode(rows.map(csvRow).join("")));
+    },
+  });
+}
+
+function csvRow(row: EntryRow): string {
+  const entry = JSON.parse(row.entry) as AuditEntry;
+  return csvLine([
+    entry.at,
+    entry.tenant,
+    entry.source.stream,
+    entry.source.seq,
+    entry.n,
+    entry.actor.id,
+    entry.actor.role,
+    entry.action,
+    entry.target.type,
+    entry.target.id,
+    entry.outcome,
+    entry.ip,
+    entry.requestId,
+    JSON.stringify(entry.changes),
+    row.hash,
+  ]);
+}
