@@ -1,0 +1,109 @@
+/**
+ * The email service's settings, read once from the environment. It runs beside the tickets
+ * service (`deno task start`) on its connections and keyring; raw mail is kept in the same S3
+ * as attachments (`TICKETD_S3_*`), in a bucket of its own.
+ * @module
+ */
+import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+import type { ObjectStoreConfig } from "../attachments/storage/object_store.ts";
+import { type Mailbox, parseMailboxes } from "./mailboxes.ts";
+
+export class EmailConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "EmailConfigError";
+  }
+}
+
+export interface EmailConfig {
+  mailboxes: Mailbox[];
+  /** The domain our Message-IDs carry; mail naming it in its own Message-ID is ours. */
+  ownDomain: string;
+  smtp: { host: string; port: number; maxMessageBytes: number; maxRecipients: number };
+  imap: { pollIntervalMs: number; timeoutMs: number; maxPerPoll: number };
+  text: {
+    maxSubjectChars: number;
+    maxBodyChars: number;
+    maxHtmlChars: number;
+    maxHtmlDepth: number;
+  };
+  commandTimeoutMs: number;
+  rawBucket: string;
+}
+
+export interface MailboxFiles {
+  mailboxesJson: string | null;
+  secretsJson: string | null;
+}
+
+/** Reads the files the settings name (outside `loadEmailConfig`, which does no I/O). */
+export async function readMailboxFiles(
+  env: Record<string, string | undefined>,
+): Promise<MailboxFiles> {
+  const read = (setting: string) => {
+    const path = env[setting];
+    if (!path) return Promise.resolve(null);
+    return Deno.readTextFile(path).catch((error) => {
+      throw new EmailConfigError(`${setting}: cannot read ${path} (${(error as Error).name})`);
+    });
+  };
+  const [mailboxesJson, secretsJson] = await Promise.all([
+    read("TICKETD_EMAIL_MAILBOXES_FILE"),
+    read("TICKETD_EMAIL_SECRETS_FILE"),
+  ]);
+  return { mailboxesJson, secretsJson };
+}
+
+/** Reads `TICKETD_EMAIL_*` from `env` and the mailbox files' content. */
+export function loadEmailConfig(
+  env: Record<string, string | undefined>,
+  files: MailboxFiles = { mailboxesJson: null, secretsJson: null },
+): EmailConfig {
+  const int = intSettings(env, (message) => new EmailConfigError(message));
+  const MiB = 1024 * 1024;
+  return {
+    mailboxes: mailboxes(files),
+    ownDomain: (env.TICKETD_EMAIL_DOMAIN ?? "ticketd.localhost").toLowerCase(),
+    smtp: {
+      host: env.TICKETD_EMAIL_SMTP_HOST ?? env.TICKETD_HOST ?? "127.0.0.1",
+      port: int("TICKETD_EMAIL_SMTP_PORT", 2525, 0, 65_535), // 0 = any free port (tests)
+      maxMessageBytes: int("TICKETD_EMAIL_MAX_MESSAGE_MB", 25, 1, 150) * MiB,
+      maxRecipients: int("TICKETD_EMAIL_MAX_RECIPIENTS", 50, 1, 1_000),
+    },
+    imap: {
+      pollIntervalMs: int("TICKETD_EMAIL_IMAP_POLL_SECONDS", 30, 1, 86_400) * 1000,
+      timeoutMs: int("TICKETD_EMAIL_IMAP_TIMEOUT_SECONDS", 60, 1, 3_600) * 1000,
+      maxPerPoll: int("TICKETD_EMAIL_IMAP_MAX_PER_POLL", 100, 1, 10_000),
+    },
+    text: {
+      maxSubjectChars: int("TICKETD_EMAIL_MAX_SUBJECT_CHARS", 500, 1, 500),
+      maxBodyChars: int("TICKETD_EMAIL_MAX_BODY_CHARS", 200_000, 1, 200_000),
+      maxHtmlChars: int("TICKETD_EMAIL_MAX_HTML_CHARS", 2_000_000, 1_000, 100_000_000),
+      maxHtmlDepth: int("TICKETD_EMAIL_MAX_HTML_DEPTH", 100, 1, 10_000),
+    },
+    commandTimeoutMs: int("TICKETD_EMAIL_COMMAND_TIMEOUT_MS", 10_000),
+    rawBucket: env.TICKETD_EMAIL_S3_BUCKET ?? "ticketd-email",
+  };
+}
+
+function mailboxes({ mailboxesJson, secretsJson }: MailboxFiles): Mailbox[] {
+  if (mailboxesJson === null) return [];
+  let secrets: Record<string, unknown> = {};
+  if (secretsJson !== null) {
+    try {
+      secrets = JSON.parse(secretsJson);
+    } catch {
+      throw new EmailConfigError("TICKETD_EMAIL_SECRETS_FILE is not valid JSON");
+    }
+  }
+  try {
+    return parseMailboxes(mailboxesJson, secrets);
+  } catch (error) {
+    throw new EmailConfigError(`TICKETD_EMAIL_MAILBOXES_FILE: ${(error as Error).message}`);
+  }
+}
+
+/** The S3 settings of the attachments service with the email bucket. */
+export function rawStoreConfig(s3: ObjectStoreConfig, config: EmailConfig): ObjectStoreConfig {
+  return { ...s3, bucket: config.rawBucket };
+}

@@ -1,0 +1,115 @@
+/**
+ * The email service assembled from live connections: the SMTP listener and one IMAP poller per
+ * configured mailbox, both feeding the same intake (ticket commands over NATS, raw mail sealed
+ * into S3), and the outbound side (`outbound/`) beside them. Used by `deno task start` and tests.
+ * @module
+ */
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/nats-core";
+import { ticketCommandSender } from "@ticketd/shared/commands/ticket_command_client.ts";
+import { type TicketAccessReply, ticketAccessSubject } from "@ticketd/shared/commands/tickets.ts";
+import type { Keyring } from "@ticketd/shared/crypto/keyring.ts";
+import type { TenantProfiles } from "@ticketd/shared/crypto/profiles.ts";
+import { openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
+import type { Logger } from "@ticketd/shared/log/logger.ts";
+import { ObjectStore, type ObjectStoreConfig } from "../attachments/storage/object_store.ts";
+import { followTicketNumbers } from "./adapters/ticket_numbers.ts";
+import { type EmailConfig, rawStoreConfig } from "./config.ts";
+import { type IntakeDeps, takeIn } from "./intake.ts";
+import { type MailboxPoller, startMailboxPoller } from "./imap/poller.ts";
+import type { ImapSettings, Mailbox } from "./mailboxes.ts";
+import { startSmtpListener } from "./smtp/listener.ts";
+import { RawMailStore } from "./storage/raw_store.ts";
+
+export interface EmailServiceDeps {
+  nc: NatsConnection;
+  keyring: Keyring;
+  profiles: TenantProfiles;
+  dataKeyCacheEntries: number;
+  /** The S3 the attachments service uses; raw mail goes to its own bucket there. */
+  s3: ObjectStoreConfig;
+  ticketStream: string;
+  log: Logger;
+  /** Records a customer's Message-ID on a ticket (the outbound side's store). */
+  recordMessageId: IntakeDeps["recordMessageId"];
+}
+
+export interface EmailService {
+  /** The SMTP listener's port, or null with no mailboxes configured. */
+  smtpPort: number | null;
+  pollers: Map<string, MailboxPoller>;
+  raw: RawMailStore;
+  /** What the SMTP listener and the pollers call (tests wrap it to stop in between). */
+  intake: IntakeDeps;
+  stop(): Promise<void>;
+}
+
+/** Starts inbound mail for `config.mailboxes`. */
+export async function startEmailService(
+  config: EmailConfig,
+  deps: EmailServiceDeps,
+  options: { takeIn?: typeof takeIn } = {},
+): Promise<EmailService> {
+  const { nc, log } = deps;
+  const jsm = await jetstreamManager(nc);
+  const { envelope, close: closeEnvelope } = await openEnvelope(nc, jsm, deps);
+  const store = new ObjectStore(rawStoreConfig(deps.s3, config));
+  await store.ensureBucket();
+  const raw = new RawMailStore(store, envelope);
+  const numbers = await followTicketNumbers(jetstream(nc), jsm, deps.ticketStream, log);
+  const intake: IntakeDeps = {
+    send: ticketCommandSender(nc, config.commandTimeoutMs),
+    access: (tenant, requesterId, ticketId) => askAccess(nc, config, tenant, requesterId, ticketId),
+    ticketByNumber: (tenant, number) => numbers.lookup(tenant, number),
+    raw,
+    recordMessageId: deps.recordMessageId,
+    limits: config.text,
+    ownDomain: config.ownDomain,
+    log,
+  };
+  const take = options.takeIn ?? takeIn;
+  const deliver = (bytes: Uint8Array, mailbox: Mailbox) => take(bytes, mailbox, intake);
+  const smtp = config.mailboxes.length === 0
+    ? null
+    : await startSmtpListener(config.smtp, { mailboxes: config.mailboxes, takeIn: deliver, log });
+  const pollers = new Map<string, MailboxPoller>();
+  for (const mailbox of config.mailboxes) {
+    if (!mailbox.imap) continue;
+    const withImap = mailbox as Mailbox & { imap: ImapSettings };
+    pollers.set(
+      mailbox.address,
+      startMailboxPoller(withImap, config.imap, { takeIn: deliver, log }),
+    );
+  }
+  log.info("email inbound started", {
+    mailboxes: config.mailboxes.length,
+    imap: pollers.size,
+    smtpPort: smtp?.port ?? null,
+  });
+  return {
+    smtpPort: smtp?.port ?? null,
+    pollers,
+    raw,
+    intake,
+    async stop() {
+      await smtp?.stop();
+      await Promise.all([...pollers.values()].map((p) => p.stop()));
+      await numbers.stop();
+      closeEnvelope();
+    },
+  };
+}
+
+async function askAccess(
+  nc: NatsConnection,
+  config: EmailConfig,
+  tenant: string,
+  requesterId: string,
+  ticketId: string,
+): Promise<TicketAccessReply> {
+  const request = { ticketId, principal: { id: requesterId, role: "customer", groups: [] } };
+  const reply = await nc.request(ticketAccessSubject(tenant), JSON.stringify(request), {
+    timeout: config.commandTimeoutMs,
+  });
+  return reply.json<TicketAccessReply>();
+}

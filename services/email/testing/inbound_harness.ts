@@ -1,0 +1,95 @@
+/**
+ * The email inbound side for integration tests, beside a tickets harness: a real s3rver, its own
+ * NATS connection, optionally a private Dovecot, the SMTP listener on a free port, and a record
+ * of every intake outcome, so a test can wait for a mail's ticket.
+ * @module
+ */
+import { connect } from "@nats-io/transport-node";
+import { createLogger } from "@ticketd/shared/log/logger.ts";
+import type { Harness } from "../../../tests/support/tickets_harness.ts";
+import { startTestS3, type TestS3 } from "../../attachments/testing/s3.ts";
+import { type EmailConfig, loadEmailConfig } from "../config.ts";
+import { type IntakeOutcome, takeIn } from "../intake.ts";
+import type { Mailbox } from "../mailboxes.ts";
+import { type EmailService, startEmailService } from "../service.ts";
+
+export interface InboundInstance {
+  service: EmailService;
+  config: EmailConfig;
+  s3: TestS3;
+  /** Every outcome so far, in order, with the mailbox it was for. */
+  outcomes: { mailbox: string; outcome: IntakeOutcome }[];
+  /** Customer Message-IDs recorded on tickets. */
+  messageIds: { tenant: string; ticketId: string; messageId: string }[];
+  /** Resolves with the `n`th outcome (1-based) once there is one. */
+  nth(n: number, timeoutMs?: number): Promise<IntakeOutcome>;
+  stop(): Promise<void>;
+}
+
+export interface InboundOptions {
+  env?: Record<string, string>;
+  /** Called instead of the intake; gets the real one to call. */
+  wrap?: (real: typeof takeIn) => typeof takeIn;
+  s3?: TestS3;
+}
+
+/** Starts inbound mail for `mailboxes` beside `h`. */
+export async function startInbound(
+  h: Harness,
+  mailboxes: Mailbox[],
+  options: InboundOptions = {},
+): Promise<InboundInstance> {
+  const s3 = options.s3 ?? await startTestS3();
+  const config = {
+    ...loadEmailConfig({
+      TICKETD_EMAIL_SMTP_PORT: "0",
+      TICKETD_EMAIL_IMAP_POLL_SECONDS: "1",
+      TICKETD_EMAIL_IMAP_TIMEOUT_SECONDS: "5",
+      TICKETD_EMAIL_DOMAIN: "help.acme.example",
+      ...options.env,
+    }),
+    mailboxes,
+  };
+  const outcomes: InboundInstance["outcomes"] = [];
+  const messageIds: InboundInstance["messageIds"] = [];
+  const real = options.wrap ? options.wrap(takeIn) : takeIn;
+  const recorded: typeof takeIn = async (raw, mailbox, deps) => {
+    const outcome = await real(raw, mailbox, deps);
+    outcomes.push({ mailbox: mailbox.address, outcome });
+    return outcome;
+  };
+  const nc = await connect({ servers: h.natsUrl });
+  const service = await startEmailService(config, {
+    nc,
+    keyring: h.keyring,
+    profiles: h.config.profiles,
+    dataKeyCacheEntries: 1_000,
+    s3: { ...s3, useSSL: false, bucket: "unused" },
+    ticketStream: h.config.stream.name,
+    log: createLogger("error", { service: "email-test" }),
+    recordMessageId: (tenant, ticketId, messageId) => {
+      messageIds.push({ tenant, ticketId, messageId });
+      return Promise.resolve();
+    },
+  }, { takeIn: recorded });
+  return {
+    service,
+    config,
+    s3,
+    outcomes,
+    messageIds,
+    async nth(n, timeoutMs = 15_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (outcomes.length < n) {
+        if (Date.now() > deadline) throw new Error(`no outcome ${n} (${outcomes.length} so far)`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      return outcomes[n - 1].outcome;
+    },
+    async stop() {
+      await service.stop();
+      await nc.drain().catch(() => {});
+      if (!options.s3) await s3.stop();
+    },
+  };
+}
