@@ -19,6 +19,9 @@ import { AttachmentsConfigError } from "./attachments/config.ts";
 import { attachmentsFollower } from "./attachments/main.ts";
 import { SessionsConfigError } from "./sessions/config.ts";
 import { sessionsFollower } from "./sessions/main.ts";
+import { AuditConfigError } from "./audit/config.ts";
+import { auditFollower } from "./audit/main.ts";
+import { AuditKeysError } from "./audit/signing/audit_keys.ts";
 
 const env = Deno.env.toObject();
 const identity: Companion = async (infra, log) => {
@@ -39,6 +42,7 @@ try {
     routingFollower(env),
     sessionsFollower(env),
     attachmentsFollower(env),
+    auditFollower(env),
   ]);
 } catch (error) {
   // Missing binaries, a data folder in use, a bad setting: say what to do, not a stack trace.
@@ -56,6 +60,8 @@ try {
     RoutingConfigError,
     SessionsConfigError,
     AttachmentsConfigError,
+    AuditConfigError,
+    AuditKeysError,
   ];
   if (!known.some((kind) => error instanceof kind)) throw error;
   console.error(`ticketd: ${(error as Error).message}`);

@@ -1,0 +1,57 @@
+/**
+ * The audit service beside the tickets service (`deno task start`): its own HTTP port
+ * (`TICKETD_AUDIT_PORT`), the tickets service's connections, profiles and token checks.
+ * Listens at once (503 until ready).
+ * @module
+ */
+import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
+import type { Follower } from "../tickets/main.ts";
+import { AuditConfigError, loadAuditConfig } from "./config.ts";
+import { type AuditService, startAuditService } from "./service.ts";
+
+/** A {@link Follower} running audit on `env`'s `TICKETD_AUDIT_*` settings. */
+export function auditFollower(env: Record<string, string | undefined>): Follower {
+  return async ({ infra, log, verify, config }) => {
+    const audit = loadAuditConfig(env);
+    const auditLog = log.with({ service: "audit" });
+    let service: AuditService | null = null;
+    const starting = problemResponse(problem(503, "starting", "Audit is starting"));
+    let server: Deno.HttpServer<Deno.NetAddr>;
+    try {
+      server = Deno.serve(
+        { hostname: audit.host, port: audit.port, onListen: () => {} },
+        (request) => service ? service.fetch(request) : starting.clone(),
+      );
+    } catch (error) {
+      throw new AuditConfigError(
+        `TICKETD_AUDIT_PORT: cannot listen on ${audit.host}:${audit.port} (${
+          (error as Error).message
+        })`,
+      );
+    }
+    try {
+      service = await startAuditService(audit, {
+        nc: infra.nc,
+        sql: infra.sql,
+        profiles: config.profiles,
+        verify,
+        dataDir: config.dataDir,
+        ticketStream: config.stream.name,
+        log: auditLog,
+      });
+    } catch (error) {
+      await server.shutdown();
+      throw error;
+    }
+    const url = `http://${audit.host}:${server.addr.port}`;
+    await Deno.writeTextFile(`${config.dataDir}/audit.url`, url);
+    auditLog.info("listening", { url });
+    console.error(`Audit at ${url}: docs/audit.md`);
+    return {
+      async stop() {
+        await server.shutdown();
+        await service?.stop();
+      },
+    };
+  };
+}
