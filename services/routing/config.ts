@@ -6,6 +6,7 @@
  */
 import { isTimeZone } from "./domain/local_time.ts";
 import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+import { type ActivitySettings, activitySettings } from "@ticketd/shared/activity/settings.ts";
 
 export class RoutingConfigError extends Error {
   constructor(message: string) {
@@ -35,6 +36,9 @@ export interface RoutingConfig {
   maxDecisions: number;
   /** Token hashes kept in memory for the similar index (0: none). */
   similarMemoEntries: number;
+  /** `TICKETD_TRUST_FORWARDED_FOR`: the address recorded with an admin change is the last hop. */
+  trustForwardedFor: boolean;
+  activity: ActivitySettings;
 }
 
 /** Reads `TICKETD_ROUTING_*` from `env`; throws {@link RoutingConfigError} naming the setting. */
@@ -62,5 +66,7 @@ export function loadRoutingConfig(env: Record<string, string | undefined>): Rout
     maxPageSize: int("TICKETD_MAX_PAGE_SIZE", 200),
     maxDecisions: int("TICKETD_ROUTING_MAX_DECISIONS", 100_000),
     similarMemoEntries: int("TICKETD_ROUTING_SIMILAR_MEMO", 200_000, 0),
+    trustForwardedFor: env.TICKETD_TRUST_FORWARDED_FOR === "true",
+    activity: activitySettings(int),
   };
 }

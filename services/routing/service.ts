@@ -38,6 +38,8 @@ import { SlaWatch } from "./sla_watch.ts";
 import { AgentStore } from "./store/agents_store.ts";
 import { RulesStore } from "./store/rules_store.ts";
 import { SlaStore } from "./store/sla_store.ts";
+import { ActivityRecorder } from "@ticketd/shared/activity/recorder.ts";
+import { ensureActivityStream } from "@ticketd/shared/activity/stream.ts";
 
 export interface RoutingServiceDeps {
   nc: NatsConnection;
@@ -199,9 +201,19 @@ export async function startRoutingService(
     await ruleBook.timeZone(c.get("principal").tenant);
     await next();
   });
+  await ensureActivityStream(jsm, config.activity);
+  const recorder = new ActivityRecorder({
+    js,
+    service: "routing",
+    nextId: () => ids.next(),
+    now: () => new Date(),
+    settings: config.activity,
+    log,
+  });
   const app = routingApp({
     verify: deps.verify,
     log,
+    activity: { recorder, address: config },
     ready: () => routed.live && !nc.isClosed(),
     routes: [
       rules,

@@ -9,6 +9,8 @@ import { errorHandler, notFoundHandler } from "@ticketd/shared/http/problem.ts";
 import { requestLog } from "@ticketd/shared/http/request_log.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import type { RoutingEnv } from "./env.ts";
+import type { RequestActivity } from "@ticketd/shared/activity/request_source.ts";
+import { adminActivity } from "./admin_activity.ts";
 
 export interface RoutingAppDeps {
   verify: Verifier;
@@ -16,6 +18,7 @@ export interface RoutingAppDeps {
   ready: () => boolean;
   /** The sub-apps, mounted under /v1 behind bearer auth. */
   routes: Hono<RoutingEnv>[];
+  activity: RequestActivity;
 }
 
 export function routingApp(deps: RoutingAppDeps): Hono<RoutingEnv> {
@@ -30,6 +33,7 @@ export function routingApp(deps: RoutingAppDeps): Hono<RoutingEnv> {
   );
   const v1 = new Hono<RoutingEnv>();
   v1.use(bearerAuth(deps.verify));
+  v1.use(adminActivity(deps.activity));
   for (const routes of deps.routes) v1.route("/", routes);
   app.route("/v1", v1);
   return app;
