@@ -4,9 +4,12 @@
  */
 import assert from "node:assert/strict";
 import nodemailer from "nodemailer";
-import { eventually } from "./support/routing_harness.ts";
-import { type Harness, startHarness, supervisorA } from "./support/tickets_harness.ts";
-import { type InboundInstance, startInbound } from "../services/email/testing/inbound_harness.ts";
+import { type Harness, startHarness } from "./support/tickets_harness.ts";
+import {
+  type InboundInstance,
+  readTicket,
+  startInbound,
+} from "../services/email/testing/inbound_harness.ts";
 import type { Mailbox } from "../services/email/mailboxes.ts";
 
 const SUPPORT: Mailbox = { tenant: "acme", address: "support@acme.example", imap: null };
@@ -32,26 +35,6 @@ function transport(inbound: InboundInstance) {
     secure: false,
     ignoreTLS: true,
   });
-}
-
-/** The ticket as the read model has it, once it has it. */
-export async function readTicket(h: Harness, id: string, until = (_t: Ticket) => true) {
-  return await eventually(`ticket ${id}`, async () => {
-    const response = await h.call(supervisorA, "GET", `/v1/tickets/${id}`);
-    if (response.status !== 200) return void await response.body?.cancel();
-    const ticket = await response.json() as Ticket;
-    return until(ticket) ? ticket : undefined;
-  });
-}
-
-export interface Ticket {
-  id: string;
-  number: number;
-  subject: string;
-  status: string;
-  requesterId: string;
-  followUpOf: string | null;
-  messages: { body: string; internal: boolean }[];
 }
 
 Deno.test("email SMTP - a mail sent by nodemailer opens a ticket for its sender", async () => {

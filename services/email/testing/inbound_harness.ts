@@ -6,7 +6,8 @@
  */
 import { connect } from "@nats-io/transport-node";
 import { createLogger } from "@ticketd/shared/log/logger.ts";
-import type { Harness } from "../../../tests/support/tickets_harness.ts";
+import { eventually } from "../../../tests/support/routing_harness.ts";
+import { type Harness, supervisorA } from "../../../tests/support/tickets_harness.ts";
 import { startTestS3, type TestS3 } from "../../attachments/testing/s3.ts";
 import { type EmailConfig, loadEmailConfig } from "../config.ts";
 import { type IntakeOutcome, takeIn } from "../intake.ts";
@@ -92,4 +93,24 @@ export async function startInbound(
       if (!options.s3) await s3.stop();
     },
   };
+}
+
+/** The ticket as the read model has it, once it has it. */
+export async function readTicket(h: Harness, id: string, until = (_t: Ticket) => true) {
+  return await eventually(`ticket ${id}`, async () => {
+    const response = await h.call(supervisorA, "GET", `/v1/tickets/${id}`);
+    if (response.status !== 200) return void await response.body?.cancel();
+    const ticket = await response.json() as Ticket;
+    return until(ticket) ? ticket : undefined;
+  });
+}
+
+export interface Ticket {
+  id: string;
+  number: number;
+  subject: string;
+  status: string;
+  requesterId: string;
+  followUpOf: string | null;
+  messages: { body: string; internal: boolean }[];
 }
