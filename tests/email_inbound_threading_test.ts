@@ -141,9 +141,23 @@ Deno.test("email threading - our own mail coming back makes no ticket and no rep
 
 Deno.test("email threading - the customer's Message-IDs are recorded on the ticket", async () => {
   await withInbound(async (_h, inbound) => {
-    await send(inbound, { subject: "s", text: "t", messageId: "<first-1@customer.example>" });
-    const [recorded] = inbound.messageIds;
-    assert.equal(recorded.messageId, "<first-1@customer.example>");
-    assert.equal(recorded.tenant, "acme");
+    const first = await send(inbound, {
+      subject: "s",
+      text: "t",
+      messageId: "<first-1@customer.example>",
+    });
+    assert.equal(first.kind, "created");
+    if (first.kind !== "created") return;
+    const reply = await send(inbound, {
+      subject: "Re: s",
+      text: "again",
+      messageId: "<second-1@customer.example>",
+      inReplyTo: messageIdFor("acme", first.ticketId, "1", DOMAIN),
+    });
+    assert.equal(reply.kind, "replied");
+    assert.deepEqual(await inbound.service.customerIds.list("acme", first.ticketId), [
+      "<first-1@customer.example>",
+      "<second-1@customer.example>",
+    ]);
   });
 });

@@ -7,6 +7,7 @@
 import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import type { ObjectStoreConfig } from "../attachments/storage/object_store.ts";
 import { type Mailbox, parseMailboxes } from "./mailboxes.ts";
+import { type OutboundSettings, outboundSettings } from "./outbound/mod.ts";
 
 export class EmailConfigError extends Error {
   constructor(message: string) {
@@ -17,7 +18,7 @@ export class EmailConfigError extends Error {
 
 export interface EmailConfig {
   mailboxes: Mailbox[];
-  /** The domain our Message-IDs carry; mail naming it in its own Message-ID is ours. */
+  /** A domain our Message-IDs carry (besides each tenant sender's): mail citing it as its own is ours. */
   ownDomain: string;
   smtp: { host: string; port: number; maxMessageBytes: number; maxRecipients: number };
   imap: { pollIntervalMs: number; timeoutMs: number; maxPerPoll: number };
@@ -29,6 +30,8 @@ export interface EmailConfig {
   };
   commandTimeoutMs: number;
   rawBucket: string;
+  /** The outbound side's settings (`outbound/settings.ts`). */
+  outbound: OutboundSettings;
 }
 
 export interface MailboxFiles {
@@ -83,6 +86,7 @@ export function loadEmailConfig(
     },
     commandTimeoutMs: int("TICKETD_EMAIL_COMMAND_TIMEOUT_MS", 10_000),
     rawBucket: env.TICKETD_EMAIL_S3_BUCKET ?? "ticketd-email",
+    outbound: outboundSettings(env),
   };
 }
 

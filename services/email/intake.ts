@@ -31,7 +31,8 @@ export interface IntakeDeps {
   /** Records the customer's Message-ID (angle brackets) on the ticket, for outbound threading. */
   recordMessageId(tenant: string, ticketId: string, messageId: string): Promise<void>;
   limits: TicketTextLimits & HtmlLimits;
-  ownDomain: string;
+  /** The domains our Message-IDs carry for `tenant` (the loop guard's and threading's). */
+  ownDomains(tenant: string): readonly string[];
   log: Logger;
 }
 
@@ -58,7 +59,7 @@ export async function takeIn(
     deps.log.warn("mail kept undecoded", { tenant: mailbox.tenant, code: error.code, key });
     return { kind: "unparseable", key };
   }
-  const reason = automaticReason(mail, deps.ownDomain);
+  const reason = automaticReason(mail, deps.ownDomains(mailbox.tenant));
   if (reason) {
     deps.log.info("automatic mail ignored", { tenant: mailbox.tenant, reason });
     return { kind: "ignored", reason };
@@ -122,7 +123,7 @@ async function answeredTicket(
 ) {
   const hint = threadHint(mail, {
     tenant: mailbox.tenant,
-    ownDomain: deps.ownDomain,
+    ownDomains: deps.ownDomains(mailbox.tenant),
     mailboxAddress: mailbox.address,
   });
   if (!hint) return null;

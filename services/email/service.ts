@@ -19,6 +19,8 @@ import { type IntakeDeps, takeIn } from "./intake.ts";
 import { type MailboxPoller, startMailboxPoller } from "./imap/poller.ts";
 import type { ImapSettings, Mailbox } from "./mailboxes.ts";
 import { startSmtpListener } from "./smtp/listener.ts";
+import { CustomerMailIds, startOutbound } from "./outbound/mod.ts";
+import { loadSenders } from "./outbound/senders.ts";
 import { RawMailStore } from "./storage/raw_store.ts";
 
 export interface EmailServiceDeps {
@@ -30,8 +32,6 @@ export interface EmailServiceDeps {
   s3: ObjectStoreConfig;
   ticketStream: string;
   log: Logger;
-  /** Records a customer's Message-ID on a ticket (the outbound side's store). */
-  recordMessageId: IntakeDeps["recordMessageId"];
 }
 
 export interface EmailService {
@@ -39,6 +39,8 @@ export interface EmailService {
   smtpPort: number | null;
   pollers: Map<string, MailboxPoller>;
   raw: RawMailStore;
+  /** The customers' Message-IDs per ticket, which outbound replies answer. */
+  customerIds: CustomerMailIds;
   /** What the SMTP listener and the pollers call (tests wrap it to stop in between). */
   intake: IntakeDeps;
   stop(): Promise<void>;
@@ -57,14 +59,19 @@ export async function startEmailService(
   await store.ensureBucket();
   const raw = new RawMailStore(store, envelope);
   const numbers = await followTicketNumbers(jetstream(nc), jsm, deps.ticketStream, log);
+  const customerIds = await CustomerMailIds.open(nc);
+  // Our Message-IDs carry the domain of each tenant's sender (outbound), or the configured one.
+  const senderDomains = new Map(
+    [...(await loadSenders(config.outbound))].map(([tenant, sender]) => [tenant, sender.domain]),
+  );
   const intake: IntakeDeps = {
     send: ticketCommandSender(nc, config.commandTimeoutMs),
     access: (tenant, requesterId, ticketId) => askAccess(nc, config, tenant, requesterId, ticketId),
     ticketByNumber: (tenant, number) => numbers.lookup(tenant, number),
     raw,
-    recordMessageId: deps.recordMessageId,
+    recordMessageId: (tenant, ticketId, id) => customerIds.add(tenant, ticketId, id),
     limits: config.text,
-    ownDomain: config.ownDomain,
+    ownDomains: (tenant) => [config.ownDomain, senderDomains.get(tenant) ?? config.ownDomain],
     log,
   };
   const take = options.takeIn ?? takeIn;
@@ -81,6 +88,16 @@ export async function startEmailService(
       startMailboxPoller(withImap, config.imap, { takeIn: deliver, log }),
     );
   }
+  const outbound = await startOutbound({
+    nc,
+    keyring: deps.keyring,
+    profiles: deps.profiles,
+    dataKeyCacheEntries: deps.dataKeyCacheEntries,
+    ticketStream: deps.ticketStream,
+    settings: config.outbound,
+    log: log.with({ side: "outbound" }),
+    now: () => Date.now(),
+  });
   log.info("email inbound started", {
     mailboxes: config.mailboxes.length,
     imap: pollers.size,
@@ -91,9 +108,11 @@ export async function startEmailService(
     pollers,
     raw,
     intake,
+    customerIds,
     async stop() {
       await smtp?.stop();
       await Promise.all([...pollers.values()].map((p) => p.stop()));
+      await outbound.stop();
       await numbers.stop();
       closeEnvelope();
     },

@@ -21,14 +21,17 @@ const AUTOREPLY_HEADERS = ["x-autoreply", "x-autorespond", "x-auto-response-supp
 const BOUNCE_SENDERS = /^(mailer-daemon|postmaster)@/;
 
 /** Why `mail` is automatic (never to be acted on), or null when a person sent it. */
-export function automaticReason(mail: InboundMail, ownDomain: string): AutomaticReason | null {
+export function automaticReason(
+  mail: InboundMail,
+  ownDomains: readonly string[],
+): AutomaticReason | null {
   const h = mail.headers;
   const autoSubmitted = (h["auto-submitted"] ?? "").trim().toLowerCase();
   if (autoSubmitted !== "" && autoSubmitted !== "no") return "auto_submitted";
   if (BULK_PRECEDENCE.has((h["precedence"] ?? "").trim().toLowerCase())) return "precedence";
   if (AUTOREPLY_HEADERS.some((name) => name in h)) return "autoreply_header";
   if (isBounce(mail)) return "bounce";
-  if (mail.messageId && isOurMessageId(mail.messageId, ownDomain)) return "our_own_message";
+  if (mail.messageId && isOurMessageId(mail.messageId, ownDomains)) return "our_own_message";
   if ("list-id" in h || "list-unsubscribe" in h) return "mailing_list";
   return null;
 }

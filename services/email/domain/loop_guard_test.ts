@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { automaticReason } from "./loop_guard.ts";
 import { aMail } from "./testing.ts";
 
-const OWN = "help.acme.example";
+const OWN = ["help.acme.example", "acme.example"];
 
 Deno.test("automaticReason - a person's mail is not automatic", () => {
   assert.equal(automaticReason(aMail(), OWN), null);

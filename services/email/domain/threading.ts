@@ -14,8 +14,8 @@ export type ThreadHint =
 
 export interface ThreadContext {
   tenant: string;
-  /** The domain our Message-IDs carry. */
-  ownDomain: string;
+  /** The domains our Message-IDs carry for this tenant. */
+  ownDomains: readonly string[];
   /** The mailbox's address, such as `support@acme.example`. */
   mailboxAddress: string;
 }
@@ -27,7 +27,7 @@ export function threadHint(mail: InboundMail, context: ThreadContext): ThreadHin
   // In-Reply-To is the direct parent; References run oldest first, so the newest is tried first.
   for (const id of [...mail.inReplyTo, ...[...mail.references].reverse()]) {
     const ref = ticketOfMessageId(id);
-    if (ref && ref.domain === context.ownDomain.toLowerCase() && ref.tenant === context.tenant) {
+    if (ref && isOurs(ref.domain, context.ownDomains) && ref.tenant === context.tenant) {
       return { by: "message_id", ticketId: ref.ticketId };
     }
   }
@@ -37,9 +37,14 @@ export function threadHint(mail: InboundMail, context: ThreadContext): ThreadHin
   return plus === null ? null : { by: "address", number: plus };
 }
 
-/** True when `id` is a Message-ID we minted (on `ownDomain`): our own mail come back. */
-export function isOurMessageId(id: string, ownDomain: string): boolean {
-  return ticketOfMessageId(id)?.domain === ownDomain.toLowerCase();
+/** True when `id` is a Message-ID we minted (on one of `ownDomains`): our own mail come back. */
+export function isOurMessageId(id: string, ownDomains: readonly string[]): boolean {
+  const ref = ticketOfMessageId(id);
+  return ref !== null && isOurs(ref.domain, ownDomains);
+}
+
+function isOurs(domain: string, ownDomains: readonly string[]): boolean {
+  return ownDomains.some((own) => own.toLowerCase() === domain);
 }
 
 /** `support+42@acme.example` for mailbox `support@acme.example` gives 42. */

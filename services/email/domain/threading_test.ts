@@ -5,7 +5,7 @@ import { aMail } from "./testing.ts";
 
 const context = {
   tenant: "acme",
-  ownDomain: "help.acme.example",
+  ownDomains: ["help.acme.example"],
   mailboxAddress: "support@acme.example",
 };
 

@@ -20,8 +20,6 @@ export interface InboundInstance {
   s3: TestS3;
   /** Every outcome so far, in order, with the mailbox it was for. */
   outcomes: { mailbox: string; outcome: IntakeOutcome }[];
-  /** Customer Message-IDs recorded on tickets. */
-  messageIds: { tenant: string; ticketId: string; messageId: string }[];
   /** Resolves with the `n`th outcome (1-based) once there is one. */
   nth(n: number, timeoutMs?: number): Promise<IntakeOutcome>;
   stop(): Promise<void>;
@@ -52,7 +50,6 @@ export async function startInbound(
     mailboxes,
   };
   const outcomes: InboundInstance["outcomes"] = [];
-  const messageIds: InboundInstance["messageIds"] = [];
   const real = options.wrap ? options.wrap(takeIn) : takeIn;
   const recorded: typeof takeIn = async (raw, mailbox, deps) => {
     const outcome = await real(raw, mailbox, deps);
@@ -68,17 +65,12 @@ export async function startInbound(
     s3: { ...s3, useSSL: false, bucket: "unused" },
     ticketStream: h.config.stream.name,
     log: createLogger("error", { service: "email-test" }),
-    recordMessageId: (tenant, ticketId, messageId) => {
-      messageIds.push({ tenant, ticketId, messageId });
-      return Promise.resolve();
-    },
   }, { takeIn: recorded });
   return {
     service,
     config,
     s3,
     outcomes,
-    messageIds,
     async nth(n, timeoutMs = 15_000) {
       const deadline = Date.now() + timeoutMs;
       while (outcomes.length < n) {
