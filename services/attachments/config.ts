@@ -5,6 +5,7 @@
  * @module
  */
 import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+import { type ActivitySettings, activitySettings } from "@ticketd/shared/activity/settings.ts";
 import { type AllowedTypes, parseAllowedTypes } from "./content/allowed_types.ts";
 import { SEALED_SEGMENT_BYTES } from "./crypto/segments.ts";
 import { type ClamavSettings, readClamavSettings } from "./scan/clamav_settings.ts";
@@ -29,6 +30,9 @@ export interface AttachmentsConfig {
   allowedTypes: AllowedTypes;
   clamav: ClamavSettings | undefined;
   commandTimeoutMs: number;
+  /** `TICKETD_TRUST_FORWARDED_FOR`: the address recorded with a download is the last hop. */
+  trustForwardedFor: boolean;
+  activity: ActivitySettings;
 }
 
 /** Reads `TICKETD_ATTACHMENTS_*`, `TICKETD_S3_*` and `TICKETD_CLAMAV_*` from `env`. */
@@ -57,6 +61,8 @@ export function loadAttachmentsConfig(env: Record<string, string | undefined>): 
     allowedTypes,
     clamav: readClamavSettings(env),
     commandTimeoutMs: int("TICKETD_ATTACHMENTS_COMMAND_TIMEOUT_MS", 5_000),
+    trustForwardedFor: env.TICKETD_TRUST_FORWARDED_FOR === "true",
+    activity: activitySettings(int),
   };
 }
 

@@ -6,7 +6,10 @@
  * the permission check. Used by `deno task start` and the tests.
  * @module
  */
-import { jetstreamManager } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { ActivityRecorder } from "@ticketd/shared/activity/recorder.ts";
+import { ensureActivityStream } from "@ticketd/shared/activity/stream.ts";
+import { AttachmentActivity } from "./activity.ts";
 import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { Hono } from "hono";
@@ -61,6 +64,18 @@ export async function startAttachmentsService(
   const jsm = await jetstreamManager(nc);
   const lease = await leaseServiceWorkerId(new Kvm(nc), "attachments", log);
   const ids = new SnowflakeGenerator(lease.workerId);
+  await ensureActivityStream(jsm, config.activity);
+  const activity = new AttachmentActivity({
+    recorder: new ActivityRecorder({
+      js: jetstream(nc),
+      service: "attachments",
+      nextId: () => ids.next(),
+      now: () => new Date(),
+      settings: config.activity,
+      log,
+    }),
+    address: config,
+  });
   const { envelope, close: closeEnvelope } = await openEnvelope(nc, jsm, {
     keyring: deps.keyring,
     profiles: deps.profiles,
@@ -110,6 +125,7 @@ export async function startAttachmentsService(
       await records.release(upload.tenant, upload.ticketId, upload.attachmentId);
       throw error;
     }
+    await activity.uploaded(upload);
   };
 
   const recordAndAnnounce = async (
@@ -157,6 +173,7 @@ export async function startAttachmentsService(
         uploaderId: record.uploaderId,
       }],
       idempotencyKey: `attachment:${record.attachmentId}`,
+      source: activity.source(),
     });
     if (!reply.ok) throw new DomainError(reply.code, reply.message, reply.status);
   };
@@ -188,6 +205,7 @@ export async function startAttachmentsService(
   const v1 = new Hono();
   v1.use(requestLog(log));
   v1.use(bearerAuth(deps.verify));
+  v1.use(activity.middleware());
   v1.route("/", uploadRoutes(uploadDeps) as unknown as Hono);
   v1.route(
     "/",
