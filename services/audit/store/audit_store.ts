@@ -147,3 +147,34 @@ function storedRow(row: RawRow): StoredRow {
 function head(row: { n: string; seq: string; hash: string }): ChainHead {
   return { n: Number(row.n), seq: Number(row.seq), hash: row.hash };
 }
+
+/** A stored entry as a replay compares it. */
+export interface ComparableRow {
+  tenant: string;
+  seq: number;
+  n: number;
+  entry: string;
+  alg: string;
+  prevHash: string;
+  hash: string;
+}
+
+/** `stream`'s entries with source sequences `fromSeq..toSeq`, in sequence order, in pages. */
+export async function* entriesBySeq(
+  sql: Sql,
+  stream: string,
+  fromSeq: number,
+  toSeq: number,
+  pageSize = 5_000,
+): AsyncGenerator<ComparableRow> {
+  let after = fromSeq - 1;
+  for (;;) {
+    const page = await sql<(ComparableRow & { seq: string; n: string })[]>`
+      select tenant, seq, n, entry, alg, prev_hash, hash from audit_entries
+      where stream = ${stream} and seq > ${after} and seq <= ${toSeq}
+      order by seq limit ${pageSize}`;
+    for (const row of page) yield { ...row, seq: Number(row.seq), n: Number(row.n) };
+    if (page.length < pageSize) return;
+    after = Number(page.at(-1)!.seq);
+  }
+}
