@@ -1,7 +1,8 @@
 /**
  * One running plugin: a child process of this `deno` executable with exactly the manifest's
- * `--allow-*` flags, no prompt, no config, a V8 heap cap and an environment of the manifest's
- * variables only. Its generated entry imports the guard, the plugin and the shim. Turns go out
+ * `--allow-*` flags, no prompt, no config, a V8 heap cap, a cap on all its writable memory
+ * (`prlimit --data`: array buffers live outside the V8 heap) and an environment of the
+ * manifest's variables only. Its generated entry imports the guard, the plugin and the shim. Turns go out
  * as JSON lines on its stdin and are matched to the answers on its stdout by id; whatever ends
  * the process (an exit, a crash, heap exhaustion, a bad or oversized line, stdout closed, a
  * kill) fails every turn still waiting, with the reason.
@@ -38,7 +39,7 @@ export interface ProcessSpec {
 
 export type ProcessLimits = Pick<
   BotHostSettings,
-  "heapMb" | "maxFrameBytes" | "pingIntervalMs" | "probeMs" | "stderrLineBytes"
+  "heapMb" | "memoryMb" | "maxFrameBytes" | "pingIntervalMs" | "probeMs" | "stderrLineBytes"
 >;
 
 export interface ProcessHooks {
@@ -50,7 +51,7 @@ export interface ProcessHooks {
 
 const GUARD = new URL("./plugin_guard.ts", import.meta.url).href;
 const SHIM = new URL("./plugin_shim.ts", import.meta.url).href;
-const HEAP_EXHAUSTED = /Reached heap limit|JavaScript heap out of memory/;
+const HEAP_EXHAUSTED = /Reached heap limit|Fatal (JavaScript|process) out of memory/;
 const encoder = new TextEncoder();
 
 type Waiter = (reply: ProcessReply | { kind: "pong" }) => void;
@@ -78,8 +79,11 @@ export class PluginProcess {
     private readonly hooks: ProcessHooks,
   ) {
     this.#ready.promise.catch(() => {}); // observed by ready(); never an unhandled rejection here
-    this.#child = new Deno.Command(Deno.execPath(), {
+    // prlimit (util-linux) sets the limit and execs deno: the pid is deno's
+    this.#child = new Deno.Command("prlimit", {
       args: [
+        `--data=${limits.memoryMb * 2 ** 20}`,
+        Deno.execPath(),
         "run",
         "--no-config",
         "--no-prompt",
@@ -218,7 +222,8 @@ export class PluginProcess {
 
   #exitEnd(status: Deno.CommandStatus): ProcessEnd {
     if (this.#heapExhausted) {
-      const message = `the plugin reached its ${this.limits.heapMb} MB heap limit`;
+      const { heapMb, memoryMb } = this.limits;
+      const message = `the plugin reached its memory limit (${heapMb} MB heap, ${memoryMb} MB)`;
       return { failure: "out_of_memory", message };
     }
     if (this.#stdoutLost) {

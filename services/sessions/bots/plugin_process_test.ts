@@ -10,13 +10,22 @@ Deno.test("PluginProcess - a bot allocating without end fails as out_of_memory; 
   await withHost(["hogging", "good"], async (host) => {
     const [code, message] = failure(await host.turn("hogging", customerSays("hog")));
     assert.equal(code, "out_of_memory");
-    assert.match(message, /64 MB heap limit/);
+    assert.match(message, /memory limit \(64 MB heap/);
     assert.ok("replies" in await host.turn("good", customerSays("hi")), "other bots still answer");
     assert.deepEqual(await host.turn("hogging", customerSays("hi")), {
       replies: ["fine"],
       actions: [],
     }, "its next turn gets a new process");
   }, opts);
+});
+
+Deno.test("PluginProcess - array buffers without end fail as out_of_memory at the memory cap", async () => {
+  await withHost(["buffering"], async (host) => {
+    const [code, message] = failure(await host.turn("buffering", customerSays("hi")));
+    assert.equal(code, "out_of_memory");
+    assert.match(message, /RangeError: .*allocation failed/);
+    assert.equal(host.plugins()[0].state, "enabled", "the process survived; only the turn failed");
+  });
 });
 
 Deno.test("PluginProcess - a bot ending its process mid-turn fails as crashed naming the exit", async () => {

@@ -29,6 +29,13 @@ export interface PluginSlotDeps {
 
 const PERMISSION_ERRORS = new Set(["NotCapable", "PermissionDenied"]);
 
+/** What a plugin's thrown error means; an array buffer over the memory cap is out of memory. */
+function errorFailure(error: { name: string; message: string }): FailedTurn["failed"] {
+  if (PERMISSION_ERRORS.has(error.name)) return "permission_denied";
+  const noBuffer = error.name === "RangeError" && /allocation failed/.test(error.message);
+  return noBuffer ? "out_of_memory" : "crashed";
+}
+
 export class PluginSlot {
   readonly name: string;
   #process: PluginProcess | null = null;
@@ -124,10 +131,7 @@ export class PluginSlot {
         return { failed: "invalid_answer", message };
       }
       case "error":
-        return {
-          failed: PERMISSION_ERRORS.has(reply.name) ? "permission_denied" : "crashed",
-          message: `${reply.name}: ${reply.message}`,
-        };
+        return { failed: errorFailure(reply), message: `${reply.name}: ${reply.message}` };
       case "ended":
         return { failed: reply.end.failure, message: reply.end.message };
       case "timeout":

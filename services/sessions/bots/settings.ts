@@ -26,6 +26,8 @@ export interface BotHostSettings {
   pingIntervalMs: number;
   /** The V8 heap limit of each plugin process (`--max-old-space-size`). */
   heapMb: number;
+  /** All writable memory of a plugin process, array buffers too (Linux `RLIMIT_DATA`). */
+  memoryMb: number;
   /** The longest line a plugin process may write on stdout (one answer). */
   maxFrameBytes: number;
   /** Wait before the second restart in a row; it doubles per further one, up to the max. */
@@ -60,6 +62,8 @@ export function loadBotHostSettings(env: Record<string, string | undefined>): Bo
     probeMs: int("TICKETD_BOTS_PROBE_MS", 1_000, 10, 60_000),
     pingIntervalMs: int("TICKETD_BOTS_PING_INTERVAL_MS", 5_000, 50, 600_000),
     heapMb: int("TICKETD_BOTS_HEAP_MB", 128, 16, 16_384),
+    // below about 600 MB Deno cannot reserve its code range and does not start
+    memoryMb: int("TICKETD_BOTS_MEMORY_MB", 1_024, 768, 1_048_576),
     maxFrameBytes: int("TICKETD_BOTS_FRAME_BYTES", 1_048_576, 65_536, 268_435_456),
     restartBackoffMs: int("TICKETD_BOTS_RESTART_BACKOFF_MS", 250, 1, 600_000),
     restartBackoffMaxMs: int("TICKETD_BOTS_RESTART_BACKOFF_MAX_MS", 30_000, 1, 3_600_000),

@@ -20,6 +20,7 @@ export const testSettings = (pluginsDir: string): BotHostSettings => ({
   probeMs: 2_000,
   pingIntervalMs: 5_000,
   heapMb: 64,
+  memoryMb: 1_024,
   maxFrameBytes: 65_536,
   restartBackoffMs: 250,
   restartBackoffMaxMs: 1_000,
