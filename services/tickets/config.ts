@@ -56,7 +56,8 @@ export interface TicketsConfig {
   /** Requests per client address and per bearer token on every endpoint (429 beyond). */
   rateLimits: RateLimitSettings;
   maxTags: number;
-  stream: { name: string; duplicateWindowMs: number };
+  /** `replicas`: copies of TICKETS on a cluster (`TICKETD_STREAM_REPLICAS`, unset: as it is). */
+  stream: { name: string; duplicateWindowMs: number; replicas?: number };
   projector: { name: string; batchSize: number; maxTokens: number; thread: ProjectorThreading };
   numberBlockSize: number;
   stateCacheEntries: number;
@@ -117,6 +118,8 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
     stream: {
       name: "TICKETS",
       duplicateWindowMs: int("TICKETD_DUPLICATE_WINDOW_SECONDS", 3_600) * 1000,
+      // Unset keeps what the stream has, so a start never undoes an operator's `--replicas 3`.
+      replicas: env.TICKETD_STREAM_REPLICAS ? int("TICKETD_STREAM_REPLICAS", 1, 1, 5) : undefined,
     },
     projector: {
       name: "ticket-read-model",

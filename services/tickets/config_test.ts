@@ -47,3 +47,9 @@ Deno.test("loadConfig - an identity provider's keys without TICKETD_JWT_ISSUER a
   assert.equal(config.jwt.issuer, issuer);
   assert.equal(config.jwt.jwksUrl, url);
 });
+
+Deno.test("loadConfig - TICKETS replicas are kept as they are unless set, and JetStream's 1..5", () => {
+  assert.equal(loadConfig({}).stream.replicas, undefined);
+  assert.equal(loadConfig({ TICKETD_STREAM_REPLICAS: "3" }).stream.replicas, 3);
+  assert.throws(() => loadConfig({ TICKETD_STREAM_REPLICAS: "7" }), /TICKETD_STREAM_REPLICAS/);
+});

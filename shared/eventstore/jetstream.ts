@@ -21,6 +21,8 @@ export interface StreamSettings {
   name: string;
   subjects: string[];
   duplicateWindowMs: number;
+  /** Copies kept on a cluster; unset leaves an existing stream's count as it is (new: 1). */
+  replicas?: number;
 }
 
 /** Creates or updates the stream: file storage, direct gets, the given duplicate window. */
@@ -33,6 +35,7 @@ export async function ensureStream(jsm: JetStreamManager, settings: StreamSettin
     duplicate_window: settings.duplicateWindowMs * 1_000_000,
     allow_direct: true,
     max_msgs_per_subject: -1,
+    ...(settings.replicas ? { num_replicas: settings.replicas } : {}),
   };
   try {
     await jsm.streams.info(settings.name);

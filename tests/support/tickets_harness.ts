@@ -18,6 +18,7 @@ import {
 } from "@ticketd/shared/http/dev_keys.ts";
 import type { Role } from "@ticketd/shared/events/tickets.ts";
 import { createLogger } from "@ticketd/shared/log/logger.ts";
+import { natsServerOptions } from "@ticketd/shared/runtime/nats_url.ts";
 import { loadConfig, type TicketsConfig } from "../../services/tickets/config.ts";
 import type { CustomFieldSchema } from "../../services/tickets/domain/custom_fields.ts";
 import { startTicketsService, type TicketsService } from "../../services/tickets/service.ts";
@@ -82,9 +83,10 @@ export const customFields: CustomFieldSchema = {
 /** Starts everything; call `stop()` in a `finally`. */
 export async function startHarness(
   env: Record<string, string> = {},
-  { projectorThread = false } = {},
+  { projectorThread = false, natsUrl }: HarnessOptions = {},
 ): Promise<Harness> {
-  const nats = await startTestNats();
+  // A given NATS (e.g. a test's cluster) belongs to its test, which stops it.
+  const nats = natsUrl ? { url: natsUrl, stop: async () => {} } : await startTestNats();
   const db = await createTestDatabase();
   const dataDir = await Deno.makeTempDir({ prefix: "ticketd-test-" });
   const config = loadConfig({
@@ -93,7 +95,7 @@ export async function startHarness(
     ...UNLIMITED, // tests that prove the limits set their own
     ...env,
   });
-  const nc = await connect({ servers: nats.url });
+  const nc = await connect(natsServerOptions(nats.url));
   const sql = postgres(db.url, { max: 4, transform: postgres.camel, onnotice: () => {} });
   const keyring = parseKeyring(generateKeyringFile());
   const devKeys: DevKeys = await loadOrCreateDevKeys(dataDir);
@@ -161,6 +163,12 @@ export async function startHarness(
   return harness;
 }
 
+export interface HarnessOptions {
+  projectorThread?: boolean;
+  /** NATS servers to use (comma-separated) instead of a private nats-server of the harness. */
+  natsUrl?: string;
+}
+
 /** Rate limits no test reaches by accident. */
 const UNLIMITED = {
   TICKETD_RATE_ADDRESS_BURST: "1000000",
@@ -197,7 +205,7 @@ export async function projected(h: Harness, version: number): Promise<void> {
 export async function withHarness(
   fn: (h: Harness) => Promise<void>,
   env: Record<string, string> = {},
-  options: { projectorThread?: boolean } = {},
+  options: HarnessOptions = {},
 ): Promise<void> {
   const h = await startHarness(env, options);
   try {
