@@ -5,6 +5,7 @@
  * @module
  */
 import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+import { type ArchiveSettings, loadArchiveSettings } from "./archive/settings.ts";
 
 export class AuditConfigError extends Error {
   override name = "AuditConfigError";
@@ -29,6 +30,8 @@ export interface AuditConfig {
   keysFile: string;
   defaultPageSize: number;
   maxPageSize: number;
+  /** Segments in S3 and the hot retention (archive/settings.ts). */
+  archive: ArchiveSettings;
 }
 
 /** Reads `TICKETD_AUDIT_*` from `env`; throws {@link AuditConfigError} naming the setting. */
@@ -47,5 +50,6 @@ export function loadAuditConfig(env: Record<string, string | undefined>): AuditC
     keysFile: env.TICKETD_AUDIT_KEYS_FILE ?? "",
     defaultPageSize: Math.min(50, maxPageSize),
     maxPageSize,
+    archive: loadArchiveSettings(env, int),
   };
 }

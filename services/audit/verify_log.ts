@@ -9,7 +9,7 @@ import type { ChainHead } from "./domain/chain.ts";
 import type { CheckpointStatement } from "./domain/checkpoint.ts";
 import { ChainVerifier, type Finding } from "./domain/verify_chain.ts";
 import { type AuditPublicJwk, verifyStatement } from "./signing/audit_keys.ts";
-import type { AuditStore } from "./store/audit_store.ts";
+import type { AuditStore, ChainKey } from "./store/audit_store.ts";
 import type { CheckpointStore, StoredCheckpoint } from "./store/checkpoint_store.ts";
 
 export interface CheckpointFinding {
@@ -33,6 +33,8 @@ export async function verifyAuditLog(
   checkpoints: CheckpointStore,
   publicKeys: readonly AuditPublicJwk[],
   progress: (entries: number) => void = () => {},
+  /** Where a chain's hot rows continue from (the archive's end, once retention removed some). */
+  startOf: (chain: ChainKey) => ChainHead | undefined = () => undefined,
 ): Promise<VerifyReport> {
   const started = performance.now();
   const report = (part: Omit<VerifyReport, "seconds">): VerifyReport => ({
@@ -59,7 +61,7 @@ export async function verifyAuditLog(
     if (!headsByStream.has(chain.stream)) {
       headsByStream.set(chain.stream, await store.heads(chain.stream));
     }
-    const verifier = new ChainVerifier(chain.tenant, chain.stream);
+    const verifier = new ChainVerifier(chain.tenant, chain.stream, startOf(chain));
     for (const [seq, hash] of expected.get(chainId(chain.tenant, chain.stream)) ?? []) {
       verifier.expect(seq, hash);
     }
