@@ -21,6 +21,9 @@ import { SessionsConfigError } from "./sessions/config.ts";
 import { sessionsFollower } from "./sessions/main.ts";
 import { AuditConfigError } from "./audit/config.ts";
 import { auditFollower } from "./audit/main.ts";
+import { EmailConfigError } from "./email/config.ts";
+import { emailFollower } from "./email/main.ts";
+import { OutboundConfigError } from "./email/outbound/mod.ts";
 import { AuditKeysError } from "./audit/signing/audit_keys.ts";
 
 const env = Deno.env.toObject();
@@ -43,6 +46,7 @@ try {
     sessionsFollower(env),
     attachmentsFollower(env),
     auditFollower(env),
+    emailFollower(env),
   ]);
 } catch (error) {
   // Missing binaries, a data folder in use, a bad setting: say what to do, not a stack trace.
@@ -61,6 +65,8 @@ try {
     SessionsConfigError,
     AttachmentsConfigError,
     AuditConfigError,
+    EmailConfigError,
+    OutboundConfigError,
     AuditKeysError,
   ];
   if (!known.some((kind) => error instanceof kind)) throw error;

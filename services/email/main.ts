@@ -1,0 +1,63 @@
+/**
+ * The email service beside the tickets service (`deno task start`): the tickets service's
+ * connections and keyring, mailboxes from `TICKETD_EMAIL_MAILBOXES_FILE`, the SMTP listener on
+ * `TICKETD_EMAIL_SMTP_PORT`, and raw mail in the S3 of `TICKETD_S3_ENDPOINT` (or a private
+ * s3rver in the data folder when none is given, as attachments does).
+ * @module
+ */
+import { startPrivateS3 } from "@ticketd/shared/runtime/private_s3.ts";
+import { loadAttachmentsConfig } from "../attachments/config.ts";
+import type { Follower } from "../tickets/main.ts";
+import { EmailConfigError, loadEmailConfig, readMailboxFiles } from "./config.ts";
+import { startEmailService } from "./service.ts";
+
+/** A {@link Follower} running email on `env`'s `TICKETD_EMAIL_*` and `TICKETD_S3_*`. */
+export function emailFollower(env: Record<string, string | undefined>): Follower {
+  return async ({ log, infra, keyring, config }) => {
+    const emailLog = log.with({ service: "email" });
+    const settings = loadEmailConfig(env, await readMailboxFiles(env));
+    const privateS3 = env.TICKETD_S3_ENDPOINT
+      ? null
+      : await startPrivateS3(`${config.dataDir}/s3-email`);
+    // The same reader of TICKETD_S3_* as attachments: one place that knows those settings.
+    const { s3 } = loadAttachmentsConfig(
+      privateS3
+        ? {
+          ...env,
+          TICKETD_S3_ENDPOINT: privateS3.endpoint,
+          TICKETD_S3_ACCESS_KEY: privateS3.accessKey,
+          TICKETD_S3_SECRET_KEY: privateS3.secretKey,
+        }
+        : env,
+    );
+    try {
+      const service = await startEmailService(settings, {
+        nc: infra.nc,
+        keyring,
+        profiles: config.profiles,
+        dataKeyCacheEntries: config.dataKeyCacheEntries,
+        s3: s3!,
+        ticketStream: config.stream.name,
+        log: emailLog,
+      });
+      if (service.smtpPort !== null) {
+        console.error(
+          `Email (SMTP inbound) at ${settings.smtp.host}:${service.smtpPort}: docs/email.md`,
+        );
+      }
+      return {
+        async stop() {
+          await service.stop();
+          await privateS3?.stop();
+        },
+      };
+    } catch (error) {
+      await privateS3?.stop();
+      if ((error as { code?: string }).code !== "EADDRINUSE") throw error;
+      const { host, port } = settings.smtp;
+      throw new EmailConfigError(
+        `TICKETD_EMAIL_SMTP_PORT: cannot listen on ${host}:${port} (in use)`,
+      );
+    }
+  };
+}
