@@ -13,7 +13,7 @@ Deno.test("PluginHost - a good bot answers with its declared file, its setting a
   }, opts);
 });
 
-Deno.test("PluginHost - a hanging turn fails on time and the restarted worker answers the next", async () => {
+Deno.test("PluginHost - a hanging turn fails on time and the restarted process answers the next", async () => {
   await withHost(["hanging"], async (host) => {
     const started = performance.now();
     const failed = await host.turn("hanging", customerSays("hang"));
@@ -35,7 +35,7 @@ Deno.test("PluginHost - a bot that throws fails the turn and keeps serving", asy
   }, opts);
 });
 
-Deno.test("PluginHost - an uncaught error outside the turn ends the worker and fails the turn", async () => {
+Deno.test("PluginHost - an uncaught error outside the turn ends the process and fails the turn", async () => {
   await withHost(["crashing"], async (host) => {
     const failed = await host.turn("crashing", customerSays("hi"));
     assert.equal("failed" in failed && failed.failed, "crashed");

@@ -14,3 +14,17 @@ Deno.test("loadBotHostSettings - a bad number fails naming the setting", () => {
     (error: Error) => error instanceof BotSettingsError && /TURN_TIMEOUT_MS/.test(error.message),
   );
 });
+
+Deno.test("loadBotHostSettings - plugin processes get a 128 MB heap and 1 GB of memory", () => {
+  const settings = loadBotHostSettings({});
+  assert.equal(settings.heapMb, 128);
+  assert.equal(settings.memoryMb, 1_024);
+  assert.equal(settings.maxFrameBytes, 1_048_576);
+});
+
+Deno.test("loadBotHostSettings - refuses a memory cap too small for Deno to start", () => {
+  assert.throws(
+    () => loadBotHostSettings({ TICKETD_BOTS_MEMORY_MB: "512" }),
+    (error: Error) => error instanceof BotSettingsError && /MEMORY_MB/.test(error.message),
+  );
+});
