@@ -1,17 +1,16 @@
 /**
- * One running plugin: a child process of this `deno` executable with exactly the manifest's
- * `--allow-*` flags, no prompt, no config, a V8 heap cap, a cap on all its writable memory
- * (`prlimit --data`: array buffers live outside the V8 heap) and an environment of the
- * manifest's variables only. Its generated entry imports the guard, the plugin and the shim. Turns go out
- * as JSON lines on its stdin and are matched to the answers on its stdout by id; whatever ends
- * the process (an exit, a crash, heap exhaustion, a bad or oversized line, stdout closed, a
- * kill) fails every turn still waiting, with the reason.
+ * One running plugin: its sandbox process (`sandbox_command.ts`: the manifest's permissions,
+ * capped heap and memory, the manifest's variables only). Turns go out as JSON lines on its
+ * stdin and are matched to the answers on its stdout by id; whatever ends the process (an exit,
+ * a crash, heap exhaustion, a bad or oversized line, stdout closed, a kill) fails every turn
+ * still waiting, with the reason.
  * @module
  */
 import { type Line, LineSplitter } from "./line_splitter.ts";
 import type { BotContext, HostMessage, PluginMessage } from "./protocol.ts";
 import { pluginMessageSchema } from "./protocol.ts";
 import { STDOUT_LOST } from "./process_marks.ts";
+import { type ProcessSpec, sandboxCommand } from "./sandbox_command.ts";
 import type { BotHostSettings } from "./settings.ts";
 
 /** Why the process is gone; the code its waiting turns fail with. */
@@ -27,16 +26,6 @@ export type ProcessReply =
   | { kind: "ended"; end: ProcessEnd }
   | { kind: "timeout" };
 
-export interface ProcessSpec {
-  name: string;
-  /** file: URL of the plugin's entry module. */
-  entryUrl: string;
-  /** The manifest's permissions as `--allow-*` flags. */
-  allowFlags: string[];
-  /** The process's whole environment (the variables the manifest may read). */
-  env: Record<string, string>;
-}
-
 export type ProcessLimits = Pick<
   BotHostSettings,
   "heapMb" | "memoryMb" | "maxFrameBytes" | "pingIntervalMs" | "probeMs" | "stderrLineBytes"
@@ -49,8 +38,6 @@ export interface ProcessHooks {
   ended(end: ProcessEnd): void;
 }
 
-const GUARD = new URL("./plugin_guard.ts", import.meta.url).href;
-const SHIM = new URL("./plugin_shim.ts", import.meta.url).href;
 const HEAP_EXHAUSTED = /Reached heap limit|Fatal (JavaScript|process) out of memory/;
 const encoder = new TextEncoder();
 
@@ -79,20 +66,11 @@ export class PluginProcess {
     private readonly hooks: ProcessHooks,
   ) {
     this.#ready.promise.catch(() => {}); // observed by ready(); never an unhandled rejection here
-    // prlimit (util-linux) sets the limit and execs deno: the pid is deno's
-    this.#child = new Deno.Command("prlimit", {
-      args: [
-        `--data=${limits.memoryMb * 2 ** 20}`,
-        Deno.execPath(),
-        "run",
-        "--no-config",
-        "--no-prompt",
-        `--v8-flags=--max-old-space-size=${limits.heapMb}`,
-        ...spec.allowFlags,
-        entryModule(spec),
-      ],
+    const { program, args, env } = sandboxCommand(spec, limits);
+    this.#child = new Deno.Command(program, {
+      args,
       clearEnv: true,
-      env: { ...spec.env, NO_COLOR: "1" },
+      env,
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
@@ -104,10 +82,6 @@ export class PluginProcess {
       this.#finish(this.#exitEnd(status));
     });
     void this.#readFrames();
-  }
-
-  get dead(): boolean {
-    return this.#end !== null;
   }
 
   /** Resolves when the plugin has loaded; rejects after `timeoutMs` or with why it did not. */
@@ -253,16 +227,4 @@ function parseMessage(text: string): PluginMessage | null {
   } catch {
     return null;
   }
-}
-
-/** A data: module importing the guard first, then the plugin, then serving it. */
-function entryModule(spec: ProcessSpec): string {
-  const source = [
-    `// ticketd bot plugin ${spec.name}`,
-    `import ${JSON.stringify(GUARD)};`,
-    `import bot from ${JSON.stringify(spec.entryUrl)};`,
-    `import { serveBot } from ${JSON.stringify(SHIM)};`,
-    `await serveBot(bot);`,
-  ].join("\n");
-  return `data:application/javascript,${encodeURIComponent(source)}`;
 }

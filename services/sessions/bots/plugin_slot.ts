@@ -7,12 +7,8 @@
  */
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { CircuitBreaker } from "./circuit_breaker.ts";
-import {
-  PluginProcess,
-  type ProcessEnd,
-  type ProcessReply,
-  type ProcessSpec,
-} from "./plugin_process.ts";
+import { PluginProcess, type ProcessEnd, type ProcessReply } from "./plugin_process.ts";
+import type { ProcessSpec } from "./sandbox_command.ts";
 import { type BotAnswer, botAnswerSchema, type BotContext, type FailedTurn } from "./protocol.ts";
 import { RestartBackoff } from "./restart_backoff.ts";
 import type { BotHostSettings } from "./settings.ts";
