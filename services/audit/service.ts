@@ -17,6 +17,8 @@ import type { Verifier } from "@ticketd/shared/http/auth.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { migrate } from "@ticketd/shared/postgres/migrate.ts";
 import { runWhileLeased } from "@ticketd/shared/runtime/lease_leader.ts";
+import type { Archiver } from "./archive/archiver.ts";
+import { openArchiver } from "./archive/open_archiver.ts";
 import { Checkpointer } from "./checkpointer.ts";
 import type { AuditConfig } from "./config.ts";
 import type { ChainedBatch } from "./domain/chain_batch.ts";
@@ -50,6 +52,8 @@ export interface AuditService {
   fetch: (request: Request) => Response | Promise<Response>;
   ingesters: readonly StreamIngester[];
   checkpointer: Checkpointer;
+  /** Null when archiving is off (no S3 endpoint). */
+  archiver: Archiver | null;
   readonly leading: boolean;
   /** Resolves once every existing source stream is written up to its last message. */
   caughtUp(timeoutMs?: number): Promise<void>;
@@ -87,6 +91,12 @@ export async function startAuditService(
     log,
     now: () => new Date(),
   });
+  const archiver = await openArchiver(config.archive, {
+    store,
+    keys,
+    profiles: deps.profiles,
+    log,
+  });
   const committed = (batch: ChainedBatch) => {
     const counts = new Map<string, number>();
     for (const { entry } of batch.entries) {
@@ -111,9 +121,11 @@ export async function startAuditService(
     async start() {
       for (const ingester of ingesters) await ingester.start();
       checkpointer.start();
+      await archiver?.start();
       log.info("audit writer started");
     },
     async stop() {
+      await archiver?.stop();
       for (const ingester of ingesters) await ingester.stop();
       await checkpointer.stop();
     },
@@ -162,6 +174,7 @@ export async function startAuditService(
     fetch: app.fetch,
     ingesters,
     checkpointer,
+    archiver,
     get leading() {
       return leader.leading;
     },
