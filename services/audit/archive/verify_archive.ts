@@ -83,7 +83,9 @@ export async function verifyArchive(deps: ArchiveVerifyDeps): Promise<ArchiveVer
         detail: `entries ${last.n + 1}..${handOver} are neither archived nor hot`,
       });
     }
-    if (firstHot && start) starts.set(idOf(chain), start);
+    // Nothing hot (all archived entries past retention): the hot check holds the head to the end.
+    if (!firstHot) starts.set(idOf(chain), last);
+    else if (start) starts.set(idOf(chain), start);
   }
   return report(null);
 }
