@@ -13,6 +13,9 @@ import type { ImapSettings, Mailbox } from "../mailboxes.ts";
 /** The keyword a taken-in mail carries (with `\Seen`); people reading the mailbox do not set it. */
 export const TAKEN_KEYWORD = "$TicketdTaken";
 
+/** Mails of one mailbox taken in at the same time. */
+const TAKE_AT_ONCE = 8;
+
 export interface PollerSettings {
   pollIntervalMs: number;
   /** Connecting, and each command, fails after this long. */
@@ -85,8 +88,10 @@ async function pollOnce(
       const uids: number[] = await client.search({ unKeyword: TAKEN_KEYWORD, deleted: false }, {
         uid: true,
       }) || [];
-      for (const uid of uids.sort((a, b) => a - b).slice(0, settings.maxPerPoll)) {
-        await takeOne(client, uid, mailbox, deps);
+      const todo = uids.sort((a, b) => a - b).slice(0, settings.maxPerPoll);
+      // A few at a time: the intake of one waits on NATS and S3, not on this connection.
+      for (let i = 0; i < todo.length; i += TAKE_AT_ONCE) {
+        await takeBatch(client, todo.slice(i, i + TAKE_AT_ONCE), mailbox, deps);
       }
     } finally {
       lock.release();
@@ -97,19 +102,30 @@ async function pollOnce(
   }
 }
 
-async function takeOne(
+/** Fetches `uids`, takes each in, and marks each one whose intake is durable. */
+async function takeBatch(
   client: ImapFlow,
-  uid: number,
+  uids: number[],
   mailbox: Mailbox & { imap: ImapSettings },
   deps: PollerDeps,
 ): Promise<void> {
-  const message = await client.fetchOne(String(uid), { source: true }, { uid: true });
-  if (!message || !message.source) return;
-  await deps.takeIn(new Uint8Array(message.source), mailbox);
-  // Only now, with the ticket event durable, is the mail marked: never before.
-  if (mailbox.imap.after === "delete") {
-    await client.messageDelete(String(uid), { uid: true });
-  } else {
-    await client.messageFlagsAdd(String(uid), [TAKEN_KEYWORD, "\\Seen"], { uid: true });
+  const sources = new Map<number, Uint8Array>();
+  for await (const message of client.fetch(uids.join(","), { source: true }, { uid: true })) {
+    if (message.source) sources.set(message.uid, new Uint8Array(message.source));
   }
+  const results = await Promise.allSettled(
+    [...sources].map(async ([uid, raw]) => {
+      await deps.takeIn(raw, mailbox);
+      return uid;
+    }),
+  );
+  const taken = results.flatMap((r) => r.status === "fulfilled" ? [r.value] : []);
+  // Only now, with their ticket events durable, are the mails marked: never before.
+  if (taken.length > 0) {
+    const range = taken.join(",");
+    if (mailbox.imap.after === "delete") await client.messageDelete(range, { uid: true });
+    else await client.messageFlagsAdd(range, [TAKEN_KEYWORD, "\\Seen"], { uid: true });
+  }
+  const failed = results.find((r) => r.status === "rejected");
+  if (failed) throw (failed as PromiseRejectedResult).reason;
 }
