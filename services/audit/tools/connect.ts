@@ -12,7 +12,12 @@ import { loadConfig } from "../../tickets/config.ts";
 export async function connectTool(tool: string) {
   const config = loadConfig(Deno.env.toObject());
   const log = createLogger("warn", { tool });
-  const infra = await openInfrastructure(config, log);
+  const infra = await openInfrastructure(config, log).catch(async (error) => {
+    // A data folder in use, a missing binary, a server that does not answer: say so plainly.
+    await log.flush();
+    console.error(`${tool}: ${(error as Error).message}`);
+    Deno.exit(1);
+  });
   return {
     config,
     infra,
