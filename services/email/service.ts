@@ -58,7 +58,13 @@ export async function startEmailService(
   const store = new ObjectStore(rawStoreConfig(deps.s3, config));
   await store.ensureBucket();
   const raw = new RawMailStore(store, envelope);
-  const numbers = await followTicketNumbers(jetstream(nc), jsm, deps.ticketStream, log);
+  const numbers = await followTicketNumbers(
+    jetstream(nc),
+    jsm,
+    deps.ticketStream,
+    log,
+    config.commandTimeoutMs,
+  );
   const customerIds = await CustomerMailIds.open(nc);
   // Our Message-IDs carry the domain of each tenant's sender (outbound), or the configured one.
   const senderDomains = new Map(

@@ -21,6 +21,8 @@ export async function followTicketNumbers(
   jsm: JetStreamManager,
   stream: string,
   log: Logger,
+  /** A lookup waiting longer than this for the index to catch up fails (the mail comes again). */
+  timeoutMs: number,
 ): Promise<TicketNumberIndex> {
   const ids = new Map<string, string>();
   let position = 0;
@@ -56,10 +58,15 @@ export async function followTicketNumbers(
     async lookup(tenant, number) {
       const head = (await jsm.streams.info(stream)).state.last_seq;
       if (head > position) {
-        await new Promise<void>((resolve) => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        await new Promise<void>((resolve, reject) => {
+          timer = setTimeout(
+            () => reject(new Error(`ticket numbers are behind the stream (${position} < ${head})`)),
+            timeoutMs,
+          );
           waiting.push({ upTo: head, resolve });
           release();
-        });
+        }).finally(() => clearTimeout(timer));
       }
       return ids.get(`${tenant}#${number}`) ?? null;
     },
