@@ -2,11 +2,14 @@
  * `deno task audit:verify [--keys <file>] [--schema <name>]`: checks every checkpoint signature
  * and every chain of the audit log, reading only the database and the public keys (the served
  * JWKS, or the audit keys file; default `TICKETD_AUDIT_KEYS_FILE` or `<data dir>/audit-keys.json`).
+ * With `TICKETD_S3_ENDPOINT` set it first checks every archived segment and continues each chain
+ * from the archive into the hot table (archive/verify_archive.ts).
  * Prints the first entry altered, removed or reordered and exits 1, or exits 0.
  * @module
  */
 import { parseArgs } from "node:util";
 import postgres from "postgres";
+import { verifyArchiveOf } from "../archive/verify_archive_of.ts";
 import { readPublicKeys } from "../signing/audit_keys.ts";
 import { AuditStore } from "../store/audit_store.ts";
 import { CheckpointStore } from "../store/checkpoint_store.ts";
@@ -37,11 +40,14 @@ const sql = values.schema && tool.config.databaseUrl
 let failed = false;
 try {
   const keys = await readPublicKeys(keysFile);
+  // The archive holds the live log's chains, not a replayed schema's.
+  const archive = await verifyArchiveOf(values.schema ? {} : Deno.env.toObject(), sql, keys);
   const report = await verifyAuditLog(
     new AuditStore(sql),
     new CheckpointStore(sql),
     keys,
     (entries) => Deno.stderr.writeSync(new TextEncoder().encode(`\rverified ${entries} entries`)),
+    archive.startOf,
   );
   const rate = Math.round(report.entries / Math.max(report.seconds, 0.001));
   console.log(
@@ -49,8 +55,11 @@ try {
       report.seconds.toFixed(2)
     } s (${rate} entries/s)`,
   );
-  const finding = report.finding;
-  if (finding?.kind === "bad_checkpoint") {
+  const finding = archive.finding ?? report.finding;
+  if (finding?.kind === "bad_segment") {
+    console.log(`bad archive segment ${finding.key}: ${finding.detail}`);
+    failed = true;
+  } else if (finding?.kind === "bad_checkpoint") {
     console.log(
       `bad checkpoint ${finding.checkpointId} of tenant ${finding.tenant}: ${finding.detail}`,
     );
