@@ -42,8 +42,14 @@ export async function startSender(deps: SenderDeps): Promise<{ stop(): Promise<v
   const consumer = await deps.js.consumers.get(OUTBOX_STREAM, SENDER_CONSUMER);
   const messages = await consumer.consume({ max_messages: deps.settings.concurrency });
   const inFlight = new Set<Promise<void>>();
+  let stopping = false;
   const done = (async () => {
     for await (const msg of messages) {
+      // Buffered messages after stop() go back at once, to another instance or the next start.
+      if (stopping) {
+        msg.nak();
+        continue;
+      }
       const job = handle(deps, msg).catch((error) => {
         deps.log.error("email outbox message failed", { error: String(error) });
         msg.nak(deps.settings.retryBaseMs);
@@ -54,6 +60,7 @@ export async function startSender(deps: SenderDeps): Promise<{ stop(): Promise<v
   })();
   return {
     async stop() {
+      stopping = true;
       messages.stop();
       await done;
       await Promise.all(inFlight);

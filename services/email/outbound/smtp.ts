@@ -63,10 +63,15 @@ function envelopeOf(mail: OutgoingMail) {
   return { from: mail.from.address, to: [mail.to] };
 }
 
-/** nodemailer's error as ours: the relay's reply code decides whether to retry. */
+/**
+ * nodemailer's error as ours: a 5xx reply to the mail is permanent; a refused or failed TLS
+ * upgrade is not (the relay's configuration may be fixed), whatever code the relay answered.
+ */
 function deliveryError(error: unknown): DeliveryError {
   const e = error as { code?: string; responseCode?: number; message?: string };
+  const message = e.message ?? String(error);
+  if (e.code === "ETLS") return new DeliveryError("smtp_tls_failed", message, false);
   const responseCode = typeof e.responseCode === "number" ? e.responseCode : 0;
   const code = responseCode ? `smtp_${responseCode}` : `smtp_${(e.code ?? "error").toLowerCase()}`;
-  return new DeliveryError(code, e.message ?? String(error), responseCode >= 500);
+  return new DeliveryError(code, message, responseCode >= 500);
 }

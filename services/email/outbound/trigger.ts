@@ -45,8 +45,13 @@ export async function startTrigger(deps: TriggerDeps): Promise<{ stop(): Promise
   await ensureTriggerConsumer(deps.jsm, deps.ticketStream);
   const consumer = await deps.js.consumers.get(deps.ticketStream, TRIGGER_CONSUMER);
   const messages = await consumer.consume({ max_messages: 256 });
+  let stopping = false;
   const done = (async () => {
     for await (const msg of messages) {
+      if (stopping) {
+        msg.nak();
+        continue;
+      }
       try {
         await enqueueMails(deps, msg);
         msg.ack();
@@ -58,6 +63,7 @@ export async function startTrigger(deps: TriggerDeps): Promise<{ stop(): Promise
   })();
   return {
     async stop() {
+      stopping = true;
       messages.stop();
       await done;
     },
