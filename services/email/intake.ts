@@ -14,7 +14,7 @@ import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { type HtmlLimits } from "./decoding/html_text.ts";
 import { parseMail, UnparseableMail } from "./decoding/parse_mail.ts";
 import { externalIdFor, replyKeyFor, requesterIdFor } from "./domain/identities.ts";
-import { type AutomaticReason, automaticReason } from "./domain/loop_guard.ts";
+import { type AutomaticReason, automaticReason, type Ours } from "./domain/loop_guard.ts";
 import type { InboundMail } from "./domain/mail.ts";
 import { threadHint } from "./domain/threading.ts";
 import { ticketBody, ticketSubject, type TicketTextLimits } from "./domain/ticket_text.ts";
@@ -31,8 +31,8 @@ export interface IntakeDeps {
   /** Records the customer's Message-ID (angle brackets) on the ticket, for outbound threading. */
   recordMessageId(tenant: string, ticketId: string, messageId: string): Promise<void>;
   limits: TicketTextLimits & HtmlLimits;
-  /** The domains our Message-IDs carry for `tenant` (the loop guard's and threading's). */
-  ownDomains(tenant: string): readonly string[];
+  /** What is ours for `tenant`: Message-ID domains and addresses (loop guard, threading). */
+  ours(tenant: string): Ours;
   log: Logger;
 }
 
@@ -59,7 +59,7 @@ export async function takeIn(
     deps.log.warn("mail kept undecoded", { tenant: mailbox.tenant, code: error.code, key });
     return { kind: "unparseable", key };
   }
-  const reason = automaticReason(mail, deps.ownDomains(mailbox.tenant));
+  const reason = automaticReason(mail, deps.ours(mailbox.tenant));
   if (reason) {
     deps.log.info("automatic mail ignored", { tenant: mailbox.tenant, reason });
     return { kind: "ignored", reason };
@@ -123,7 +123,7 @@ async function answeredTicket(
 ) {
   const hint = threadHint(mail, {
     tenant: mailbox.tenant,
-    ownDomains: deps.ownDomains(mailbox.tenant),
+    ownDomains: deps.ours(mailbox.tenant).domains,
     mailboxAddress: mailbox.address,
   });
   if (!hint) return null;

@@ -67,9 +67,18 @@ export async function startEmailService(
   );
   const customerIds = await CustomerMailIds.open(nc);
   // Our Message-IDs carry the domain of each tenant's sender (outbound), or the configured one.
-  const senderDomains = new Map(
-    [...(await loadSenders(config.outbound))].map(([tenant, sender]) => [tenant, sender.domain]),
-  );
+  const senders = await loadSenders(config.outbound);
+  const mailboxAddresses = config.mailboxes.map((m) => m.address);
+  const ours = (tenant: string) => {
+    const sender = senders.get(tenant);
+    return {
+      domains: [config.ownDomain, ...(sender ? [sender.domain] : [])],
+      addresses: [
+        ...mailboxAddresses,
+        ...(sender ? [sender.from.address, ...(sender.replyTo ? [sender.replyTo] : [])] : []),
+      ],
+    };
+  };
   const intake: IntakeDeps = {
     send: ticketCommandSender(nc, config.commandTimeoutMs),
     access: (tenant, requesterId, ticketId) => askAccess(nc, config, tenant, requesterId, ticketId),
@@ -77,7 +86,7 @@ export async function startEmailService(
     raw,
     recordMessageId: (tenant, ticketId, id) => customerIds.add(tenant, ticketId, id),
     limits: config.text,
-    ownDomains: (tenant) => [config.ownDomain, senderDomains.get(tenant) ?? config.ownDomain],
+    ours,
     log,
   };
   const take = options.takeIn ?? takeIn;

@@ -6,7 +6,14 @@
  * @module
  */
 import type { InboundMail } from "./mail.ts";
-import { isOurMessageId } from "./threading.ts";
+import { isMailboxAddress, isOurMessageId } from "./threading.ts";
+
+/** What is ours for one tenant: the domains of our Message-IDs, the addresses we send from. */
+export interface Ours {
+  domains: readonly string[];
+  /** Mailbox and sender addresses: mail from one of them (or its plus-addresses) is our echo. */
+  addresses: readonly string[];
+}
 
 export type AutomaticReason =
   | "auto_submitted"
@@ -14,6 +21,7 @@ export type AutomaticReason =
   | "autoreply_header"
   | "bounce"
   | "our_own_message"
+  | "from_ourselves"
   | "mailing_list";
 
 const BULK_PRECEDENCE = new Set(["bulk", "junk", "list", "auto_reply"]);
@@ -23,7 +31,7 @@ const BOUNCE_SENDERS = /^(mailer-daemon|postmaster)@/;
 /** Why `mail` is automatic (never to be acted on), or null when a person sent it. */
 export function automaticReason(
   mail: InboundMail,
-  ownDomains: readonly string[],
+  ours: Ours,
 ): AutomaticReason | null {
   const h = mail.headers;
   const autoSubmitted = (h["auto-submitted"] ?? "").trim().toLowerCase();
@@ -31,7 +39,9 @@ export function automaticReason(
   if (BULK_PRECEDENCE.has((h["precedence"] ?? "").trim().toLowerCase())) return "precedence";
   if (AUTOREPLY_HEADERS.some((name) => name in h)) return "autoreply_header";
   if (isBounce(mail)) return "bounce";
-  if (mail.messageId && isOurMessageId(mail.messageId, ownDomains)) return "our_own_message";
+  if (mail.messageId && isOurMessageId(mail.messageId, ours.domains)) return "our_own_message";
+  const from = mail.from?.address ?? "";
+  if (ours.addresses.some((own) => isMailboxAddress(from, own))) return "from_ourselves";
   if ("list-id" in h || "list-unsubscribe" in h) return "mailing_list";
   return null;
 }

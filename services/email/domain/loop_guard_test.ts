@@ -2,7 +2,10 @@ import assert from "node:assert/strict";
 import { automaticReason } from "./loop_guard.ts";
 import { aMail } from "./testing.ts";
 
-const OWN = ["help.acme.example", "acme.example"];
+const OWN = {
+  domains: ["help.acme.example", "acme.example"],
+  addresses: ["support@acme.example"],
+};
 
 Deno.test("automaticReason - a person's mail is not automatic", () => {
   assert.equal(automaticReason(aMail(), OWN), null);
@@ -57,4 +60,11 @@ Deno.test("automaticReason - mailing list traffic is automatic", () => {
     automaticReason(aMail({ headers: { "list-id": "<dev.lists.example>" } }), OWN),
     "mailing_list",
   );
+});
+
+Deno.test("automaticReason - mail from our own mailbox or sender address is our echo", () => {
+  const echo = aMail({ from: { address: "support+12@acme.example", name: "" } });
+  assert.equal(automaticReason(echo, OWN), "from_ourselves");
+  const customer = aMail({ from: { address: "support@customer.example", name: "" } });
+  assert.equal(automaticReason(customer, OWN), null);
 });
