@@ -194,6 +194,32 @@ Deno.test("an agent's reply on an email ticket is sent once over STARTTLS, threa
     })
   ));
 
+Deno.test("a customer writing in Chinese gets the received and solved notices in Chinese", () =>
+  withHarness((h) =>
+    withRelay({ tls: "implicit", ca }, async (relay) => {
+      const run = await startOutboundFor(h, { port: relay.port, tls: "implicit" });
+      try {
+        const ticketId = await emailTicket(h, "li@example.cn", "打印机着火了");
+        const received = await eventually("the received notice", () => relay.received[0]);
+        const response = await h.call(agentA, "POST", `/v1/tickets/${ticketId}/status`, {
+          status: "solved",
+        });
+        assert.equal(response.status, 200, await response.text());
+        const solved = await eventually("the solved notice", () => relay.received[1]);
+        assert.match(received.mail.subject!, /^回复：打印机着火了 \[#\d+\]$/);
+        assert.ok(received.mail.text?.includes("我们已收到您的请求“打印机着火了”"));
+        assert.ok(String(received.mail.html).includes('<html lang="zh">'));
+        assert.equal(received.mail.headers.get("content-language"), "zh");
+        assert.equal(solved.mail.subject, received.mail.subject);
+        assert.ok(solved.mail.text?.includes("已标记为已解决"));
+        assert.equal(solved.mail.headers.get("auto-submitted"), "auto-generated");
+        assert.equal(solved.mail.inReplyTo, received.mail.messageId);
+      } finally {
+        await run.stop();
+      }
+    })
+  ));
+
 Deno.test("the outbox holds ids only: no address and no ticket text in the stream or its records", () =>
   withHarness((h) =>
     withRelay({ tls: "starttls", ca }, async (relay) => {
