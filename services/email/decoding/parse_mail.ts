@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { type AddressObject, simpleParser } from "mailparser";
 import type { InboundMail, MailAddress, MailAttachment } from "../domain/mail.ts";
 import { type HtmlLimits, htmlToSafeText } from "./html_text.ts";
+import { undeclaredText } from "./undeclared_charset.ts";
 
 /** A mail that cannot become a ticket at all (it is kept raw, encrypted, for a person). */
 export class UnparseableMail extends Error {
@@ -33,15 +34,21 @@ export async function parseMail(raw: Uint8Array, limits: HtmlLimits): Promise<In
   if (!from) throw new UnparseableMail("The message names no sender address");
   const headers = headerValues(parsed.headerLines);
   const html = typeof parsed.html === "string" ? parsed.html : "";
+  // Only where mailparser fell back to UTF-8 and got replacement characters.
+  const guessed =
+    (parsed.subject ?? "").includes("\uFFFD") || (parsed.text ?? "").includes("\uFFFD")
+      ? undeclaredText(raw)
+      : {};
   return {
     messageId: bare(parsed.messageId) || null,
     inReplyTo: messageIds(parsed.inReplyTo),
     references: [parsed.references ?? []].flat().flatMap(messageIds),
-    subject: parsed.subject ?? "",
+    subject: guessed.subject ?? parsed.subject ?? "",
     from,
     recipients: recipients(parsed, headers),
     headers,
-    text: parsed.text?.trim() ? parsed.text : html ? htmlToSafeText(html, limits) : "",
+    text: guessed.text ??
+      (parsed.text?.trim() ? parsed.text : html ? htmlToSafeText(html, limits) : ""),
     attachments: parsed.attachments.map((a): MailAttachment => ({
       fileName: a.filename ?? (a.contentType.startsWith("image/") ? "image" : "attachment"),
       mime: a.contentType,

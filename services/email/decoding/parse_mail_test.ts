@@ -150,3 +150,33 @@ Deno.test("parseMail - a mail with no sender address is unparseable", async () =
     UnparseableMail,
   );
 });
+
+Deno.test("parseMail - undeclared GBK in the body and a raw 8-bit subject decode as GB18030", async () => {
+  const gbk = new Uint8Array([0xd6, 0xd0, 0xce, 0xc4, 0x0d, 0x0a]);
+  const mail = await parseMail(
+    rawMail(["From: a@b.example", "Subject: \xd6\xd0\xce\xc4"], gbk),
+    limits,
+  );
+  assert.equal(mail.text.trim(), "中文");
+  assert.equal(mail.subject, "中文");
+});
+
+Deno.test("parseMail - undeclared bytes that are no GB18030 decode as windows-1252", async () => {
+  // 0xE9 then a space is no GB18030 sequence: "café au lait" in windows-1252.
+  const latin = new Uint8Array([
+    0x63,
+    0x61,
+    0x66,
+    0xe9,
+    0x20,
+    0x61,
+    0x75,
+    0x20,
+    0x6c,
+    0x61,
+    0x69,
+    0x74,
+  ]);
+  const mail = await parseMail(rawMail(["From: a@b.example", "Subject: s"], latin), limits);
+  assert.equal(mail.text.trim(), "café au lait");
+});
