@@ -7,6 +7,7 @@ import nodemailer from "nodemailer";
 import { type Harness, startHarness } from "./support/tickets_harness.ts";
 import {
   type InboundInstance,
+  type InboundOptions,
   readTicket,
   startInbound,
 } from "../services/email/testing/inbound_harness.ts";
@@ -17,9 +18,10 @@ const SUPPORT: Mailbox = { tenant: "acme", address: "support@acme.example", imap
 async function withInbound(
   run: (h: Harness, inbound: InboundInstance) => Promise<void>,
   env: Record<string, string> = {},
+  wrap?: InboundOptions["wrap"],
 ) {
   const h = await startHarness();
-  const inbound = await startInbound(h, [SUPPORT], { env });
+  const inbound = await startInbound(h, [SUPPORT], { env, wrap });
   try {
     await run(h, inbound);
   } finally {
@@ -188,3 +190,31 @@ async function streamText(stream: AsyncIterable<Uint8Array>): Promise<string> {
   for await (const chunk of stream) chunks.push(chunk);
   return new TextDecoder().decode(new Uint8Array(chunks.flatMap((c) => [...c])));
 }
+
+Deno.test("email SMTP - a mail whose intake fails gets 451 and no 250, and its retry lands", async () => {
+  let failures = 1;
+  await withInbound(
+    async (_h, inbound) => {
+      const mail = {
+        from: "ann@customer.example",
+        to: "support@acme.example",
+        subject: "retry me",
+        text: "t",
+        messageId: "<retry-1@customer.example>",
+      };
+      await assert.rejects(
+        () => transport(inbound).sendMail(mail),
+        (error: { responseCode?: number }) => error.responseCode === 451,
+      );
+      const retried = await transport(inbound).sendMail(mail);
+      assert.match(retried.response, /^250/);
+      const outcome = await inbound.nth(1);
+      assert.equal(outcome.kind, "created");
+    },
+    {},
+    (real) => (raw, mailbox, deps) => {
+      if (failures-- > 0) return Promise.reject(new Error("the ticket core is away"));
+      return real(raw, mailbox, deps);
+    },
+  );
+});
