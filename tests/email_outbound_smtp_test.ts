@@ -32,6 +32,8 @@ interface Relay {
   port: number;
   tls: "starttls" | "implicit";
   caPem?: string;
+  /** The relay's login, written to the secrets file by name. */
+  login?: { user: string; pass: string };
 }
 
 async function startOutboundFor(h: Harness, relay: Relay, env: Record<string, string> = {}) {
@@ -49,10 +51,17 @@ async function startOutboundFor(h: Harness, relay: Relay, env: Record<string, st
             port: relay.port,
             tls: relay.tls,
             caFile: `${dir}/ca.pem`,
+            ...(relay.login
+              ? { auth: { user: relay.login.user, passwordSecret: "acme-relay" } }
+              : {}),
           },
         },
       },
     }),
+  );
+  await Deno.writeTextFile(
+    `${dir}/secrets.json`,
+    JSON.stringify({ "acme-relay": relay.login?.pass ?? "" }),
   );
   const logLines: string[] = [];
   const log = createLogger("info", { service: "email-outbound-test" }, {
@@ -67,6 +76,7 @@ async function startOutboundFor(h: Harness, relay: Relay, env: Record<string, st
     ticketStream: h.config.stream.name,
     settings: outboundSettings({
       TICKETD_EMAIL_OUTBOUND_FILE: `${dir}/senders.json`,
+      TICKETD_EMAIL_SECRETS_FILE: `${dir}/secrets.json`,
       TICKETD_EMAIL_OUTBOUND_RETRY_BASE_MS: "200",
       TICKETD_EMAIL_OUTBOUND_RETRY_MAX_MS: "400",
       // Only the test of the attempt limit reaches it, however slow the machine is today.
@@ -150,10 +160,12 @@ async function withRelay(
   }
 }
 
-Deno.test("an agent's reply on an email ticket is sent once over STARTTLS, threaded to the customer's mail", () =>
+const login = { user: "acme-out", pass: "relay-password" };
+
+Deno.test("an agent's reply on an email ticket is sent once over STARTTLS, logged in, threaded to the customer's mail", () =>
   withHarness((h) =>
-    withRelay({ tls: "starttls", ca }, async (relay) => {
-      const run = await startOutboundFor(h, { port: relay.port, tls: "starttls" });
+    withRelay({ tls: "starttls", ca, login }, async (relay) => {
+      const run = await startOutboundFor(h, { port: relay.port, tls: "starttls", login });
       try {
         const ticketId = await emailTicket(h);
         await (await CustomerMailIds.open(h.nc)).add(
@@ -188,6 +200,7 @@ Deno.test("an agent's reply on an email ticket is sent once over STARTTLS, threa
         assert.equal(relay.received.length, 2);
         assert.deepEqual(Object.values(await records(h)).map((r) => r.state), ["sent", "sent"]);
         assert.equal(run.outbound.stats.sent, 2);
+        assert.ok(!(await run.logged()).some((line) => line.includes(login.pass)));
       } finally {
         await run.stop();
       }
@@ -352,6 +365,22 @@ Deno.test("a relay whose certificate another CA signed gets nothing", () =>
         assert.equal(relay.mailFromCount(), 0);
         assert.equal(relay.received.length, 0);
         assert.equal(failed.error, "smtp_esocket");
+      } finally {
+        await run.stop();
+      }
+    })
+  ));
+
+Deno.test("a wrong relay password is refused (535) and nothing is sent", () =>
+  withHarness((h) =>
+    withRelay({ tls: "starttls", ca, login }, async (relay) => {
+      const wrong = { ...login, pass: "not-it" };
+      const run = await startOutboundFor(h, { port: relay.port, tls: "starttls", login: wrong });
+      try {
+        await emailTicket(h);
+        await eventually("the dead letter", () => run.outbound.stats.dead === 1);
+        assert.equal(Object.values(await records(h))[0].error, "smtp_535");
+        assert.equal(relay.received.length, 0);
       } finally {
         await run.stop();
       }

@@ -1,7 +1,8 @@
 /**
  * The per-tenant senders file (`TICKETD_EMAIL_OUTBOUND_FILE`): each tenant's From address,
- * Message-ID domain, default language, notifications and SMTP relay. Relay logins are named here
- * and read from the secrets file, so the senders file can be kept in version control.
+ * Message-ID domain, default language, notifications and SMTP relay. A relay's password is named
+ * here and read from the secrets file (`TICKETD_EMAIL_SECRETS_FILE`, the one the IMAP mailboxes
+ * use), so the senders file holds no secret and can be kept in version control.
  * @module
  */
 import { z } from "zod";
@@ -22,8 +23,8 @@ const relaySchema = z.strictObject({
   verifyCertificate: z.boolean().default(true),
   /** The name the certificate must carry, when `host` is an address. */
   servername: z.string().min(1).optional(),
-  /** The login's name in the secrets file; none: no AUTH. */
-  auth: z.string().min(1).optional(),
+  /** The login; its password by name from the secrets file. None: no AUTH. */
+  auth: z.strictObject({ user: z.string().min(1), passwordSecret: z.string().min(1) }).optional(),
 });
 const tenantSchema = z.strictObject({
   from: z.strictObject({ name: z.string().min(1).max(100), address }),
@@ -36,7 +37,7 @@ const tenantSchema = z.strictObject({
   smtp: relaySchema,
 });
 const sendersSchema = z.strictObject({ tenants: z.record(z.string().regex(TENANT), tenantSchema) });
-const secretsSchema = z.record(z.string(), z.strictObject({ user: z.string(), pass: z.string() }));
+const secretsSchema = z.record(z.string(), z.string());
 
 type TenantEntry = z.infer<typeof tenantSchema>;
 
@@ -72,10 +73,10 @@ async function tenantSender(
 ): Promise<TenantSender> {
   const { smtp, messageIdDomain, ...rest } = entry;
   const { caFile, auth, ...relay } = smtp;
-  if (auth && !Object.hasOwn(secrets, auth)) {
+  if (auth && !Object.hasOwn(secrets, auth.passwordSecret)) {
     throw new OutboundConfigError(
-      `TICKETD_EMAIL_OUTBOUND_FILE: tenant ${tenant} names SMTP login "${auth}", ` +
-        "which TICKETD_EMAIL_SMTP_SECRETS_FILE does not hold",
+      `TICKETD_EMAIL_OUTBOUND_FILE: tenant ${tenant} names SMTP password ` +
+        `"${auth.passwordSecret}", which TICKETD_EMAIL_SECRETS_FILE does not hold`,
     );
   }
   return {
@@ -84,7 +85,7 @@ async function tenantSender(
     smtp: {
       ...relay,
       ...(caFile ? { ca: await readText(caFile) } : {}),
-      ...(auth ? { login: secrets[auth] } : {}),
+      ...(auth ? { login: { user: auth.user, pass: secrets[auth.passwordSecret] } } : {}),
     },
   };
 }
@@ -94,7 +95,7 @@ function parsed<T>(schema: z.ZodType<T>, value: unknown, which: "senders" | "sec
   if (result.success) return result.data;
   const setting = which === "senders"
     ? "TICKETD_EMAIL_OUTBOUND_FILE"
-    : "TICKETD_EMAIL_SMTP_SECRETS_FILE";
+    : "TICKETD_EMAIL_SECRETS_FILE";
   // Issues name paths and expectations; the secrets file's values never appear in them.
   const first = result.error.issues[0];
   throw new OutboundConfigError(`${setting}: ${first.path.join(".")}: ${first.message}`);

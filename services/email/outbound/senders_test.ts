@@ -14,7 +14,7 @@ async function withFiles(
     await Deno.writeTextFile(`${dir}/ca.pem`, "-----BEGIN CERTIFICATE-----\n");
     await fn({
       TICKETD_EMAIL_OUTBOUND_FILE: `${dir}/senders.json`,
-      TICKETD_EMAIL_SMTP_SECRETS_FILE: `${dir}/secrets.json`,
+      TICKETD_EMAIL_SECRETS_FILE: `${dir}/secrets.json`,
       CA: `${dir}/ca.pem`,
     });
   } finally {
@@ -40,11 +40,15 @@ Deno.test("loadSenders - a tenant with defaults: verified TLS, English, both not
 Deno.test("loadSenders - the login comes from the secrets file and the CA from its file", () =>
   withFiles(
     { tenants: {} },
-    { relay: { user: "acme", pass: "s3cret" } },
+    { "acme-relay": "s3cret" },
     async (env) => {
       await Deno.writeTextFile(
         env.TICKETD_EMAIL_OUTBOUND_FILE,
-        JSON.stringify({ tenants: { acme: acme({ auth: "relay", caFile: env.CA }) } }),
+        JSON.stringify({
+          tenants: {
+            acme: acme({ auth: { user: "acme", passwordSecret: "acme-relay" }, caFile: env.CA }),
+          },
+        }),
       );
       const sender = (await loadSenders(outboundSettings(env))).get("acme")!;
       assert.deepEqual(sender.smtp.login, { user: "acme", pass: "s3cret" });
@@ -52,13 +56,13 @@ Deno.test("loadSenders - the login comes from the secrets file and the CA from i
     },
   ));
 
-Deno.test("loadSenders - a missing login, a plaintext relay or a bad tenant is refused clearly", async () => {
-  await withFiles({ tenants: { acme: acme({ auth: "nope" }) } }, {
-    relay: { user: "u", pass: "hidden-pass" },
+Deno.test("loadSenders - a missing password, a plaintext relay or a bad tenant is refused clearly", async () => {
+  await withFiles({ tenants: { acme: acme({ auth: { user: "u", passwordSecret: "nope" } }) } }, {
+    other: "hidden-pass",
   }, async (env) => {
     await assert.rejects(
       () => loadSenders(outboundSettings(env)),
-      (e: Error) => /login "nope"/.test(e.message) && !e.message.includes("hidden-pass"),
+      (e: Error) => /password "nope"/.test(e.message) && !e.message.includes("hidden-pass"),
     );
   });
   await withFiles({ tenants: { acme: acme({ tls: "none" }) } }, {}, async (env) => {

@@ -15,7 +15,7 @@ export class OutboundConfigError extends Error {
 export interface OutboundSettings {
   /** `TICKETD_EMAIL_OUTBOUND_FILE`: the per-tenant senders (JSON); unset turns outbound off. */
   sendersFile: string | null;
-  /** `TICKETD_EMAIL_SMTP_SECRETS_FILE`: SMTP logins by name (JSON), never logged. */
+  /** `TICKETD_EMAIL_SECRETS_FILE`: passwords by name (JSON), shared with the inbound side. */
   secretsFile: string | null;
   /** Sending attempts before a mail is dead-lettered. */
   maxAttempts: number;
@@ -28,7 +28,7 @@ export interface OutboundSettings {
   concurrency: number;
 }
 
-/** Reads `TICKETD_EMAIL_OUTBOUND_*` and `TICKETD_EMAIL_SMTP_*`; throws naming a bad setting. */
+/** Reads `TICKETD_EMAIL_OUTBOUND_*` and `TICKETD_EMAIL_SMTP_TIMEOUT_MS`; throws naming a bad one. */
 export function outboundSettings(env: Record<string, string | undefined>): OutboundSettings {
   const int = intSettings(env, (message) => new OutboundConfigError(message));
   const retryBaseMs = int("TICKETD_EMAIL_OUTBOUND_RETRY_BASE_MS", 30_000, 10, 3_600_000);
@@ -40,7 +40,7 @@ export function outboundSettings(env: Record<string, string | undefined>): Outbo
   }
   return {
     sendersFile: env.TICKETD_EMAIL_OUTBOUND_FILE || null,
-    secretsFile: env.TICKETD_EMAIL_SMTP_SECRETS_FILE || null,
+    secretsFile: env.TICKETD_EMAIL_SECRETS_FILE || null,
     maxAttempts: int("TICKETD_EMAIL_OUTBOUND_MAX_ATTEMPTS", 12, 1, 1_000),
     retryBaseMs,
     retryMaxMs,

@@ -97,6 +97,8 @@ export interface RelayOptions {
   port?: number;
   /** Recipients refused with 550. */
   refuse?: string[];
+  /** When set, AUTH is required and only this login passes. */
+  login?: { user: string; pass: string };
 }
 
 export interface TestRelay {
@@ -116,8 +118,16 @@ export async function startTestRelay(options: RelayOptions): Promise<TestRelay> 
     secure: options.tls === "implicit",
     key: options.ca.keyPem,
     cert: options.ca.certPem,
-    disabledCommands: options.tls === "none" ? ["STARTTLS", "AUTH"] : ["AUTH"],
-    authOptional: true,
+    disabledCommands: [
+      ...(options.tls === "none" ? ["STARTTLS"] : []),
+      ...(options.login ? [] : ["AUTH"]),
+    ],
+    authOptional: !options.login,
+    onAuth(auth, _session, callback) {
+      const { user, pass } = options.login ?? {};
+      if (auth.username === user && auth.password === pass) return callback(null, { user });
+      callback(Object.assign(new Error("Bad login"), { responseCode: 535 }));
+    },
     logger: false,
     closeTimeout: 1_000,
     onMailFrom(_address, _session, callback) {
