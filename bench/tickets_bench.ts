@@ -4,7 +4,8 @@
  * creation over HTTP (wrk) with projection and routing lag, routing's decision and similar-ticket
  * latency, reads over a seeded read model, and the sessions service's sockets (idle connections,
  * delivery latency, a memory soak: bench/sessions_bench.ts) and the attachments service's
- * throughput and memory (bench/attachments_bench.ts), prints a report and writes `bench/results/latest.{json,md}`. See `--help`; docs/benchmarks.md.
+ * throughput and memory (bench/attachments_bench.ts), audit keeping up with a creation burst
+ * and its verify speed (bench/audit_bench.ts), prints a report and writes `bench/results/latest.{json,md}`. See `--help`; docs/benchmarks.md.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -13,6 +14,12 @@ import { type BenchSettings, renderReport } from "./report.ts";
 import { runBench } from "./run.ts";
 import { FULL as SESSIONS_FULL, QUICK as SESSIONS_QUICK } from "./sessions_bench.ts";
 import { FULL as ATTACHMENTS_FULL, QUICK as ATTACHMENTS_QUICK } from "./attachments_bench.ts";
+import {
+  auditSection,
+  FULL as AUDIT_FULL,
+  QUICK as AUDIT_QUICK,
+  runAuditBenchChild,
+} from "./audit_bench.ts";
 
 const HELP = `deno task bench [--quick] [--duration S] [--connections N] [--tickets N] [--cpu-prof]
   --duration S     wrk duration in seconds (default 20; --quick: 5)
@@ -32,6 +39,9 @@ const HELP = `deno task bench [--quick] [--duration S] [--connections N] [--tick
   --attachments-big-mb N
                    the streamed upload during which the attachments service's RSS is sampled,
                    in MB (default 1000; --quick: 200; 0 skips the attachments phase)
+  --audit-seconds S
+                   the ticket-creation burst audit must keep up with (default 30; --quick: 10;
+                   0 skips the audit phase)
   --cpu-prof       run the service under the V8 profiler and report where its time goes
   --env K=V        extra environment for the service, repeatable (e.g. TICKETD_PROJECTOR_BATCH=50)
   --quick          a short smoke run (about a minute)`;
@@ -49,6 +59,7 @@ const { values: flags } = parseArgs({
     "sessions-rate": { type: "string" },
     "soak-minutes": { type: "string" },
     "attachments-big-mb": { type: "string" },
+    "audit-seconds": { type: "string" },
     env: { type: "string", multiple: true, default: [] },
     help: { type: "boolean", default: false },
   },
@@ -98,12 +109,21 @@ const settings: BenchSettings = {
   })),
 };
 
+const audit = quick ? AUDIT_QUICK : AUDIT_FULL;
+const auditSeconds = positive("audit-seconds", flags["audit-seconds"] ?? String(audit.seconds), 0);
+
 const cleanup = new Cleanup();
 const tmp = await Deno.makeTempDir({ prefix: "ticketd_bench_" });
 cleanup.add("temp dir", () => Deno.remove(tmp, { recursive: true }));
 try {
   const results = await runBench(settings, tmp, cleanup);
-  const report = renderReport(results);
+  // The audit phase runs last, in a process of its own (bench/audit_bench.ts).
+  const auditFigures = auditSeconds === 0
+    ? null
+    : await runAuditBenchChild({ ...audit, seconds: auditSeconds });
+  Object.assign(results, { audit: auditFigures });
+  const report = renderReport(results) +
+    (auditFigures ? "\n" + auditSection(auditFigures).join("\n") + "\n" : "");
   console.log(report);
   const out = new URL("./results/", import.meta.url);
   await Deno.mkdir(out, { recursive: true });
