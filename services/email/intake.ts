@@ -15,7 +15,8 @@ import { type HtmlLimits } from "./decoding/html_text.ts";
 import { parseMail, UnparseableMail } from "./decoding/parse_mail.ts";
 import { externalIdFor, replyKeyFor, requesterIdFor } from "./domain/identities.ts";
 import { type AutomaticReason, automaticReason, type Ours } from "./domain/loop_guard.ts";
-import type { InboundMail } from "./domain/mail.ts";
+import type { InboundMail, MailAttachment } from "./domain/mail.ts";
+import type { HandedTicket } from "./attachments/hand_off.ts";
 import { threadHint } from "./domain/threading.ts";
 import { ticketBody, ticketSubject, type TicketTextLimits } from "./domain/ticket_text.ts";
 import type { Mailbox } from "./mailboxes.ts";
@@ -30,6 +31,8 @@ export interface IntakeDeps {
   raw: RawMailStore;
   /** Records the customer's Message-ID (angle brackets) on the ticket, for outbound threading. */
   recordMessageId(tenant: string, ticketId: string, messageId: string): Promise<void>;
+  /** Hands the mail's files to the attachments service; null when that is off. */
+  handOff: ((ticket: HandedTicket, files: MailAttachment[]) => Promise<number>) | null;
   limits: TicketTextLimits & HtmlLimits;
   /** What is ours for `tenant`: Message-ID domains and addresses (loop guard, threading). */
   ours(tenant: string): Ours;
@@ -75,6 +78,11 @@ export async function takeIn(
     requesterId,
     contentHash: mail.contentHash,
   }, raw);
+  // A repeat already handed its files over (or crashed doing so: they stay in the raw mail).
+  if (deps.handOff && !outcome.duplicate && mail.attachments.length > 0) {
+    const ticket = { tenant: mailbox.tenant, ticketId: outcome.ticketId, requesterId };
+    await deps.handOff(ticket, mail.attachments);
+  }
   deps.log.info("mail taken in", { tenant: mailbox.tenant, ...outcome });
   return outcome;
 }
