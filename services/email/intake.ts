@@ -17,6 +17,7 @@ import { externalIdFor, replyKeyFor, requesterIdFor } from "./domain/identities.
 import { type AutomaticReason, automaticReason, type Ours } from "./domain/loop_guard.ts";
 import type { InboundMail, MailAttachment } from "./domain/mail.ts";
 import type { HandedTicket } from "./attachments/hand_off.ts";
+import { replyWithoutHistory } from "./domain/reply_text.ts";
 import { threadHint } from "./domain/threading.ts";
 import { ticketBody, ticketSubject, type TicketTextLimits } from "./domain/ticket_text.ts";
 import type { Mailbox } from "./mailboxes.ts";
@@ -105,7 +106,7 @@ async function act(
       ticketId: target.ticketId,
       changes: [{
         type: "PostMessage",
-        body: ticketBody(withAttachments(mail), deps.limits),
+        body: ticketBody(withAttachments(mail, replyWithoutHistory(mail.text)), deps.limits),
         internal: false,
       }],
       idempotencyKey: replyKeyFor(mailbox.address, mail),
@@ -155,7 +156,11 @@ async function open(
     service: "email",
     create: {
       subject: ticketSubject(mail.subject, deps.limits),
-      body: ticketBody(withAttachments(mail), deps.limits),
+      // A follow-up is a reply too: its quoted history is the closed ticket's.
+      body: ticketBody(
+        withAttachments(mail, followUpOf ? replyWithoutHistory(mail.text) : mail.text),
+        deps.limits,
+      ),
       requesterId,
       tags: ["email"],
       followUpOf,
@@ -168,12 +173,12 @@ async function open(
 }
 
 /** The text, with the names of the files it carried (they stay in the kept raw mail). */
-function withAttachments(mail: InboundMail): string {
-  if (mail.attachments.length === 0) return mail.text;
+function withAttachments(mail: InboundMail, text: string): string {
+  if (mail.attachments.length === 0) return text;
   const files = mail.attachments.map((a) =>
     `- ${a.fileName} (${a.mime}, ${a.content.length} bytes)`
   );
-  return `${mail.text}\n\n[Attached files]\n${files.join("\n")}`;
+  return `${text}\n\n[Attached files]\n${files.join("\n")}`;
 }
 
 async function sha256(bytes: Uint8Array): Promise<string> {
