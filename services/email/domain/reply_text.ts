@@ -1,8 +1,8 @@
 /**
  * A reply's new words without the history its mail client quoted below them, so a ticket does
  * not repeat the whole conversation at every message. The cut is at the first attribution line
- * ("On ... wrote:", "在 ... 写道：", Outlook's "-----Original Message-----" or its "From:" block)
- * or at a trailing block of `>` lines. Nothing is lost: the whole mail is kept raw.
+ * ("On ... wrote:", "在 ... 写道：", Outlook's "-----Original Message-----" or the rule above its
+ * "From:" block) or at a trailing block of `>` lines. Nothing is lost: the whole mail is kept raw.
  * @module
  */
 
@@ -10,8 +10,7 @@ const ATTRIBUTION = [
   /^On .{1,300}wrote:\s*$/,
   /^在.{1,300}写道[：:]\s*$/,
   /^-{2,}\s*(Original Message|原始邮件)\s*-{2,}\s*$/i,
-  /^_{10,}\s*$/, // Outlook's rule above its From:/Sent: block
-  /^(From|发件人)[:：] .+$/,
+  /^_{10,}\s*$/, // Outlook's rule above its From:/Sent: block (a bare "From:" may be the customer's)
 ];
 
 /** `text` up to the quoted history; the whole text when nothing new would be left. */

@@ -30,3 +30,8 @@ Deno.test("replyWithoutHistory - keeps everything when nothing new would be left
   assert.equal(replyWithoutHistory("> only quotes\n> here"), "> only quotes\n> here");
   assert.equal(replyWithoutHistory("No history here"), "No history here");
 });
+
+Deno.test("replyWithoutHistory - a customer's own From: line is not taken for history", () => {
+  const text = "Details below.\nFrom: my laptop, the printer is unreachable.\nThanks";
+  assert.equal(replyWithoutHistory(text), text);
+});
