@@ -1,19 +1,28 @@
 /**
  * The audit service beside the tickets service (`deno task start`): its own HTTP port
- * (`TICKETD_AUDIT_PORT`), the tickets service's connections, profiles and token checks.
+ * (`TICKETD_AUDIT_PORT`), the tickets service's connections, profiles and token checks, and the
+ * archive's S3 (`TICKETD_S3_*`, else a private s3rver: archive/archive_s3.ts).
  * Listens at once (503 until ready).
  * @module
  */
 import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
 import type { Follower } from "../tickets/main.ts";
+import { withArchiveS3 } from "./archive/archive_s3.ts";
 import { AuditConfigError, loadAuditConfig } from "./config.ts";
 import { type AuditService, startAuditService } from "./service.ts";
 
 /** A {@link Follower} running audit on `env`'s `TICKETD_AUDIT_*` settings. */
 export function auditFollower(env: Record<string, string | undefined>): Follower {
   return async ({ infra, log, verify, config }) => {
-    const audit = loadAuditConfig(env);
+    // Without TICKETD_S3_ENDPOINT the archive goes to a private s3rver in the data folder.
+    const archiveS3 = await withArchiveS3(env, config.dataDir);
+    const audit = loadAuditConfig(archiveS3.env);
     const auditLog = log.with({ service: "audit" });
+    if (archiveS3.private) {
+      auditLog.warn(
+        "no TICKETD_S3_ENDPOINT: a private s3rver keeps the audit archive in the data folder",
+      );
+    }
     let service: AuditService | null = null;
     const starting = problemResponse(problem(503, "starting", "Audit is starting"));
     let server: Deno.HttpServer<Deno.NetAddr>;
@@ -23,6 +32,7 @@ export function auditFollower(env: Record<string, string | undefined>): Follower
         (request) => service ? service.fetch(request) : starting.clone(),
       );
     } catch (error) {
+      await archiveS3.stop();
       throw new AuditConfigError(
         `TICKETD_AUDIT_PORT: cannot listen on ${audit.host}:${audit.port} (${
           (error as Error).message
@@ -41,6 +51,7 @@ export function auditFollower(env: Record<string, string | undefined>): Follower
       });
     } catch (error) {
       await server.shutdown();
+      await archiveS3.stop();
       throw error;
     }
     const url = `http://${audit.host}:${server.addr.port}`;
@@ -51,6 +62,7 @@ export function auditFollower(env: Record<string, string | undefined>): Follower
       async stop() {
         await server.shutdown();
         await service?.stop();
+        await archiveS3.stop();
       },
     };
   };

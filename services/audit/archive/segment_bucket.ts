@@ -40,9 +40,14 @@ export class SegmentBucket {
   /** Every key under `prefix`, in key order (segments sort by their padded sequences). */
   async list(prefix: string): Promise<string[]> {
     const keys: string[] = [];
-    const stream = this.#client.listObjectsV2(this.config.bucket, prefix, true);
-    for await (const item of stream) {
-      if ((item as { name?: string }).name) keys.push((item as { name: string }).name);
+    try {
+      const stream = this.#client.listObjectsV2(this.config.bucket, prefix, true);
+      for await (const item of stream) {
+        if ((item as { name?: string }).name) keys.push((item as { name: string }).name);
+      }
+    } catch (error) {
+      // Nothing archived yet: the archiver makes the bucket when it first runs.
+      if ((error as { code?: string }).code !== "NoSuchBucket") throw error;
     }
     return keys.sort();
   }

@@ -1,13 +1,14 @@
 /**
  * `deno task audit:restore --tenant <t> [--stream <s>] [--from <seq> --to <seq>] [--schema <name>]
- * [--keys <file>]`: downloads the tenant's archived segments from `TICKETD_S3_*`'s
- * `TICKETD_AUDIT_ARCHIVE_BUCKET`, checks each (manifest signature, digest, chain), and puts the
+ * [--keys <file>]`: downloads the tenant's archived segments from `TICKETD_AUDIT_ARCHIVE_BUCKET`
+ * in `TICKETD_S3_*` (else the data folder's private s3rver, as the service), checks each (manifest signature, digest, chain), and puts the
  * entries back into the audit log, or with `--schema` into a fresh schema for inspection.
  * Progress on stderr; exits 1 naming the first segment or entry that fails.
  * @module
  */
 import { parseArgs } from "node:util";
 import { migrate } from "@ticketd/shared/postgres/migrate.ts";
+import { withArchiveS3 } from "../archive/archive_s3.ts";
 import { restoreArchive } from "../archive/restore.ts";
 import { SegmentBucket } from "../archive/segment_bucket.ts";
 import { loadAuditConfig } from "../config.ts";
@@ -35,13 +36,13 @@ const seq = (name: "from" | "to") => {
 if (!values.tenant) usage("--tenant is required");
 const fromSeq = seq("from");
 const toSeq = seq("to");
-const s3 = loadAuditConfig(Deno.env.toObject()).archive.s3;
-if (!s3) usage("the archive is in S3: set TICKETD_S3_ENDPOINT (and its keys) as for the service");
 const tool = await connectTool("audit:restore");
 if (values.schema && !tool.config.databaseUrl) {
   await tool.stop();
   usage("--schema needs DATABASE_URL (the embedded database has one connection)");
 }
+const archiveS3 = await withArchiveS3(Deno.env.toObject(), tool.config.dataDir);
+const s3 = loadAuditConfig(archiveS3.env).archive.s3!;
 const keysFile = values.keys || Deno.env.get("TICKETD_AUDIT_KEYS_FILE") ||
   `${tool.config.dataDir}/audit-keys.json`;
 const target = values.schema
@@ -75,6 +76,7 @@ try {
   }
 } finally {
   if (target !== tool.infra.sql) await target.end();
+  await archiveS3.stop();
   await tool.stop();
 }
 if (failed) Deno.exit(1);

@@ -2,8 +2,8 @@
  * `deno task audit:verify [--keys <file>] [--schema <name>]`: checks every checkpoint signature
  * and every chain of the audit log, reading only the database and the public keys (the served
  * JWKS, or the audit keys file; default `TICKETD_AUDIT_KEYS_FILE` or `<data dir>/audit-keys.json`).
- * With `TICKETD_S3_ENDPOINT` set it first checks every archived segment and continues each chain
- * from the archive into the hot table (archive/verify_archive.ts).
+ * It first checks every archived segment (in `TICKETD_S3_*`, else the data folder's private
+ * s3rver) and continues each chain from the archive into the hot table (archive/verify_archive.ts).
  * Prints the first entry altered, removed or reordered and exits 1, or exits 0.
  * @module
  */
@@ -41,7 +41,12 @@ let failed = false;
 try {
   const keys = await readPublicKeys(keysFile);
   // The archive holds the live log's chains, not a replayed schema's.
-  const archive = await verifyArchiveOf(values.schema ? {} : Deno.env.toObject(), sql, keys);
+  const archive = await verifyArchiveOf(
+    values.schema ? null : Deno.env.toObject(),
+    tool.config.dataDir,
+    sql,
+    keys,
+  );
   const report = await verifyAuditLog(
     new AuditStore(sql),
     new CheckpointStore(sql),
