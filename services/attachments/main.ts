@@ -2,11 +2,14 @@
  * The attachments service beside the tickets service (`deno task start`): its own HTTP port (tus
  * uploads, downloads), the tickets service's connections, keyring and token checks, and the S3
  * of `TICKETD_S3_ENDPOINT`, or a private s3rver in the data folder when none is given.
+ * Alone (`deno task stack`): `deno run -A services/attachments/main.ts`, deps from services/standalone.ts.
  * @module
  */
 import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
+import { httpScheme, serveTls } from "@ticketd/shared/runtime/tls_settings.ts";
 import { startPrivateS3 } from "@ticketd/shared/runtime/private_s3.ts";
 import type { Follower } from "../tickets/main.ts";
+import { runAlone } from "../standalone.ts";
 import { AttachmentsConfigError, loadAttachmentsConfig } from "./config.ts";
 import { type AttachmentsService, startAttachmentsService } from "./service.ts";
 
@@ -38,7 +41,12 @@ export function attachmentsFollower(env: Record<string, string | undefined>): Fo
     let server: Deno.HttpServer<Deno.NetAddr>;
     try {
       server = Deno.serve(
-        { hostname: settings.host, port: settings.port, onListen: () => {} },
+        {
+          hostname: settings.host,
+          port: settings.port,
+          onListen: () => {},
+          ...serveTls(config.tls),
+        },
         (request) => service ? service.fetch(request) : starting.clone(),
       );
     } catch (error) {
@@ -63,7 +71,7 @@ export function attachmentsFollower(env: Record<string, string | undefined>): Fo
       await privateS3?.stop();
       throw error;
     }
-    const url = `http://${settings.host}:${server.addr.port}`;
+    const url = `${httpScheme(config.tls)}://${settings.host}:${server.addr.port}`;
     await Deno.writeTextFile(`${config.dataDir}/attachments.url`, url);
     attachmentsLog.info("listening", { url });
     console.error(`Attachments (tus uploads) at ${url}: docs/attachments.md`);
@@ -76,3 +84,5 @@ export function attachmentsFollower(env: Record<string, string | undefined>): Fo
     };
   };
 }
+
+if (import.meta.main) await runAlone("attachments", attachmentsFollower(Deno.env.toObject()));

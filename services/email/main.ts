@@ -3,6 +3,7 @@
  * connections and keyring, mailboxes from `TICKETD_EMAIL_MAILBOXES_FILE`, the SMTP listener on
  * `TICKETD_EMAIL_SMTP_PORT`, and raw mail in the S3 of `TICKETD_S3_ENDPOINT` (or a private
  * s3rver in the data folder when none is given, as attachments does).
+ * Alone (`deno task stack`): `deno run -A services/email/main.ts`, deps from services/standalone.ts.
  * @module
  */
 import { mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
@@ -11,6 +12,7 @@ import { loadVerification } from "@ticketd/shared/runtime/secrets.ts";
 import type { TicketsConfig } from "../tickets/config.ts";
 import { loadAttachmentsConfig } from "../attachments/config.ts";
 import type { Follower } from "../tickets/main.ts";
+import { runAlone } from "../standalone.ts";
 import { EmailConfigError, loadEmailConfig, readMailboxFiles } from "./config.ts";
 import { startEmailService } from "./service.ts";
 
@@ -86,3 +88,5 @@ async function attachmentsHandOff(config: TicketsConfig) {
       mintDevToken(devKeys, { tenant, sub, role: "customer", ttlSeconds: 300 }),
   };
 }
+
+if (import.meta.main) await runAlone("email", emailFollower(Deno.env.toObject()));

@@ -12,6 +12,7 @@ import type { ScryptParams } from "./passwords.ts";
 import { isSigningAlg, type SigningAlg } from "./signing/signer.ts";
 import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import { type ActivitySettings, activitySettings } from "@ticketd/shared/activity/settings.ts";
+import { loadTlsSettings, type TlsSettings } from "@ticketd/shared/runtime/tls_settings.ts";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -55,6 +56,8 @@ export interface IdentityConfig {
   denyListMax: number;
   /** How often expired codes and token records are deleted. */
   purgeIntervalMs: number;
+  /** HTTPS certificate, the CA for NATS and PostgreSQL (`shared/runtime/tls_settings.ts`). */
+  tls: TlsSettings;
   bootstrap: {
     tenant: string;
     username: string;
@@ -94,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined>): IdentityCon
     natsUrl: env.NATS_URL || undefined,
     activity: activitySettings(int),
     dataDir: env.TICKETD_DATA_DIR ?? "data",
+    tls: loadTlsSettings(env),
     signingKeysFile: env.TICKETD_SIGNING_KEYS_FILE || undefined,
     signingAlg,
     logLevel,

@@ -9,6 +9,13 @@ import { connect } from "@nats-io/transport-node";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { natsServerOptions } from "@ticketd/shared/runtime/nats_url.ts";
 import { NATS_CLIENT_OPTIONS } from "@ticketd/shared/runtime/infrastructure.ts";
+import {
+  httpScheme,
+  natsTls,
+  postgresSsl,
+  serveTls,
+  TlsSettingsError,
+} from "@ticketd/shared/runtime/tls_settings.ts";
 import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
 import { createLogger, type Logger } from "@ticketd/shared/log/logger.ts";
 import { ConfigError, loadConfig } from "./config.ts";
@@ -42,18 +49,20 @@ export async function startIdentity(
   let service: IdentityService | null = null;
   const starting = problemResponse(problem(503, "starting", "The identity service is starting"));
   const server = Deno.serve(
-    { hostname: config.host, port: config.port, onListen: () => {} },
+    { hostname: config.host, port: config.port, onListen: () => {}, ...serveTls(config.tls) },
     (request, info) => service ? service.fetch(request, info) : starting.clone(),
   );
-  const url = `http://${config.host}:${server.addr.port}`;
+  const url = `${httpScheme(config.tls)}://${config.host}:${server.addr.port}`;
   const sql = shared.sql ?? postgres(config.databaseUrl!, {
     max: config.databasePoolSize,
+    ...postgresSsl(config.databaseUrl!, config.tls),
     transform: postgres.camel,
     onnotice: () => {},
     connection: { application_name: "ticketd-identity", TimeZone: "UTC" },
   });
   const nc = shared.nc ?? await connect({
     ...natsServerOptions(config.natsUrl!),
+    ...natsTls(config.tls),
     name: "ticketd-identity",
     ...NATS_CLIENT_OPTIONS,
   });
@@ -85,6 +94,7 @@ export async function runIdentity(env = Deno.env.toObject()): Promise<void> {
 /** A bad setting, key file or port, or no database: what to fix, in one line (no stack). */
 export function startFailure(error: unknown): string | null {
   if (error instanceof ConfigError || error instanceof SigningKeysError) return error.message;
+  if (error instanceof TlsSettingsError) return error.message;
   if (error instanceof Deno.errors.AddrInUse) {
     return `a port is in use; set TICKETD_IDENTITY_PORT (${error.message})`;
   }

@@ -1,10 +1,13 @@
 /**
  * The routing service beside the tickets service (`deno task start`): its own HTTP port, the
  * tickets service's connections, keyring and token checks. Listens at once (503 until ready).
+ * Alone (`deno task stack`): `deno run -A services/routing/main.ts`, deps from services/standalone.ts.
  * @module
  */
 import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
+import { httpScheme, serveTls } from "@ticketd/shared/runtime/tls_settings.ts";
 import type { Follower } from "../tickets/main.ts";
+import { runAlone } from "../standalone.ts";
 import { loadRoutingConfig, RoutingConfigError } from "./config.ts";
 import { type RoutingService, startRoutingService } from "./service.ts";
 
@@ -18,7 +21,7 @@ export function routingFollower(env: Record<string, string | undefined>): Follow
     let server: Deno.HttpServer<Deno.NetAddr>;
     try {
       server = Deno.serve(
-        { hostname: routing.host, port: routing.port, onListen: () => {} },
+        { hostname: routing.host, port: routing.port, onListen: () => {}, ...serveTls(config.tls) },
         (request) => service ? service.fetch(request) : starting.clone(),
       );
     } catch (error) {
@@ -45,7 +48,7 @@ export function routingFollower(env: Record<string, string | undefined>): Follow
       await server.shutdown();
       throw error;
     }
-    const url = `http://${routing.host}:${server.addr.port}`;
+    const url = `${httpScheme(config.tls)}://${routing.host}:${server.addr.port}`;
     await Deno.writeTextFile(`${config.dataDir}/routing.url`, url);
     routingLog.info("listening", { url });
     console.error(`Routing at ${url}: docs/routing.md`);
@@ -57,3 +60,5 @@ export function routingFollower(env: Record<string, string | undefined>): Follow
     };
   };
 }
+
+if (import.meta.main) await runAlone("routing", routingFollower(Deno.env.toObject()));

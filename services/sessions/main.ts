@@ -2,10 +2,13 @@
  * The sessions service beside the tickets service (`deno task start`): its own HTTP port (the
  * chat widget's and the agent console's sockets), the tickets service's connections, keyring and
  * token checks. Listens at once (503 until ready).
+ * Alone (`deno task stack`): `deno run -A services/sessions/main.ts`, deps from services/standalone.ts.
  * @module
  */
 import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
+import { httpScheme, serveTls } from "@ticketd/shared/runtime/tls_settings.ts";
 import type { Follower } from "../tickets/main.ts";
+import { runAlone } from "../standalone.ts";
 import { loadSessionsConfig, SessionsConfigError } from "./config.ts";
 import { type SessionsService, startSessionsService } from "./service.ts";
 
@@ -19,7 +22,12 @@ export function sessionsFollower(env: Record<string, string | undefined>): Follo
     let server: Deno.HttpServer<Deno.NetAddr>;
     try {
       server = Deno.serve(
-        { hostname: sessions.host, port: sessions.port, onListen: () => {} },
+        {
+          hostname: sessions.host,
+          port: sessions.port,
+          onListen: () => {},
+          ...serveTls(config.tls),
+        },
         (request, info) =>
           service ? service.fetch(request, { remoteAddr: info.remoteAddr }) : starting.clone(),
       );
@@ -44,7 +52,7 @@ export function sessionsFollower(env: Record<string, string | undefined>): Follo
       await server.shutdown();
       throw error;
     }
-    const url = `http://${sessions.host}:${server.addr.port}`;
+    const url = `${httpScheme(config.tls)}://${sessions.host}:${server.addr.port}`;
     await Deno.writeTextFile(`${config.dataDir}/sessions.url`, url);
     sessionsLog.info("listening", { url });
     console.error(`Sessions (chat) at ${url}: docs/sessions.md`);
@@ -56,3 +64,5 @@ export function sessionsFollower(env: Record<string, string | undefined>): Follo
     };
   };
 }
+
+if (import.meta.main) await runAlone("sessions", sessionsFollower(Deno.env.toObject()));

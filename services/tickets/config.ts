@@ -10,6 +10,7 @@ import { parseTenantProfiles, type TenantProfiles } from "@ticketd/shared/crypto
 import type { HttpLimits } from "./http/schemas.ts";
 import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import { type ActivitySettings, activitySettings } from "@ticketd/shared/activity/settings.ts";
+import { loadTlsSettings, type TlsSettings } from "@ticketd/shared/runtime/tls_settings.ts";
 
 /** A setting has a value the service cannot use; the message names the setting. */
 export class ConfigError extends Error {
@@ -65,6 +66,8 @@ export interface TicketsConfig {
   databasePoolSize: number;
   /** The ACTIVITY stream and how staff reads and admin actions are recorded into it. */
   activity: ActivitySettings;
+  /** HTTPS certificate, the CA for NATS and PostgreSQL (`shared/runtime/tls_settings.ts`). */
+  tls: TlsSettings;
 }
 
 /** The configuration described by `env`; throws a readable error on a malformed value. */
@@ -132,6 +135,7 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
     commandAttempts: int("TICKETD_COMMAND_ATTEMPTS", 5),
     databasePoolSize: int("TICKETD_DB_POOL", 10),
     activity: activitySettings(int),
+    tls: loadTlsSettings(env),
   };
 }
 

@@ -16,6 +16,7 @@ import {
 } from "@ticketd/shared/runtime/infrastructure.ts";
 import type { Keyring } from "@ticketd/shared/crypto/keyring.ts";
 import { loadKeyring, loadVerification } from "@ticketd/shared/runtime/secrets.ts";
+import { httpScheme, serveTls } from "@ticketd/shared/runtime/tls_settings.ts";
 import { ConfigError, loadConfig, type TicketsConfig } from "./config.ts";
 import { loadCustomFields } from "./custom_fields_file.ts";
 import type { CustomFieldSchema } from "./domain/custom_fields.ts";
@@ -87,7 +88,7 @@ export async function runTickets(
     for (const start of followers) {
       started.push(await start({ infra, log, keyring, verify, config, customFields }));
     }
-    const url = `http://${config.host}:${server.addr.port}`;
+    const url = `${httpScheme(config.tls)}://${config.host}:${server.addr.port}`;
     await Deno.writeTextFile(`${config.dataDir}/tickets.url`, url);
     log.info("listening", { url, nats: redact(infra.natsUrl), database: infra.databaseUrl });
     console.error(`\nTicketd is running at ${url}  (Ctrl-C stops)`);
@@ -110,7 +111,7 @@ export async function runTickets(
 }
 
 /** Resolves on the first SIGINT or SIGTERM. */
-function untilSignal(): Promise<void> {
+export function untilSignal(): Promise<void> {
   const { promise, resolve } = Promise.withResolvers<void>();
   for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, resolve);
   return promise;
@@ -129,7 +130,7 @@ function projectorOnItsOwnThread(config: TicketsConfig, natsUrl: string) {
 if (import.meta.main) await runTickets();
 
 /** The identity service's deny list, loaded once (or the start fails), then polled. */
-async function startDenyList(
+export async function startDenyList(
   settings: { url: string; pollMs: number },
   log: Logger,
   stops: (() => void)[],
@@ -150,7 +151,10 @@ function listen(
   handler: Deno.ServeHandler<Deno.NetAddr>,
 ): Deno.HttpServer<Deno.NetAddr> {
   try {
-    return Deno.serve({ hostname: config.host, port: config.port, onListen: () => {} }, handler);
+    return Deno.serve(
+      { hostname: config.host, port: config.port, onListen: () => {}, ...serveTls(config.tls) },
+      handler,
+    );
   } catch (error) {
     if (error instanceof Deno.errors.AddrInUse) throw error;
     throw new ConfigError(

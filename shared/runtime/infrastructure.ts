@@ -13,6 +13,7 @@ import type { Logger } from "../log/logger.ts";
 import { startEmbeddedPostgres } from "./embedded_postgres.ts";
 import { startPrivateNats } from "./private_nats.ts";
 import { lockDataDir } from "./data_dir_lock.ts";
+import { natsTls, postgresSsl, type TlsSettings } from "./tls_settings.ts";
 
 /**
  * Reconnect forever; and skip the stack captured for every request in case it times out (an
@@ -25,6 +26,8 @@ export interface InfrastructureConfig {
   databaseUrl?: string;
   dataDir: string;
   databasePoolSize: number;
+  /** The CA (and NATS client certificate) the connections verify with; none: plain or system. */
+  tls?: TlsSettings;
 }
 
 export interface Infrastructure {
@@ -72,6 +75,7 @@ export async function openInfrastructure(
     }
     const nc = await connect({
       ...natsServerOptions(natsUrl),
+      ...natsTls(config.tls ?? {}),
       name: "ticketd",
       ...NATS_CLIENT_OPTIONS,
     })
@@ -82,7 +86,7 @@ export async function openInfrastructure(
         );
       });
     stops.unshift(() => nc.drain());
-    const sql = openPostgres(databaseUrl, max);
+    const sql = openPostgres(databaseUrl, max, config.tls ?? {});
     stops.unshift(() => sql.end({ timeout: 5 }));
     await sql`select 1`.catch((error) => {
       throw new RuntimeError(
@@ -99,10 +103,11 @@ export async function openInfrastructure(
   }
 }
 
-function openPostgres(url: string, max: number): Sql {
+function openPostgres(url: string, max: number, tls: TlsSettings): Sql {
   try {
     return postgres(url, {
       max,
+      ...postgresSsl(url, tls),
       transform: postgres.camel,
       onnotice: () => {},
       connection: { application_name: "ticketd", TimeZone: "UTC" },
