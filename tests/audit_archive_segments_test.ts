@@ -145,3 +145,26 @@ Deno.test(
     }
   },
 );
+
+Deno.test(
+  "audit archive - a chain whose hot rows fail verification is not sealed; the other chains are",
+  options,
+  async () => {
+    const bed = await startArchiveTestBed();
+    try {
+      const audit = await bed.startAudit({ TICKETD_AUDIT_ARCHIVE_ENTRIES: "2" });
+      await publish(bed, "acme", 2);
+      await publish(bed, "globex", 2);
+      await audit.caughtUp();
+      await bed.sql`alter table audit_entries disable trigger audit_entries_append_only`;
+      await bed.sql`update audit_entries set action = 'x' where tenant = 'acme' and n = 2`;
+      await bed.sql`alter table audit_entries enable trigger audit_entries_append_only`;
+      await audit.archiver!.tick();
+      deepEqual(await bed.records.list({ tenant: "acme", stream: "TICKETS" }), []);
+      equal((await bed.records.list({ tenant: "globex", stream: "TICKETS" })).length, 1);
+      deepEqual(await bed.bucket.list("acme/"), []);
+    } finally {
+      await bed.stop();
+    }
+  },
+);

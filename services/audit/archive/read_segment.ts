@@ -90,7 +90,7 @@ export async function openSegment(
 }
 
 /** The data object's key beside a manifest's. */
-export function dataKeyOf(manifestKey: string): string {
+function dataKeyOf(manifestKey: string): string {
   return manifestKey.replace(/\.manifest\.json$/, ".ndjson.gz");
 }
 

@@ -6,7 +6,7 @@
  */
 import { canonicalJson } from "../domain/canonical_json.ts";
 import type { ChainHead, HashAlg } from "../domain/chain.ts";
-import { ChainVerifier, type Finding, type StoredRow } from "../domain/verify_chain.ts";
+import { ChainVerifier, type StoredRow } from "../domain/verify_chain.ts";
 import type { AuditSigner } from "../signing/audit_keys.ts";
 import { digestOf, gzip } from "./codec.ts";
 import {
@@ -30,9 +30,6 @@ export interface SealInput {
 /** Why a run was not sealed: the hot rows themselves fail verification, or the upload did. */
 export class SealError extends Error {
   override name = "SealError";
-  constructor(message: string, readonly finding: Finding | null = null) {
-    super(message);
-  }
 }
 
 const encoder = new TextEncoder();
@@ -44,10 +41,10 @@ export async function sealSegment(bucket: SegmentBucket, input: SealInput) {
   const verifier = new ChainVerifier(first.tenant, first.stream, start);
   for (const row of rows) {
     const finding = verifier.push(row);
-    if (finding) throw new SealError(`entry ${finding.n}: ${finding.detail}`, finding);
+    if (finding) throw new SealError(`entry ${finding.n}: ${finding.detail}`);
   }
   const ended = verifier.end();
-  if (ended) throw new SealError(`entry ${ended.n}: ${ended.detail}`, ended);
+  if (ended) throw new SealError(`entry ${ended.n}: ${ended.detail}`);
   const data = await gzip(segmentText(rows));
   const digest = digestOf(input.digestAlg, data);
   const manifest = manifestOf(

@@ -27,6 +27,25 @@ export interface SegmentRecord {
   prunedAt: string | null;
 }
 
+const COLUMNS = [
+  "tenant",
+  "stream",
+  "from_n",
+  "to_n",
+  "from_seq",
+  "to_seq",
+  "count",
+  "prev_hash",
+  "last_hash",
+  "digest_alg",
+  "digest",
+  "bytes",
+  "data_key",
+  "manifest_key",
+  "created_at",
+  "pruned_at",
+];
+
 type RawRecord = Omit<SegmentRecord, "fromN" | "toN" | "fromSeq" | "toSeq" | "bytes"> & {
   fromN: string;
   toN: string;
@@ -38,12 +57,16 @@ type RawRecord = Omit<SegmentRecord, "fromN" | "toN" | "fromSeq" | "toSeq" | "by
 };
 
 export class SegmentRecords {
-  constructor(readonly sql: Sql) {}
+  readonly #columns;
+
+  constructor(readonly sql: Sql) {
+    this.#columns = sql(COLUMNS);
+  }
 
   /** The last segment of `chain`, or null before its first. */
   async last(chain: ChainKey): Promise<SegmentRecord | null> {
     const [row] = await this.sql<RawRecord[]>`
-      select * from audit_archive_segments
+      select ${this.#columns} from audit_archive_segments
       where tenant = ${chain.tenant} and stream = ${chain.stream}
       order by from_n desc limit 1`;
     return row ? recordOf(row) : null;
@@ -52,7 +75,7 @@ export class SegmentRecords {
   /** Every segment of `chain` in position order. */
   async list(chain: ChainKey): Promise<SegmentRecord[]> {
     const rows = await this.sql<RawRecord[]>`
-      select * from audit_archive_segments
+      select ${this.#columns} from audit_archive_segments
       where tenant = ${chain.tenant} and stream = ${chain.stream} order by from_n`;
     return rows.map(recordOf);
   }
@@ -74,7 +97,7 @@ export class SegmentRecords {
   /** Verified segments uploaded at or before `before` whose entries are still hot, oldest first. */
   async prunable(before: Date, limit = 100): Promise<SegmentRecord[]> {
     const rows = await this.sql<RawRecord[]>`
-      select * from audit_archive_segments
+      select ${this.#columns} from audit_archive_segments
       where pruned_at is null and verified_at is not null and created_at <= ${before}
       order by created_at limit ${limit}`;
     return rows.map(recordOf);

@@ -69,10 +69,10 @@ export async function verifyArchive(deps: ArchiveVerifyDeps): Promise<ArchiveVer
     }
     const gone = await recordedButGone(deps, chain, keys);
     if (gone) return report(gone);
+    // The hot rows start after `handOver`: the archive must reach it, and end on it exactly.
     const firstHot = await firstHotRow(deps.store, chain);
-    const hotFrom = firstHot?.n ?? (await headOf(deps.store, chain))?.n ?? 0;
-    const handOver = firstHot ? firstHot.n - 1 : hotFrom;
-    const start = boundaries.get(Math.min(handOver, last.n));
+    const handOver = firstHot ? firstHot.n - 1 : (await headOf(deps.store, chain))?.n ?? 0;
+    const start = boundaries.get(handOver);
     if (handOver > last.n) {
       return report({
         kind: "removed",
