@@ -42,3 +42,29 @@ Deno.test("runWhileLeased - of two instances one projects; the other takes over 
     await nats.stop();
   }
 });
+
+Deno.test("runWhileLeased - a runner that fails to start is stopped, and started again later", async () => {
+  const nats = await startTestNats();
+  const nc = await connect({ servers: nats.url });
+  try {
+    const kv = await new Kvm(nc).create("leases", { ttl: 5_000 });
+    const log = createLogger("error");
+    const state = { starts: 0, stops: 0 };
+    const flaky = {
+      start: () =>
+        ++state.starts === 1 ? Promise.reject(new Error("no consumer")) : Promise.resolve(),
+      stop: () => Promise.resolve(void state.stops++),
+    };
+    const options = { name: "ticket-read-model", renewEveryMs: 200, retryEveryMs: 100, log };
+    const first = await runWhileLeased(kv, recordingProjector(), { ...options, owner: "a" });
+    const second = await runWhileLeased(kv, flaky, { ...options, owner: "b" });
+    await first.stop();
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    assert.equal(state.starts, 2, "the failed first start was followed by a second");
+    assert.ok(state.stops >= 1 && second.leading);
+    await second.stop();
+  } finally {
+    await nc.close();
+    await nats.stop();
+  }
+});

@@ -46,7 +46,7 @@ Deno.test("leaseWorkerId - a released id is free for the next process", async ()
   }
 });
 
-Deno.test("leaseWorkerId - a lease that cannot be renewed is reported lost", async () => {
+Deno.test("leaseWorkerId - a lease whose entry another process overwrote is reported lost at once", async () => {
   const nats = await startTestNats();
   const nc = await connect({ servers: nats.url });
   try {

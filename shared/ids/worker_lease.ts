@@ -1,7 +1,8 @@
 /**
  * Worker ids that never collide between running processes: each process leases one of the 1024
- * ids in a NATS KV bucket whose entries expire (bucket TTL) unless renewed. A process that cannot
- * renew in time must stop issuing ids, because another process may now hold its id.
+ * ids in a NATS KV bucket whose entries expire (bucket TTL) unless renewed. Failed renewals are
+ * retried; a process that has not renewed by the TTL minus a safety margin must stop issuing ids,
+ * because another process may soon hold its id.
  * @module
  */
 import type { KV, Kvm } from "@nats-io/kv";
@@ -9,7 +10,8 @@ import type { Logger } from "../log/logger.ts";
 import { MAX_WORKER_ID } from "./snowflake.ts";
 import { type LeaseOptions, tryLease } from "../runtime/kv_lease.ts";
 
-export type WorkerLeaseOptions = LeaseOptions;
+/** The TTL is the bucket's own. */
+export type WorkerLeaseOptions = Omit<LeaseOptions, "ttlMs">;
 
 export interface WorkerLease {
   workerId: number;
@@ -19,17 +21,19 @@ export interface WorkerLease {
 /** Leases a free worker id, starting the search at a random id so processes rarely race. */
 export async function leaseWorkerId(kv: KV, options: WorkerLeaseOptions): Promise<WorkerLease> {
   const start = Math.floor(Math.random() * (MAX_WORKER_ID + 1));
+  const leaseOptions = { ...options, ttlMs: (await kv.status()).ttl };
   for (let i = 0; i <= MAX_WORKER_ID; i++) {
     const workerId = (start + i) % (MAX_WORKER_ID + 1);
-    const lease = await tryLease(kv, String(workerId), options);
-    if (lease) return { workerId, release: lease.release };
+    const lease = await tryLease(kv, String(workerId), leaseOptions);
+    if (lease) return { workerId, release: () => lease.release() };
   }
   throw new Error(`All ${MAX_WORKER_ID + 1} worker ids are leased; is a process leaking leases?`);
 }
 
 /**
- * A service process's worker id, leased in bucket `worker-ids` (TTL 30 s, renewed every 5 s).
- * A process that loses it exits (code 70) rather than risk issuing ids another process issues.
+ * A service process's worker id, leased in bucket `worker-ids` (TTL 30 s, renewed every 5 s,
+ * a failed renewal retried every second). A process that has not renewed for 25 s, or sees its
+ * id taken, exits (code 70) before the id can be leased again, rather than risk duplicate ids.
  */
 export async function leaseServiceWorkerId(
   kvm: Kvm,
@@ -39,6 +43,7 @@ export async function leaseServiceWorkerId(
   return await leaseWorkerId(await kvm.create("worker-ids", { ttl: 30_000 }), {
     owner: `${service}@${Deno.hostname()}:${Deno.pid}`,
     renewEveryMs: 5_000,
+    log,
     onLost: (error) => {
       log.error("worker id lease lost; stopping to avoid duplicate ids", { error: String(error) });
       Deno.exit(70);

@@ -16,7 +16,8 @@ export type RuntimeErrorCode =
   | "invalid_keyring"
   | "invalid_token_settings"
   | "nats_unreachable"
-  | "database_unreachable";
+  | "database_unreachable"
+  | "lease_expired";
 
 /** A runtime dependency could not be found, started or used; `code` says which. */
 export class RuntimeError extends Error {
