@@ -1,7 +1,9 @@
 /**
- * The projector: a durable JetStream consumer feeding {@link writeBatch}. Messages are batched
- * by what is already waiting (one event when idle, up to `batchSize` under load), decrypted only
- * to compute search tokens, written in one transaction, then acknowledged (ack-all on the last).
+ * The projector: a durable JetStream consumer feeding a {@link BatchApplier}. Messages are
+ * batched by what is already waiting (one event when idle, up to `batchSize` under load) and
+ * applied only in stream order without holes (`continuity.ts`). Whatever ends or stalls the
+ * consumer (a NATS error, its leader moving, a lost delivery) reopens it right after the position
+ * stored in Postgres, with back-off, until {@link TicketProjector.stop}.
  * @module
  */
 import type {
@@ -10,70 +12,113 @@ import type {
   JetStreamManager,
   JsMsg,
 } from "@nats-io/jetstream";
-import type { Sql } from "postgres";
-import { decodeCommit } from "@ticketd/shared/events/tickets.ts";
-import { readModelPosition } from "./read_model_position.ts";
-import type { SearchProfiles } from "./search_profiles.ts";
-import type { Envelope } from "@ticketd/shared/crypto/envelope.ts";
-import type { Logger } from "@ticketd/shared/log/logger.ts";
-import { documentTokens, type TenantTokenHasher } from "@ticketd/shared/search/tokens.ts";
+import { ALL_TICKETS_SUBJECT } from "@ticketd/shared/events/tickets.ts";
+import { BatchApplier, type BatchApplierDeps } from "./batch_applier.ts";
+import { orderBatch } from "./continuity.ts";
 import { ensureProjectorConsumer } from "./projector_consumer.ts";
-import type { ProjectedEvent } from "./ticket_rows.ts";
-import { setAside, writeBatch } from "./ticket_writer.ts";
-import { type Poison, poisonOf } from "./failure.ts";
 import type { ProjectionWatch } from "./projection_watch.ts";
+import { readModelPosition } from "./read_model_position.ts";
 
-export interface ProjectorDeps {
+export interface ProjectorDeps extends BatchApplierDeps {
   js: JetStreamClient;
   jsm: JetStreamManager;
-  sql: Sql;
-  envelope: Envelope;
-  hashTokens: TenantTokenHasher;
-  searchProfiles: SearchProfiles;
   stream: string;
-  name: string;
   batchSize: number;
-  maxTokens: number;
   watch: ProjectionWatch;
-  log: Logger;
+  /** How often the stall check runs; a stall is two checks without progress. Default 5 s. */
+  stallCheckMs?: number;
 }
 
 const IDLE = Symbol("idle");
+const STALL_CHECK_MS = 5_000;
+const MAX_REOPEN_DELAY_MS = 10_000;
 
-/** Runs until {@link stop}; a failed write is retried with back-off, or set aside if it is the
- * data's fault (see `failure.ts`). */
+interface Stopping {
+  done: boolean;
+  signal: Promise<void>;
+  stop(): void;
+}
+
+/** Runs from {@link start} until {@link stop}; can be started again after a stop. */
 export class TicketProjector {
   #messages: ConsumerMessages | null = null;
   #done: Promise<void> | null = null;
-  #stopping = false;
-  readonly #stopped = Promise.withResolvers<void>();
+  #stopping = stopping();
+  #position = 0;
+  #applying = false;
+  /** Why the stall check closed the consumer, or null. */
+  #closedBecause: string | null = null;
+  /** The position at which the stall check last saw work waiting, or null. */
+  #suspect: number | null = null;
+  readonly #applier: BatchApplier;
 
-  constructor(private readonly deps: ProjectorDeps) {}
+  constructor(private readonly deps: ProjectorDeps) {
+    this.#applier = new BatchApplier(deps, (position) => this.#advanced(position));
+  }
 
+  /** Opens the consumer (failing if it cannot), then projects in the background. */
   async start(): Promise<void> {
-    const { deps } = this;
-    const position = await readModelPosition(deps.sql, deps.name);
-    deps.watch.advance(position);
-    await ensureProjectorConsumer(deps.jsm, deps.stream, deps.name, position);
-    const consumer = await deps.js.consumers.get(deps.stream, deps.name);
-    this.#messages = await consumer.consume({ max_messages: deps.batchSize * 2 });
-    this.#done = this.#run(this.#messages);
+    this.#stopping = stopping();
+    const messages = await this.#open(false);
+    this.#done = this.#supervise(messages);
   }
 
   /** Stops taking messages; a batch being retried is abandoned (it will be redelivered). */
   async stop(): Promise<void> {
-    this.#stopping = true;
-    this.#stopped.resolve();
-    await this.#messages?.close();
+    this.#stopping.stop();
+    await this.#messages?.close().catch(() => {});
     await this.#done;
   }
 
-  async #run(messages: ConsumerMessages): Promise<void> {
+  /** Reads the stored position and opens the durable consumer right after it. */
+  async #open(fresh: boolean): Promise<ConsumerMessages> {
+    const { deps } = this;
+    this.#position = await readModelPosition(deps.sql, deps.name);
+    deps.watch.advance(this.#position);
+    await ensureProjectorConsumer(deps.jsm, deps.stream, deps.name, this.#position, fresh);
+    const consumer = await deps.js.consumers.get(deps.stream, deps.name);
+    this.#closedBecause = null;
+    this.#suspect = null;
+    this.#messages = await consumer.consume({ max_messages: deps.batchSize * 2 });
+    return this.#messages;
+  }
+
+  async #supervise(messages: ConsumerMessages): Promise<void> {
+    const check = setInterval(() => this.#checkStalled(), this.deps.stallCheckMs ?? STALL_CHECK_MS);
+    try {
+      for (let failures = 0;;) {
+        const openedAt = this.#position;
+        const ended = await this.#consume(messages).catch((error: Error) => error);
+        if (this.#stopping.done) return;
+        if (this.#position > openedAt) failures = 0;
+        this.#reopening(ended);
+        for (;;) {
+          await this.#pause(Math.min(MAX_REOPEN_DELAY_MS, 100 * 2 ** failures++));
+          if (this.#stopping.done) return;
+          const opened = await this.#open(true).catch((error: Error) => error);
+          if (!(opened instanceof Error)) {
+            messages = opened;
+            break;
+          }
+          this.#reopening(opened);
+        }
+        if (this.#stopping.done) {
+          await messages.close().catch(() => {});
+          return;
+        }
+      }
+    } finally {
+      clearInterval(check);
+    }
+  }
+
+  /** Batches and applies deliveries until the consumer ends or a hole is found; says why. */
+  async #consume(messages: ConsumerMessages): Promise<string> {
     const iterator = messages[Symbol.asyncIterator]();
     let next = iterator.next();
     for (;;) {
       const first = await next;
-      if (first.done) return; // read to the end: closing waits for the iterator to finish
+      if (first.done) return this.#closedBecause ?? "the consumer ended";
       const batch = [first.value];
       next = iterator.next();
       while (batch.length < this.deps.batchSize) {
@@ -82,96 +127,82 @@ export class TicketProjector {
         batch.push(more.value);
         next = iterator.next();
       }
-      batch.sort((a, b) => a.seq - b.seq);
-      await this.#apply(batch);
-    }
-  }
-
-  /**
-   * Writes `batch`, retrying failures with back-off until {@link stop}. A failure that is the
-   * data's fault is narrowed down by halving the batch, in order, until the one bad message is
-   * found and set aside; the messages around it are written as usual.
-   */
-  async #apply(batch: JsMsg[]): Promise<void> {
-    for (let attempt = 1; !this.#stopping; attempt++) {
-      try {
-        const events = await this.#project(batch);
-        const position = await writeBatch(
-          this.deps.sql,
-          this.deps.name,
-          events,
-          this.deps.maxTokens,
-        );
-        await this.deps.searchProfiles.record(events.map((e) => e.meta.tenant));
-        this.#committed(batch.at(-1)!, position);
-        return;
-      } catch (error) {
-        const poison = poisonOf(error);
-        if (poison && batch.length > 1) {
-          const half = batch.length >> 1;
-          await this.#apply(batch.slice(0, half));
-          await this.#apply(batch.slice(half));
-          return;
-        }
-        if (poison) return await this.#setAside(batch[0], poison);
-        await this.#backOff(batch, attempt, error);
+      const missing = await this.#applyInOrder(batch.sort((a, b) => a.seq - b.seq));
+      if (missing !== null) {
+        next.catch(() => {}); // abandoned: the consumer is closed and reopened
+        await messages.close().catch(() => {});
+        return `delivery of stream sequence ${missing} is missing`;
       }
     }
   }
 
-  async #setAside(message: JsMsg, poison: Poison): Promise<void> {
-    this.deps.log.error("event set aside: the read model cannot hold it", {
-      projector: this.deps.name,
-      seq: message.seq,
-      code: poison.code,
-    });
-    await setAside(this.deps.sql, this.deps.name, message.seq, poison);
-    this.#committed(message, message.seq);
+  /** Applies what follows the position without a hole; returns the first missing sequence. */
+  async #applyInOrder(batch: JsMsg[]): Promise<number | null> {
+    this.#applying = true;
+    try {
+      const nextStored = (from: number) => this.#nextStored(from);
+      const { ready, stale, missing } = await orderBatch(batch, this.#position, nextStored);
+      if (ready.length > 0) await this.#applier.apply(ready, this.#stopping);
+      else stale.at(-1)?.ack(); // ack-all up to a position already applied
+      return missing;
+    } finally {
+      this.#applying = false;
+    }
   }
 
-  #committed(last: JsMsg, position: number): void {
-    last.ack(); // ack-all: everything up to `last`
+  #advanced(position: number): void {
+    this.#position = Math.max(this.#position, position);
     this.deps.watch.advance(position);
   }
 
-  async #backOff(batch: JsMsg[], attempt: number, error: unknown): Promise<void> {
-    const delayMs = Math.min(30_000, 100 * 2 ** attempt);
-    this.deps.log.error("projection batch failed; retrying", {
-      projector: this.deps.name,
-      firstSeq: batch[0].seq,
-      size: batch.length,
-      attempt,
-      delayMs,
-      error: (error as Error)?.name,
-      code: (error as { code?: string })?.code,
-      message: String((error as Error)?.message).slice(0, 200),
+  /** The stream's next message at or after `from` (every message of TICKETS is the filter's). */
+  async #nextStored(from: number): Promise<number | null> {
+    const { jsm, stream } = this.deps;
+    const found = await jsm.direct.getMessage(stream, {
+      seq: from,
+      next_by_subj: ALL_TICKETS_SUBJECT,
     });
-    await Promise.race([
-      new Promise((resolve) => setTimeout(resolve, delayMs)),
-      this.#stopped.promise,
-    ]);
+    return found?.seq ?? null;
   }
 
-  async #project(batch: JsMsg[]): Promise<ProjectedEvent[]> {
-    const perMessage = await Promise.all(batch.map(async (msg) => {
-      const { meta, events } = decodeCommit(msg.data);
-      const scope = { tenant: meta.tenant, ticketId: meta.ticketId };
-      return await Promise.all(events.map(async (event) => {
-        const sealed = event.type === "TicketCreated"
-          ? event.data.subject
-          : event.type === "MessagePosted"
-          ? event.data.body
-          : null;
-        // Erased text (its key destroyed) is not searchable any more, also after a rebuild.
-        const text = sealed === null
-          ? null
-          : await this.deps.envelope.openUnlessErased(sealed, scope);
-        const tokens = text === null ? [] : this.deps.hashTokens(meta.tenant, documentTokens(text));
-        return { version: msg.seq, meta, event, tokens };
-      }));
-    }));
-    return perMessage.flat();
+  /** Closes a consumer that delivers nothing while the stream holds more (seen twice in a row). */
+  async #checkStalled(): Promise<void> {
+    if (this.#applying || !this.#messages) return;
+    const position = this.#position;
+    const waiting = await this.#nextStored(position + 1).catch(() => null);
+    if (waiting === null || this.#position !== position || this.#applying) {
+      this.#suspect = null;
+      return;
+    }
+    if (this.#suspect !== position) {
+      this.#suspect = position;
+      return;
+    }
+    this.#closedBecause = `no delivery after stream sequence ${position}`;
+    await this.#messages.close().catch(() => {});
   }
+
+  #reopening(cause: string | Error): void {
+    this.deps.log.warn("projector consumer ended; reopening after the stored position", {
+      projector: this.deps.name,
+      position: this.#position,
+      cause: typeof cause === "string" ? cause : `${cause.name}: ${cause.message}`.slice(0, 200),
+    });
+  }
+
+  #pause(ms: number): Promise<unknown> {
+    return Promise.race([new Promise((resolve) => setTimeout(resolve, ms)), this.#stopping.signal]);
+  }
+}
+
+function stopping(): Stopping {
+  const { promise, resolve } = Promise.withResolvers<void>();
+  const state: Stopping = {
+    done: false,
+    signal: promise,
+    stop: () => (state.done = true, resolve()),
+  };
+  return state;
 }
 
 /** Resolves after pending I/O callbacks have run: "nothing more is waiting right now". */

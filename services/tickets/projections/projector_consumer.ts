@@ -12,18 +12,23 @@ import {
 } from "@nats-io/jetstream";
 import { ALL_TICKETS_SUBJECT } from "@ticketd/shared/events/tickets.ts";
 
-/** Makes sure durable `name` on `stream` delivers everything after `position`. */
+/**
+ * Makes sure durable `name` on `stream` delivers everything after `position`; `fresh` recreates
+ * it even if it agrees (after it ended or stalled, its server-side state is not trusted).
+ */
 export async function ensureProjectorConsumer(
   jsm: JetStreamManager,
   stream: string,
   name: string,
   position: number,
+  fresh = false,
 ): Promise<void> {
   const info = await jsm.consumers.info(stream, name).catch((error) => {
     if (error instanceof JetStreamApiError && error.status === 404) return null;
     throw error;
   });
-  if (info && info.ack_floor.stream_seq === position && info.num_ack_pending === 0) return;
+  const agrees = info?.ack_floor.stream_seq === position && info.num_ack_pending === 0;
+  if (agrees && !fresh) return;
   if (info) await jsm.consumers.delete(stream, name);
   await jsm.consumers.add(stream, {
     durable_name: name,
