@@ -27,6 +27,7 @@ import {
 import type { TicketLoader } from "./ticket_loader.ts";
 import type { VersionedTicket } from "./state_cache.ts";
 import { KeyedQueue } from "@ticketd/shared/runtime/keyed_queue.ts";
+import { asStoreUnavailable } from "@ticketd/shared/runtime/nats_unavailable.ts";
 
 export interface TicketCommandsDeps {
   store: EventStore;
@@ -74,11 +75,20 @@ export class TicketCommands {
   constructor(private readonly deps: TicketCommandsDeps) {}
 
   /** Opens a ticket; a repeat with the same idempotency key or external id returns the first. */
-  async create(
+  create(
     tenant: string,
     actor: Actor,
     request: CreateRequest,
     options: CommandOptions = {},
+  ): Promise<CommandResult> {
+    return storeErrors(this.#create(tenant, actor, request, options));
+  }
+
+  async #create(
+    tenant: string,
+    actor: Actor,
+    request: CreateRequest,
+    options: CommandOptions,
   ): Promise<CommandResult> {
     const { deps } = this;
     let ticketId = deps.nextId();
@@ -125,29 +135,33 @@ export class TicketCommands {
   }
 
   /** Applies a change to an existing ticket. */
-  async change(
+  change(
     tenant: string,
     ticketId: string,
     actor: Actor,
     request: ChangeRequest,
     options: CommandOptions = {},
   ): Promise<CommandResult> {
-    const command = await this.#prepare(tenant, ticketId, request);
-    // The ticket is part of what an Idempotency-Key covers: reused on another ticket it is 422.
-    return await this.#run(tenant, ticketId, actor, [command], { ticketId, request }, options);
+    return storeErrors((async () => {
+      const command = await this.#prepare(tenant, ticketId, request);
+      // The ticket is part of what an Idempotency-Key covers: reused on another ticket it is 422.
+      return await this.#run(tenant, ticketId, actor, [command], { ticketId, request }, options);
+    })());
   }
 
   /** Applies several changes as one commit: all of them, or none. */
-  async changeAll(
+  changeAll(
     tenant: string,
     ticketId: string,
     actor: Actor,
     requests: readonly ChangeRequest[],
     options: CommandOptions = {},
   ): Promise<CommandResult> {
-    const commands: TicketCommand[] = [];
-    for (const request of requests) commands.push(await this.#prepare(tenant, ticketId, request));
-    return await this.#run(tenant, ticketId, actor, commands, { ticketId, requests }, options);
+    return storeErrors((async () => {
+      const commands: TicketCommand[] = [];
+      for (const request of requests) commands.push(await this.#prepare(tenant, ticketId, request));
+      return await this.#run(tenant, ticketId, actor, commands, { ticketId, requests }, options);
+    })());
   }
 
   async #prepare(tenant: string, ticketId: string, request: ChangeRequest): Promise<TicketCommand> {
@@ -226,6 +240,14 @@ export class TicketCommands {
       }
     }
   }
+}
+
+/** NATS failures of any dependency (stream, ticket numbers, external ids, data keys) leave as the
+ * retryable `store_unavailable`. */
+function storeErrors<T>(work: Promise<T>): Promise<T> {
+  return work.catch((error) => {
+    throw asStoreUnavailable(error);
+  });
 }
 
 /** The racer's ticket, unless the actor may not see it: then only that the id is taken. */

@@ -1,7 +1,8 @@
 /**
  * The JetStream adapter of the event store. Each subject is one aggregate; appends carry
  * `Nats-Expected-Last-Subject-Sequence` and `Nats-Msg-Id`. JetStream error codes are translated
- * here and nowhere else.
+ * here and nowhere else: a stale expected version is a {@link ConcurrencyError}, a stream without
+ * a leader (or no answer in time) the retryable `store_unavailable`.
  * @module
  */
 import {
@@ -13,6 +14,7 @@ import {
 } from "@nats-io/jetstream";
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/nats-core";
 import { ConcurrencyError } from "../errors.ts";
+import { asStoreUnavailable } from "../runtime/nats_unavailable.ts";
 import type { AppendOptions, AppendResult, EventStore, StoredMessage } from "./port.ts";
 
 const WRONG_LAST_SEQUENCE = 10071;
@@ -70,11 +72,15 @@ export class JetStreamEventStore implements EventStore {
           Number.isNaN(actual) ? await this.#lastVersion(subject) : actual,
         );
       }
-      throw error;
+      throw asStoreUnavailable(error);
     }
   }
 
-  async readSubject(subject: string, afterVersion = 0): Promise<StoredMessage[]> {
+  readSubject(subject: string, afterVersion = 0): Promise<StoredMessage[]> {
+    return translated(this.#readSubject(subject, afterVersion));
+  }
+
+  async #readSubject(subject: string, afterVersion: number): Promise<StoredMessage[]> {
     const messages: StoredMessage[] = [];
     for (let seq = afterVersion + 1;;) {
       const next = await this.jsm.direct.getMessage(this.stream, { next_by_subj: subject, seq });
@@ -85,14 +91,22 @@ export class JetStreamEventStore implements EventStore {
   }
 
   async readAt(version: number): Promise<StoredMessage | null> {
-    const found = await this.jsm.direct.getMessage(this.stream, { seq: version });
+    const found = await translated(this.jsm.direct.getMessage(this.stream, { seq: version }));
     return found ? toStoredMessage(found.subject, found.seq, found.data, found.header) : null;
   }
 
   async #lastVersion(subject: string): Promise<number> {
-    const last = await this.jsm.direct.getMessage(this.stream, { last_by_subj: subject });
+    const last = await translated(
+      this.jsm.direct.getMessage(this.stream, { last_by_subj: subject }),
+    );
     return last?.seq ?? 0;
   }
+}
+
+function translated<T>(reading: Promise<T>): Promise<T> {
+  return reading.catch((error) => {
+    throw asStoreUnavailable(error);
+  });
 }
 
 function toNatsHeaders(values: Record<string, string> = {}): MsgHdrs | undefined {

@@ -61,7 +61,7 @@ export function errorHandler(log: Logger) {
     if (error instanceof DomainError && error.status !== 500) {
       return problemResponse(
         problem(error.status, error.code, error.message, error.extra),
-        bearerChallenge(error),
+        { ...bearerChallenge(error), ...retryAfter(error) },
       );
     }
     if (error instanceof ConcurrencyError) {
@@ -95,6 +95,12 @@ function bearerChallenge(error: DomainError): Record<string, string> {
     };
   }
   return {};
+}
+
+/** RFC 9110 §10.2.3: a refusal that names when to retry (`retryAfterSeconds`) says it in a header. */
+function retryAfter(error: DomainError): Record<string, string> {
+  const seconds = error.extra.retryAfterSeconds;
+  return typeof seconds === "number" ? { "retry-after": String(seconds) } : {};
 }
 
 /** The Hono `notFound` handler. */
