@@ -116,6 +116,8 @@ async function burstWithLeaderKill(h: Harness, cluster: PrivateNatsCluster) {
     seconds: Number(seconds.toFixed(1)),
   }));
   assert.ok(victim, "the leader was killed during the burst");
+  const unexpected = [...result.failedAttempts.keys()].filter((a) => a !== "503 store_unavailable");
+  assert.deepEqual(unexpected, [], "a creation failing during the election is a retryable 503");
   return result;
 }
 
@@ -137,7 +139,8 @@ async function createWithRetries(h: Harness, key: string, result: BurstResult): 
       return;
     }
     last = response instanceof Response
-      ? `${response.status} ${(await response.json().catch(() => ({}))).code ?? "?"}`
+      ? `${response.status} ${(await response.json().catch(() => ({}))).code ?? "?"}` +
+        (response.status === 503 && !response.headers.has("retry-after") ? " no Retry-After" : "")
       : `thrown ${response.name}`;
     result.failedAttempts.set(last, (result.failedAttempts.get(last) ?? 0) + 1);
     await pause(RETRY_PAUSE_MS);

@@ -79,7 +79,11 @@ export class TicketProjector {
     const consumer = await deps.js.consumers.get(deps.stream, deps.name);
     this.#closedBecause = null;
     this.#suspect = null;
-    this.#messages = await consumer.consume({ max_messages: deps.batchSize * 2 });
+    // A deleted consumer ends the iterator (the client would retry it forever): #supervise reopens.
+    this.#messages = await consumer.consume({
+      max_messages: deps.batchSize * 2,
+      abort_on_missing_resource: true,
+    });
     return this.#messages;
   }
 
