@@ -1,0 +1,82 @@
+/**
+ * The gateway's settings, read once from the environment: where it listens, where the console's
+ * files are, and where each service behind it is (unset: found at request time).
+ * @module
+ */
+import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+
+export class GatewayConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "GatewayConfigError";
+  }
+}
+
+/** The services the gateway puts on its one origin, as `/api/<name>/...`. */
+export const UPSTREAMS = ["tickets", "routing", "sessions", "attachments", "identity"] as const;
+export type UpstreamName = typeof UPSTREAMS[number];
+
+export interface GatewayConfig {
+  host: string;
+  port: number;
+  /** The origin browsers use (the console's redirect URI is `<publicUrl>/callback`). */
+  publicUrl: string;
+  /** Folder of the console's static files. */
+  webDir: string;
+  /** Fixed upstream origins (`TICKETD_GATEWAY_<NAME>_URL`); absent ones are looked up. */
+  upstreams: Partial<Record<UpstreamName, string>>;
+  /** A proxied request's body larger than this is refused (413) before it is forwarded. */
+  maxRequestBytes: number;
+  /** An upstream slower than this to answer is a 504. */
+  upstreamTimeoutMs: number;
+}
+
+/** Reads the gateway's settings; a bad value throws {@link GatewayConfigError} naming it. */
+export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
+  const int = intSettings(env, (message) => new GatewayConfigError(message));
+  const host = env.TICKETD_GATEWAY_HOST || env.TICKETD_HOST || "127.0.0.1";
+  const port = int("TICKETD_GATEWAY_PORT", 8088, 0, 65535);
+  const upstreams: Partial<Record<UpstreamName, string>> = {};
+  for (const name of UPSTREAMS) {
+    const key = `TICKETD_GATEWAY_${name.toUpperCase()}_URL`;
+    const value = env[key] || (name === "identity" ? identityOrigin(env) : undefined);
+    if (value) upstreams[name] = origin(key, value);
+  }
+  return {
+    host,
+    port,
+    publicUrl: origin(
+      "TICKETD_GATEWAY_PUBLIC_URL",
+      env.TICKETD_GATEWAY_PUBLIC_URL || `http://${host}:${port}`,
+    ),
+    webDir: env.TICKETD_GATEWAY_WEB_DIR || new URL("../../web/", import.meta.url).pathname,
+    upstreams,
+    maxRequestBytes: int("TICKETD_GATEWAY_MAX_REQUEST_BYTES", 64 * 1024 * 1024),
+    upstreamTimeoutMs: int("TICKETD_GATEWAY_UPSTREAM_TIMEOUT_MS", 30_000, 100),
+  };
+}
+
+/**
+ * The console client's redirect URIs for a first start: identity's development callback and the
+ * gateway's `/callback` (`TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS` when it is unset).
+ */
+export function consoleRedirectUris(env: Record<string, string | undefined>): string {
+  return `${identityOrigin(env)}/oauth/callback ${loadGatewayConfig(env).publicUrl}/callback`;
+}
+
+/** Identity's issuer as its own config derives it (an origin). */
+function identityOrigin(env: Record<string, string | undefined>): string {
+  if (env.TICKETD_IDENTITY_ISSUER) return env.TICKETD_IDENTITY_ISSUER.replace(/\/$/, "");
+  const host = env.TICKETD_IDENTITY_HOST || env.TICKETD_HOST || "127.0.0.1";
+  return `http://${host}:${env.TICKETD_IDENTITY_PORT || "8081"}`;
+}
+
+function origin(name: string, value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.protocol === "http:" || url.protocol === "https:") return url.origin;
+  } catch {
+    // reported below
+  }
+  throw new GatewayConfigError(`${name} must be an http(s) origin, got "${value}"`);
+}

@@ -1,0 +1,78 @@
+/**
+ * The gateway's one origin: `/api/<service>/...` passed on to that service, identity's OAuth
+ * endpoints at their own paths (so the sign-in form posts to this origin), the console's assets
+ * under `/assets/<build>/`, and its page for every other GET.
+ * @module
+ */
+import { type Context, Hono } from "hono";
+import { errorHandler, problem, problemResponse } from "@ticketd/shared/http/problem.ts";
+import { requestLog } from "@ticketd/shared/http/request_log.ts";
+import type { Logger } from "@ticketd/shared/log/logger.ts";
+import { type UpstreamName, UPSTREAMS } from "../config.ts";
+import { forward } from "./forward.ts";
+import { securityHeaders } from "./security_headers.ts";
+import { relaySocket } from "./socket_relay.ts";
+import { type ConsoleFiles, fileResponse } from "./static_files.ts";
+
+export interface GatewayAppDeps {
+  publicUrl: string;
+  files: ConsoleFiles;
+  /** The origin of a service, or undefined while it is not known (not started yet). */
+  upstream(name: UpstreamName): Promise<string | undefined>;
+  maxRequestBytes: number;
+  upstreamTimeoutMs: number;
+  log: Logger;
+}
+
+type GatewayEnv = { Bindings: { remoteAddr?: Deno.NetAddr } };
+
+const LONG = "public, max-age=31536000, immutable";
+const OAUTH_PATHS = ["/oauth/authorize", "/oauth/token", "/oauth/revoke"];
+
+/** The gateway's Hono app; serve it with `app.fetch(request, { remoteAddr })`. */
+export function gatewayApp(deps: GatewayAppDeps): Hono<GatewayEnv> {
+  const app = new Hono<GatewayEnv>();
+  app.onError(errorHandler(deps.log));
+  app.use(requestLog(deps.log));
+  app.use(securityHeaders(deps.publicUrl));
+  app.get("/healthz", (c) => c.json({ status: "ok", build: deps.files.build }));
+  app.all("/api/:service/*", (c) => {
+    const name = c.req.param("service") as UpstreamName;
+    if (!UPSTREAMS.includes(name)) {
+      return problemResponse(problem(404, "unknown_service", `No service "${name.slice(0, 40)}"`));
+    }
+    return pass(c, name, c.req.path.slice(`/api/${name}`.length) || "/");
+  });
+  for (const path of OAUTH_PATHS) app.all(path, (c) => pass(c, "identity", path));
+  app.get("/assets/:build/*", (c) => {
+    const file = c.req.param("build") === deps.files.build
+      ? deps.files.assets.get(c.req.path.slice(`/assets/${deps.files.build}/`.length))
+      : undefined;
+    if (!file) return problemResponse(problem(404, "not_found", "No such file"));
+    return fileResponse(file, c.req.header("accept-encoding") ?? "", LONG);
+  });
+  app.get(
+    "*",
+    (c) => fileResponse(deps.files.page, c.req.header("accept-encoding") ?? "", "no-store"),
+  );
+  app.notFound(() => problemResponse(problem(404, "not_found", "No such route")));
+  return app;
+
+  async function pass(c: Context<GatewayEnv>, name: UpstreamName, path: string) {
+    const origin = await deps.upstream(name);
+    if (!origin) {
+      return problemResponse(problem(503, "upstream_starting", `The ${name} service is starting`));
+    }
+    const target = new URL(path + new URL(c.req.url).search, origin);
+    const clientAddress = c.env?.remoteAddr?.hostname ?? "unknown";
+    if (c.req.header("upgrade")?.toLowerCase() === "websocket") {
+      target.protocol = target.protocol === "https:" ? "wss:" : "ws:";
+      return relaySocket(c.req.raw, target, clientAddress);
+    }
+    return await forward(c.req.raw, target, {
+      clientAddress,
+      timeoutMs: deps.upstreamTimeoutMs,
+      maxRequestBytes: deps.maxRequestBytes,
+    });
+  }
+}

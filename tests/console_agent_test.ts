@@ -1,0 +1,196 @@
+/**
+ * The agent workspace in a real Chromium against the real services behind the gateway: sign in
+ * with PKCE, work a ticket from the unassigned queue, see a ticket arrive live, switch to
+ * Chinese, show hostile text as text, and the CSP and accessibility of each main page.
+ * Screenshots of each step go to `.ci/artifacts/console/`.
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import axe from "axe-core";
+import {
+  AGENT,
+  type ConsoleStack,
+  startConsoleStack,
+} from "../services/gateway/testing/console_stack.ts";
+
+const XSS = "<img src=x onerror=alert(1)>";
+
+async function createTicket(stack: ConsoleStack, body: Record<string, unknown>) {
+  const response = await fetch(`${stack.ticketsUrl}/v1/tickets`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${await stack.token("customer-1", "customer")}`,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({ body: "Details follow.", ...body }),
+  });
+  assert.equal(response.status, 201, await response.clone().text());
+  return await response.json();
+}
+
+async function assign(stack: ConsoleStack, id: string, assigneeId: string) {
+  const response = await fetch(`${stack.ticketsUrl}/v1/tickets/${id}/assignment`, {
+    method: "PUT",
+    headers: {
+      authorization: `Bearer ${await stack.token("boss", "admin")}`,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({ assigneeId, groupId: AGENT.group }),
+  });
+  assert.equal(response.status, 200, await response.text());
+}
+
+async function shot(stack: ConsoleStack, page: Page, name: string) {
+  await page.screenshot({ path: `${stack.artifacts}/agent-${name}.png`, fullPage: true });
+}
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core, evaluated through the DevTools protocol (page CSP does not apply to it). */
+async function seriousViolations(page: Page): Promise<string[]> {
+  await page.evaluate((source: string) => (0, eval)(source), (axe as { source: string }).source);
+  const result = await page.evaluate(() =>
+    (globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe.run()
+  );
+  return result.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) =>
+      `${v.id}: ${v.nodes.map((n: { target: string[] }) => n.target.join(" ")).join(", ")}`
+    );
+}
+
+async function signIn(stack: ConsoleStack, page: Page) {
+  await page.goto(stack.gatewayUrl);
+  await page.click("#signin-button");
+  await page.fill("input[name=username]", AGENT.username);
+  await page.fill("input[name=password]", AGENT.password);
+  await Promise.all([page.waitForURL(`${stack.gatewayUrl}/`), page.click("button[type=submit]")]);
+  await page.waitForSelector("#workspace:not([hidden])");
+}
+
+Deno.test({
+  name:
+    "console - an agent signs in, works a ticket, sees a new one live, switches to Chinese; text stays text",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const stack = await startConsoleStack();
+    try {
+      const printer = await createTicket(stack, { subject: "Printer on fire" });
+      await createTicket(stack, { subject: XSS });
+      const context = await stack.browser.newContext({
+        locale: "en-US",
+        timezoneId: "Asia/Shanghai",
+      });
+      const page = await context.newPage();
+      const dialogs: string[] = [];
+      page.on("dialog", (d) => {
+        dialogs.push(d.message());
+        d.dismiss();
+      });
+
+      const first = await page.goto(stack.gatewayUrl);
+      const csp = first!.headers()["content-security-policy"];
+      assert.match(csp, /default-src 'self'/);
+      assert.match(csp, /frame-ancestors 'none'/);
+      assert.match(csp, /object-src 'none'/);
+      assert.equal(first!.headers()["cache-control"], "no-store");
+      await page.waitForSelector("#signin:not([hidden])");
+      await shot(stack, page, "1-signin");
+      assert.deepEqual(await seriousViolations(page), [], "sign-in page");
+
+      await signIn(stack, page);
+      const unassigned = page.locator("#queue-list li", { hasText: "Printer on fire" });
+      await unassigned.waitFor();
+      await shot(stack, page, "2-unassigned");
+
+      // Hostile text is shown as text: no element made from it, no dialog.
+      await page.locator("#queue-list li", { hasText: XSS }).waitFor();
+      assert.equal(await page.locator("#queue-list img").count(), 0);
+
+      await unassigned.click();
+      await page.waitForSelector(`article[data-ticket="${printer.id}"]`);
+      await page.fill("#composer", "We are on it.");
+      await page.click("#send-reply");
+      await page.locator(".timeline li.message", { hasText: "We are on it." }).waitFor();
+      await page.fill("#composer", "Extinguisher is in room 4.");
+      await page.click("#send-note");
+      await page.locator(".timeline li.note", { hasText: "Extinguisher is in room 4." }).waitFor();
+      await page.selectOption("#ticket-status", "pending");
+      await page.locator(".timeline li.change", { hasText: "→ Pending" }).waitFor();
+      await page.selectOption("#ticket-priority", "urgent");
+      await page.locator(".timeline li.change", { hasText: "→ Urgent" }).waitFor();
+      await page.click("#assign-me");
+      await page.locator("#assignee", { hasNotText: "nobody" }).waitFor();
+      const agentId = await page.textContent("#assignee"); // the identity user id (the sub)
+      await page.fill("#tag-input", "hardware");
+      await page.press("#tag-input", "Enter");
+      await page.locator(".tag", { hasText: "hardware" }).waitFor();
+      await shot(stack, page, "3-ticket-worked");
+      assert.deepEqual(await seriousViolations(page), [], "workspace with a ticket open");
+
+      // The server agrees with what the page shows.
+      const stored = await (await fetch(`${stack.ticketsUrl}/v1/tickets/${printer.id}`, {
+        headers: { authorization: `Bearer ${await stack.token("boss", "admin")}` },
+      })).json();
+      assert.equal(stored.status, "pending");
+      assert.equal(stored.priority, "urgent");
+      assert.equal(stored.assigneeId, agentId);
+      assert.deepEqual(stored.tags, ["hardware"]);
+      assert.deepEqual(stored.messages.map((m: { internal: boolean }) => m.internal), [
+        false,
+        false,
+        true,
+      ]);
+
+      // Live: a ticket assigned to the agent appears in "Mine" with no reload and no polling.
+      await page.click('[data-queue="mine"]');
+      await page.waitForSelector('#live[data-live="true"]');
+      const arrived = await createTicket(stack, { subject: "Arrived while watching" });
+      await assign(stack, arrived.id, agentId!);
+      await page.locator("#queue-list li", { hasText: "Arrived while watching" }).waitFor({
+        timeout: 10_000,
+      });
+      await shot(stack, page, "4-live");
+
+      // Keyboard: j/k move the selection, Enter opens, ? shows the help.
+      await page.locator("body").click({ position: { x: 1, y: 1 } });
+      await page.keyboard.press("j");
+      await page.keyboard.press("k");
+      await page.keyboard.press("Enter");
+      await page.waitForSelector("article[data-ticket]");
+      await page.keyboard.press("?");
+      await page.waitForSelector("#help[open]");
+      await page.keyboard.press("Escape");
+
+      // Chinese, remembered across a reload (which signs in again: tokens live in memory).
+      await page.selectOption("#language", "zh");
+      await page.locator('[data-queue="unassigned"]', { hasText: "未分配" }).waitFor();
+      assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
+      await shot(stack, page, "5-chinese");
+      await page.reload();
+      await page.locator("#signin-button", { hasText: "登录" }).waitFor();
+
+      // CSP: an inline script the page did not ship does not run.
+      // A string, so it runs in the page (this file has no DOM types).
+      const inlineRan = await page.evaluate(`(async () => {
+        const blocked = new Promise((resolve) =>
+          document.addEventListener("securitypolicyviolation", () => resolve("blocked")));
+        const script = document.createElement("script");
+        script.textContent = "window.__inlineRan = true";
+        document.body.append(script);
+        return [await blocked, window.__inlineRan];
+      })()`);
+      assert.deepEqual(inlineRan, ["blocked", undefined]);
+      assert.deepEqual(dialogs, [], "no dialog was opened by ticket text");
+      await context.close();
+    } finally {
+      await stack.stop();
+    }
+  },
+});

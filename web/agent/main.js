@@ -1,0 +1,100 @@
+/**
+ * The agent workspace's entry: sign in (or finish signing in), then start the workspace, the
+ * live notifications, presence, search, the language switch and the keyboard map.
+ * @module
+ */
+import { apiClient } from "../shared/api.js";
+import { beginSignIn, completeSignIn, refreshSession, signOut } from "../shared/auth.js";
+import { byId } from "../shared/dom.js";
+import { LANGUAGES, setLanguage, t, translatePage } from "../shared/i18n.js";
+import { bindKeys } from "./keyboard.js";
+import { followNotifications } from "./live.js";
+import { presenceToggle } from "./presence.js";
+import { workspace } from "./workspace.js";
+
+const CLIENT_ID = "console";
+const REFRESH_EARLY_MS = 60_000;
+
+/** @type {import("../shared/auth.js").Session | null} */
+let session = null;
+
+async function token() {
+  if (!session) throw new Error("signed_out");
+  if (session.expiresAt - Date.now() < REFRESH_EARLY_MS) {
+    session = await refreshSession(CLIENT_ID, session);
+  }
+  return session.accessToken;
+}
+
+/** @param {unknown} error */
+function failed(error) {
+  const code = /** @type {{ code?: string, message?: string }} */ (error)?.code ??
+    /** @type {Error} */ (error)?.message ?? "unknown";
+  byId("error").textContent = t("error", { code });
+}
+
+function boot() {
+  const language = /** @type {HTMLSelectElement} */ (byId("language"));
+  translatePage(document);
+  language.value = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
+  language.addEventListener("change", () => {
+    if (/** @type {readonly string[]} */ (LANGUAGES).includes(language.value)) {
+      setLanguage(language.value);
+    }
+  });
+  byId("signin-button").addEventListener("click", () => beginSignIn(CLIENT_ID));
+  completeSignIn(CLIENT_ID).then((signedIn) => {
+    session = signedIn;
+    if (session) start(language);
+    else byId("signin").hidden = false;
+  }).catch((error) => {
+    byId("signin").hidden = false;
+    byId("signin-error").textContent = t("signin.failed", { code: error.message });
+  });
+}
+
+/** @param {HTMLSelectElement} language */
+async function start(language) {
+  const me = /** @type {import("../shared/auth.js").Session} */ (session).me;
+  const api = apiClient(token);
+  const desk = workspace(api, me, failed);
+  for (const id of ["workspace", "search-form", "presence-box", "signout", "live"]) {
+    byId(id).hidden = false;
+  }
+  const live = byId("live");
+  live.textContent = t("live.off");
+  const feed = followNotifications({
+    token,
+    onNotification: desk.notified,
+    onLive: (on) => {
+      live.textContent = t(on ? "live.on" : "live.off");
+      live.dataset.live = String(on);
+    },
+  });
+  presenceToggle(api, /** @type {HTMLSelectElement} */ (byId("presence")), failed);
+  language.addEventListener("change", () => {
+    live.textContent = t(live.dataset.live === "true" ? "live.on" : "live.off");
+    desk.redraw();
+  });
+  const search = /** @type {HTMLInputElement} */ (byId("search"));
+  byId("search-form").addEventListener("submit", (e) => {
+    e.preventDefault();
+    desk.search(search.value.trim());
+  });
+  byId("signout").addEventListener("click", async () => {
+    feed.stop();
+    if (session) await signOut(CLIENT_ID, session);
+    session = null;
+    location.assign("/");
+  });
+  bindKeys({
+    move: desk.move,
+    open: desk.openSelected,
+    reply: () => document.getElementById("composer")?.focus(),
+    search: () => search.focus(),
+    help: () => /** @type {HTMLDialogElement} */ (byId("help")).showModal(),
+  });
+  await desk.start().catch(failed);
+}
+
+boot();

@@ -1,0 +1,212 @@
+/**
+ * The open ticket: subject, status, priority, assignee, tags, timeline, attachments with
+ * download links, similar tickets, and the composer. Every change goes through `actions`; the
+ * view is drawn again from the API afterwards.
+ * @module
+ */
+import { h } from "../shared/dom.js";
+import { t } from "../shared/i18n.js";
+import { timelineElement, timelineItems } from "./timeline.js";
+
+const STATUSES = ["new", "open", "pending", "on_hold", "solved", "closed"];
+const PRIORITIES = ["low", "normal", "high", "urgent"];
+
+/**
+ * @typedef {{ ticket: Record<string, any>, history: any[], attachments: any[], similar: any[] }}
+ *   TicketData
+ * @typedef {{ status(s: string): void, priority(p: string): void, assignToMe(): void,
+ *   tags(add: string[], remove: string[]): void, post(body: string, internal: boolean): void,
+ *   download(attachment: any): void, open(id: string): void }} TicketActions
+ */
+
+/**
+ * @param {TicketData} data
+ * @param {TicketActions} actions
+ */
+export function ticketElement(data, actions) {
+  const { ticket } = data;
+  return h(
+    "article",
+    { "data-ticket": ticket.id },
+    h(
+      "h2",
+      { id: "ticket-title" },
+      `${t("ticket.number", { number: ticket.number })} `,
+      ticket.subject ?? "—",
+    ),
+    fieldsElement(ticket, actions),
+    tagsElement(ticket.tags, actions),
+    h("h3", {}, t("ticket.timeline")),
+    timelineElement(timelineItems(ticket.messages ?? [], data.history)),
+    composerElement(actions),
+    h(
+      "div",
+      { class: "side" },
+      attachmentsElement(data.attachments, actions),
+      similarElement(data.similar, actions),
+    ),
+  );
+}
+
+/**
+ * @param {Record<string, any>} ticket
+ * @param {TicketActions} actions
+ */
+function fieldsElement(ticket, actions) {
+  const status = selectElement("status", STATUSES, ticket.status, (v) => actions.status(v));
+  const priority = selectElement(
+    "priority",
+    PRIORITIES,
+    ticket.priority,
+    (v) => actions.priority(v),
+  );
+  const assign = h("button", { type: "button", id: "assign-me" }, t("ticket.assignMe"));
+  assign.addEventListener("click", () => actions.assignToMe());
+  return h(
+    "div",
+    { class: "fields" },
+    h("label", {}, t("ticket.status"), status),
+    h("label", {}, t("ticket.priority"), priority),
+    h(
+      "div",
+      {},
+      h(
+        "div",
+        { class: "hint" },
+        `${t("ticket.assignee")}: `,
+        h("span", { id: "assignee" }, ticket.assigneeId ?? t("ticket.unassigned")),
+      ),
+      assign,
+    ),
+  );
+}
+
+/**
+ * @param {string} name
+ * @param {string[]} values
+ * @param {string} current
+ * @param {(value: string) => void} changed
+ */
+function selectElement(name, values, current, changed) {
+  const select = /** @type {HTMLSelectElement} */ (h(
+    "select",
+    { id: `ticket-${name}` },
+    ...values.map((v) => h("option", { value: v, selected: v === current }, t(`${name}.${v}`))),
+  ));
+  select.addEventListener("change", () => changed(select.value));
+  return select;
+}
+
+/**
+ * @param {string[]} tags
+ * @param {TicketActions} actions
+ */
+function tagsElement(tags, actions) {
+  const input = /** @type {HTMLInputElement} */ (h("input", {
+    id: "tag-input",
+    maxlength: "64",
+    "aria-label": t("ticket.addTag"),
+    placeholder: t("ticket.addTag"),
+  }));
+  const form = h(
+    "form",
+    { class: "tags" },
+    input,
+    h("button", { type: "submit" }, t("ticket.addTagButton")),
+  );
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    const tag = input.value.trim();
+    if (tag) actions.tags([tag], []);
+  });
+  const chips = tags.map((tag) => {
+    const remove = h(
+      "button",
+      { type: "button", "aria-label": t("ticket.removeTag", { tag }) },
+      "×",
+    );
+    remove.addEventListener("click", () => actions.tags([], [tag]));
+    return h("span", { class: "tag" }, tag, remove);
+  });
+  return h(
+    "div",
+    { class: "tags", "aria-label": t("ticket.tags") },
+    h("span", { class: "hint" }, `${t("ticket.tags")}:`),
+    ...chips,
+    form,
+  );
+}
+
+/** @param {TicketActions} actions */
+function composerElement(actions) {
+  const text =
+    /** @type {HTMLTextAreaElement} */ (h("textarea", { id: "composer", maxlength: "20000" }));
+  const reply = h(
+    "button",
+    { type: "button", class: "primary", id: "send-reply" },
+    t("composer.reply"),
+  );
+  const note = h("button", { type: "button", id: "send-note" }, t("composer.note"));
+  const send = (/** @type {boolean} */ internal) => {
+    const body = text.value.trim();
+    if (body) actions.post(body, internal);
+  };
+  reply.addEventListener("click", () => send(false));
+  note.addEventListener("click", () => send(true));
+  return h(
+    "div",
+    { class: "composer" },
+    h("label", { for: "composer" }, t("composer.label")),
+    text,
+    h("div", { class: "actions" }, reply, note),
+  );
+}
+
+/**
+ * @param {any[]} attachments
+ * @param {TicketActions} actions
+ */
+function attachmentsElement(attachments, actions) {
+  const items = attachments.map((a) => {
+    const link = h("a", {
+      href: "#",
+      "aria-label": t("ticket.download", { name: a.fileName ?? "—" }),
+    }, a.fileName ?? "—");
+    link.addEventListener("click", (e) => {
+      e.preventDefault();
+      actions.download(a);
+    });
+    return h("li", {}, link, ` (${a.size} B)`);
+  });
+  return h(
+    "section",
+    { "aria-labelledby": "attachments-title" },
+    h("h3", { id: "attachments-title" }, t("ticket.attachments")),
+    items.length ? h("ul", {}, ...items) : h("p", { class: "hint" }, t("ticket.noAttachments")),
+  );
+}
+
+/**
+ * @param {any[]} similar
+ * @param {TicketActions} actions
+ */
+function similarElement(similar, actions) {
+  const items = similar.map((s) => {
+    const link = h(
+      "a",
+      { href: "#" },
+      `${t("ticket.number", { number: s.number })} · ${t(`status.${s.status}`)}`,
+    );
+    link.addEventListener("click", (e) => {
+      e.preventDefault();
+      actions.open(s.ticketId);
+    });
+    return h("li", {}, link);
+  });
+  return h(
+    "section",
+    { "aria-labelledby": "similar-title" },
+    h("h3", { id: "similar-title" }, t("ticket.similar")),
+    items.length ? h("ul", {}, ...items) : h("p", { class: "hint" }, t("ticket.noSimilar")),
+  );
+}

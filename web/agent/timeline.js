@@ -1,0 +1,94 @@
+/**
+ * A ticket's timeline: its messages (replies and internal notes) and the changes from its
+ * history (status, priority, assignment, tags, attachments), oldest first, as text.
+ * @module
+ */
+import { h } from "../shared/dom.js";
+import { language, t } from "../shared/i18n.js";
+import { formatTime } from "../shared/time.js";
+
+/**
+ * @typedef {{ id: string, authorId: string, internal: boolean, body: string | null,
+ *   createdAt: string }} Message
+ * @typedef {{ at: string, actor: { id: string }, events: Record<string, any>[] }} HistoryEntry
+ * @typedef {{ at: string, kind: string, by: string, text: string }} Item
+ */
+
+/**
+ * Messages and changes merged by time.
+ * @param {Message[]} messages
+ * @param {HistoryEntry[]} history
+ * @returns {Item[]}
+ */
+export function timelineItems(messages, history) {
+  /** @type {Item[]} */
+  const items = messages.map((m) => ({
+    at: m.createdAt,
+    kind: m.internal ? "note" : "message",
+    by: m.authorId,
+    text: m.body ?? "—",
+  }));
+  for (const entry of history) {
+    for (const event of entry.events) {
+      const text = changeText(event);
+      if (text) items.push({ at: entry.at, kind: "change", by: entry.actor.id, text });
+    }
+  }
+  return items.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+/** @param {Record<string, any>} event */
+function changeText(event) {
+  switch (event.type) {
+    case "TicketCreated":
+      return t("ticket.created");
+    case "TicketStatusChanged":
+      return t("ticket.changed.status", {
+        from: t(`status.${event.from}`),
+        to: t(`status.${event.to}`),
+      });
+    case "TicketPriorityChanged":
+      return t("ticket.changed.priority", {
+        from: t(`priority.${event.from}`),
+        to: t(`priority.${event.to}`),
+      });
+    case "TicketAssigned":
+      return t("ticket.changed.assigned", {
+        who: event.assigneeId ?? event.groupId ?? t("ticket.unassigned"),
+      });
+    case "TicketTagsChanged":
+      return t("ticket.changed.tags", {
+        added: (event.added ?? []).join(", "),
+        removed: (event.removed ?? []).join(", "),
+      });
+    case "AttachmentAdded":
+      return t("ticket.changed.attachment", { name: event.fileName ?? "—" });
+    default:
+      return null;
+  }
+}
+
+/**
+ * The timeline as a list.
+ * @param {Item[]} items
+ */
+export function timelineElement(items) {
+  return h(
+    "ol",
+    { class: "timeline", "aria-label": t("ticket.timeline") },
+    ...items.map((item) =>
+      h(
+        "li",
+        { class: item.kind },
+        h(
+          "div",
+          { class: "meta" },
+          `${item.by} · `,
+          h("time", { datetime: item.at }, formatTime(item.at, language())),
+          item.kind === "note" ? ` · ${t("ticket.note")}` : "",
+        ),
+        item.kind === "change" ? h("div", {}, item.text) : h("p", { class: "body" }, item.text),
+      )
+    ),
+  );
+}

@@ -1,0 +1,199 @@
+/**
+ * The agent workspace: queue buttons with counts, the current queue's list, the open ticket,
+ * and what changes them (clicks, keys, pushed notifications).
+ * @module
+ */
+import { byId, h } from "../shared/dom.js";
+import { t, translatePage } from "../shared/i18n.js";
+import { countLabel, loadQueue, rowElement } from "./queues.js";
+import { ticketElement } from "./ticket_view.js";
+
+/** @type {import("./queues.js").QueueName[]} */
+const QUEUES = ["mine", "unassigned", "groups", "sla"];
+
+/**
+ * @param {import("../shared/api.js").Api} api
+ * @param {import("../shared/auth.js").Me} me
+ * @param {(error: unknown) => void} failed
+ */
+export function workspace(api, me, failed) {
+  const state = {
+    /** @type {import("./queues.js").QueueName} */ queue: "unassigned",
+    /** @type {import("./queues.js").Row[]} */ rows: [],
+    /** @type {string | null} */ cursor: null,
+    selected: 0,
+    /** @type {string | null} */ openId: null,
+    query: "",
+    /** @type {Set<string>} */ slaTickets: new Set(),
+  };
+  const context = () => ({ me, query: state.query, slaTickets: state.slaTickets });
+  const list = byId("queue-list");
+  const more = byId("more");
+
+  async function showQueue(/** @type {import("./queues.js").QueueName} */ name) {
+    state.queue = name;
+    const page = await loadQueue(api, name, context());
+    state.rows = page.rows;
+    state.cursor = page.cursor;
+    state.selected = Math.min(state.selected, Math.max(0, state.rows.length - 1));
+    byId("list-title").textContent = t(`queue.${name}`);
+    drawList();
+    more.hidden = !page.more;
+    setCount(name, countLabel(page));
+  }
+
+  function drawList() {
+    if (state.rows.length === 0) {
+      list.replaceChildren(h("li", { role: "option", "aria-disabled": "true" }, t("queue.empty")));
+      list.removeAttribute("aria-activedescendant");
+      return;
+    }
+    list.replaceChildren(...state.rows.map((row, i) => rowElement(row, i === state.selected)));
+    list.setAttribute("aria-activedescendant", `row-${state.rows[state.selected].id}`);
+  }
+
+  function setCount(/** @type {string} */ name, /** @type {string} */ label) {
+    const count = document.querySelector(`[data-queue="${name}"] .count`);
+    if (count) count.textContent = label;
+  }
+
+  async function refreshCounts() {
+    await Promise.all(
+      QUEUES.filter((q) => q !== state.queue).map(async (name) => {
+        setCount(name, countLabel(await loadQueue(api, name, context())));
+      }),
+    );
+  }
+
+  async function openTicket(/** @type {string} */ id, minVersion = 0) {
+    state.openId = id;
+    const suffix = minVersion ? `?min_version=${minVersion}` : "";
+    const [ticket, history, attachments, similar] = await Promise.all([
+      api.get(`/tickets/v1/tickets/${id}${suffix}`),
+      api.get(`/tickets/v1/tickets/${id}/history`).then((a) => a.entries, () => []),
+      api.get(`/attachments/v1/attachments?ticketId=${id}`).then((a) => a.attachments, () => []),
+      api.get(`/routing/v1/routing/tickets/${id}/similar?limit=5`).then((a) => a.items, () => []),
+    ]);
+    if (state.openId !== id) return;
+    byId("ticket").replaceChildren(
+      ticketElement({ ticket, history, attachments, similar }, ticketActions(ticket)),
+    );
+  }
+
+  /** @param {Record<string, any>} ticket */
+  function ticketActions(ticket) {
+    const path = `/tickets/v1/tickets/${ticket.id}`;
+    const change = (/** @type {Promise<any>} */ done) =>
+      done.then(async (result) => {
+        await openTicket(ticket.id, result?.version ?? 0);
+        await showQueue(state.queue);
+      }).catch(failed);
+    return {
+      status: (/** @type {string} */ s) =>
+        change(api.send("POST", `${path}/status`, { status: s })),
+      priority: (/** @type {string} */ p) =>
+        change(api.send("PUT", `${path}/priority`, { priority: p })),
+      assignToMe: () =>
+        change(
+          api.send("PUT", `${path}/assignment`, { assigneeId: me.sub, groupId: ticket.groupId }),
+        ),
+      tags: (/** @type {string[]} */ add, /** @type {string[]} */ remove) =>
+        change(api.send("POST", `${path}/tags`, { add, remove })),
+      post: (/** @type {string} */ body, /** @type {boolean} */ internal) =>
+        change(api.send("POST", `${path}/messages`, { body, internal })),
+      download: (/** @type {any} */ a) => download(a).catch(failed),
+      open: (/** @type {string} */ id) => openTicket(id).catch(failed),
+    };
+  }
+
+  async function download(/** @type {any} */ attachment) {
+    const blob = await api.blob(`/attachments/v1/attachments/${attachment.id}`);
+    const url = URL.createObjectURL(blob);
+    const link = h("a", { href: url, download: attachment.fileName ?? "attachment" });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  }
+
+  /** A pushed notification: refresh what it touches (debounced), never poll. */
+  /** @type {ReturnType<typeof setTimeout> | undefined} */
+  let pending;
+  function notified(/** @type {import("./live.js").Notification} */ n) {
+    if ((n.kind === "sla_warning" || n.kind === "sla_breached") && n.ticketId) {
+      state.slaTickets.add(n.ticketId);
+    }
+    clearTimeout(pending);
+    pending = setTimeout(() => {
+      showQueue(state.queue).then(refreshCounts).catch(failed);
+      if (n.ticketId && n.ticketId === state.openId) openTicket(n.ticketId).catch(failed);
+    }, 150);
+  }
+
+  function drawQueueButtons() {
+    byId("queues").replaceChildren(...QUEUES.map((name) => {
+      const button = h(
+        "button",
+        { type: "button", "data-queue": name, "aria-current": String(name === state.queue) },
+        h("span", { "data-i18n": `queue.${name}` }, t(`queue.${name}`)),
+        h("span", { class: "count" }, ""),
+      );
+      button.addEventListener("click", () => select(name));
+      return button;
+    }));
+  }
+
+  function select(/** @type {import("./queues.js").QueueName} */ name) {
+    state.selected = 0;
+    for (const b of document.querySelectorAll("[data-queue]")) {
+      b.setAttribute("aria-current", String(b.getAttribute("data-queue") === name));
+    }
+    showQueue(name).catch(failed);
+  }
+
+  list.addEventListener("click", (event) => {
+    const row = /** @type {HTMLElement} */ (event.target).closest("li[data-id]");
+    if (!row) return;
+    state.selected = state.rows.findIndex((r) => r.id === row.getAttribute("data-id"));
+    drawList();
+    openTicket(/** @type {string} */ (row.getAttribute("data-id"))).catch(failed);
+  });
+  more.addEventListener("click", async () => {
+    const page = await loadQueue(api, state.queue, context(), state.cursor).catch(failed);
+    if (!page) return;
+    state.rows.push(...page.rows);
+    state.cursor = page.cursor;
+    more.hidden = !page.more;
+    drawList();
+  });
+
+  return {
+    async start() {
+      drawQueueButtons();
+      translatePage(byId("queues"));
+      await showQueue(state.queue);
+      await refreshCounts();
+    },
+    notified,
+    redraw() {
+      byId("list-title").textContent = t(`queue.${state.queue}`);
+      drawList();
+      if (state.openId) openTicket(state.openId).catch(failed);
+    },
+    search(/** @type {string} */ query) {
+      state.query = query;
+      state.selected = 0;
+      showQueue("search").catch(failed);
+    },
+    move(/** @type {number} */ step) {
+      if (state.rows.length === 0) return;
+      state.selected = Math.max(0, Math.min(state.rows.length - 1, state.selected + step));
+      drawList();
+      document.getElementById(`row-${state.rows[state.selected].id}`)?.scrollIntoView({
+        block: "nearest",
+      });
+    },
+    openSelected() {
+      const row = state.rows[state.selected];
+      if (row) openTicket(row.id).catch(failed);
+    },
+  };
+}
