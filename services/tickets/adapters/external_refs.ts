@@ -6,6 +6,7 @@
  */
 import type { KV } from "@nats-io/kv";
 import { createHash } from "node:crypto";
+import { isNatsUnavailable } from "@ticketd/shared/runtime/nats_unavailable.ts";
 
 export interface ExternalRefs {
   /** Claims `externalId` for `ticketId`; returns the ticket that holds the claim (maybe older). */
@@ -23,7 +24,10 @@ export class KvExternalRefs implements ExternalRefs {
 
   async claim(tenant: string, externalId: string, ticketId: string): Promise<string> {
     const key = refKey(tenant, externalId);
-    const created = await this.kv.create(key, ticketId).then(() => true, () => false);
+    const created = await this.kv.create(key, ticketId).then(() => true, (error) => {
+      if (isNatsUnavailable(error)) throw error; // not "taken": the claim may not have landed
+      return false;
+    });
     if (created) return ticketId;
     const entry = await this.kv.get(key);
     if (!entry || entry.operation !== "PUT") throw new Error(`External ref ${key} vanished`);

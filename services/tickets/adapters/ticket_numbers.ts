@@ -5,6 +5,7 @@
  * @module
  */
 import type { KV } from "@nats-io/kv";
+import { isNatsUnavailable } from "@ticketd/shared/runtime/nats_unavailable.ts";
 
 export interface TicketNumbers {
   next(tenant: string): Promise<number>;
@@ -47,13 +48,21 @@ export class KvTicketNumbers implements TicketNumbers {
       const entry = await this.kv.get(tenant);
       const high = entry && entry.operation === "PUT" ? Number(entry.string()) : 0;
       const end = high + this.blockSize;
-      const stored = entry
-        ? await this.kv.update(tenant, String(end), entry.revision).catch(() => null)
-        : await this.kv.create(tenant, String(end)).catch(() => null);
-      if (stored !== null) return { next: high + 1, end };
+      const stored = await (entry
+        ? this.kv.update(tenant, String(end), entry.revision)
+        : this.kv.create(tenant, String(end))).catch(refusedAsNull);
+      if (stored !== null) {
+        return { next: high + 1, end };
+      }
     }
     throw new Error(`Could not reserve ticket numbers for tenant "${tenant}": too much contention`);
   }
+}
+
+/** A refused compare-and-set is contention (null: read again); a NATS outage is thrown. */
+function refusedAsNull(error: unknown): null {
+  if (isNatsUnavailable(error)) throw error;
+  return null;
 }
 
 /** In-process numbers for pure tests. */
