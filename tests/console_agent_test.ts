@@ -11,6 +11,7 @@ import axe from "axe-core";
 import {
   AGENT,
   type ConsoleStack,
+  signInAsAgent,
   startConsoleStack,
 } from "../services/gateway/testing/console_stack.ts";
 
@@ -64,15 +65,6 @@ async function seriousViolations(page: Page): Promise<string[]> {
     );
 }
 
-async function signIn(stack: ConsoleStack, page: Page) {
-  await page.goto(stack.gatewayUrl);
-  await page.click("#signin-button");
-  await page.fill("input[name=username]", AGENT.username);
-  await page.fill("input[name=password]", AGENT.password);
-  await Promise.all([page.waitForURL(`${stack.gatewayUrl}/`), page.click("button[type=submit]")]);
-  await page.waitForSelector("#workspace:not([hidden])");
-}
-
 Deno.test({
   name:
     "console - an agent signs in, works a ticket, sees a new one live, switches to Chinese; text stays text",
@@ -104,7 +96,7 @@ Deno.test({
       await shot(stack, page, "1-signin");
       assert.deepEqual(await seriousViolations(page), [], "sign-in page");
 
-      await signIn(stack, page);
+      await signInAsAgent(stack, page);
       const unassigned = page.locator("#queue-list li", { hasText: "Printer on fire" });
       await unassigned.waitFor();
       await shot(stack, page, "2-unassigned");

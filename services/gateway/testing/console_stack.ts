@@ -4,7 +4,7 @@
  * an agent user, dev tokens for arranging data over the API, and Chromium.
  * @module
  */
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { loadOrCreateDevKeys, mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
 import { createLogger } from "@ticketd/shared/log/logger.ts";
 import { freePort } from "@ticketd/shared/runtime/free_port.ts";
@@ -26,6 +26,9 @@ export const ADMIN_PASSWORD = "admin-password-1";
 
 export interface ConsoleStack {
   gatewayUrl: string;
+  natsUrl: string;
+  /** The services' data folder (keyring, URL files). */
+  dataDir: string;
   ticketsUrl: string;
   db: TestDatabase;
   browser: Browser;
@@ -94,6 +97,8 @@ export async function startConsoleStack(extraEnv: Record<string, string> = {}) {
   await Deno.mkdir(artifacts, { recursive: true });
   return {
     gatewayUrl,
+    natsUrl: nats.url,
+    dataDir,
     ticketsUrl,
     db,
     browser,
@@ -111,6 +116,16 @@ export async function startConsoleStack(extraEnv: Record<string, string> = {}) {
       await Deno.remove(dataDir, { recursive: true }).catch(() => {});
     },
   } satisfies ConsoleStack;
+}
+
+/** Signs `page` in as the agent through the console's button and identity's form. */
+export async function signInAsAgent(stack: ConsoleStack, page: Page): Promise<void> {
+  await page.goto(stack.gatewayUrl);
+  await page.click("#signin-button");
+  await page.fill("input[name=username]", AGENT.username);
+  await page.fill("input[name=password]", AGENT.password);
+  await Promise.all([page.waitForURL(`${stack.gatewayUrl}/`), page.click("button[type=submit]")]);
+  await page.waitForSelector("#workspace:not([hidden])");
 }
 
 /** The agent through identity's admin tool (the users API needs an admin's identity token). */
