@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import { consoleRedirectUris, GatewayConfigError, loadGatewayConfig } from "./config.ts";
+
+Deno.test("loadGatewayConfig - defaults: port 8088, identity at its default issuer, others looked up", () => {
+  const config = loadGatewayConfig({});
+  assert.equal(config.port, 8088);
+  assert.equal(config.publicUrl, "http://127.0.0.1:8088");
+  assert.deepEqual(config.upstreams, { identity: "http://127.0.0.1:8081" });
+  assert.ok(config.webDir.endsWith("/web/"));
+});
+
+Deno.test("loadGatewayConfig - a bad port or a non-http upstream stops the start naming the setting", () => {
+  assert.throws(
+    () => loadGatewayConfig({ TICKETD_GATEWAY_PORT: "70000" }),
+    (e: Error) => e instanceof GatewayConfigError && /TICKETD_GATEWAY_PORT/.test(e.message),
+  );
+  assert.throws(
+    () => loadGatewayConfig({ TICKETD_GATEWAY_TICKETS_URL: "javascript:alert(1)" }),
+    /TICKETD_GATEWAY_TICKETS_URL must be an http\(s\) origin/,
+  );
+});
+
+Deno.test("consoleRedirectUris - identity's callback and the gateway's, from the same settings", () => {
+  assert.equal(
+    consoleRedirectUris({
+      TICKETD_IDENTITY_ISSUER: "https://id.example/",
+      TICKETD_GATEWAY_PUBLIC_URL: "https://desk.example",
+    }),
+    "https://id.example/oauth/callback https://desk.example/callback",
+  );
+});
