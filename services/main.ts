@@ -14,9 +14,14 @@ import { attachmentsFollower } from "./attachments/main.ts";
 import { sessionsFollower } from "./sessions/main.ts";
 import { auditFollower } from "./audit/main.ts";
 import { emailFollower } from "./email/main.ts";
+import { consoleRedirectUris } from "./gateway/config.ts";
+import { gatewayFollower } from "./gateway/main.ts";
 import { startFailureMessage } from "./start_failure.ts";
 
 const env = Deno.env.toObject();
+// A first start registers the console at the gateway too (docs/console.md).
+const consoleUris = consoleRedirectUris(env);
+if (consoleUris) env.TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS ??= consoleUris;
 const identity: Companion = async (infra, log) => {
   const { service, url, stop } = await startIdentity(env, { sql: infra.sql, nc: infra.nc, log });
   console.error(`Identity (OAuth 2) at ${url}: docs/identity.md, "First start" and "Flows"`);
@@ -37,6 +42,7 @@ try {
     attachmentsFollower(env),
     auditFollower(env),
     emailFollower(env),
+    gatewayFollower(env),
   ]);
 } catch (error) {
   const message = startFailureMessage(error);

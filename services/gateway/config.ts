@@ -58,10 +58,18 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
 
 /**
  * The console client's redirect URIs for a first start: identity's development callback and the
- * gateway's `/callback` (`TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS` when it is unset).
+ * gateway's `/callback` (`TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS` when it is unset). Undefined
+ * (identity's own default) when a port is 0 (not known before listening) or a setting is bad
+ * (the gateway's start reports it).
  */
-export function consoleRedirectUris(env: Record<string, string | undefined>): string {
-  return `${identityOrigin(env)}/oauth/callback ${loadGatewayConfig(env).publicUrl}/callback`;
+export function consoleRedirectUris(env: Record<string, string | undefined>): string | undefined {
+  if (env.TICKETD_IDENTITY_PORT === "0" || env.TICKETD_GATEWAY_PORT === "0") return undefined;
+  try {
+    return `${identityOrigin(env)}/oauth/callback ${loadGatewayConfig(env).publicUrl}/callback`;
+  } catch (error) {
+    if (error instanceof GatewayConfigError) return undefined;
+    throw error;
+  }
 }
 
 /** Identity's issuer as its own config derives it (an origin). */

@@ -29,3 +29,9 @@ Deno.test("consoleRedirectUris - identity's callback and the gateway's, from the
     "https://id.example/oauth/callback https://desk.example/callback",
   );
 });
+
+Deno.test("consoleRedirectUris - none when a port is only known after listening, or a setting is bad", () => {
+  assert.equal(consoleRedirectUris({ TICKETD_IDENTITY_PORT: "0" }), undefined);
+  assert.equal(consoleRedirectUris({ TICKETD_GATEWAY_PORT: "0" }), undefined);
+  assert.equal(consoleRedirectUris({ TICKETD_GATEWAY_PORT: "x" }), undefined);
+});
