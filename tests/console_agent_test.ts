@@ -42,6 +42,24 @@ async function assign(stack: ConsoleStack, id: string, assigneeId: string) {
   assert.equal(response.status, 200, await response.text());
 }
 
+/** A whole file in one tus creation-with-upload, as the requester, through the gateway. */
+async function attach(stack: ConsoleStack, ticketId: string, name: string, text: string) {
+  const file = new TextEncoder().encode(text);
+  const response = await fetch(`${stack.gatewayUrl}/api/attachments/v1/attachments/uploads`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${await stack.token("customer-1", "customer")}`,
+      "tus-resumable": "1.0.0",
+      "upload-length": String(file.length),
+      "upload-metadata": `ticketId ${btoa(ticketId)},filename ${btoa(name)}`,
+      "content-type": "application/offset+octet-stream",
+    },
+    body: file,
+  });
+  await response.body?.cancel();
+  assert.equal(response.status, 201);
+}
+
 async function shot(stack: ConsoleStack, page: Page, name: string) {
   await page.screenshot({ path: `${stack.artifacts}/agent-${name}.png`, fullPage: true });
 }
@@ -74,6 +92,7 @@ Deno.test({
     const stack = await startConsoleStack();
     try {
       const printer = await createTicket(stack, { subject: "Printer on fire" });
+      await attach(stack, printer.id, "wiring.txt", "red to red, blue to blue");
       await createTicket(stack, { subject: XSS });
       const context = await stack.browser.newContext({
         locale: "en-US",
@@ -107,6 +126,15 @@ Deno.test({
 
       await unassigned.click();
       await page.waitForSelector(`article[data-ticket="${printer.id}"]`);
+      // The attachment is listed and downloads with the bearer token (a blob link).
+      await page.locator(".timeline li.change", { hasText: "Attached wiring.txt" }).waitFor();
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.click('a[aria-label="Download wiring.txt"]'),
+      ]);
+      assert.equal(download.suggestedFilename(), "wiring.txt");
+      assert.equal(await Deno.readTextFile((await download.path())!), "red to red, blue to blue");
+
       await page.fill("#composer", "We are on it.");
       await page.click("#send-reply");
       await page.locator(".timeline li.message", { hasText: "We are on it." }).waitFor();
@@ -149,6 +177,20 @@ Deno.test({
         timeout: 10_000,
       });
       await shot(stack, page, "4-live");
+
+      // Nothing polls: a quiet page makes no API requests.
+      const quietRequests: string[] = [];
+      page.on("request", (r) => r.url().includes("/api/") && quietRequests.push(r.url()));
+      await page.waitForTimeout(3_000);
+      assert.deepEqual(quietRequests, []);
+
+      // Search: "/" focuses the box; the results are a queue of their own.
+      await page.locator("body").click({ position: { x: 1, y: 1 } });
+      await page.keyboard.press("/");
+      await page.keyboard.type("Printer");
+      await page.keyboard.press("Enter");
+      await page.locator("#list-title", { hasText: "Search results" }).waitFor();
+      await page.locator("#queue-list li", { hasText: "Printer on fire" }).waitFor();
 
       // Keyboard: j/k move the selection, Enter opens, ? shows the help.
       await page.locator("body").click({ position: { x: 1, y: 1 } });

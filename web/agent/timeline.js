@@ -34,7 +34,10 @@ export function timelineItems(messages, history) {
       if (text) items.push({ at: entry.at, kind: "change", by: entry.actor.id, text });
     }
   }
-  return items.sort((a, b) => a.at.localeCompare(b.at));
+  // At the same instant the change (the ticket's opening) reads before its first message.
+  return items.sort((a, b) =>
+    a.at.localeCompare(b.at) || Number(b.kind === "change") - Number(a.kind === "change")
+  );
 }
 
 /** @param {Record<string, any>} event */

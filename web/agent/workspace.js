@@ -107,7 +107,7 @@ export function workspace(api, me, failed) {
   }
 
   async function download(/** @type {any} */ attachment) {
-    const blob = await api.blob(`/attachments/v1/attachments/${attachment.id}`);
+    const blob = await api.blob(`/attachments/v1/attachments/${attachment.attachmentId}`);
     const url = URL.createObjectURL(blob);
     const link = h("a", { href: url, download: attachment.fileName ?? "attachment" });
     link.click();
