@@ -168,6 +168,14 @@ Deno.test({
         true,
       ]);
 
+      // Presence: the toggle tells routing, which lists the agent as online.
+      const [presence] = await Promise.all([
+        page.waitForResponse((r) => r.url().endsWith("/api/routing/v1/routing/presence")),
+        page.selectOption("#presence", "online"),
+      ]);
+      assert.equal(presence.status(), 200);
+      assert.equal((await presence.json()).status, "online");
+
       // Live: a ticket assigned to the agent appears in "Mine" with no reload and no polling.
       await page.click('[data-queue="mine"]');
       await page.waitForSelector('#live[data-live="true"]');
