@@ -4,11 +4,9 @@
  * every node's copy must converge once the killed node is back. Runs on the nats-server found
  * (2.9.10 here); deploy/README.md says what that version does and does not guarantee.
  *
- * Off unless `TICKETD_TEST_NATS_FAILOVER=1`: the stream half always holds (no acked creation lost,
- * none stored twice, copies converge), but the service half fails about half the runs on 2.9.10,
- * for reasons in the service, listed in deploy/README.md ("Failover: what the cluster test
- * found"): a missed worker-id lease renewal exits the process (70), the projector can stall after
- * the consumer's leader moves, and ack-all can skip deliveries lost with the killed leader.
+ * Part of the normal suite, bounded: the burst must end within two minutes and the read model
+ * catch up within one (about 20 s in all on 2 cores). What it found before the service survived
+ * a node loss, and what holds now, is in deploy/README.md ("Failover").
  * @module
  */
 import assert from "node:assert/strict";
@@ -27,6 +25,8 @@ const KILL_AFTER_ACKED = 1_000;
 /** A client retries a failed creation with the same Idempotency-Key, as a real one would. */
 const ATTEMPTS = 10;
 const RETRY_PAUSE_MS = 1_000;
+/** Workers take no new creation after this; a burst cut short fails the test. */
+const BURST_DEADLINE_MS = 120_000;
 const REPLICAS = 3;
 
 interface BurstResult {
@@ -39,7 +39,6 @@ interface BurstResult {
 }
 
 Deno.test({
-  ignore: Deno.env.get("TICKETD_TEST_NATS_FAILOVER") !== "1",
   name: "nats cluster - kill -9 of the TICKETS leader mid-burst loses no acked ticket, " +
     "makes none twice, and every copy converges when the node returns",
   sanitizeOps: false, // the client's reconnect timers outlive a killed server by design
@@ -95,8 +94,9 @@ async function burstWithLeaderKill(h: Harness, cluster: PrivateNatsCluster) {
   const result: BurstResult = { acked: new Map(), failed: new Map(), failedAttempts: new Map() };
   let next = 0;
   let kill: Promise<string> | undefined;
+  const deadline = performance.now() + BURST_DEADLINE_MS;
   const worker = async () => {
-    while (next < CREATIONS) {
+    while (next < CREATIONS && performance.now() < deadline) {
       const key = `burst-${next++}`;
       await createWithRetries(h, key, result);
       if (!kill && result.acked.size >= KILL_AFTER_ACKED) kill = killLeader(h, cluster);
@@ -116,6 +116,7 @@ async function burstWithLeaderKill(h: Harness, cluster: PrivateNatsCluster) {
     seconds: Number(seconds.toFixed(1)),
   }));
   assert.ok(victim, "the leader was killed during the burst");
+  assert.equal(next, CREATIONS, `every creation was attempted within ${BURST_DEADLINE_MS} ms`);
   const unexpected = [...result.failedAttempts.keys()].filter((a) => a !== "503 store_unavailable");
   assert.deepEqual(unexpected, [], "a creation failing during the election is a retryable 503");
   return result;
