@@ -213,6 +213,8 @@ Deno.test({
       // Chinese, remembered across a reload (which signs in again: tokens live in memory).
       await page.selectOption("#language", "zh");
       await page.locator('[data-queue="unassigned"]', { hasText: "未分配" }).waitFor();
+      await page.locator("#send-reply", { hasText: "发送回复" }).waitFor(); // the open ticket too
+      await page.locator(".timeline li.change", { hasText: "工单已创建" }).waitFor();
       assert.equal(await page.getAttribute("html", "lang"), "zh-CN");
       await shot(stack, page, "5-chinese");
       await page.reload();

@@ -183,6 +183,9 @@ export function workspace(api, me, failed) {
     search(/** @type {string} */ query) {
       state.query = query;
       state.selected = 0;
+      for (const b of document.querySelectorAll("[data-queue]")) {
+        b.setAttribute("aria-current", "false");
+      }
       showQueue("search").catch(failed);
     },
     move(/** @type {number} */ step) {
