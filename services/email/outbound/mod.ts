@@ -77,7 +77,7 @@ export async function startOutbound(deps: OutboundDeps): Promise<Outbound> {
     stats,
     log,
     now,
-    sendingStaleMs: 4 * settings.smtpTimeoutMs,
+    sendingStaleMs: 5 * settings.smtpTimeoutMs, // longer than a whole session (smtp.ts)
     heartbeatMs: Math.floor(ackWaitMs / 3),
   });
   const trigger = await startTrigger({

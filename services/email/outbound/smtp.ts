@@ -25,6 +25,9 @@ export class DeliveryError extends Error {
   }
 }
 
+/** Connect, greet, TLS, login, envelope, data: a session never takes longer than this many timeouts. */
+const SESSION_PHASES = 4;
+
 export type Deliver = (relay: RelaySettings, mail: OutgoingMail) => Promise<Delivered>;
 
 /** A {@link Deliver} that opens one SMTP session per mail; `timeoutMs` bounds each phase. */
@@ -48,15 +51,26 @@ export function smtpDeliver(timeoutMs: number): Deliver {
       disableFileAccess: true,
       disableUrlAccess: true,
     });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // nodemailer times each phase; this bounds the whole session even if a socket event is lost.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(sessionTimeout()), SESSION_PHASES * timeoutMs);
+    });
     try {
-      const info = await transport.sendMail({ ...mail, envelope: envelopeOf(mail) });
+      const sent = transport.sendMail({ ...mail, envelope: envelopeOf(mail) });
+      const info = await Promise.race([sent, deadline]);
       return { response: String(info.response ?? "") };
     } catch (error) {
-      throw deliveryError(error);
+      throw error instanceof DeliveryError ? error : deliveryError(error);
     } finally {
+      clearTimeout(timer);
       transport.close();
     }
   };
+}
+
+function sessionTimeout(): DeliveryError {
+  return new DeliveryError("smtp_session_timeout", "The SMTP session took too long", false);
 }
 
 function envelopeOf(mail: OutgoingMail) {
