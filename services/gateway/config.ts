@@ -13,7 +13,14 @@ export class GatewayConfigError extends Error {
 }
 
 /** The services the gateway puts on its one origin, as `/api/<name>/...`. */
-export const UPSTREAMS = ["tickets", "routing", "sessions", "attachments", "identity"] as const;
+export const UPSTREAMS = [
+  "tickets",
+  "routing",
+  "sessions",
+  "attachments",
+  "identity",
+  "audit",
+] as const;
 export type UpstreamName = typeof UPSTREAMS[number];
 
 export interface GatewayConfig {
@@ -57,15 +64,17 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
 }
 
 /**
- * The console client's redirect URIs for a first start: identity's development callback and the
- * gateway's `/callback` (`TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS` when it is unset). Undefined
+ * The console client's redirect URIs for a first start: identity's development callback, the
+ * gateway's `/callback` and the admin pages' `/admin/callback`
+ * (`TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS` when it is unset). Undefined
  * (identity's own default) when a port is 0 (not known before listening) or a setting is bad
  * (the gateway's start reports it).
  */
 export function consoleRedirectUris(env: Record<string, string | undefined>): string | undefined {
   if (env.TICKETD_IDENTITY_PORT === "0" || env.TICKETD_GATEWAY_PORT === "0") return undefined;
   try {
-    return `${identityOrigin(env)}/oauth/callback ${loadGatewayConfig(env).publicUrl}/callback`;
+    const gateway = loadGatewayConfig(env).publicUrl;
+    return `${identityOrigin(env)}/oauth/callback ${gateway}/callback ${gateway}/admin/callback`;
   } catch (error) {
     if (error instanceof GatewayConfigError) return undefined;
     throw error;

@@ -33,15 +33,16 @@ async function challengeOf(verifier) {
 /**
  * Leaves for the sign-in form (served by identity on this origin, `/oauth/authorize`).
  * @param {string} clientId
+ * @param {string} [callbackPath] where identity sends the browser back (a registered URI)
  */
-export async function beginSignIn(clientId) {
+export async function beginSignIn(clientId, callbackPath = "/callback") {
   const verifier = randomString(32);
   const state = randomString(16);
   sessionStorage.setItem(PENDING, JSON.stringify({ verifier, state }));
   const query = new URLSearchParams({
     response_type: "code",
     client_id: clientId,
-    redirect_uri: `${location.origin}/callback`,
+    redirect_uri: `${location.origin}${callbackPath}`,
     scope: "tickets users",
     code_challenge: await challengeOf(verifier),
     code_challenge_method: "S256",
@@ -54,14 +55,15 @@ export async function beginSignIn(clientId) {
  * On `/callback`: checks `state` against this browser session's, exchanges the code with its
  * verifier, and forgets both. Returns null when this page is not a sign-in return.
  * @param {string} clientId
+ * @param {string} [callbackPath] as given to beginSignIn; the page returns to its folder
  * @returns {Promise<Session | null>}
  */
-export async function completeSignIn(clientId) {
-  if (location.pathname !== "/callback") return null;
+export async function completeSignIn(clientId, callbackPath = "/callback") {
+  if (location.pathname !== callbackPath) return null;
   const params = new URLSearchParams(location.search);
   const pending = JSON.parse(sessionStorage.getItem(PENDING) ?? "null");
   sessionStorage.removeItem(PENDING);
-  history.replaceState(null, "", "/");
+  history.replaceState(null, "", callbackPath.replace(/callback$/, ""));
   const code = params.get("code");
   if (!pending || !code || params.get("state") !== pending.state) {
     throw new Error("signin_state_mismatch");
@@ -70,7 +72,7 @@ export async function completeSignIn(clientId) {
     grant_type: "authorization_code",
     client_id: clientId,
     code,
-    redirect_uri: `${location.origin}/callback`,
+    redirect_uri: `${location.origin}${callbackPath}`,
     code_verifier: pending.verifier,
   });
 }
