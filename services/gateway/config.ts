@@ -65,7 +65,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
 
 /**
  * The console client's redirect URIs for a first start: identity's development callback, the
- * gateway's `/callback` and the admin pages' `/admin/callback`
+ * gateway's `/callback`, the admin pages' `/admin/callback` and the portal's `/portal/callback`
  * (`TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS` when it is unset). Undefined
  * (identity's own default) when a port is 0 (not known before listening) or a setting is bad
  * (the gateway's start reports it).
@@ -74,7 +74,10 @@ export function consoleRedirectUris(env: Record<string, string | undefined>): st
   if (env.TICKETD_IDENTITY_PORT === "0" || env.TICKETD_GATEWAY_PORT === "0") return undefined;
   try {
     const gateway = loadGatewayConfig(env).publicUrl;
-    return `${identityOrigin(env)}/oauth/callback ${gateway}/callback ${gateway}/admin/callback`;
+    return [
+      `${identityOrigin(env)}/oauth/callback`,
+      ...["/callback", "/admin/callback", "/portal/callback"].map((path) => gateway + path),
+    ].join(" ");
   } catch (error) {
     if (error instanceof GatewayConfigError) return undefined;
     throw error;

@@ -20,13 +20,18 @@ Deno.test("loadGatewayConfig - a bad port or a non-http upstream stops the start
   );
 });
 
-Deno.test("consoleRedirectUris - identity's callback, the gateway's and the admin pages', from the same settings", () => {
+Deno.test("consoleRedirectUris - identity's callback, the gateway's, the admin pages' and the portal's, from the same settings", () => {
   assert.equal(
     consoleRedirectUris({
       TICKETD_IDENTITY_ISSUER: "https://id.example/",
       TICKETD_GATEWAY_PUBLIC_URL: "https://desk.example",
     }),
-    "https://id.example/oauth/callback https://desk.example/callback https://desk.example/admin/callback",
+    [
+      "https://id.example/oauth/callback",
+      "https://desk.example/callback",
+      "https://desk.example/admin/callback",
+      "https://desk.example/portal/callback",
+    ].join(" "),
   );
 });
 

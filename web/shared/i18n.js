@@ -12,6 +12,15 @@ import zh from "./messages/zh.js";
 const CATALOGUES = { en, zh };
 const CHOSEN = "ticketd.language";
 
+/**
+ * Adds a page's own strings (the portal's) to the catalogues, so pages built later need not
+ * share one file; each catalogue of `extra` must have the same keys (tested beside it).
+ * @param {Record<string, Record<string, string>>} extra
+ */
+export function addMessages(extra) {
+  for (const [name, entries] of Object.entries(extra)) Object.assign(CATALOGUES[name], entries);
+}
+
 /** The languages the console speaks. */
 export const LANGUAGES = /** @type {const} */ (["en", "zh"]);
 

@@ -27,6 +27,8 @@ export interface GatewayAppDeps {
 type GatewayEnv = { Bindings: { remoteAddr?: Deno.NetAddr } };
 
 const LONG = "public, max-age=31536000, immutable";
+/** The widget's URL is fixed (sites embed it), so it is cached briefly, not by build. */
+const WIDGET_CACHE = "public, max-age=300";
 const OAUTH_PATHS = ["/oauth/authorize", "/oauth/token", "/oauth/revoke"];
 
 /** The gateway's Hono app; serve it with `app.fetch(request, { remoteAddr })`. */
@@ -51,6 +53,20 @@ export function gatewayApp(deps: GatewayAppDeps): Hono<GatewayEnv> {
     if (!file) return problemResponse(problem(404, "not_found", "No such file"));
     return fileResponse(file, c.req.header("accept-encoding") ?? "", LONG);
   });
+  app.get("/widget.js", (c) => {
+    const file = deps.files.assets.get("widget/widget.js");
+    if (!file) return problemResponse(problem(404, "not_found", "No such file"));
+    const response = fileResponse(file, c.req.header("accept-encoding") ?? "", WIDGET_CACHE);
+    // Other sites load it with <script src>: same-origin CORP would block it there.
+    response.headers.set("cross-origin-resource-policy", "cross-origin");
+    return response;
+  });
+  for (const [section, page] of deps.files.sections) {
+    app.get(
+      `/${section}/*`,
+      (c) => fileResponse(page, c.req.header("accept-encoding") ?? "", "no-store"),
+    );
+  }
   app.get(
     "*",
     (c) => fileResponse(deps.files.page, c.req.header("accept-encoding") ?? "", "no-store"),

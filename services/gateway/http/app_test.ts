@@ -155,3 +155,30 @@ Deno.test("gateway socket - a WebSocket under /api/sessions is relayed both ways
     await upstream.shutdown();
   }
 });
+
+Deno.test("gateway sections - /portal/... answers the portal's own page, the rest the workspace's", async () => {
+  const gateway = await app();
+  const portal = await (await gateway.request("/portal/callback?code=x", {}, REMOTE)).text();
+  assert.match(portal, /src="\/assets\/[0-9a-f]{12}\/portal\/main\.js"/);
+  assert.ok(!portal.includes("{{ASSETS}}"));
+  const workspace = await (await gateway.request("/", {}, REMOTE)).text();
+  assert.match(workspace, /agent\/main\.js/);
+  const asset = /src="(\/assets\/[0-9a-f]{12}\/portal\/main\.js)"/.exec(portal)![1];
+  assert.equal((await gateway.request(asset, {}, REMOTE)).status, 200);
+});
+
+Deno.test("gateway widget - /widget.js is a fixed URL other sites may load: short cache, cross-origin CORP", async () => {
+  const gateway = await app();
+  const response = await gateway.request("/widget.js", {
+    headers: { "accept-encoding": "gzip" },
+  }, REMOTE);
+  assert.equal(response.status, 200);
+  assert.equal(response.headers.get("content-type"), "text/javascript; charset=utf-8");
+  assert.equal(response.headers.get("cache-control"), "public, max-age=300");
+  assert.equal(response.headers.get("cross-origin-resource-policy"), "cross-origin");
+  assert.equal(response.headers.get("content-encoding"), "gzip");
+  await response.body?.cancel();
+  const page = await gateway.request("/", {}, REMOTE);
+  assert.equal(page.headers.get("cross-origin-resource-policy"), "same-origin");
+  await page.body?.cancel();
+});

@@ -30,6 +30,8 @@ export interface ConsoleFiles {
   page: StaticFile;
   /** Assets by their path below `/assets/<build>/`. */
   assets: Map<string, StaticFile>;
+  /** Pages of their own by folder (`portal/index.html` answers `/portal/...`). */
+  sections: Map<string, StaticFile>;
 }
 
 /** Reads `webDir` (the page is `index.html`, its `{{ASSETS}}` the asset prefix). */
@@ -40,10 +42,23 @@ export async function loadConsoleFiles(webDir: string): Promise<ConsoleFiles> {
   if (!template) throw new Error(`No index.html in ${webDir}`);
   sources.delete("index.html");
   const build = await buildHash(sources);
-  const html = new TextDecoder().decode(template).replaceAll("{{ASSETS}}", `/assets/${build}`);
+  const page = (bytes: Uint8Array) =>
+    prepared(
+      "index.html",
+      new TextEncoder().encode(
+        new TextDecoder().decode(bytes).replaceAll("{{ASSETS}}", `/assets/${build}`),
+      ),
+    );
+  const sections = new Map<string, StaticFile>();
+  for (const [path, bytes] of sources) {
+    const section = /^([a-z]+)\/index\.html$/.exec(path)?.[1];
+    if (!section) continue;
+    sections.set(section, page(bytes));
+    sources.delete(path);
+  }
   const assets = new Map<string, StaticFile>();
   for (const [path, bytes] of sources) assets.set(path, prepared(path, bytes));
-  return { build, page: prepared("index.html", new TextEncoder().encode(html)), assets };
+  return { build, page: page(template), assets, sections };
 }
 
 async function readTree(root: string, below: string, into: Map<string, Uint8Array>) {

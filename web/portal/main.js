@@ -1,0 +1,57 @@
+/**
+ * The customer portal's entry: sign in (the console's public client, back to
+ * `/portal/callback`), then the customer's tickets, a new ticket with uploads, and the language.
+ * @module
+ */
+import { apiClient } from "../shared/api.js";
+import { beginSignIn } from "../shared/auth.js";
+import { byId } from "../shared/dom.js";
+import { addMessages, LANGUAGES, setLanguage, t, translatePage } from "../shared/i18n.js";
+import { pageSession } from "../shared/session.js";
+import messages from "./messages.js";
+import { portal } from "./portal.js";
+
+const CLIENT_ID = "console";
+const CALLBACK = "/portal/callback";
+
+addMessages(messages);
+const session = pageSession(CLIENT_ID, CALLBACK);
+
+/** @param {unknown} error */
+function failed(error) {
+  const code = /** @type {{ code?: string, message?: string }} */ (error)?.code ??
+    /** @type {Error} */ (error)?.message ?? "unknown";
+  byId("error").textContent = t("error", { code });
+}
+
+function boot() {
+  const language = /** @type {HTMLSelectElement} */ (byId("language"));
+  translatePage(document);
+  language.value = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
+  language.addEventListener("change", () => {
+    if (/** @type {readonly string[]} */ (LANGUAGES).includes(language.value)) {
+      setLanguage(language.value);
+    }
+  });
+  byId("signin-button").addEventListener("click", () => beginSignIn(CLIENT_ID, CALLBACK));
+  session.complete().then((signedIn) => {
+    if (!signedIn) {
+      byId("signin").hidden = false;
+      return;
+    }
+    const view = portal(apiClient(session.token), session, failed);
+    language.addEventListener("change", () => view.redraw());
+    byId("portal").hidden = false;
+    byId("signout").hidden = false;
+    byId("signout").addEventListener("click", async () => {
+      await session.end();
+      location.assign("/portal/");
+    });
+    view.start().catch(failed);
+  }).catch((error) => {
+    byId("signin").hidden = false;
+    byId("signin-error").textContent = t("signin.failed", { code: error.message });
+  });
+}
+
+boot();

@@ -1,0 +1,84 @@
+/**
+ * The new-ticket form: subject, description and files. The ticket is created first (an upload
+ * names its ticket), then each file goes up by tus with its own progress bar.
+ * @module
+ */
+import { h } from "../shared/dom.js";
+import { t } from "../shared/i18n.js";
+import { tusUpload } from "../shared/tus.js";
+
+/**
+ * @param {{ create(subject: string, body: string): Promise<string>, token(): Promise<string>,
+ *   done(id: string): void, failed(error: unknown): void }} deps
+ */
+export function newTicketForm(deps) {
+  const subject = /** @type {HTMLInputElement} */ (h("input", {
+    id: "subject",
+    type: "text",
+    maxlength: "500",
+    required: true,
+  }));
+  const body = /** @type {HTMLTextAreaElement} */ (h("textarea", {
+    id: "body",
+    rows: "6",
+    maxlength: "20000",
+    required: true,
+  }));
+  const files = /** @type {HTMLInputElement} */ (h("input", {
+    id: "files",
+    type: "file",
+    multiple: true,
+  }));
+  const uploads = h("ul", { class: "uploads", "aria-label": t("portal.files") });
+  const submit = h("button", { id: "submit-ticket", type: "submit" }, t("portal.submit"));
+  const form = h(
+    "form",
+    { class: "ticket-form", "aria-labelledby": "new-title" },
+    h("h2", { id: "new-title" }, t("portal.new")),
+    h("label", { for: "subject" }, t("portal.subject")),
+    subject,
+    h("label", { for: "body" }, t("portal.body")),
+    body,
+    h("label", { for: "files" }, t("portal.files")),
+    files,
+    uploads,
+    submit,
+  );
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    submit.setAttribute("disabled", "");
+    send().catch((error) => {
+      submit.removeAttribute("disabled");
+      deps.failed(error);
+    });
+  });
+
+  async function send() {
+    const id = await deps.create(subject.value.trim(), body.value.trim());
+    for (const file of files.files ?? []) await upload(id, file);
+    deps.done(id);
+  }
+
+  async function upload(/** @type {string} */ ticketId, /** @type {File} */ file) {
+    const bar = /** @type {HTMLProgressElement} */ (h("progress", {
+      max: String(file.size || 1),
+      value: "0",
+      "aria-label": t("portal.uploading", { name: file.name }),
+    }));
+    const label = h("span", {}, t("portal.uploaded", { name: file.name, percent: 0 }));
+    uploads.append(h("li", { "data-upload": file.name }, label, bar));
+    await tusUpload({
+      token: deps.token,
+      ticketId,
+      file,
+      onProgress(sent, total) {
+        bar.value = total === 0 ? 1 : sent;
+        const percent = total === 0 ? 100 : Math.floor((sent / total) * 100);
+        label.textContent = t("portal.uploaded", { name: file.name, percent });
+        bar.dataset.percent = String(percent);
+      },
+    });
+  }
+
+  return form;
+}
