@@ -102,6 +102,37 @@ Deno.test("email threading - someone else citing the ticket opens their own tick
   });
 });
 
+Deno.test("email threading - a reply to a solved ticket reopens it, posted as the customer and relayed by svc:email", async () => {
+  await withInbound(async (h, inbound) => {
+    const ticketId = await firstTicket(inbound);
+    const solved = await h.call(supervisorA, "POST", `/v1/tickets/${ticketId}/status`, {
+      status: "solved",
+    });
+    assert.equal(solved.status, 200, await solved.text());
+    const reply = await send(inbound, {
+      subject: "Re: Printer on fire",
+      text: "Not fixed after all",
+      inReplyTo: messageIdFor("acme", ticketId, "1", DOMAIN),
+    });
+    assert.deepEqual(reply, { kind: "replied", ticketId, duplicate: false });
+    const ticket = await readTicket(h, ticketId, (t) => t.messages.length === 2);
+    assert.equal(ticket.status, "open", "a customer's reply reopens a solved ticket");
+    const history = await (await h.call(supervisorA, "GET", `/v1/tickets/${ticketId}/history`))
+      .json();
+    const last = history.entries.at(-1);
+    assert.deepEqual(last.actor, {
+      id: ticket.requesterId,
+      role: "customer",
+      relayedBy: "svc:email",
+    });
+    assert.deepEqual(last.events.map((e: { type: string }) => e.type), [
+      "MessagePosted",
+      "TicketStatusChanged",
+    ]);
+    assert.equal(last.events[0].authorId, ticket.requesterId);
+  });
+});
+
 Deno.test("email threading - a reply to a closed ticket opens a linked follow-up", async () => {
   await withInbound(async (h, inbound) => {
     const ticketId = await firstTicket(inbound);

@@ -110,6 +110,8 @@ async function act(
         internal: false,
       }],
       idempotencyKey: replyKeyFor(mailbox.address, mail),
+      // The customer's own words: posted as them (a solved ticket reopens), relayed by svc:email.
+      onBehalfOf: { id: requesterId, role: "customer" },
     });
     if (reply.ok) return { kind: "replied", ticketId: reply.ticketId, duplicate: reply.duplicate };
     // Closed since we asked: the tenant's policy is a linked follow-up.

@@ -32,6 +32,8 @@ export interface CommitRequest {
   request: unknown;
   idempotencyKey?: string;
   source?: CommitSource;
+  /** The service that relayed the actor's words, if any. */
+  relayedBy?: string;
 }
 
 interface AppendDeps {
@@ -84,9 +86,11 @@ async function append(
   const fingerprint = commit.idempotencyKey === undefined
     ? undefined
     : deps.keyedHash(tenant, "request", JSON.stringify(commit.request));
+  // A relay's keys are the service's, not the customer's own (which they may reuse over HTTP).
+  const keyOwner = commit.relayedBy ? `${commit.relayedBy}>${actor.id}` : actor.id;
   const messageId = commit.idempotencyKey === undefined
     ? commandId
-    : deps.keyedHash(tenant, "idempotency", tenant, actor.id, commit.idempotencyKey);
+    : deps.keyedHash(tenant, "idempotency", tenant, keyOwner, commit.idempotencyKey);
   const data = encodeCommit({
     meta: {
       commandId,
@@ -96,6 +100,7 @@ async function append(
       actorId: actor.id,
       actorRole: actor.role,
       ...sourceMeta(commit.source),
+      ...(commit.relayedBy ? { relayedBy: commit.relayedBy } : {}),
     },
     events,
   });

@@ -48,6 +48,8 @@ export interface CommandOptions {
   idempotencyKey?: string;
   /** Where the request came from, kept in the commit's meta (`ip`, `requestId`). */
   source?: CommitSource;
+  /** The service relaying the actor's words (`svc:email`), kept in the commit's meta. */
+  relayedBy?: string;
 }
 
 export interface CommandResult {
@@ -201,6 +203,7 @@ export class TicketCommands {
       request,
       idempotencyKey: options.idempotencyKey,
       source: options.source,
+      relayedBy: options.relayedBy,
     };
     return this.#queue.run(commit.subject, () => this.#decideAndAppend(commit, commands, options));
   }

@@ -5,7 +5,8 @@
  * refused with the same codes the HTTP API uses.
  *
  * Trust: the private NATS is the boundary (credentials and TLS on every hop); a command runs as
- * the service that names itself, `svc:<service>`, with supervisor rights. Text (a new ticket's
+ * the service that names itself, `svc:<service>`, with supervisor rights, or, for a relaying
+ * service (`onBehalfOf`), as the ticket's requester with a customer's rights. Text (a new ticket's
  * subject and body, a message) is sealed by the tickets service on arrival, as over HTTP, and is
  * held to the same limits.
  * @module
@@ -78,6 +79,12 @@ export function ticketCommandSchemas(limits: CommandTextLimits) {
     /** Same key, same request: answered once (two instances deciding alike append once). */
     idempotencyKey: idempotencyKey.optional(),
     source: source.optional(),
+    /**
+     * The ticket's requester whose own words the service relays (a customer's mail): the change is
+     * decided as theirs, the service kept in the commit's meta. Only for the services the tickets
+     * permission table lets relay (`RELAYING_SERVICES`); anyone else is refused.
+     */
+    onBehalfOf: z.strictObject({ id: principal, role: z.literal("customer") }).optional(),
   });
   const createRequest = z.strictObject({
     service,

@@ -107,6 +107,8 @@ export const commitMetaSchema = z.object({
   ip: z.string().max(64).optional(),
   /** The request id the logs carry, over HTTP or from the service that sent the command. */
   requestId: z.string().max(128).optional(),
+  /** The service that relayed the actor's words (`svc:email` for a customer's mail), if any. */
+  relayedBy: principal.optional(),
 });
 export type CommitMeta = z.infer<typeof commitMetaSchema>;
 

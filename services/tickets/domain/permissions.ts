@@ -64,6 +64,20 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   erase_customer: ["admin"],
 };
 
+/**
+ * The services that may act for a ticket's requester (`onBehalfOf` on a NATS ticket command):
+ * channels relaying the customer's own words. A relayed change is decided as that customer, so
+ * it reaches only tickets they requested and does only what a customer may.
+ */
+export const RELAYING_SERVICES: Readonly<Record<string, string>> = {
+  email: "a mail from the requester's address, threaded to their ticket",
+};
+
+/** True when `service` may relay a requester's changes. */
+export function mayRelay(service: string): boolean {
+  return Object.hasOwn(RELAYING_SERVICES, service);
+}
+
 /** Which tickets of its tenant a role can see; the others do not exist for it (404). */
 export const SCOPES = {
   own: "the tickets they requested",

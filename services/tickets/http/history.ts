@@ -30,7 +30,12 @@ export async function ticketHistory(deps: HistoryDeps, principal: Principal, tic
   const entries = await Promise.all(commits.map(async ({ version, meta, events }) => ({
     version,
     at: meta.at,
-    actor: { id: meta.actorId, role: meta.actorRole },
+    // A customer's words relayed by a channel (mail) say which service carried them.
+    actor: {
+      id: meta.actorId,
+      role: meta.actorRole,
+      ...(meta.relayedBy ? { relayedBy: meta.relayedBy } : {}),
+    },
     events: await Promise.all(
       events.filter((e) => historyShows(principal, e))
         .map((e) => openEvent(deps.envelope, e, scope)),

@@ -17,6 +17,7 @@ import { TENANT } from "@ticketd/shared/http/auth.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import type { TicketCommands } from "../command_handler.ts";
 import type { Actor } from "../domain/commands.ts";
+import { mayRelay } from "../domain/permissions.ts";
 
 export interface CommandLimits extends CommandTextLimits {
   /** Bigger requests are refused unread (the HTTP API's body limit). */
@@ -89,7 +90,19 @@ async function execute(msg: Msg, handler: Handler): Promise<TicketCommandReply> 
     return refused("invalid_command", issues.join("; "));
   }
   const request = parsed.data;
-  const actor: Actor = { id: serviceActorId(request.service), role: "supervisor", groups: [] };
+  const relay = "onBehalfOf" in request ? request.onBehalfOf : undefined;
+  if (relay && !mayRelay(request.service)) {
+    return refused(
+      "relay_not_allowed",
+      `Service "${request.service}" may not act for a requester`,
+      403,
+    );
+  }
+  const service = serviceActorId(request.service);
+  // A relay is decided as the customer: their tickets only (another's is 404), their rights only.
+  const actor: Actor = relay
+    ? { id: relay.id, role: relay.role, groups: [] }
+    : { id: service, role: "supervisor", groups: [] };
   const result = "create" in request
     ? await commands.create(tenant, actor, {
       ...request.create,
@@ -101,6 +114,7 @@ async function execute(msg: Msg, handler: Handler): Promise<TicketCommandReply> 
       ifMatch: request.ifMatch,
       idempotencyKey: request.idempotencyKey,
       source: request.source,
+      relayedBy: relay ? service : undefined,
     });
   return {
     ok: true,

@@ -8,6 +8,7 @@ import {
   ACTIONS,
   MATRIX_ROLES,
   PERMISSIONS,
+  RELAYING_SERVICES,
   ROLE_SCOPES,
   SCOPES,
   VISIBILITY_EXAMPLES,
@@ -19,7 +20,7 @@ export const END = "<!-- permissions:end -->";
 const yes = (allowed: boolean) => allowed ? "yes" : "no";
 const row = (cells: string[]) => `| ${cells.join(" | ")} |`;
 
-/** The three tables: what each role may do, which tickets it sees, and those by example. */
+/** The tables: what each role may do, which tickets it sees, those by example, and relays. */
 export function permissionTables(): string {
   const header = (first: string[]) => [
     row([...first, ...MATRIX_ROLES]),
@@ -35,6 +36,9 @@ export function permissionTables(): string {
   const scopes = MATRIX_ROLES.map((r) => row([r, `\`${ROLE_SCOPES[r]}\``, SCOPES[ROLE_SCOPES[r]]]));
   const examples = Object.values(VISIBILITY_EXAMPLES).map(({ what, roles }) =>
     row([what, ...MATRIX_ROLES.map((r) => yes((roles as readonly string[]).includes(r)))])
+  );
+  const relays = Object.entries(RELAYING_SERVICES).map(([service, what]) =>
+    row([`\`svc:${service}\``, what])
   );
   return [
     START,
@@ -54,6 +58,16 @@ export function permissionTables(): string {
     "",
     ...header(["ticket"]),
     ...examples,
+    "",
+    "### Services that may act for a ticket's requester",
+    "",
+    "A NATS ticket command with `onBehalfOf` is decided as that customer (their tickets only, a",
+    "customer's rights); the commit's meta keeps the service as `relayedBy`. Other services: 403",
+    "`relay_not_allowed`.",
+    "",
+    row(["service", "relays"]),
+    row(["---", "---"]),
+    ...relays,
     "",
     END,
   ].join("\n");
