@@ -1,0 +1,96 @@
+/**
+ * Agents, their groups and skills: routing's profiles (`/v1/routing/agents`), listed with their
+ * presence, added or replaced by id (the identity user id), and removed.
+ * @module
+ */
+import { h, replaceChildren } from "../shared/dom.js";
+import { t } from "../shared/i18n.js";
+import { commaList, field, form, heading, textInput, valueOf } from "./panel.js";
+
+const BASE = "/routing/v1/routing/agents";
+
+/**
+ * @param {import("../shared/api.js").Api} api
+ * @param {HTMLElement} root
+ */
+export function agentsPanel(api, root) {
+  async function show() {
+    const page = await api.get(`${BASE}?limit=100`);
+    replaceChildren(root, heading("agents"), agentsTable(page.agents), agentForm());
+  }
+
+  /** @param {AgentProfile[]} agents */
+  function agentsTable(agents) {
+    const head = ["id", "name", "skills", "groups", "languages", "capacity", "active", "status"]
+      .map((key) => h("th", { scope: "col" }, t(`admin.agents.${key}`)));
+    const rows = agents.map((agent) =>
+      h(
+        "tr",
+        { "data-agent": agent.agentId },
+        h("td", {}, agent.agentId),
+        h("td", {}, agent.displayName),
+        h("td", {}, agent.skills.join(", ")),
+        h("td", {}, agent.groups.join(", ")),
+        h("td", {}, agent.languages.join(", ")),
+        h("td", {}, String(agent.capacity)),
+        h("td", {}, t(agent.active ? "admin.yes" : "admin.no")),
+        h("td", {}, agent.status ?? ""),
+        h("td", {}, removeButton(agent.agentId)),
+      )
+    );
+    return h(
+      "table",
+      { class: "admin-table" },
+      h("caption", {}, t("admin.agents.caption")),
+      h("thead", {}, h("tr", {}, ...head, h("td"))),
+      h("tbody", {}, ...rows),
+    );
+  }
+
+  /** @param {string} id */
+  function removeButton(id) {
+    const button = h("button", { type: "button" }, t("admin.remove"));
+    button.addEventListener("click", async () => {
+      await api.send("DELETE", `${BASE}/${encodeURIComponent(id)}`, undefined);
+      await show();
+    });
+    return button;
+  }
+
+  function agentForm() {
+    return form(
+      "admin.agents.save",
+      async (element) => {
+        const id = valueOf(element, "agentId");
+        await api.send("PUT", `${BASE}/${encodeURIComponent(id)}`, {
+          displayName: valueOf(element, "displayName"),
+          skills: commaList(valueOf(element, "skills")),
+          groups: commaList(valueOf(element, "groups")),
+          languages: commaList(valueOf(element, "languages")),
+          capacity: Number(valueOf(element, "capacity")),
+          active: /** @type {HTMLInputElement} */ (element.elements.namedItem("active")).checked,
+        });
+        await show();
+      },
+      h("h3", {}, t("admin.agents.save")),
+      field("admin.agents.id", textInput("agentId", { required: true, maxlength: "128" })),
+      field("admin.agents.name", textInput("displayName", { required: true, maxlength: "200" })),
+      field("admin.agents.skills", textInput("skills")),
+      field("admin.agents.groups", textInput("groups")),
+      field("admin.agents.languages", textInput("languages")),
+      field(
+        "admin.agents.capacity",
+        textInput("capacity", { type: "number", min: "1", max: "10000", value: "5" }),
+      ),
+      field("admin.agents.active", textInput("active", { type: "checkbox", checked: true })),
+      h("button", { type: "submit", class: "primary" }, t("admin.save")),
+    );
+  }
+
+  return { show };
+}
+
+/**
+ * @typedef {{ agentId: string, displayName: string, skills: string[], groups: string[],
+ *   languages: string[], capacity: number, active: boolean, status?: string }} AgentProfile
+ */

@@ -1,0 +1,84 @@
+/**
+ * The admin pages' entry: sign in (back to `/admin/callback`), refuse anyone but an admin, then
+ * the sections (agents, users, rules, SLA, keys, audit) as tabs on one page, so the in-memory
+ * token survives moving between them.
+ * @module
+ */
+import { apiClient } from "../shared/api.js";
+import { beginSignIn, completeSignIn, refreshSession, signOut } from "../shared/auth.js";
+import { byId } from "../shared/dom.js";
+import { addMessages, LANGUAGES, setLanguage, t, translatePage } from "../shared/i18n.js";
+import en from "./messages/en.js";
+import zh from "./messages/zh.js";
+import { agentsPanel } from "./agents.js";
+import { auditPanel } from "./audit.js";
+import { keysPanel } from "./keys.js";
+import { rulesPanel } from "./rules.js";
+import { slaPanel } from "./sla.js";
+import { tabs } from "./tabs.js";
+import { usersPanel } from "./users.js";
+
+const CLIENT_ID = "console";
+const CALLBACK = "/admin/callback";
+const REFRESH_EARLY_MS = 60_000;
+
+/** @type {import("../shared/auth.js").Session | null} */
+let session = null;
+
+async function token() {
+  if (!session) throw new Error("signed_out");
+  if (session.expiresAt - Date.now() < REFRESH_EARLY_MS) {
+    session = await refreshSession(CLIENT_ID, session);
+  }
+  return session.accessToken;
+}
+
+function boot() {
+  addMessages({ en, zh });
+  const language = /** @type {HTMLSelectElement} */ (byId("language"));
+  translatePage(document);
+  language.value = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
+  language.addEventListener("change", () => {
+    if (/** @type {readonly string[]} */ (LANGUAGES).includes(language.value)) {
+      setLanguage(language.value);
+    }
+  });
+  byId("signin-button").addEventListener("click", () => beginSignIn(CLIENT_ID, CALLBACK));
+  completeSignIn(CLIENT_ID, CALLBACK).then((signedIn) => {
+    session = signedIn;
+    if (session) start(language);
+    else byId("signin").hidden = false;
+  }).catch((error) => {
+    byId("signin").hidden = false;
+    byId("signin-error").textContent = t("signin.failed", { code: error.message });
+  });
+}
+
+/** @param {HTMLSelectElement} language */
+function start(language) {
+  const me = /** @type {import("../shared/auth.js").Session} */ (session).me;
+  byId("signout").hidden = false;
+  byId("signout").addEventListener("click", async () => {
+    if (session) await signOut(CLIENT_ID, session);
+    session = null;
+    location.assign("/admin/");
+  });
+  if (me.role !== "admin") {
+    byId("refused").hidden = false;
+    byId("refused-text").textContent = t("admin.refused.text", { role: me.role });
+    return;
+  }
+  const api = apiClient(token);
+  const panels = {
+    agents: agentsPanel(api, byId("tab-agents")),
+    users: usersPanel(api, byId("tab-users")),
+    rules: rulesPanel(api, byId("tab-rules")),
+    sla: slaPanel(api, byId("tab-sla")),
+    keys: keysPanel(api, byId("tab-keys")),
+    audit: auditPanel(api, byId("tab-audit")),
+  };
+  const shown = tabs(byId("tabs"), panels);
+  language.addEventListener("change", () => shown.redraw());
+}
+
+boot();

@@ -1,0 +1,81 @@
+/**
+ * What every admin section builds with: labelled fields, a problem shown as its code and
+ * detail, comma lists, and a section heading.
+ * @module
+ */
+import { h } from "../shared/dom.js";
+import { t } from "../shared/i18n.js";
+
+/**
+ * A label around its control, the text from `key`.
+ * @param {string} key
+ * @param {HTMLElement} control
+ */
+export function field(key, control) {
+  return h("label", { class: "field" }, h("span", {}, t(key)), control);
+}
+
+/**
+ * A text input.
+ * @param {string} name
+ * @param {Record<string, string | boolean | undefined>} [attributes]
+ */
+export function textInput(name, attributes = {}) {
+  return /** @type {HTMLInputElement} */ (h("input", { name, type: "text", ...attributes }));
+}
+
+/**
+ * A failed call as the viewer reads it: the server's code and its words.
+ * @param {unknown} error
+ */
+export function failureText(error) {
+  const { code, message } = /** @type {{ code?: string, message?: string }} */ (error ?? {});
+  return code ? t("admin.failed", { code, detail: message ?? "" }) : t("error", {
+    code: message ?? "unknown",
+  });
+}
+
+/**
+ * `a, b ,c` as `["a", "b", "c"]` (empty parts dropped).
+ * @param {string} text
+ */
+export function commaList(text) {
+  return text.split(",").map((part) => part.trim()).filter(Boolean);
+}
+
+/**
+ * The section's heading (its id names the section for `aria-labelledby`).
+ * @param {string} name
+ */
+export function heading(name) {
+  return h("h2", { id: `${name}-title` }, t(`admin.tab.${name}`));
+}
+
+/**
+ * A form that calls `onSubmit` and shows what failed in its own alert line.
+ * @param {string} label the form's accessible name (a key)
+ * @param {(form: HTMLFormElement) => Promise<void>} onSubmit
+ * @param {(HTMLElement | string)[]} children
+ */
+export function form(label, onSubmit, ...children) {
+  const problem = h("p", { class: "error", role: "alert" });
+  const element = /** @type {HTMLFormElement} */ (
+    h("form", { class: "admin-form", "aria-label": t(label) }, ...children, problem)
+  );
+  element.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    problem.textContent = "";
+    await onSubmit(element).catch((error) => (problem.textContent = failureText(error)));
+  });
+  return element;
+}
+
+/**
+ * The value of the form's control `name`.
+ * @param {HTMLFormElement} element
+ * @param {string} name
+ */
+export function valueOf(element, name) {
+  const control = element.elements.namedItem(name);
+  return /** @type {HTMLInputElement} */ (control).value.trim();
+}
