@@ -182,3 +182,16 @@ Deno.test("gateway widget - /widget.js is a fixed URL other sites may load: shor
   assert.equal(page.headers.get("cross-origin-resource-policy"), "same-origin");
   await page.body?.cancel();
 });
+
+Deno.test("gateway admin - /admin/... answers the admin page and /api/audit/... reaches audit", async () => {
+  const upstream = echoServer();
+  try {
+    const gateway = await app({ audit: `http://127.0.0.1:${upstream.addr.port}` });
+    const admin = await (await gateway.request("/admin/callback?code=x", {}, REMOTE)).text();
+    assert.match(admin, /src="\/assets\/[0-9a-f]{12}\/admin\/main\.js"/);
+    const response = await gateway.request("/api/audit/v1/audit/entries?action=a", {}, REMOTE);
+    assert.equal((await response.json()).path, "/v1/audit/entries?action=a");
+  } finally {
+    await upstream.shutdown();
+  }
+});
