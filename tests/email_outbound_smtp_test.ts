@@ -18,11 +18,8 @@ import {
 } from "../services/email/outbound/mod.ts";
 import { OUTBOX_BUCKET, OUTBOX_STREAM } from "../services/email/outbound/outbox.ts";
 import { TRIGGER_CONSUMER } from "../services/email/outbound/trigger.ts";
-import {
-  makeTestCa,
-  startTestRelay,
-  type TestRelay,
-} from "../services/email/outbound/testing_relay.ts";
+import { startTestRelay, type TestRelay } from "../services/email/outbound/testing_relay.ts";
+import { makeTestCa } from "../services/email/testing/test_ca.ts";
 import { agentA, type Harness, withHarness } from "./support/tickets_harness.ts";
 
 const ca = await makeTestCa();

@@ -5,6 +5,7 @@
  * @module
  */
 import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+import type { TlsSettings } from "@ticketd/shared/runtime/tls_settings.ts";
 import type { ObjectStoreConfig } from "../attachments/storage/object_store.ts";
 import { type Mailbox, parseMailboxes } from "./mailboxes.ts";
 import { type OutboundSettings, outboundSettings } from "./outbound/mod.ts";
@@ -20,7 +21,16 @@ export interface EmailConfig {
   mailboxes: Mailbox[];
   /** A domain our Message-IDs carry (besides each tenant sender's): mail citing it as its own is ours. */
   ownDomain: string;
-  smtp: { host: string; port: number; maxMessageBytes: number; maxRecipients: number };
+  smtp: {
+    host: string;
+    port: number;
+    maxMessageBytes: number;
+    maxRecipients: number;
+    /** The certificate STARTTLS offers (the shared `TICKETD_TLS_*`); null: no STARTTLS. */
+    tls: { cert: string; key: string } | null;
+    /** `TICKETD_EMAIL_SMTP_REQUIRE_TLS`: no MAIL FROM before STARTTLS (530). */
+    requireTls: boolean;
+  };
   imap: { pollIntervalMs: number; timeoutMs: number; maxPerPoll: number };
   text: {
     maxSubjectChars: number;
@@ -57,10 +67,11 @@ export async function readMailboxFiles(
   return { mailboxesJson, secretsJson };
 }
 
-/** Reads `TICKETD_EMAIL_*` from `env` and the mailbox files' content. */
+/** Reads `TICKETD_EMAIL_*` from `env`, the mailbox files' content and the process's TLS. */
 export function loadEmailConfig(
   env: Record<string, string | undefined>,
   files: MailboxFiles = { mailboxesJson: null, secretsJson: null },
+  tls: TlsSettings = {},
 ): EmailConfig {
   const int = intSettings(env, (message) => new EmailConfigError(message));
   const MiB = 1024 * 1024;
@@ -72,6 +83,8 @@ export function loadEmailConfig(
       port: int("TICKETD_EMAIL_SMTP_PORT", 2525, 0, 65_535), // 0 = any free port (tests)
       maxMessageBytes: int("TICKETD_EMAIL_MAX_MESSAGE_MB", 25, 1, 150) * MiB,
       maxRecipients: int("TICKETD_EMAIL_MAX_RECIPIENTS", 50, 1, 1_000),
+      tls: tls.server ?? null,
+      requireTls: requireTls(env, tls),
     },
     imap: {
       pollIntervalMs: int("TICKETD_EMAIL_IMAP_POLL_SECONDS", 30, 1, 86_400) * 1000,
@@ -88,6 +101,21 @@ export function loadEmailConfig(
     rawBucket: env.TICKETD_EMAIL_S3_BUCKET ?? "ticketd-email",
     outbound: outboundSettings(env),
   };
+}
+
+function requireTls(env: Record<string, string | undefined>, tls: TlsSettings): boolean {
+  const raw = env.TICKETD_EMAIL_SMTP_REQUIRE_TLS ?? "";
+  if (!["", "true", "false"].includes(raw)) {
+    throw new EmailConfigError(
+      `TICKETD_EMAIL_SMTP_REQUIRE_TLS must be true or false, got "${raw}"`,
+    );
+  }
+  if (raw === "true" && !tls.server) {
+    throw new EmailConfigError(
+      "TICKETD_EMAIL_SMTP_REQUIRE_TLS needs a certificate: set TICKETD_TLS_CERT_FILE and TICKETD_TLS_KEY_FILE",
+    );
+  }
+  return raw === "true";
 }
 
 function mailboxes({ mailboxesJson, secretsJson }: MailboxFiles): Mailbox[] {

@@ -9,6 +9,7 @@
 import { mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
 import { startPrivateS3 } from "@ticketd/shared/runtime/private_s3.ts";
 import { loadVerification } from "@ticketd/shared/runtime/secrets.ts";
+import { loadTlsSettings } from "@ticketd/shared/runtime/tls_settings.ts";
 import type { TicketsConfig } from "../tickets/config.ts";
 import { loadAttachmentsConfig } from "../attachments/config.ts";
 import type { Follower } from "../tickets/main.ts";
@@ -20,7 +21,7 @@ import { startEmailService } from "./service.ts";
 export function emailFollower(env: Record<string, string | undefined>): Follower {
   return async ({ log, infra, keyring, config }) => {
     const emailLog = log.with({ service: "email" });
-    const settings = loadEmailConfig(env, await readMailboxFiles(env));
+    const settings = loadEmailConfig(env, await readMailboxFiles(env), loadTlsSettings(env));
     const privateS3 = env.TICKETD_S3_ENDPOINT
       ? null
       : await startPrivateS3(`${config.dataDir}/s3-email`);

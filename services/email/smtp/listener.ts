@@ -17,6 +17,10 @@ export interface SmtpListenerSettings {
   port: number;
   maxMessageBytes: number;
   maxRecipients: number;
+  /** Offered by STARTTLS when set. */
+  tls: { cert: string; key: string } | null;
+  /** Refuse MAIL FROM (530) on a connection that has not upgraded. */
+  requireTls: boolean;
 }
 
 export interface SmtpListenerDeps {
@@ -32,6 +36,7 @@ export interface SmtpListener {
 }
 
 interface Session {
+  secure: boolean;
   envelope: { rcptTo: { address: string }[] };
 }
 type Done = (error?: Error | null) => void;
@@ -42,12 +47,19 @@ export async function startSmtpListener(
   deps: SmtpListenerDeps,
 ): Promise<SmtpListener> {
   const server = new SMTPServer({
-    // A trusted forwarder on the private network: no login, no STARTTLS (terminate TLS at the MTA).
+    // A trusted forwarder: no login; STARTTLS when there is a certificate (else TLS ends at the MTA).
     authOptional: true,
-    disabledCommands: ["AUTH", "STARTTLS"],
+    disabledCommands: settings.tls ? ["AUTH"] : ["AUTH", "STARTTLS"],
+    ...(settings.tls ?? {}),
     size: settings.maxMessageBytes,
     logger: false,
     banner: "Ticketd inbound mail",
+    onMailFrom(_address: unknown, session: Session, done: Done) {
+      if (settings.requireTls && !session.secure) {
+        return done(smtpError(530, "Must issue a STARTTLS command first"));
+      }
+      done();
+    },
     onRcptTo(address: { address: string }, session: Session, done: Done) {
       if (session.envelope.rcptTo.length >= settings.maxRecipients) {
         return done(smtpError(452, "Too many recipients"));

@@ -6,6 +6,7 @@
  */
 import { connect } from "@nats-io/transport-node";
 import { createLogger } from "@ticketd/shared/log/logger.ts";
+import type { TlsSettings } from "@ticketd/shared/runtime/tls_settings.ts";
 import { eventually } from "../../../tests/support/routing_harness.ts";
 import { type Harness, supervisorA } from "../../../tests/support/tickets_harness.ts";
 import { startTestS3, type TestS3 } from "../../attachments/testing/s3.ts";
@@ -32,6 +33,8 @@ export interface InboundOptions {
   s3?: TestS3;
   /** The attachments service to hand mail files to (tokens are the harness's dev tokens). */
   attachmentsUrl?: string;
+  /** The process's TLS settings (the SMTP listener's STARTTLS certificate). */
+  tls?: TlsSettings;
 }
 
 /** Starts inbound mail for `mailboxes` beside `h`. */
@@ -42,13 +45,17 @@ export async function startInbound(
 ): Promise<InboundInstance> {
   const s3 = options.s3 ?? await startTestS3();
   const config = {
-    ...loadEmailConfig({
-      TICKETD_EMAIL_SMTP_PORT: "0",
-      TICKETD_EMAIL_IMAP_POLL_SECONDS: "1",
-      TICKETD_EMAIL_IMAP_TIMEOUT_SECONDS: "5",
-      TICKETD_EMAIL_DOMAIN: "help.acme.example",
-      ...options.env,
-    }),
+    ...loadEmailConfig(
+      {
+        TICKETD_EMAIL_SMTP_PORT: "0",
+        TICKETD_EMAIL_IMAP_POLL_SECONDS: "1",
+        TICKETD_EMAIL_IMAP_TIMEOUT_SECONDS: "5",
+        TICKETD_EMAIL_DOMAIN: "help.acme.example",
+        ...options.env,
+      },
+      undefined,
+      options.tls,
+    ),
     mailboxes,
   };
   const outcomes: InboundInstance["outcomes"] = [];
