@@ -1,6 +1,7 @@
 /**
  * Agents, their groups and skills: routing's profiles (`/v1/routing/agents`), listed with their
- * presence, added or replaced by id (the identity user id), and removed.
+ * presence, added or replaced by id (the identity user id, offered from identity's users), and
+ * removed.
  * @module
  */
 import { h, replaceChildren } from "../shared/dom.js";
@@ -15,8 +16,17 @@ const BASE = "/routing/v1/routing/agents";
  */
 export function agentsPanel(api, root) {
   async function show() {
-    const page = await api.get(`${BASE}?limit=100`);
-    replaceChildren(root, heading("agents"), agentsTable(page.agents), agentForm());
+    const [page, people] = await Promise.all([
+      api.get(`${BASE}?limit=100`),
+      api.get("/identity/users?limit=200"),
+    ]);
+    replaceChildren(
+      root,
+      heading("agents"),
+      agentsTable(page.agents),
+      agentForm(),
+      userIds(people.users),
+    );
   }
 
   /** @param {AgentProfile[]} agents */
@@ -73,7 +83,10 @@ export function agentsPanel(api, root) {
         await show();
       },
       h("h3", {}, t("admin.agents.save")),
-      field("admin.agents.id", textInput("agentId", { required: true, maxlength: "128" })),
+      field(
+        "admin.agents.id",
+        textInput("agentId", { required: true, maxlength: "128", list: "agent-user-ids" }),
+      ),
       field("admin.agents.name", textInput("displayName", { required: true, maxlength: "200" })),
       field("admin.agents.skills", textInput("skills")),
       field("admin.agents.groups", textInput("groups")),
@@ -88,6 +101,19 @@ export function agentsPanel(api, root) {
   }
 
   return { show };
+}
+
+/**
+ * The users' ids offered while typing an agent's id (the profile's id is the user's).
+ * @param {{ id: string, username: string, role: string }[]} users
+ */
+function userIds(users) {
+  const staff = users.filter((user) => user.role === "agent" || user.role === "supervisor");
+  return h(
+    "datalist",
+    { id: "agent-user-ids" },
+    ...staff.map((user) => h("option", { value: user.id }, user.username)),
+  );
 }
 
 /**

@@ -16,12 +16,15 @@ const BASE = "/audit/v1/audit";
  * @param {HTMLElement} root
  */
 export function auditPanel(api, root) {
-  const results = h("div", { class: "audit-results", "aria-live": "polite" });
-  const download = h("a", { class: "csv", hidden: true }, t("admin.audit.csvReady"));
+  let results = h("div");
+  let download = h("a");
 
+  /** Drawn afresh (in the current language); a search starts again from the filters. */
   function show() {
+    URL.revokeObjectURL(download.getAttribute("href") ?? "");
+    results = h("div", { class: "audit-results", "aria-live": "polite" });
+    download = h("a", { class: "csv", hidden: true }, t("admin.audit.csvReady"));
     replaceChildren(root, heading("audit"), filters(), download, results);
-    replaceChildren(results);
     return Promise.resolve();
   }
 

@@ -1,12 +1,12 @@
 /**
  * Users: identity's users API (`/users`): listed (their ids are the agent ids routing uses),
- * and added with a role and groups. The password is sent once and never shown.
+ * added with a role and groups (the password is sent once and never shown), and their role and
+ * groups changed.
  * @module
  */
 import { h, replaceChildren } from "../shared/dom.js";
-import { t } from "../shared/i18n.js";
+import { language, t } from "../shared/i18n.js";
 import { formatTime } from "../shared/time.js";
-import { language } from "../shared/i18n.js";
 import { commaList, field, form, heading, textInput, valueOf } from "./panel.js";
 
 const ROLES = ["agent", "supervisor", "admin", "auditor", "customer"];
@@ -18,7 +18,13 @@ const ROLES = ["agent", "supervisor", "admin", "auditor", "customer"];
 export function usersPanel(api, root) {
   async function show() {
     const page = await api.get("/identity/users?limit=200");
-    replaceChildren(root, heading("users"), usersTable(page.users), userForm());
+    replaceChildren(
+      root,
+      heading("users"),
+      usersTable(page.users),
+      userForm(),
+      changeForm(page.users),
+    );
   }
 
   /** @param {{ id: string, username: string, role: string, groups: string[], createdAt: string }[]} users */
@@ -46,7 +52,6 @@ export function usersPanel(api, root) {
   }
 
   function userForm() {
-    const role = h("select", { name: "role" }, ...ROLES.map((r) => h("option", { value: r }, r)));
     return form(
       "admin.users.add",
       async (element) => {
@@ -65,11 +70,44 @@ export function usersPanel(api, root) {
         "admin.users.password",
         textInput("password", { type: "password", required: true, autocomplete: "new-password" }),
       ),
-      field("admin.users.role", role),
+      field("admin.users.role", roleSelect()),
       field("admin.users.groups", textInput("groups")),
       h("button", { type: "submit", class: "primary" }, t("admin.add")),
     );
   }
 
+  /**
+   * Role and groups of an existing user (`PATCH /users/:id`; it ends that user's sessions).
+   * @param {{ id: string, username: string }[]} users
+   */
+  function changeForm(users) {
+    const who = h(
+      "select",
+      { name: "id" },
+      ...users.map((u) => h("option", { value: u.id }, u.username)),
+    );
+    return form(
+      "admin.users.change",
+      async (element) => {
+        const groups = commaList(valueOf(element, "groups"));
+        await api.send("PATCH", `/identity/users/${valueOf(element, "id")}`, {
+          role: valueOf(element, "role"),
+          ...(groups.length ? { groups } : {}),
+        });
+        await show();
+      },
+      h("h3", {}, t("admin.users.change")),
+      h("p", { class: "hint" }, t("admin.users.changeHint")),
+      field("admin.users.username", who),
+      field("admin.users.role", roleSelect()),
+      field("admin.users.groups", textInput("groups")),
+      h("button", { type: "submit", class: "primary" }, t("admin.save")),
+    );
+  }
+
   return { show };
+}
+
+function roleSelect() {
+  return h("select", { name: "role" }, ...ROLES.map((r) => h("option", { value: r }, r)));
 }

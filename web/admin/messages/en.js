@@ -37,6 +37,8 @@ export default {
   "admin.users.caption": "Users of this tenant",
   "admin.users.add": "Add a user",
   "admin.users.password": "Password",
+  "admin.users.change": "Change a user's role or groups",
+  "admin.users.changeHint": "Saving ends that user's sessions: they sign in again.",
   "admin.rules.up": "Move up",
   "admin.rules.down": "Move down",
   "admin.rules.new": "New rule",

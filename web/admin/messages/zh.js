@@ -37,6 +37,8 @@ export default {
   "admin.users.caption": "本租户的用户",
   "admin.users.add": "添加用户",
   "admin.users.password": "密码",
+  "admin.users.change": "修改用户的角色或组",
+  "admin.users.changeHint": "保存后该用户的会话全部结束，需要重新登录。",
   "admin.rules.up": "上移",
   "admin.rules.down": "下移",
   "admin.rules.new": "新规则",
