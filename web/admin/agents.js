@@ -59,7 +59,8 @@ export function agentsPanel(api, root) {
 
   /** @param {string} id */
   function removeButton(id) {
-    const button = h("button", { type: "button" }, t("admin.remove"));
+    const label = t("admin.agents.removeOne", { id });
+    const button = h("button", { type: "button", "aria-label": label }, t("admin.remove"));
     button.addEventListener("click", async () => {
       await api.send("DELETE", `${BASE}/${encodeURIComponent(id)}`, undefined);
       await show();

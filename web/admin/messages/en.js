@@ -29,6 +29,7 @@ export default {
   "admin.agents.status": "Presence",
   "admin.agents.caption": "Agent profiles used by routing",
   "admin.agents.save": "Add or replace an agent",
+  "admin.agents.removeOne": "Remove agent {id}",
   "admin.users.id": "Id",
   "admin.users.username": "User name",
   "admin.users.role": "Role",

@@ -29,6 +29,7 @@ export default {
   "admin.agents.status": "在线状态",
   "admin.agents.caption": "路由使用的客服资料",
   "admin.agents.save": "添加或替换客服",
+  "admin.agents.removeOne": "删除客服 {id}",
   "admin.users.id": "ID",
   "admin.users.username": "用户名",
   "admin.users.role": "角色",
