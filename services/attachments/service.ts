@@ -40,6 +40,8 @@ import { uploadRoutes } from "./uploads/routes.ts";
 import { uploadSettings } from "./uploads/settings.ts";
 import { UploadBucket } from "./uploads/upload_bucket.ts";
 import { UploadSweeper } from "./uploads/sweeper.ts";
+import { Uploads } from "./uploads/uploads.ts";
+import { RELAY_CLAIMS_BUCKET, respondToAttachmentRelays } from "./relay/relay_responder.ts";
 
 export interface AttachmentsServiceDeps {
   nc: NatsConnection;
@@ -197,6 +199,15 @@ export async function startAttachmentsService(
   };
   const sweeper = new UploadSweeper(uploadDeps);
   sweeper.start();
+  // One Uploads for tus and for relayed uploads (email): the same pipeline either way.
+  const uploads = new Uploads(uploadDeps);
+  const relays = respondToAttachmentRelays(nc, {
+    uploads,
+    access,
+    records,
+    claims: await new Kvm(nc).create(RELAY_CLAIMS_BUCKET, { history: 1 }),
+    log,
+  });
 
   const app = new Hono();
   app.onError(errorHandler(log));
@@ -206,7 +217,7 @@ export async function startAttachmentsService(
   v1.use(requestLog(log));
   v1.use(bearerAuth(deps.verify));
   v1.use(activity.middleware());
-  v1.route("/", uploadRoutes(uploadDeps) as unknown as Hono);
+  v1.route("/", uploadRoutes(uploadDeps, uploads) as unknown as Hono);
   v1.route(
     "/",
     downloadRoutes({
@@ -244,6 +255,7 @@ export async function startAttachmentsService(
     fetch: app.fetch,
     records,
     async stop() {
+      await relays.drain().catch(() => {});
       await sweeper.stop();
       await lease.release();
       closeEnvelope();

@@ -18,9 +18,12 @@ export interface TicketGrant {
 export class TicketAccess {
   constructor(private readonly nc: NatsConnection, private readonly timeoutMs: number) {}
 
-  /** The ticket, if `principal` may add a file to it; else a 404 or 403 DomainError. */
-  async toAdd(principal: Principal, ticketId: string): Promise<TicketGrant> {
-    const reply = await this.#ask(principal, ticketId);
+  /**
+   * The ticket, if `principal` may add a file to it; else a 404 or 403 DomainError. With
+   * `relayedBy`, the service relaying for `principal` must be allowed to (else 404).
+   */
+  async toAdd(principal: Principal, ticketId: string, relayedBy?: string): Promise<TicketGrant> {
+    const reply = await this.#ask(principal, ticketId, relayedBy);
     if (!reply.visible) fail("ticket_not_found", "No such ticket", 404);
     if (!reply.canAdd) {
       const why = reply.status === "closed" ? "it is closed" : "your role may not add to it";
@@ -38,11 +41,16 @@ export class TicketAccess {
     return (await this.#ask(principal, ticketId)).visible;
   }
 
-  async #ask(principal: Principal, ticketId: string): Promise<TicketAccessReply> {
+  async #ask(
+    principal: Principal,
+    ticketId: string,
+    relayedBy?: string,
+  ): Promise<TicketAccessReply> {
     if (!/^[1-9][0-9]{0,18}$/.test(ticketId)) return { visible: false };
     const request = {
       ticketId,
       principal: { id: principal.id, role: principal.role, groups: principal.groups },
+      relayedBy,
     };
     const reply = await this.nc.request(
       ticketAccessSubject(principal.tenant),

@@ -32,8 +32,8 @@ export interface IntakeDeps {
   raw: RawMailStore;
   /** Records the customer's Message-ID (angle brackets) on the ticket, for outbound threading. */
   recordMessageId(tenant: string, ticketId: string, messageId: string): Promise<void>;
-  /** Hands the mail's files to the attachments service; null when that is off. */
-  handOff: ((ticket: HandedTicket, files: MailAttachment[]) => Promise<number>) | null;
+  /** Hands the mail's files to the attachments service (a file it cannot take is logged). */
+  handOff: (ticket: HandedTicket, files: MailAttachment[]) => Promise<number>;
   limits: TicketTextLimits & HtmlLimits;
   /** What is ours for `tenant`: Message-ID domains and addresses (loop guard, threading). */
   ours(tenant: string): Ours;
@@ -79,9 +79,10 @@ export async function takeIn(
     requesterId,
     contentHash: mail.contentHash,
   }, raw);
-  // A repeat already handed its files over (or crashed doing so: they stay in the raw mail).
-  if (deps.handOff && !outcome.duplicate && mail.attachments.length > 0) {
-    const ticket = { tenant: mailbox.tenant, ticketId: outcome.ticketId, requesterId };
+  // A repeat hands its files over again: each is found, or resumed if a crash cut it short.
+  if (mail.attachments.length > 0) {
+    const mailId = externalIdFor(mailbox.address, mail);
+    const ticket = { tenant: mailbox.tenant, ticketId: outcome.ticketId, requesterId, mailId };
     await deps.handOff(ticket, mail.attachments);
   }
   deps.log.info("mail taken in", { tenant: mailbox.tenant, ...outcome });

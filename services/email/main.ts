@@ -6,11 +6,8 @@
  * Alone (`deno task stack`): `deno run -A services/email/main.ts`, deps from services/standalone.ts.
  * @module
  */
-import { mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
 import { startPrivateS3 } from "@ticketd/shared/runtime/private_s3.ts";
-import { loadVerification } from "@ticketd/shared/runtime/secrets.ts";
 import { loadTlsSettings } from "@ticketd/shared/runtime/tls_settings.ts";
-import type { TicketsConfig } from "../tickets/config.ts";
 import { loadAttachmentsConfig } from "../attachments/config.ts";
 import type { Follower } from "../tickets/main.ts";
 import { runAlone } from "../standalone.ts";
@@ -45,13 +42,7 @@ export function emailFollower(env: Record<string, string | undefined>): Follower
         s3: s3!,
         ticketStream: config.stream.name,
         log: emailLog,
-        attachments: await attachmentsHandOff(config),
       });
-      if (!service.handsOffAttachments) {
-        emailLog.info(
-          "mail attachments stay in the raw mail: tokens come from an identity provider",
-        );
-      }
       if (service.smtpPort !== null) {
         console.error(
           `Email (SMTP inbound) at ${settings.smtp.host}:${service.smtpPort}: docs/email.md`,
@@ -71,22 +62,6 @@ export function emailFollower(env: Record<string, string | undefined>): Follower
         `TICKETD_EMAIL_SMTP_PORT: cannot listen on ${host}:${port} (in use)`,
       );
     }
-  };
-}
-
-/**
- * Mail files go to the attachments service (`attachments.url` in the data folder, written as it
- * starts) with short tokens for the requester, which only the dev key of a single-machine
- * Ticketd can mint; with an identity provider's keys they stay in the raw mail.
- */
-async function attachmentsHandOff(config: TicketsConfig) {
-  const { devKeys } = await loadVerification(config);
-  const url = await Deno.readTextFile(`${config.dataDir}/attachments.url`).catch(() => null);
-  if (!devKeys || !url) return null;
-  return {
-    url: url.trim(),
-    token: (tenant: string, sub: string) =>
-      mintDevToken(devKeys, { tenant, sub, role: "customer", ttlSeconds: 300 }),
   };
 }
 

@@ -22,7 +22,7 @@ import { startSmtpListener } from "./smtp/listener.ts";
 import { CustomerMailIds, startOutbound } from "./outbound/mod.ts";
 import { loadSenders } from "./outbound/senders.ts";
 import { RawMailStore } from "./storage/raw_store.ts";
-import { handOff, type HandOffDeps } from "./attachments/hand_off.ts";
+import { handOff } from "./attachments/hand_off.ts";
 
 export interface EmailServiceDeps {
   nc: NatsConnection;
@@ -33,8 +33,6 @@ export interface EmailServiceDeps {
   s3: ObjectStoreConfig;
   ticketStream: string;
   log: Logger;
-  /** Where mail attachments go, and tokens to upload them as the requester; null keeps them in the raw mail only. */
-  attachments: Omit<HandOffDeps, "log"> | null;
 }
 
 export interface EmailService {
@@ -44,8 +42,6 @@ export interface EmailService {
   raw: RawMailStore;
   /** The customers' Message-IDs per ticket, which outbound replies answer. */
   customerIds: CustomerMailIds;
-  /** True when mail files are handed to the attachments service. */
-  handsOffAttachments: boolean;
   /** What the SMTP listener and the pollers call (tests wrap it to stop in between). */
   intake: IntakeDeps;
   stop(): Promise<void>;
@@ -92,9 +88,8 @@ export async function startEmailService(
     recordMessageId: (tenant, ticketId, id) => customerIds.add(tenant, ticketId, id),
     limits: config.text,
     ours,
-    handOff: deps.attachments
-      ? (ticket, files) => handOff({ ...deps.attachments!, log }, ticket, files)
-      : null,
+    handOff: (ticket, files) =>
+      handOff({ nc, timeoutMs: config.commandTimeoutMs, log }, ticket, files),
     log,
   };
   const take = options.takeIn ?? takeIn;
@@ -132,7 +127,6 @@ export async function startEmailService(
     raw,
     intake,
     customerIds,
-    handsOffAttachments: deps.attachments !== null,
     async stop() {
       await smtp?.stop();
       await Promise.all([...pollers.values()].map((p) => p.stop()));

@@ -147,6 +147,8 @@ export const ticketAccessRequestSchema = z.strictObject({
     role: z.enum(["customer", "auditor", "agent", "supervisor", "admin"]),
     groups: z.array(principal).max(256),
   }),
+  /** The service asking for a customer it relays: it must be in the tickets relay table. */
+  relayedBy: service.optional(),
 });
 export type TicketAccessRequest = z.infer<typeof ticketAccessRequestSchema>;
 

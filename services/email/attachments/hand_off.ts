@@ -1,21 +1,27 @@
 /**
- * A mail's attachments and inline images handed to the attachments service, as the customer
- * would upload them: by tus (`tus-js-client`) with a short token for the requester, so the
- * attachments service checks, names, scans, encrypts and announces them on the ticket itself.
- * It runs after the ticket event is durable and never holds a mail back: a file that cannot be
- * handed over is logged and stays inside the kept raw mail.
+ * A mail's attachments and inline images handed to the attachments service as the customer's,
+ * by relayed uploads over NATS (`shared/commands/attachments.ts`): no token for the customer is
+ * needed, and the attachments service checks, names, scans, encrypts and announces each file on
+ * the ticket itself. Each file is named by the mail's identity and its part index, so the same
+ * mail taken in again (after a crash) resumes or finds its files instead of adding them twice.
+ * It never holds a mail back: a file that cannot be handed over is logged and stays inside the
+ * kept raw mail.
  * @module
  */
-import { Buffer } from "node:buffer";
-import * as tus from "tus-js-client";
+import type { NatsConnection } from "@nats-io/nats-core";
+import {
+  type AttachmentRelayReply,
+  type AttachmentRelayRequest,
+  attachmentRelaySubject,
+  RELAY_CHUNK_BYTES,
+} from "@ticketd/shared/commands/attachments.ts";
+import { encodeBase64 } from "@ticketd/shared/crypto/base64.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import type { MailAttachment } from "../domain/mail.ts";
 
 export interface HandOffDeps {
-  /** The attachments service, such as `http://127.0.0.1:8084`. */
-  url: string;
-  /** A bearer token for `requesterId` of `tenant` as a customer. */
-  token(tenant: string, requesterId: string): Promise<string>;
+  nc: NatsConnection;
+  timeoutMs: number;
   log: Logger;
 }
 
@@ -23,20 +29,20 @@ export interface HandedTicket {
   tenant: string;
   ticketId: string;
   requesterId: string;
+  /** The mail's identity (its external id): with a part index, each file's. */
+  mailId: string;
 }
 
-/** Uploads each file to `ticket`; resolves with how many made it. */
+/** Hands each file to `ticket`; resolves with how many are there now (new or found again). */
 export async function handOff(
   deps: HandOffDeps,
   ticket: HandedTicket,
   files: MailAttachment[],
 ): Promise<number> {
-  if (files.length === 0) return 0;
-  const token = await deps.token(ticket.tenant, ticket.requesterId);
   let handed = 0;
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
     try {
-      await upload(deps.url, token, ticket.ticketId, file);
+      await relay(deps, ticket, `${ticket.mailId}#${index}`, file);
       handed++;
     } catch (error) {
       deps.log.warn("mail attachment not handed over; it stays in the raw mail", {
@@ -51,16 +57,43 @@ export async function handOff(
   return handed;
 }
 
-function upload(url: string, token: string, ticketId: string, file: MailAttachment) {
-  return new Promise<void>((resolve, reject) => {
-    const up = new tus.Upload(Buffer.from(file.content), {
-      endpoint: `${url}/v1/attachments/uploads`,
-      headers: { authorization: `Bearer ${token}` },
-      metadata: { ticketId, filename: file.fileName, filetype: file.mime },
-      retryDelays: [],
-      onSuccess: () => resolve(),
-      onError: (error) => reject(error),
-    });
-    up.start();
+async function relay(
+  deps: HandOffDeps,
+  ticket: HandedTicket,
+  externalId: string,
+  file: MailAttachment,
+) {
+  const relayed = {
+    service: "email",
+    onBehalfOf: { id: ticket.requesterId, role: "customer" as const },
+  };
+  let at = await ask(deps, ticket.tenant, {
+    op: "open",
+    ...relayed,
+    ticketId: ticket.ticketId,
+    externalId,
+    fileName: file.fileName,
+    mime: file.mime,
+    size: file.content.length,
   });
+  // From wherever the upload is: 0 when new, further when a crash cut an earlier hand-off short.
+  while (!at.complete) {
+    const chunk = file.content.subarray(at.offset, at.offset + RELAY_CHUNK_BYTES);
+    at = await ask(deps, ticket.tenant, {
+      op: "append",
+      ...relayed,
+      uploadId: at.uploadId,
+      offset: at.offset,
+      chunk: encodeBase64(chunk),
+    });
+  }
+}
+
+async function ask(deps: HandOffDeps, tenant: string, request: AttachmentRelayRequest) {
+  const answer = await deps.nc.request(attachmentRelaySubject(tenant), JSON.stringify(request), {
+    timeout: deps.timeoutMs,
+  });
+  const reply = answer.json<AttachmentRelayReply>();
+  if (!reply.ok) throw new Error(`${reply.code}: ${reply.message}`);
+  return reply;
 }

@@ -31,8 +31,6 @@ export interface InboundOptions {
   /** Called instead of the intake; gets the real one to call. */
   wrap?: (real: typeof takeIn) => typeof takeIn;
   s3?: TestS3;
-  /** The attachments service to hand mail files to (tokens are the harness's dev tokens). */
-  attachmentsUrl?: string;
   /** The process's TLS settings (the SMTP listener's STARTTLS certificate). */
   tls?: TlsSettings;
 }
@@ -74,12 +72,6 @@ export async function startInbound(
     s3: { ...s3, useSSL: false, bucket: "unused" },
     ticketStream: h.config.stream.name,
     log: createLogger("error", { service: "email-test" }),
-    attachments: options.attachmentsUrl
-      ? {
-        url: options.attachmentsUrl,
-        token: (tenant, sub) => h.token({ tenant, sub, role: "customer" }),
-      }
-      : null,
   }, { takeIn: recorded });
   return {
     service,

@@ -12,7 +12,7 @@ import {
 import { ticketSubject } from "@ticketd/shared/events/tickets.ts";
 import { TENANT } from "@ticketd/shared/http/auth.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
-import { allows, canSee } from "../domain/permissions.ts";
+import { allows, canSee, mayRelay } from "../domain/permissions.ts";
 import type { TicketLoader } from "../ticket_loader.ts";
 
 /** Subscribes the responder (queue group `tickets`); `drain()` stops it. */
@@ -50,7 +50,8 @@ async function answer(
   }
   const parsed = ticketAccessRequestSchema.safeParse(raw);
   if (!TENANT.test(tenant) || !parsed.success) return { visible: false };
-  const { ticketId, principal } = parsed.data;
+  const { ticketId, principal, relayedBy } = parsed.data;
+  if (relayedBy !== undefined && !mayRelay(relayedBy)) return { visible: false };
   const { state } = await loader.load(ticketSubject(tenant, ticketId));
   if (state.status === "none" || !canSee(principal, state)) return { visible: false };
   return {
