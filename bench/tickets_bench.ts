@@ -5,7 +5,8 @@
  * latency, reads over a seeded read model, and the sessions service's sockets (idle connections,
  * delivery latency, a memory soak: bench/sessions_bench.ts) and the attachments service's
  * throughput and memory (bench/attachments_bench.ts), audit keeping up with a creation burst
- * and its verify speed (bench/audit_bench.ts), prints a report and writes `bench/results/latest.{json,md}`. See `--help`; docs/benchmarks.md.
+ * and its verify speed (bench/audit_bench.ts), inbound email to durable ticket
+ * (services/email/tools/inbound_bench.ts), prints a report and writes `bench/results/latest.{json,md}`. See `--help`; docs/benchmarks.md.
  * @module
  */
 import { parseArgs } from "node:util";
@@ -20,6 +21,12 @@ import {
   QUICK as AUDIT_QUICK,
   runAuditBenchChild,
 } from "./audit_bench.ts";
+import {
+  FULL as EMAIL_FULL,
+  inboundSection,
+  QUICK as EMAIL_QUICK,
+  runInboundBenchChild,
+} from "../services/email/tools/inbound_bench.ts";
 
 const HELP = `deno task bench [--quick] [--duration S] [--connections N] [--tickets N] [--cpu-prof]
   --duration S     wrk duration in seconds (default 20; --quick: 5)
@@ -42,6 +49,8 @@ const HELP = `deno task bench [--quick] [--duration S] [--connections N] [--tick
   --audit-seconds S
                    the ticket-creation burst audit must keep up with (default 30; --quick: 10;
                    0 skips the audit phase)
+  --email-mails N  mails sent by SMTP for the inbound email figures, and 3/5 as many by IMAP
+                   (default 500; --quick: 100; 0 skips the email phase)
   --cpu-prof       run the service under the V8 profiler and report where its time goes
   --env K=V        extra environment for the service, repeatable (e.g. TICKETD_PROJECTOR_BATCH=50)
   --quick          a short smoke run (about a minute)`;
@@ -60,6 +69,7 @@ const { values: flags } = parseArgs({
     "soak-minutes": { type: "string" },
     "attachments-big-mb": { type: "string" },
     "audit-seconds": { type: "string" },
+    "email-mails": { type: "string" },
     env: { type: "string", multiple: true, default: [] },
     help: { type: "boolean", default: false },
   },
@@ -111,6 +121,8 @@ const settings: BenchSettings = {
 
 const audit = quick ? AUDIT_QUICK : AUDIT_FULL;
 const auditSeconds = positive("audit-seconds", flags["audit-seconds"] ?? String(audit.seconds), 0);
+const email = quick ? EMAIL_QUICK : EMAIL_FULL;
+const emailMails = positive("email-mails", flags["email-mails"] ?? String(email.smtp), 0);
 
 const cleanup = new Cleanup();
 const tmp = await Deno.makeTempDir({ prefix: "ticketd_bench_" });
@@ -121,9 +133,16 @@ try {
   const auditFigures = auditSeconds === 0
     ? null
     : await runAuditBenchChild({ ...audit, seconds: auditSeconds });
-  Object.assign(results, { audit: auditFigures });
+  // Inbound email, in a process of its own too (services/email/tools/inbound_bench.ts).
+  const emailFigures = emailMails === 0 ? null : await runInboundBenchChild({
+    ...email,
+    smtp: emailMails,
+    imap: Math.max(1, Math.round(emailMails * 3 / 5)),
+  });
+  Object.assign(results, { audit: auditFigures, email: emailFigures });
   const report = renderReport(results) +
-    (auditFigures ? "\n" + auditSection(auditFigures).join("\n") + "\n" : "");
+    (auditFigures ? "\n" + auditSection(auditFigures).join("\n") + "\n" : "") +
+    (emailFigures ? "\n" + inboundSection(emailFigures).join("\n") + "\n" : "");
   console.log(report);
   const out = new URL("./results/", import.meta.url);
   await Deno.mkdir(out, { recursive: true });
