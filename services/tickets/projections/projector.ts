@@ -18,6 +18,7 @@ import { orderBatch } from "./continuity.ts";
 import { ensureProjectorConsumer } from "./projector_consumer.ts";
 import type { ProjectionWatch } from "./projection_watch.ts";
 import { readModelPosition } from "./read_model_position.ts";
+import { type StallWatch, watchForStalls } from "./stall_watch.ts";
 
 export interface ProjectorDeps extends BatchApplierDeps {
   js: JetStreamClient;
@@ -46,10 +47,9 @@ export class TicketProjector {
   #stopping = stopping();
   #position = 0;
   #applying = false;
-  /** Why the stall check closed the consumer, or null. */
+  /** Why the stall watch closed the consumer, or null. */
   #closedBecause: string | null = null;
-  /** The position at which the stall check last saw work waiting, or null. */
-  #suspect: number | null = null;
+  #stalls: StallWatch | null = null;
   readonly #applier: BatchApplier;
 
   constructor(private readonly deps: ProjectorDeps) {
@@ -78,7 +78,7 @@ export class TicketProjector {
     await ensureProjectorConsumer(deps.jsm, deps.stream, deps.name, this.#position, fresh);
     const consumer = await deps.js.consumers.get(deps.stream, deps.name);
     this.#closedBecause = null;
-    this.#suspect = null;
+    this.#stalls?.reset();
     // A deleted consumer ends the iterator (the client would retry it forever): #supervise reopens.
     this.#messages = await consumer.consume({
       max_messages: deps.batchSize * 2,
@@ -88,7 +88,12 @@ export class TicketProjector {
   }
 
   async #supervise(messages: ConsumerMessages): Promise<void> {
-    const check = setInterval(() => this.#checkStalled(), this.deps.stallCheckMs ?? STALL_CHECK_MS);
+    this.#stalls = watchForStalls({
+      position: () => this.#position,
+      busy: () => this.#applying,
+      nextStored: (from) => this.#nextStored(from),
+      stalled: (position) => this.#closeStalled(position),
+    }, this.deps.stallCheckMs ?? STALL_CHECK_MS);
     try {
       for (let failures = 0;;) {
         const openedAt = this.#position;
@@ -112,7 +117,7 @@ export class TicketProjector {
         }
       }
     } finally {
-      clearInterval(check);
+      this.#stalls.stop();
     }
   }
 
@@ -169,21 +174,9 @@ export class TicketProjector {
     return found?.seq ?? null;
   }
 
-  /** Closes a consumer that delivers nothing while the stream holds more (seen twice in a row). */
-  async #checkStalled(): Promise<void> {
-    if (this.#applying || !this.#messages) return;
-    const position = this.#position;
-    const waiting = await this.#nextStored(position + 1).catch(() => null);
-    if (waiting === null || this.#position !== position || this.#applying) {
-      this.#suspect = null;
-      return;
-    }
-    if (this.#suspect !== position) {
-      this.#suspect = position;
-      return;
-    }
+  async #closeStalled(position: number): Promise<void> {
     this.#closedBecause = `no delivery after stream sequence ${position}`;
-    await this.#messages.close().catch(() => {});
+    await this.#messages?.close().catch(() => {});
   }
 
   #reopening(cause: string | Error): void {
