@@ -48,8 +48,8 @@ export function plannedMails(
 }
 
 /**
- * A person's public reply. Services' messages (`svc:*`: the email service posting the customer's
- * own mail, chat transcripts) are never mailed back: that would be a loop.
+ * An agent's public reply. The customer's own mail (posted as them, relayed by `svc:email`) and
+ * services' messages (`svc:*`: chat transcripts) are never mailed back: that would be a loop.
  */
 function isAgentReply(message: { authorId: string; authorRole: string; internal: boolean }) {
   return !message.internal && AGENT_ROLES.has(message.authorRole) &&
