@@ -10,6 +10,7 @@ import { type AllowedTypes, parseAllowedTypes } from "./content/allowed_types.ts
 import { SEALED_SEGMENT_BYTES } from "./crypto/segments.ts";
 import { type ClamavSettings, readClamavSettings } from "./scan/clamav_settings.ts";
 import type { ObjectStoreConfig } from "./storage/object_store.ts";
+import { loadTlsSettings, s3Trust } from "@ticketd/shared/runtime/tls_settings.ts";
 
 export class AttachmentsConfigError extends Error {
   constructor(message: string) {
@@ -93,5 +94,6 @@ function s3Config(env: Record<string, string | undefined>): ObjectStoreConfig | 
     secretKey,
     region: env.TICKETD_S3_REGION ?? "us-east-1",
     bucket: env.TICKETD_S3_BUCKET ?? "ticketd-attachments",
+    ...(useSSL ? s3Trust(loadTlsSettings(env)) : {}),
   };
 }

@@ -40,6 +40,8 @@ export interface PrivateNatsOptions {
    * never on the command line (where `ps` would show it).
    */
   authToken?: boolean;
+  /** Serve clients over TLS only with this certificate and key (`url` then starts `tls://`). */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export interface PrivateNats {
@@ -94,13 +96,15 @@ export async function startPrivateNats(options: PrivateNatsOptions): Promise<Pri
   const runDir = await Deno.makeTempDir({ prefix: "private_nats_" });
   const logFile = options.logFile ?? join(runDir, "nats-server.log");
   const token = options.authToken ? encodeHex(crypto.getRandomValues(new Uint8Array(24))) : null;
-  if (token) {
-    await Deno.writeTextFile(join(runDir, "auth.conf"), `authorization { token: "${token}" }\n`, {
-      mode: 0o600,
-    });
+  const tls = options.tls
+    ? `tls { cert_file: "${options.tls.certFile}", key_file: "${options.tls.keyFile}" }\n`
+    : "";
+  if (token || tls) {
+    const auth = token ? `authorization { token: "${token}" }\n` : "";
+    await Deno.writeTextFile(join(runDir, "auth.conf"), auth + tls, { mode: 0o600 });
   }
   const args = [
-    ...(token ? ["-c", join(runDir, "auth.conf")] : []),
+    ...(token || tls ? ["-c", join(runDir, "auth.conf")] : []),
     "-js",
     ...["-a", "127.0.0.1"],
     ...["-p", String(options.port ?? -1)],
@@ -138,7 +142,8 @@ export async function startPrivateNats(options: PrivateNatsOptions): Promise<Pri
         `${binary} ${args.join(" ")}\n--- log tail ---\n${await readTail(logFile)}` +
         `\n--- stderr ---\n${stderr.text()}`,
     });
-    const url = token ? ports.url.replace("://", `://${token}@`) : ports.url;
+    const served = options.tls ? ports.url.replace(/^nats:/, "tls:") : ports.url;
+    const url = token ? served.replace("://", `://${token}@`) : served;
     return { url, monitorUrl: ports.monitorUrl, logFile, stop };
   } catch (error) {
     await stop();

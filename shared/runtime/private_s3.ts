@@ -13,13 +13,19 @@ export interface PrivateS3 {
   stop(): Promise<void>;
 }
 
-/** Starts s3rver on a free port of 127.0.0.1, keeping its objects under `directory`. */
-export async function startPrivateS3(directory: string): Promise<PrivateS3> {
+/**
+ * Starts s3rver on a free port of 127.0.0.1, keeping its objects under `directory`; over HTTPS
+ * when given a certificate and key (PEM text).
+ */
+export async function startPrivateS3(
+  directory: string,
+  tls?: { cert: string; key: string },
+): Promise<PrivateS3> {
   await Deno.mkdir(directory, { recursive: true });
-  const server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory });
+  const server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory, ...tls });
   const { port } = await server.run();
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     accessKey: "S3RVER",
     secretKey: "S3RVER",
     stop: () => server.close(),

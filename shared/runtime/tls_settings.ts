@@ -4,6 +4,7 @@
  * certificates must chain to, and an optional client certificate for NATS (mutual TLS).
  * @module
  */
+import { Agent } from "node:https";
 
 /** A TLS setting names a file that is missing or unreadable, or comes without its pair. */
 export class TlsSettingsError extends Error {
@@ -55,6 +56,14 @@ export function natsTls(
 ): { tls?: { caFile?: string; certFile?: string; keyFile?: string } } {
   if (!tls.ca && !tls.natsClient) return {};
   return { tls: { caFile: tls.ca?.file, ...tls.natsClient } };
+}
+
+/**
+ * The minio client's `transportAgent` for an HTTPS S3 endpoint: its certificate checked against
+ * the CA (node:https, unlike fetch and node:tls, does not take `DENO_CERT` into account).
+ */
+export function s3Trust(tls: TlsSettings): { transportAgent?: Agent } {
+  return tls.ca ? { transportAgent: new Agent({ ca: tls.ca.pem, keepAlive: true }) } : {};
 }
 
 /**

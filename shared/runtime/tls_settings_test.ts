@@ -3,6 +3,7 @@ import {
   loadTlsSettings,
   natsTls,
   postgresSsl,
+  s3Trust,
   serveTls,
   TlsSettingsError,
 } from "./tls_settings.ts";
@@ -61,4 +62,11 @@ Deno.test("loadTlsSettings - certificate and key make HTTPS, a NATS client pair 
   });
   assert.deepEqual(serveTls(tls), { cert: PEM, key: PEM });
   assert.deepEqual(natsTls(tls), { tls: { caFile: undefined, certFile: pem, keyFile: pem } });
+});
+
+Deno.test("s3Trust - the S3 client's agent carries the CA, none without one", async () => {
+  const { pem } = await files();
+  assert.deepEqual(s3Trust(loadTlsSettings({})), {});
+  const { transportAgent } = s3Trust(loadTlsSettings({ TICKETD_TLS_CA_FILE: pem }));
+  assert.equal(transportAgent?.options.ca, PEM);
 });

@@ -6,6 +6,7 @@
  */
 import { Buffer } from "node:buffer";
 import type { Readable } from "node:stream";
+import type { Agent } from "node:https";
 import * as Minio from "minio";
 
 /** Where the store lives and how to reach it. */
@@ -17,6 +18,8 @@ export interface ObjectStoreConfig {
   secretKey: string;
   region: string;
   bucket: string;
+  /** HTTPS to the server checked against the private CA (`s3Trust` in tls_settings.ts). */
+  transportAgent?: Agent;
 }
 
 /** A part as the server acknowledged it. */

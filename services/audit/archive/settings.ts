@@ -25,7 +25,9 @@ export function loadArchiveSettings(
   int: IntSetting,
 ): ArchiveSettings {
   const s3Env = Object.fromEntries(
-    Object.entries(env).filter(([name]) => name.startsWith("TICKETD_S3_")),
+    Object.entries(env).filter(([name]) =>
+      name.startsWith("TICKETD_S3_") || name === "TICKETD_TLS_CA_FILE" || name === "DENO_CERT"
+    ),
   );
   const s3 = loadAttachmentsConfig(s3Env).s3;
   return {

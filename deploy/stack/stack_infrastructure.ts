@@ -1,0 +1,124 @@
+/**
+ * What the native stack runs on: the NATS, PostgreSQL and S3 given in the environment, or,
+ * where one is not given, a private one with TLS (nats-server with a `tls` block, a TLS-only
+ * PostgreSQL cluster, s3rver over HTTPS), all with certificates of a private CA made at the
+ * first start by deploy/tls/gen-dev-certs.sh (the script Compose's `certs` step runs).
+ * @module
+ */
+import { join } from "node:path";
+import { startPrivateNats } from "@ticketd/shared/runtime/private_nats.ts";
+import { startPrivateS3 } from "@ticketd/shared/runtime/private_s3.ts";
+import { freePort } from "@ticketd/shared/runtime/free_port.ts";
+import { StackError } from "./stack_error.ts";
+import { startTlsPostgres } from "./tls_postgres.ts";
+
+/** The certificate names the stack needs: its servers and each Ticketd service. */
+export const CERTIFICATE_NAMES = [
+  "nats",
+  "postgres",
+  "minio",
+  "identity",
+  "tickets",
+  "routing",
+  "sessions",
+  "attachments",
+  "audit",
+  "email",
+];
+
+export interface StackInfrastructure {
+  /** Settings every service gets: NATS_URL, DATABASE_URL, the CA, TICKETD_S3_*. */
+  env: Record<string, string>;
+  /** `<tlsDir>/<name>.crt` and `.key` for a service. */
+  tlsDir: string;
+  /** What was started here, one line each, for the stack's banner. */
+  started: string[];
+  stop(): Promise<void>;
+}
+
+/** Certificates, then NATS, PostgreSQL and S3 (given or private). */
+export async function openStackInfrastructure(
+  env: Record<string, string | undefined>,
+  dataDir: string,
+): Promise<StackInfrastructure> {
+  const tlsDir = join(dataDir, "tls");
+  await makeCertificates(tlsDir);
+  const file = (name: string) => join(tlsDir, name);
+  const pair = (name: string) => ({ certFile: file(`${name}.crt`), keyFile: file(`${name}.key`) });
+  const stops: (() => Promise<void>)[] = [];
+  const started: string[] = [];
+  try {
+    let natsUrl = env.NATS_URL;
+    if (!natsUrl) {
+      const nats = await startPrivateNats({
+        authToken: true,
+        storeDir: join(dataDir, "nats"),
+        logFile: join(dataDir, "nats-server.log"),
+        tls: pair("nats"),
+      });
+      stops.unshift(nats.stop);
+      natsUrl = nats.url;
+      started.push(`NATS (TLS) at ${natsUrl.replace(/\/\/[^@]*@/, "//")}`);
+    }
+    let databaseUrl = env.DATABASE_URL;
+    if (!databaseUrl) {
+      const pg = await startTlsPostgres(join(dataDir, "pg-tls"), freePort(), pair("postgres"));
+      stops.unshift(pg.stop);
+      databaseUrl = pg.url;
+      started.push(`PostgreSQL (TLS only, verify-full) at ${databaseUrl}`);
+    }
+    const s3 = env.TICKETD_S3_ENDPOINT ? null : await startPrivateS3(join(dataDir, "s3"), {
+      cert: await Deno.readTextFile(file("minio.crt")),
+      key: await Deno.readTextFile(file("minio.key")),
+    });
+    if (s3) {
+      stops.unshift(s3.stop);
+      started.push(`S3 (s3rver, HTTPS) at ${s3.endpoint}`);
+    }
+    const ca = env.TICKETD_TLS_CA_FILE || env.DENO_CERT || file("ca.crt");
+    return {
+      env: {
+        NATS_URL: natsUrl,
+        DATABASE_URL: databaseUrl,
+        TICKETD_TLS_CA_FILE: ca,
+        DENO_CERT: ca, // fetch and node:tls in each process trust the CA too (as in Compose)
+        ...(s3
+          ? {
+            TICKETD_S3_ENDPOINT: s3.endpoint,
+            TICKETD_S3_ACCESS_KEY: s3.accessKey,
+            TICKETD_S3_SECRET_KEY: s3.secretKey,
+          }
+          : {}),
+      },
+      tlsDir,
+      started,
+      stop: () => runAll(stops),
+    };
+  } catch (error) {
+    await runAll(stops);
+    throw error;
+  }
+}
+
+/** The private CA and a certificate per name, made once (kept across starts). */
+async function makeCertificates(tlsDir: string): Promise<void> {
+  const script = new URL("../tls/gen-dev-certs.sh", import.meta.url).pathname;
+  const made = await new Deno.Command("bash", {
+    args: [script, tlsDir],
+    env: { TLS_NAMES: CERTIFICATE_NAMES.join(" ") },
+    stdout: "null",
+    stderr: "piped",
+  }).output();
+  if (!made.success) {
+    throw new StackError(
+      "certificates_failed",
+      `deploy/tls/gen-dev-certs.sh failed (is openssl installed?): ${
+        new TextDecoder().decode(made.stderr).trim()
+      }`,
+    );
+  }
+}
+
+async function runAll(stops: (() => Promise<void>)[]): Promise<void> {
+  for (const stop of stops) await stop().catch(() => {});
+}

@@ -1,0 +1,251 @@
+/**
+ * `deno task stack` end to end: every service its own process, TLS on every hop (HTTPS
+ * services, NATS over TLS, PostgreSQL verify-full, S3 over HTTPS), and one ticket's whole life
+ * across them: create, routed, a chat message, a tus upload and download, solved, audited.
+ * Every call here trusts only the stack's private CA.
+ * @module
+ */
+import assert from "node:assert/strict";
+import postgres from "postgres";
+import { loadDevKeys, mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
+import { freePort } from "@ticketd/shared/runtime/free_port.ts";
+
+const START_TIMEOUT_MS = 75_000;
+const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
+
+interface Stack {
+  dataDir: string;
+  banner: string;
+  urls: Record<string, string>;
+  client: Deno.HttpClient;
+  token(sub: string, role: string): Promise<string>;
+  stop(): Promise<Deno.CommandStatus>;
+}
+
+const PORTS = {
+  tickets: "TICKETD_PORT",
+  identity: "TICKETD_IDENTITY_PORT",
+  routing: "TICKETD_ROUTING_PORT",
+  sessions: "TICKETD_SESSIONS_PORT",
+  attachments: "TICKETD_ATTACHMENTS_PORT",
+  audit: "TICKETD_AUDIT_PORT",
+  email: "TICKETD_EMAIL_SMTP_PORT",
+};
+
+async function startStack(): Promise<Stack> {
+  const dataDir = await Deno.makeTempDir({ prefix: "stack_journey_" });
+  await Deno.chmod(dataDir, 0o755); // the PostgreSQL cluster inside belongs to user postgres
+  const env: Record<string, string> = { ...Deno.env.toObject(), TICKETD_DATA_DIR: dataDir };
+  for (const name of ["NATS_URL", "DATABASE_URL", "TICKETD_S3_ENDPOINT", "DENO_CERT"]) {
+    delete env[name];
+  }
+  const urls: Record<string, string> = {};
+  for (const [service, setting] of Object.entries(PORTS)) {
+    const port = freePort();
+    env[setting] = String(port);
+    urls[service] = `https://127.0.0.1:${port}`;
+  }
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "--unstable-net", "--unstable-worker-options", "deploy/stack.ts"],
+    env,
+    clearEnv: true,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const banner = await readUntil(child.stderr, /Ticketd stack is running|^stack: /m);
+  const stop = async () => {
+    try {
+      child.kill("SIGTERM");
+    } catch { /* gone */ }
+    const status = await child.status;
+    await Deno.remove(dataDir, { recursive: true }).catch(() => {});
+    return status;
+  };
+  if (!banner.includes("Ticketd stack is running")) {
+    await stop();
+    throw new Error(`the stack did not start:\n${banner}`);
+  }
+  const client = Deno.createHttpClient({
+    caCerts: [await Deno.readTextFile(`${dataDir}/tls/ca.crt`)],
+  });
+  const keys = (await loadDevKeys(dataDir))!;
+  const token = (sub: string, role: string) =>
+    mintDevToken(keys, { sub, tenant: "acme", role: role as "agent" });
+  return { dataDir, banner, urls, client, token, stop };
+}
+
+/** Reads `stream` (and keeps draining it) until `pattern` matches, or the timeout. */
+async function readUntil(stream: ReadableStream<Uint8Array>, pattern: RegExp): Promise<string> {
+  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  const deadline = setTimeout(() => reader.cancel(), START_TIMEOUT_MS);
+  while (!pattern.test(text)) {
+    const { value, done } = await reader.read().catch(() => ({ value: "", done: true }));
+    if (done) break;
+    text += value;
+  }
+  clearTimeout(deadline);
+  (async () => {
+    while (!(await reader.read().catch(() => ({ done: true }))).done) { /* drain */ }
+  })();
+  return text;
+}
+
+/** Retries `probe` (a value or null) every 200 ms for up to `ms`. */
+async function eventually<T>(what: string, probe: () => Promise<T | null>, ms = 20_000) {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    const value = await probe();
+    if (value !== null) return value;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+Deno.test({
+  name: "deno task stack - a ticket lives its whole life across seven TLS processes",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const stack = await startStack();
+    try {
+      await journey(stack);
+    } finally {
+      const status = await stack.stop();
+      assert.equal(status.code, 0, "SIGTERM stops the stack cleanly");
+      stack.client.close();
+    }
+  },
+});
+
+async function journey(stack: Stack): Promise<void> {
+  const { urls, client } = stack;
+  const call = async (url: string, token: string, init: RequestInit = {}) =>
+    await fetch(url, {
+      ...init,
+      client,
+      headers: { authorization: `Bearer ${token}`, ...init.headers },
+    });
+  const json = async (response: Response, status = 200) => {
+    const body = await response.text();
+    assert.equal(response.status, status, body);
+    return JSON.parse(body);
+  };
+  await tlsOnEveryHop(stack);
+  const customer = await stack.token("cust-1", "customer");
+  const agent = await stack.token("agent-1", "agent");
+  const auditor = await stack.token("aud-1", "auditor");
+
+  // create (tickets)
+  const ticket = await json(
+    await call(`${urls.tickets}/v1/tickets`, customer, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ subject: "Printer on fire", body: "Smoke since 9 am." }),
+    }),
+    201,
+  );
+  // routed (routing's decision for it)
+  const decision = await eventually("a routing decision", async () => {
+    const response = await call(`${urls.routing}/v1/routing/tickets/${ticket.id}/decision`, agent);
+    if (response.status === 404) return (await response.body?.cancel(), null);
+    return await json(response);
+  });
+  assert.ok(typeof decision.outcome === "string", JSON.stringify(decision));
+
+  // converse (sessions: SSE + POST)
+  const { conversationId } = await json(
+    await call(`${urls.sessions}/v1/sessions/conversations`, customer, { method: "POST" }),
+    201,
+  );
+  const events = await call(
+    `${urls.sessions}/v1/sessions/conversations/${conversationId}/events`,
+    customer,
+  );
+  assert.equal(events.status, 200);
+  await json(
+    await call(`${urls.sessions}/v1/sessions/conversations/${conversationId}/messages`, customer, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ text: "Is anyone there?" }),
+    }),
+    201,
+  );
+  const seen = await readUntil(events.body!, /Is anyone there\?/);
+  assert.match(seen, /Is anyone there\?/);
+
+  // attach (attachments: tus create + PATCH, then download)
+  const meta = [`ticketId ${btoa(ticket.id)}`, `filename ${btoa("smoke.pdf")}`].join(",");
+  const created = await call(`${urls.attachments}/v1/attachments/uploads`, customer, {
+    method: "POST",
+    headers: {
+      "tus-resumable": "1.0.0",
+      "upload-length": String(PDF.length),
+      "upload-metadata": meta,
+    },
+  });
+  assert.equal(created.status, 201, await created.text());
+  const location = new URL(created.headers.get("location")!, urls.attachments).href;
+  const patched = await call(location, customer, {
+    method: "PATCH",
+    headers: {
+      "tus-resumable": "1.0.0",
+      "upload-offset": "0",
+      "content-type": "application/offset+octet-stream",
+    },
+    body: PDF,
+  });
+  assert.equal(patched.status, 204, await patched.text());
+  const listed = await eventually("the attachment on the ticket", async () => {
+    const body = await json(
+      await call(`${urls.attachments}/v1/attachments?ticketId=${ticket.id}`, customer),
+    );
+    return body.attachments.length ? body : null;
+  });
+  const download = await call(
+    `${urls.attachments}/v1/attachments/${listed.attachments[0].attachmentId}`,
+    customer,
+  );
+  assert.equal(download.status, 200);
+  assert.deepEqual(new Uint8Array(await download.arrayBuffer()), PDF);
+
+  // solve (tickets)
+  await json(
+    await call(`${urls.tickets}/v1/tickets/${ticket.id}/status`, agent, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ status: "solved" }),
+    }),
+  );
+  // audit (the trail of the ticket, through the audit service's API)
+  const actions = await eventually("audit entries for the whole life", async () => {
+    const { entries } = await json(
+      await call(`${urls.audit}/v1/audit/entries?ticket=${ticket.id}`, auditor),
+    );
+    const seenActions = (entries as { action: string }[]).map((e) => e.action);
+    return seenActions.some((a) => a.includes("status")) ? seenActions : null;
+  });
+  assert.ok(actions.includes("tickets.ticket.create"), actions.join(", "));
+  assert.ok(actions.some((a) => a.includes("attachment")), actions.join(", "));
+}
+
+/** Every service answers HTTPS only, with a certificate of the private CA; PostgreSQL TLS only. */
+async function tlsOnEveryHop(stack: Stack): Promise<void> {
+  for (const [service, url] of Object.entries(stack.urls)) {
+    if (service === "email") continue; // no HTTP port; SMTP only with mailboxes
+    const ok = await fetch(`${url}/healthz`, { client: stack.client });
+    assert.equal(ok.status, 200, service);
+    await ok.body?.cancel();
+    await assert.rejects(fetch(`${url}/healthz`), `${service}: the system store does not trust it`);
+    await assert.rejects(fetch(`${url.replace("https:", "http:")}/healthz`), `${service}: no HTTP`);
+  }
+  assert.match(stack.banner, /NATS \(TLS\) at tls:\/\//);
+  const pgUrl = stack.banner.match(/(postgres:\/\/\S+)/)![1];
+  const plain = postgres(pgUrl.replace(/\?.*$/, ""), { ssl: false, max: 1, onnotice: () => {} });
+  await assert.rejects(plain`select 1`, /no pg_hba.conf entry|SSL off/);
+  await plain.end();
+  const tickets = await Deno.readTextFile(`${stack.dataDir}/logs/tickets.log`);
+  assert.match(tickets, /"nats":"tls:\/\//);
+  assert.match(tickets, /sslmode=verify-full/);
+}
