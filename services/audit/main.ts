@@ -3,10 +3,13 @@
  * (`TICKETD_AUDIT_PORT`), the tickets service's connections, profiles and token checks, and the
  * archive's S3 (`TICKETD_S3_*`, else a private s3rver: archive/archive_s3.ts).
  * Listens at once (503 until ready).
+ * Alone (`deno task stack`): `deno run -A services/audit/main.ts`, deps from services/standalone.ts.
  * @module
  */
 import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
+import { httpScheme, serveTls } from "@ticketd/shared/runtime/tls_settings.ts";
 import type { Follower } from "../tickets/main.ts";
+import { runAlone } from "../standalone.ts";
 import { withArchiveS3 } from "./archive/archive_s3.ts";
 import { AuditConfigError, loadAuditConfig } from "./config.ts";
 import { type AuditService, startAuditService } from "./service.ts";
@@ -28,7 +31,7 @@ export function auditFollower(env: Record<string, string | undefined>): Follower
     let server: Deno.HttpServer<Deno.NetAddr>;
     try {
       server = Deno.serve(
-        { hostname: audit.host, port: audit.port, onListen: () => {} },
+        { hostname: audit.host, port: audit.port, onListen: () => {}, ...serveTls(config.tls) },
         (request) => service ? service.fetch(request) : starting.clone(),
       );
     } catch (error) {
@@ -54,7 +57,7 @@ export function auditFollower(env: Record<string, string | undefined>): Follower
       await archiveS3.stop();
       throw error;
     }
-    const url = `http://${audit.host}:${server.addr.port}`;
+    const url = `${httpScheme(config.tls)}://${audit.host}:${server.addr.port}`;
     await Deno.writeTextFile(`${config.dataDir}/audit.url`, url);
     auditLog.info("listening", { url });
     console.error(`Audit at ${url}: docs/audit.md`);
@@ -67,3 +70,5 @@ export function auditFollower(env: Record<string, string | undefined>): Follower
     };
   };
 }
+
+if (import.meta.main) await runAlone("audit", auditFollower(Deno.env.toObject()));
