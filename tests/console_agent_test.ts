@@ -7,15 +7,18 @@
  */
 import assert from "node:assert/strict";
 import type { Page } from "playwright-core";
-import axe from "axe-core";
 import {
   AGENT,
   type ConsoleStack,
   signInAsAgent,
   startConsoleStack,
 } from "../services/gateway/testing/console_stack.ts";
+import { seriousViolations, shot as shotInto } from "./support/browser.ts";
 
 const XSS = "<img src=x onerror=alert(1)>";
+
+const shot = (stack: ConsoleStack, page: Page, name: string) =>
+  shotInto(page, stack.artifacts, `agent-${name}`);
 
 async function createTicket(stack: ConsoleStack, body: Record<string, unknown>) {
   const response = await fetch(`${stack.ticketsUrl}/v1/tickets`, {
@@ -58,29 +61,6 @@ async function attach(stack: ConsoleStack, ticketId: string, name: string, text:
   });
   await response.body?.cancel();
   assert.equal(response.status, 201);
-}
-
-async function shot(stack: ConsoleStack, page: Page, name: string) {
-  await page.screenshot({ path: `${stack.artifacts}/agent-${name}.png`, fullPage: true });
-}
-
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  nodes: { target: string[] }[];
-}
-
-/** axe-core, evaluated through the DevTools protocol (page CSP does not apply to it). */
-async function seriousViolations(page: Page): Promise<string[]> {
-  await page.evaluate((source: string) => (0, eval)(source), (axe as { source: string }).source);
-  const result = await page.evaluate(() =>
-    (globalThis as unknown as { axe: { run(): Promise<{ violations: AxeViolation[] }> } }).axe.run()
-  );
-  return result.violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) =>
-      `${v.id}: ${v.nodes.map((n: { target: string[] }) => n.target.join(" ")).join(", ")}`
-    );
 }
 
 Deno.test({

@@ -60,6 +60,8 @@ export function portal(api, session, failed) {
       api.get(`/attachments/v1/attachments?ticketId=${id}`).then((a) => a.attachments, () => []),
     ]);
     if (!force && state.openId === id && state.version === ticket.version) return;
+    const row = state.rows.find((r) => r.id === id);
+    if (row) Object.assign(row, { status: ticket.status, subject: ticket.subject });
     const typed = /** @type {HTMLTextAreaElement | null} */ (document.getElementById("answer"));
     state.openId = id;
     state.version = ticket.version;
@@ -84,6 +86,8 @@ export function portal(api, session, failed) {
       create: async (subject, body) => {
         const ticket = await api.send("POST", "/tickets/v1/tickets", { subject, body });
         await showList();
+        // The list is a read model that may not have it yet: one's own write shows at once.
+        if (!state.rows.some((row) => row.id === ticket.id)) state.rows.unshift(ticket);
         return ticket.id;
       },
       token: session.token,

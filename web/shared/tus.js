@@ -36,7 +36,7 @@ export async function tusUpload(options) {
       failures = 0;
       options.onProgress(offset, file.size);
     } catch (error) {
-      if (failures >= delays.length) throw error;
+      if (!retryable(error) || failures >= delays.length) throw error;
       await new Promise((resolve) => setTimeout(resolve, delays[failures++]));
       offset = await serverOffset(options, id).catch(() => offset);
     }
@@ -99,6 +99,16 @@ async function serverOffset(options, id) {
   return Number(response.headers.get("upload-offset"));
 }
 
+/**
+ * A lost connection, a conflict (another PATCH, a stale offset) or a server-side failure may
+ * pass; a refusal (a file type, a size, a gone upload) will not.
+ * @param {unknown} error
+ */
+function retryable(error) {
+  const status = /** @type {{ status?: number }} */ (error).status;
+  return status === undefined || status === 409 || status === 423 || status >= 500;
+}
+
 /** @param {UploadOptions} options */
 async function headers(options) {
   return { authorization: `Bearer ${await options.token()}`, "tus-resumable": "1.0.0" };
@@ -107,7 +117,10 @@ async function headers(options) {
 /** @param {Response} response */
 async function uploadError(response) {
   const problem = await response.json().catch(() => ({}));
-  return new Error(String(problem.code ?? `upload_${response.status}`));
+  return Object.assign(new Error(String(problem.code ?? `upload_${response.status}`)), {
+    code: String(problem.code ?? `upload_${response.status}`),
+    status: response.status,
+  });
 }
 
 /** @param {string} text */

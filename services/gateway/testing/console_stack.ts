@@ -36,6 +36,10 @@ export interface ConsoleStack {
   token(sub: string, role: string, groups?: string[]): Promise<string>;
   /** Where screenshots go (kept by CI). */
   artifacts: string;
+  /** Adds an identity user of tenant `demo` (identity's admin tool). */
+  addUser(
+    user: { username: string; password: string; role: string; groups?: string },
+  ): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -53,7 +57,8 @@ export async function startConsoleStack(extraEnv: Record<string, string> = {}) {
     TICKETD_PORT: String(ticketsPort),
     TICKETD_IDENTITY_PORT: String(identityPort),
     TICKETD_IDENTITY_BOOTSTRAP_PASSWORD: ADMIN_PASSWORD,
-    TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS: `${gatewayUrl}/callback`,
+    TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS: ["/callback", "/admin/callback", "/portal/callback"]
+      .map((page) => gatewayUrl + page).join(" "),
     TICKETD_GATEWAY_PORT: String(freePort()), // main.ts's own gateway, unused here
     TICKETD_ROUTING_PORT: "0",
     TICKETD_SESSIONS_PORT: "0",
@@ -75,7 +80,7 @@ export async function startConsoleStack(extraEnv: Record<string, string> = {}) {
   for (const name of ["routing", "sessions", "attachments"]) {
     await waitFor(async () => Boolean(await Deno.readTextFile(`${dataDir}/${name}.url`)));
   }
-  await addAgent(env);
+  await addUser(env, { ...AGENT, role: "agent", groups: AGENT.group });
   const log = createLogger("warn", { service: "gateway-test" });
   const gateway = await startGatewayService(
     loadGatewayConfig({
@@ -103,6 +108,7 @@ export async function startConsoleStack(extraEnv: Record<string, string> = {}) {
     db,
     browser,
     artifacts,
+    addUser: (user) => addUser(env, user),
     token: (sub: string, role: string, groups: string[] = []) =>
       mintDevToken(devKeys, { sub, tenant: "demo", role, groups } as never),
     async stop() {
@@ -128,8 +134,11 @@ export async function signInAsAgent(stack: ConsoleStack, page: Page): Promise<vo
   await page.waitForSelector("#workspace:not([hidden])");
 }
 
-/** The agent through identity's admin tool (the users API needs an admin's identity token). */
-async function addAgent(env: Record<string, string>) {
+/** A user through identity's admin tool (the users API needs an admin's identity token). */
+async function addUser(
+  env: Record<string, string>,
+  user: { username: string; password: string; role: string; groups?: string },
+) {
   const { code, stderr } = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -139,13 +148,12 @@ async function addAgent(env: Record<string, string>) {
       "--tenant",
       "demo",
       "--username",
-      AGENT.username,
+      user.username,
       "--role",
-      "agent",
-      "--groups",
-      AGENT.group,
+      user.role,
+      ...(user.groups ? ["--groups", user.groups] : []),
     ],
-    env: { ...env, TICKETD_NEW_PASSWORD: AGENT.password },
+    env: { ...env, TICKETD_NEW_PASSWORD: user.password },
     stdout: "null",
     stderr: "piped",
   }).output();
