@@ -1,0 +1,272 @@
+/**
+ * The admin pages in a real Chromium against the real services behind the gateway: an admin adds
+ * an agent with skills, saves a rule (a bad regex shows the server's refusal), dry-runs it on a
+ * stored ticket, sets an SLA target, finds their own rule change in the audit log and exports
+ * it; an agent is refused. axe-core on each page; screenshots in `.ci/artifacts/console/`.
+ * @module
+ */
+import assert from "node:assert/strict";
+import type { Page } from "playwright-core";
+import {
+  ADMIN_PASSWORD,
+  AGENT,
+  type ConsoleStack,
+  startConsoleStack,
+} from "../services/gateway/testing/console_stack.ts";
+import { seriousViolations, shot as shotInto, signInThroughForm } from "./support/browser.ts";
+
+const CRASH_RULE = {
+  name: "crash is urgent",
+  when: ["created", "updated"],
+  conditions: [{ type: "keywords", any: ["crash", "崩溃"] }],
+  actions: [{ type: "set_priority", priority: "urgent" }],
+};
+
+/** Signs in from `/admin/` and lands back there (the tabs or the refusal show next). */
+const XSS = "<img src=x onerror=alert(1)>";
+const VIP_RULE = {
+  name: "vip to tier2",
+  when: ["created"],
+  conditions: [{ type: "tags", op: "has", tags: ["vip"] }],
+  actions: [{ type: "set_group", groupId: "tier2" }],
+};
+
+async function signInToAdmin(stack: ConsoleStack, page: Page, user: string, password: string) {
+  const admin = `${stack.gatewayUrl}/admin/`;
+  await signInThroughForm(page, admin, { username: user, password }, admin, "#signout");
+}
+
+async function createTicket(stack: ConsoleStack, subject: string): Promise<{ id: string }> {
+  const response = await fetch(`${stack.ticketsUrl}/v1/tickets`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${await stack.token("customer-1", "customer")}`,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({ subject, body: "It happens every morning." }),
+  });
+  assert.equal(response.status, 201, await response.clone().text());
+  return await response.json();
+}
+
+const shot = (stack: ConsoleStack, page: Page, name: string) =>
+  shotInto(page, stack.artifacts, `admin-${name}`);
+
+async function openTab(page: Page, name: string) {
+  await page.click(`#tabs button[data-tab=${name}]`);
+  await page.waitForSelector(`#tab-${name}:not([hidden]) h2`);
+}
+
+/** Clicks `button` until `done` shows (the services catch up asynchronously). */
+async function retryUntil(page: Page, button: string, done: string, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  while (true) {
+    await page.click(button);
+    try {
+      await page.locator(done).first().waitFor({ timeout: 1_000 });
+      return;
+    } catch (error) {
+      if (Date.now() > until) throw error;
+    }
+  }
+}
+
+Deno.test({
+  name:
+    "admin pages - an admin adds an agent, saves a rule (a bad regex is refused beside it), dry-runs it, sets an SLA target and finds the change in the audit log",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const stack = await startConsoleStack();
+    try {
+      const ticket = await createTicket(stack, "App crash on start");
+      const context = await stack.browser.newContext({
+        locale: "en-US",
+        timezoneId: "Asia/Shanghai",
+        acceptDownloads: true,
+      });
+      const page = await context.newPage();
+      const first = await page.goto(`${stack.gatewayUrl}/admin/`);
+      assert.match(first!.headers()["content-security-policy"], /default-src 'self'/);
+      await page.waitForSelector("#signin:not([hidden])");
+      assert.deepEqual(await seriousViolations(page), [], "admin sign-in page");
+
+      await signInToAdmin(stack, page, "admin", ADMIN_PASSWORD);
+      await page.waitForSelector("#tab-agents:not([hidden]) h2");
+
+      // Users: the agent's user id is the id routing's profile takes.
+      await openTab(page, "users");
+      const aliceRow = page.locator(`tr[data-user=${AGENT.username}]`);
+      const aliceId = (await aliceRow.locator("td").first().textContent())!.trim();
+      const adminId = (await page.locator("tr[data-user=admin] td").first().textContent())!.trim();
+      const change = page.locator("#tab-users form", { hasText: "Change a user" });
+      await change.locator("select[name=id]").selectOption({ label: AGENT.username });
+      await change.locator("select[name=role]").selectOption("agent");
+      await change.locator("input[name=groups]").fill(`${AGENT.group}, billing`);
+      await change.locator("button[type=submit]").click();
+      await page.locator(`tr[data-user=${AGENT.username}]`, { hasText: "support, billing" })
+        .waitFor();
+      await shot(stack, page, "1-users");
+      assert.deepEqual(await seriousViolations(page), [], "users");
+
+      await openTab(page, "agents");
+      const agentForm = page.locator("#tab-agents form");
+      await agentForm.locator("input[name=agentId]").fill(aliceId);
+      await agentForm.locator("input[name=displayName]").fill(`Alice 李 ${XSS}`);
+      await agentForm.locator("input[name=skills]").fill("Billing, hdfs");
+      await agentForm.locator("input[name=groups]").fill(AGENT.group);
+      await agentForm.locator("input[name=languages]").fill("zh-cn, en");
+      await agentForm.locator("button[type=submit]").click();
+      const agentRow = page.locator(`tr[data-agent="${aliceId}"]`);
+      await agentRow.waitFor();
+      assert.match((await agentRow.textContent())!, /billing, hdfs/);
+      assert.match((await agentRow.textContent())!, /zh-CN/);
+      assert.ok((await agentRow.textContent())!.includes(XSS), "hostile text shown as text");
+      assert.equal(await page.locator("#tab-agents img").count(), 0);
+      await shot(stack, page, "2-agents");
+      assert.deepEqual(await seriousViolations(page), [], "agents");
+
+      // Rules: the server's refusal of a bad regex is shown beside the rule being edited.
+      await openTab(page, "rules");
+      const draft = page.locator("section.rule");
+      const bad = {
+        ...CRASH_RULE,
+        conditions: [{ type: "regex", pattern: "order #(\\d+", in: ["subject"] }],
+      };
+      await draft.locator("textarea").fill(JSON.stringify(bad));
+      await draft.locator("button.primary").click();
+      await draft.locator(".rule-problem", { hasText: "invalid_regex" }).waitFor();
+      await shot(stack, page, "3-rule-refused");
+      await draft.locator("textarea").fill(JSON.stringify(CRASH_RULE));
+      await draft.locator("button.primary").click();
+      await page.locator(`li.rule[data-rule="${CRASH_RULE.name}"]`).waitFor();
+      // A second rule, then moved above the first: the list is drawn in the server's new order.
+      await draft.locator("textarea").fill(JSON.stringify(VIP_RULE));
+      await draft.locator("button.primary").click();
+      await page.locator(`li.rule[data-rule="${VIP_RULE.name}"]`).waitFor();
+      await page.click(`li.rule[data-rule="${VIP_RULE.name}"] button:has-text("Move up")`);
+      await page.locator(`li.rule[data-rule="${VIP_RULE.name}"]:first-child`).waitFor();
+      assert.deepEqual(
+        await page.locator("li.rule h3").allTextContents(),
+        [VIP_RULE.name, CRASH_RULE.name],
+      );
+
+      // The dry run on the stored ticket names the rule that fired and why.
+      const dryRun = page.locator(".dry-run form");
+      await dryRun.locator("input[name=ticketId]").fill(ticket.id);
+      await retryUntil(
+        page,
+        ".dry-run button[type=submit]",
+        `.dry-run-result tr[data-fired=true]:has-text("${CRASH_RULE.name}")`,
+      );
+      assert.match(
+        (await page.locator(".dry-run-result tr[data-fired=true]").textContent())!,
+        /keyword "crash" in subject/,
+      );
+      assert.match(
+        (await page.locator(".dry-run-result tr[data-fired=false]").textContent())!,
+        new RegExp(VIP_RULE.name),
+      );
+      await shot(stack, page, "4-rules-dry-run");
+      // A made-up ticket in Chinese, no ticket id: the keyword matches inside the sentence.
+      await dryRun.locator("input[name=ticketId]").fill("");
+      await dryRun.locator("input[name=subject]").fill("打开大文件时崩溃了");
+      await dryRun.locator("button[type=submit]").click();
+      await page.locator(".dry-run-result tr[data-fired=true]", { hasText: "崩溃" }).waitFor();
+      assert.deepEqual(await seriousViolations(page), [], "rules");
+
+      await openTab(page, "sla");
+      await page.fill('input[name="urgent.firstResponseMinutes"]', "60");
+      await page.fill('input[name="urgent.resolutionMinutes"]', "240");
+      await page.fill('input[name="urgent.warnAtPercent"]', "80");
+      await page.click("#tab-sla form button[type=submit] >> nth=0");
+      // Drawn again from the server: the attribute (not the typed value) says 60 now.
+      await page.waitForSelector('input[name="urgent.firstResponseMinutes"][value="60"]');
+      const policies = await fetch(`${stack.gatewayUrl}/api/routing/v1/routing/sla/policies`, {
+        headers: { authorization: `Bearer ${await stack.token("boss", "admin")}` },
+      }).then((r) => r.json());
+      assert.deepEqual(policies.policies.urgent, {
+        firstResponseMinutes: 60,
+        resolutionMinutes: 240,
+        warnAtPercent: 80,
+      });
+      await shot(stack, page, "5-sla");
+      assert.deepEqual(await seriousViolations(page), [], "sla");
+
+      await openTab(page, "keys");
+      await page.locator("table[data-keys=identity] tbody tr").first().waitFor();
+      await page.locator("table[data-keys=audit] tbody tr").first().waitFor();
+      assert.doesNotMatch((await page.locator("#tab-keys").textContent())!, /"x"|"d"/);
+      await shot(stack, page, "6-keys");
+      assert.deepEqual(await seriousViolations(page), [], "keys");
+
+      // Audit: the admin's own rule change, found by actor and action, then as CSV.
+      await openTab(page, "audit");
+      await page.fill("#tab-audit input[name=actor]", adminId);
+      await page.fill("#tab-audit input[name=action]", "routing.rule.saved");
+      await retryUntil(
+        page,
+        "#tab-audit button[type=submit]",
+        `#tab-audit tr[data-action="routing.rule.saved"]`,
+      );
+      assert.match(
+        (await page.locator("#tab-audit tbody tr").first().textContent())!,
+        new RegExp(`${adminId} \\(admin\\)`),
+      );
+      await page.click("#tab-audit button:has-text('Export CSV')");
+      const [download] = await Promise.all([
+        page.waitForEvent("download"),
+        page.click("#tab-audit a.csv"),
+      ]);
+      const csv = await Deno.readTextFile((await download.path())!);
+      assert.match(csv, /^at,tenant,stream,seq/);
+      assert.match(csv, /routing\.rule\.saved/);
+      await shot(stack, page, "7-audit");
+      assert.deepEqual(await seriousViolations(page), [], "audit");
+
+      await page.selectOption("#language", "zh");
+      await page.locator("#tabs button[data-tab=rules]", { hasText: "路由规则" }).waitFor();
+      await page.locator("#tab-audit h2", { hasText: "审计" }).waitFor();
+      await shot(stack, page, "8-chinese");
+      await context.close();
+    } finally {
+      await stack.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "admin pages - an agent opening /admin/ is told it is not allowed, and the APIs refuse",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const stack = await startConsoleStack();
+    try {
+      const context = await stack.browser.newContext({ locale: "en-US" });
+      const page = await context.newPage();
+      await signInToAdmin(stack, page, AGENT.username, AGENT.password);
+      await page.locator("#refused:not([hidden])", { hasText: "Not allowed" }).waitFor();
+      assert.match((await page.textContent("#refused-text"))!, /agent/);
+      assert.equal(await page.locator("#tabs:not([hidden])").count(), 0);
+      await shot(stack, page, "9-refused");
+      assert.deepEqual(await seriousViolations(page), [], "refused");
+
+      const agent = `Bearer ${await stack.token("alice", "agent", [AGENT.group])}`;
+      const rule = await fetch(`${stack.gatewayUrl}/api/routing/v1/routing/rules`, {
+        method: "POST",
+        headers: { authorization: agent, "content-type": "application/json" },
+        body: JSON.stringify(CRASH_RULE),
+      });
+      assert.equal(rule.status, 403);
+      assert.equal((await rule.json()).code, "forbidden");
+      const audit = await fetch(`${stack.gatewayUrl}/api/audit/v1/audit/entries`, {
+        headers: { authorization: agent },
+      });
+      assert.equal(audit.status, 403);
+      await audit.body?.cancel();
+      await context.close();
+    } finally {
+      await stack.stop();
+    }
+  },
+});
