@@ -183,7 +183,7 @@ Deno.test("email attachments - a hand-off cut short by a crash resumes at its of
   });
 });
 
-Deno.test("email attachments - a relay by a service outside the relay table, or for a non-requester, finds no ticket", async () => {
+Deno.test("email attachments - a relay by a service outside the relay table, or for a non-requester, finds no ticket; only the opener appends", async () => {
   await withStack(async ({ h }) => {
     const ticket = await createTicket(h, customerA);
     const open = (service: string, id: string) =>
@@ -202,6 +202,15 @@ Deno.test("email attachments - a relay by a service outside the relay table, or 
     const forStranger = await open("email", "email:mallory@evil.example");
     assert.deepEqual(forStranger.ok ? null : forStranger.code, "ticket_not_found");
     const forRequester = await open("email", customerA.sub);
-    assert.equal(forRequester.ok, true, JSON.stringify(forRequester));
+    assert.ok(forRequester.ok, JSON.stringify(forRequester));
+    const appended = await relay(h, {
+      op: "append",
+      service: "routing",
+      onBehalfOf: { id: customerA.sub, role: "customer" },
+      uploadId: forRequester.uploadId,
+      offset: 0,
+      chunk: encodeBase64(PDF),
+    });
+    assert.deepEqual(appended.ok ? null : appended.code, "upload_not_found");
   });
 });

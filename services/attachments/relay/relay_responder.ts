@@ -76,6 +76,11 @@ async function execute(msg: Msg, deps: RelayDeps): Promise<AttachmentRelayReply>
   const request = parsed.data;
   const principal: Principal = { id: request.onBehalfOf.id, role: "customer", tenant, groups: [] };
   if (request.op === "open") return await open(request, principal, deps);
+  // Only the service that opened the upload (through the relay gate) may add to it.
+  const { state } = await deps.uploads.status(principal, request.uploadId);
+  if (state.metadata.relayedBy !== request.service) {
+    fail("upload_not_found", `No upload "${request.uploadId}"`, 404);
+  }
   const bytes = decodeBase64(request.chunk);
   const saved = await deps.uploads.append(principal, request.uploadId, request.offset, {
     stream: new Blob([bytes]).stream(),
@@ -101,6 +106,7 @@ async function open(request: Open, principal: Principal, deps: RelayDeps): Promi
         ticketId: request.ticketId,
         filename: request.fileName,
         filetype: request.mime,
+        relayedBy: request.service,
       }),
     );
     // Create-if-absent, or take over a claim whose upload expired or was refused. A racer's
