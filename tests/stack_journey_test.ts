@@ -20,6 +20,8 @@ interface Stack {
   client: Deno.HttpClient;
   token(sub: string, role: string): Promise<string>;
   stop(): Promise<Deno.CommandStatus>;
+  /** What the stack printed after its banner. */
+  later: string[];
 }
 
 const PORTS = {
@@ -53,7 +55,8 @@ async function startStack(): Promise<Stack> {
     stdout: "null",
     stderr: "piped",
   }).spawn();
-  const banner = await readUntil(child.stderr, /Ticketd stack is running|^stack: /m);
+  const later: string[] = [];
+  const banner = await readUntil(child.stderr, /Ticketd stack is running|^stack: /m, later);
   const stop = async () => {
     try {
       child.kill("SIGTERM");
@@ -72,11 +75,15 @@ async function startStack(): Promise<Stack> {
   const keys = (await loadDevKeys(dataDir))!;
   const token = (sub: string, role: string) =>
     mintDevToken(keys, { sub, tenant: "acme", role: role as "agent" });
-  return { dataDir, banner, urls, client, token, stop };
+  return { dataDir, banner, urls, client, token, stop, later };
 }
 
-/** Reads `stream` (and keeps draining it) until `pattern` matches, or the timeout. */
-async function readUntil(stream: ReadableStream<Uint8Array>, pattern: RegExp): Promise<string> {
+/** Reads `stream` until `pattern` matches or the timeout, then drains it into `rest`. */
+async function readUntil(
+  stream: ReadableStream<Uint8Array>,
+  pattern: RegExp,
+  rest?: string[],
+): Promise<string> {
   const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   const deadline = setTimeout(() => reader.cancel(), START_TIMEOUT_MS);
@@ -87,7 +94,11 @@ async function readUntil(stream: ReadableStream<Uint8Array>, pattern: RegExp): P
   }
   clearTimeout(deadline);
   (async () => {
-    while (!(await reader.read().catch(() => ({ done: true }))).done) { /* drain */ }
+    for (;;) {
+      const { value, done } = await reader.read().catch(() => ({ value: "", done: true }));
+      if (done) break;
+      rest?.push(value);
+    }
   })();
   return text;
 }
@@ -112,8 +123,12 @@ Deno.test({
     try {
       await journey(stack);
     } finally {
+      const stopping = Date.now();
       const status = await stack.stop();
       assert.equal(status.code, 0, "SIGTERM stops the stack cleanly");
+      // Each service gets 10 s before SIGKILL: a stop this quick means none needed it.
+      assert.doesNotMatch(stack.later.join(""), /killed/);
+      assert.ok(Date.now() - stopping < 8_000, `stopping took ${Date.now() - stopping} ms`);
       stack.client.close();
     }
   },
@@ -172,8 +187,15 @@ async function journey(stack: Stack): Promise<void> {
     }),
     201,
   );
-  const seen = await readUntil(events.body!, /Is anyone there\?/);
-  assert.match(seen, /Is anyone there\?/);
+  const live = events.body!.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes("Is anyone there?")) {
+    const { value, done } = await live.read();
+    if (done) break;
+    seen += value;
+  }
+  assert.match(seen, /"text":"Is anyone there\?"/);
+  await live.cancel(); // an open SSE stream holds the sessions service up on SIGTERM until killed
 
   // attach (attachments: tus create + PATCH, then download)
   const meta = [`ticketId ${btoa(ticket.id)}`, `filename ${btoa("smoke.pdf")}`].join(",");

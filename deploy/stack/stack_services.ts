@@ -89,7 +89,13 @@ export async function spawnService(
   const exited = child.status;
   const scheme = service.name === "email" ? "smtp" : "https";
   const url = `${scheme}://${plan.host}:${port}`;
-  const running = { name: service.name, url, exited, logFile, stop: () => stop(child, exited) };
+  const running = {
+    name: service.name,
+    url,
+    exited,
+    logFile,
+    stop: () => stop(service.name, child, exited),
+  };
   const ready = await untilReady(service, { url, logFile }, plan, exited);
   if (!ready) {
     await running.stop();
@@ -155,14 +161,17 @@ async function logTo(path: string, child: Deno.ChildProcess): Promise<void> {
 }
 
 /** SIGTERM, then SIGKILL after a grace period; resolves when the process is gone. */
-async function stop(child: Deno.ChildProcess, exited: Promise<unknown>): Promise<void> {
+async function stop(name: string, child: Deno.ChildProcess, exited: Promise<unknown>) {
   const signal = (name: Deno.Signal) => {
     try {
       child.kill(name);
     } catch { /* already exited */ }
   };
   signal("SIGTERM");
-  const timer = setTimeout(() => signal("SIGKILL"), STOP_GRACE_MS);
+  const timer = setTimeout(() => {
+    console.error(`stack: ${name} did not stop within ${STOP_GRACE_MS / 1000} s; killed`);
+    signal("SIGKILL");
+  }, STOP_GRACE_MS);
   await exited;
   clearTimeout(timer);
 }
