@@ -63,6 +63,7 @@ Deno.test("email threading - a reply citing our Message-ID joins the ticket, wit
     const ticket = await readTicket(h, ticketId, (t) => t.messages.length === 2);
     assert.equal(ticket.messages[1].body, "Still burning", "the quoted history is cut");
     assert.equal(ticket.messages[1].internal, false);
+    assert.equal(ticket.status, "new", "the customer's own reply is no first response");
   });
 });
 
