@@ -52,6 +52,11 @@ async function createTicket(stack: ConsoleStack, subject: string): Promise<{ id:
 const shot = (stack: ConsoleStack, page: Page, name: string) =>
   shotInto(page, stack.artifacts, `admin-${name}`);
 
+/** `at` as a `datetime-local` value on a Shanghai wall clock (UTC+8 all year). */
+function shanghaiLocal(at: number): string {
+  return new Date(at + 8 * 3_600_000).toISOString().slice(0, 16);
+}
+
 async function openTab(page: Page, name: string) {
   await page.click(`#tabs button[data-tab=${name}]`);
   await page.waitForSelector(`#tab-${name}:not([hidden]) h2`);
@@ -123,6 +128,7 @@ Deno.test({
       assert.match((await agentRow.textContent())!, /zh-CN/);
       assert.ok((await agentRow.textContent())!.includes(XSS), "hostile text shown as text");
       assert.equal(await page.locator("#tab-agents img").count(), 0);
+      assert.equal(await page.textContent("#tab-agents li[data-name=billing]"), "billing: 1");
       await shot(stack, page, "2-agents");
       assert.deepEqual(await seriousViolations(page), [], "agents");
 
@@ -140,6 +146,12 @@ Deno.test({
       await draft.locator("textarea").fill(JSON.stringify(CRASH_RULE));
       await draft.locator("button.primary").click();
       await page.locator(`li.rule[data-rule="${CRASH_RULE.name}"]`).waitFor();
+      const crash = page.locator(`li.rule[data-rule="${CRASH_RULE.name}"]`);
+      await crash.locator("button:has-text('History')").click();
+      assert.match(
+        (await crash.locator(".rule-history li[data-version='1']").textContent())!,
+        new RegExp(`v1 created by ${adminId}`),
+      );
       // A second rule, then moved above the first: the list is drawn in the server's new order.
       await draft.locator("textarea").fill(JSON.stringify(VIP_RULE));
       await draft.locator("button.primary").click();
@@ -204,6 +216,8 @@ Deno.test({
       await openTab(page, "audit");
       await page.fill("#tab-audit input[name=actor]", adminId);
       await page.fill("#tab-audit input[name=action]", "routing.rule.saved");
+      // Typed in the viewer's zone (Asia/Shanghai, UTC+8): an hour ago there, sent as UTC.
+      await page.fill("#tab-audit input[name=from]", shanghaiLocal(Date.now() - 3_600_000));
       await retryUntil(
         page,
         "#tab-audit button[type=submit]",
@@ -222,6 +236,10 @@ Deno.test({
       assert.match(csv, /^at,tenant,stream,seq/);
       assert.match(csv, /routing\.rule\.saved/);
       await shot(stack, page, "7-audit");
+      await page.fill("#tab-audit input[name=from]", "");
+      await page.fill("#tab-audit input[name=to]", shanghaiLocal(Date.now() - 3_600_000));
+      await page.click("#tab-audit button[type=submit]");
+      await page.locator("#tab-audit .audit-results", { hasText: "No entries match." }).waitFor();
       assert.deepEqual(await seriousViolations(page), [], "audit");
 
       await page.selectOption("#language", "zh");

@@ -1,6 +1,6 @@
 /**
- * Agents, their groups and skills: routing's profiles (`/v1/routing/agents`), listed with their
- * presence, added or replaced by id (the identity user id, offered from identity's users), and
+ * Agents, their groups and skills: routing's profiles (`/v1/routing/agents`), each group and
+ * skill with its number of agents, the profiles with their presence, added or replaced by id (the identity user id, offered from identity's users), and
  * removed.
  * @module
  */
@@ -23,6 +23,8 @@ export function agentsPanel(api, root) {
     replaceChildren(
       root,
       heading("agents"),
+      tally("groups", page.agents),
+      tally("skills", page.agents),
       agentsTable(page.agents),
       agentForm(),
       userIds(people.users),
@@ -102,6 +104,30 @@ export function agentsPanel(api, root) {
   }
 
   return { show };
+}
+
+/**
+ * Each group (or skill) with how many agents have it, so a gap shows at a glance.
+ * @param {"groups" | "skills"} kind
+ * @param {AgentProfile[]} agents
+ */
+function tally(kind, agents) {
+  /** @type {Map<string, number>} */
+  const counts = new Map();
+  for (const agent of agents) {
+    for (const name of agent[kind]) {
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    }
+  }
+  const items = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([name, n]) =>
+    h("li", { "data-name": name }, t("admin.agents.count", { name, n }))
+  );
+  return h(
+    "section",
+    { class: "tally", "aria-label": t(`admin.agents.${kind}`) },
+    h("h3", {}, t(`admin.agents.tally.${kind}`)),
+    items.length ? h("ul", {}, ...items) : h("p", { class: "hint" }, t("admin.agents.none")),
+  );
 }
 
 /**

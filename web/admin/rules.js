@@ -1,13 +1,14 @@
 /**
  * Routing rules (`/v1/routing/rules`): each rule's JSON in its own editor, saved with its
  * version (`If-Match`) and the server's refusal shown beside it; moved up or down (the whole
- * order, with the set's version); a new rule; and the dry run below them.
+ * order, with the set's version); its history; a new rule; and the dry run below them.
  * @module
  */
 import { h, replaceChildren } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { dryRunForm } from "./dry_run.js";
 import { failureText, heading } from "./panel.js";
+import { ruleHistory } from "./rule_history.js";
 
 const BASE = "/routing/v1/routing/rules";
 const NEW_RULE = {
@@ -56,12 +57,14 @@ export function rulesPanel(api, root) {
       return api.send("PUT", `${BASE}/order`, { ids }, { "if-match": `"${set.version}"` });
     };
     const item = editor(rule, body, save);
-    const tools = item.querySelector(".rule-tools");
-    tools?.append(
+    const history = ruleHistory(api, id);
+    item.querySelector(".rule-tools")?.append(
       action("admin.rules.up", index > 0, () => move(-1)),
       action("admin.rules.down", index < set.rules.length - 1, () => move(1)),
       action("admin.remove", true, () => api.send("DELETE", `${BASE}/${id}`, undefined)),
+      history.button,
     );
+    item.append(history.list);
     return item;
   }
 
