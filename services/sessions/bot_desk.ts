@@ -1,7 +1,7 @@
 /**
  * The conversation port as the transports see it: the NATS conversations, plus the bot that
  * answers first. After a customer's message in a conversation still with the bot, the bot takes
- * a turn (in its worker, time-limited); its replies are posted as the bot, its actions applied to
+ * a turn (in its plugin process, time-limited); its replies are posted as the bot, its actions applied to
  * the conversation's ticket, and a hand-off (asked by the bot, or a failed turn) opens the ticket
  * with the transcript and waits for an agent. Turns of one conversation run one at a time.
  * @module
@@ -23,6 +23,8 @@ import type { TicketDesk } from "./ticket_desk.ts";
 
 /** The tickets service's rule for a requester id (`shared/commands/tickets.ts`). */
 const REQUESTER_ID = /^[\p{L}\p{N}_.@:+-]{1,128}$/u;
+/** Who hands a conversation off when no bot is configured: the service itself. */
+export const SERVICE_BOT_ID = "svc:sessions";
 
 export interface BotDeskDeps {
   conversations: ConversationPort & {
@@ -156,10 +158,18 @@ export class BotDesk implements ConversationPort {
     });
     const changes = answer ? ticketChanges(answer) : [];
     if (changes.length > 0) await this.deps.tickets.change(state.tenant, ticketId, changes);
-    const from: Participant = { role: "bot", id: this.deps.bot };
+    // The bot (or, with none configured, the service) decided this, never the customer: it
+    // joins first when it failed before saying anything, so the audit trail names it.
+    const from: Participant = { role: "bot", id: this.deps.bot || SERVICE_BOT_ID };
+    if (!state.participants.some((p) => p.role === from.role && p.id === from.id)) {
+      await this.deps.conversations.append(state.tenant, state.conversationId, {
+        type: "joined",
+        from,
+      });
+    }
     await this.deps.conversations.append(state.tenant, state.conversationId, {
       type: "handed_off",
-      from: state.participants.some((p) => p.role === "bot") ? from : customerOf(state),
+      from,
       ticketId,
       reason,
     });
@@ -188,10 +198,6 @@ function ticketChanges(answer: BotAnswer): ServiceChange[] {
     if (action.type === "set_priority") return [{ type: "ChangePriority", to: action.priority }];
     return [];
   });
-}
-
-function customerOf(state: ConversationState): Participant {
-  return { role: "customer", id: state.customerId };
 }
 
 function transcriptOf(events: readonly ConversationEvent[]): TranscriptMessage[] {

@@ -111,6 +111,14 @@ export class MemoryConversations implements ConversationPort {
     }
   }
 
+  /** The state and whole log of a conversation (what the bot desk reads before a turn). */
+  readLog(
+    ref: { tenant: string; conversationId: string },
+  ): Promise<{ state: ConversationState | null; events: ConversationEvent[] }> {
+    const stored = this.#conversations.get(key(ref.tenant, ref.conversationId));
+    return Promise.resolve({ state: stored?.state ?? null, events: [...(stored?.log ?? [])] });
+  }
+
   #existing(tenant: string, conversationId: string): Stored {
     const stored = this.#conversations.get(key(tenant, conversationId));
     if (!stored) {
