@@ -64,7 +64,7 @@ async function followerDeps(
 ): Promise<FollowerDeps> {
   const { verify: configured } = await loadVerification(config);
   const verify = config.revocation
-    ? honouringDenyList(configured, await startDenyList(config.revocation, log, stops))
+    ? honouringDenyList(configured, await startDenyList(config.revocation, log, stops, config.tls))
     : configured;
   const keyring = await loadKeyring(config, log);
   const customFields = await loadCustomFields(config.customFieldsFile);

@@ -75,13 +75,13 @@ export async function openStackInfrastructure(
       stops.unshift(s3.stop);
       started.push(`S3 (s3rver, HTTPS) at ${s3.endpoint}`);
     }
-    const ca = env.TICKETD_TLS_CA_FILE || env.DENO_CERT || file("ca.crt");
+    const ca = await trustedCas(env.TICKETD_TLS_CA_FILE || env.DENO_CERT, tlsDir);
     return {
       env: {
         NATS_URL: natsUrl,
         DATABASE_URL: databaseUrl,
+        // Not DENO_CERT (Compose sets it too): so every hop proves it is given the CA itself.
         TICKETD_TLS_CA_FILE: ca,
-        DENO_CERT: ca, // fetch and node:tls in each process trust the CA too (as in Compose)
         ...(s3
           ? {
             TICKETD_S3_ENDPOINT: s3.endpoint,
@@ -117,6 +117,25 @@ async function makeCertificates(tlsDir: string): Promise<void> {
       }`,
     );
   }
+}
+
+/**
+ * The private CA, and the CA given for the servers of the environment (if any) with it: one
+ * PEM bundle, since a private server may run beside a given one.
+ */
+async function trustedCas(given: string | undefined, tlsDir: string): Promise<string> {
+  const own = join(tlsDir, "ca.crt");
+  if (!given) return own;
+  const bundle = join(tlsDir, "trusted.pem");
+  const pems = await Promise.all(
+    [given, own].map((path) =>
+      Deno.readTextFile(path).catch((error) => {
+        throw new StackError("certificates_failed", `cannot read CA ${path} (${error.name})`);
+      })
+    ),
+  );
+  await Deno.writeTextFile(bundle, pems.map((pem) => pem.trim()).join("\n") + "\n");
+  return bundle;
 }
 
 async function runAll(stops: (() => Promise<void>)[]): Promise<void> {

@@ -16,7 +16,12 @@ import {
 } from "@ticketd/shared/runtime/infrastructure.ts";
 import type { Keyring } from "@ticketd/shared/crypto/keyring.ts";
 import { loadKeyring, loadVerification } from "@ticketd/shared/runtime/secrets.ts";
-import { httpScheme, serveTls } from "@ticketd/shared/runtime/tls_settings.ts";
+import {
+  httpScheme,
+  httpsClient,
+  serveTls,
+  type TlsSettings,
+} from "@ticketd/shared/runtime/tls_settings.ts";
 import { ConfigError, loadConfig, type TicketsConfig } from "./config.ts";
 import { loadCustomFields } from "./custom_fields_file.ts";
 import type { CustomFieldSchema } from "./domain/custom_fields.ts";
@@ -70,7 +75,10 @@ export async function runTickets(
     for (const start of companions) started.push(await start(infra, log));
     const { verify: configured, devKeys } = await loadVerification(config);
     const own = config.revocation
-      ? honouringDenyList(configured, await startDenyList(config.revocation, log, stops))
+      ? honouringDenyList(
+        configured,
+        await startDenyList(config.revocation, log, stops, config.tls),
+      )
       : configured;
     const issuers = started.flatMap((c) => c.issuer && c.verify ? [[c.issuer, c.verify]] : []);
     const verify = verifierByIssuer(Object.fromEntries(issuers), own);
@@ -134,14 +142,17 @@ export async function startDenyList(
   settings: { url: string; pollMs: number },
   log: Logger,
   stops: (() => void)[],
+  tls: TlsSettings,
 ): Promise<RemoteDenyList> {
-  const list = new RemoteDenyList({ ...settings, log });
+  const { client } = httpsClient(tls);
+  const list = new RemoteDenyList({ ...settings, log, client });
   try {
     await list.start();
   } catch (error) {
+    client?.close();
     throw new ConfigError(`TICKETD_REVOCATION_URL: ${(error as Error).message}`);
   }
-  stops.push(() => list.stop());
+  stops.push(() => (list.stop(), client?.close()));
   return list;
 }
 

@@ -16,6 +16,8 @@ export interface DenyListOptions {
   log: Logger;
   /** Longest wait for one fetch. */
   timeoutMs?: number;
+  /** Trusts the private CA of an HTTPS identity service (`httpsClient` in tls_settings.ts). */
+  client?: Deno.HttpClient;
 }
 
 /** The deny list of one identity service, refreshed in the background once started. */
@@ -46,6 +48,7 @@ export class RemoteDenyList {
     const response = await fetch(this.options.url, {
       signal: AbortSignal.timeout(this.options.timeoutMs ?? 5_000),
       headers: { accept: "application/json" },
+      client: this.options.client,
     });
     if (!response.ok) {
       await response.body?.cancel();

@@ -59,6 +59,14 @@ export function natsTls(
 }
 
 /**
+ * The `fetch` client for calls to other services (the identity deny list): their certificates
+ * checked against the CA as well as the system's roots; none without a CA.
+ */
+export function httpsClient(tls: TlsSettings): { client?: Deno.HttpClient } {
+  return tls.ca ? { client: Deno.createHttpClient({ caCerts: [tls.ca.pem] }) } : {};
+}
+
+/**
  * The minio client's `transportAgent` for an HTTPS S3 endpoint: its certificate checked against
  * the CA (node:https, unlike fetch and node:tls, does not take `DENO_CERT` into account).
  */

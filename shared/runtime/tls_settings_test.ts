@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import {
+  httpsClient,
   loadTlsSettings,
   natsTls,
   postgresSsl,
@@ -69,4 +70,8 @@ Deno.test("s3Trust - the S3 client's agent carries the CA, none without one", as
   assert.deepEqual(s3Trust(loadTlsSettings({})), {});
   const { transportAgent } = s3Trust(loadTlsSettings({ TICKETD_TLS_CA_FILE: pem }));
   assert.equal(transportAgent?.options.ca, PEM);
+});
+
+Deno.test("httpsClient - a fetch client only when a CA is given", () => {
+  assert.deepEqual(httpsClient(loadTlsSettings({})), {});
 });
