@@ -3,8 +3,10 @@
  *   <script src="https://desk.example/widget.js" data-tenant="demo"
  *     data-token-url="/ticketd/chat-token" async></script>
  * One classic script (a cross-origin module would need CORS): a button opens a panel in a
- * closed shadow root, so the host page's CSS cannot reach it, with its styles in a constructed
- * sheet (no <style> element for the host's CSP to refuse). The customer's token comes from the
+ * shadow root, so the host page's CSS cannot reach it, with its styles in a constructed
+ * sheet (no <style> element for the host's CSP to refuse); inherited properties are set on
+ * its own elements, since a host rule with !important on the host element beats `:host`.
+ * (A host rule hiding the host element itself still hides the widget.) The token comes from the
  * host's own `data-token-url` (the site signs its customer in; `{"token": "..."}`); the panel
  * talks to the sessions service over the gateway's WebSocket: bot first, then a person after
  * the hand-off. Text is set as text only.
@@ -67,12 +69,13 @@
   };
 
   const host = h("div", { "data-ticketd-widget": tenant });
-  const root = host.attachShadow({ mode: "closed" });
+  const root = host.attachShadow({ mode: "open" });
   const sheet = new CSSStyleSheet();
   sheet.replaceSync(`
-    :host { all: initial; position: fixed; right: 16px; bottom: 16px; z-index: 2147483000;
-      font: 14px/1.4 system-ui, "Noto Sans CJK SC", sans-serif; color: #1b1b1b; }
-    button { font: inherit; cursor: pointer; border: 0; border-radius: 6px; padding: 8px 12px;
+    :host { all: initial; position: fixed; right: 16px; bottom: 16px; z-index: 2147483000; }
+    section, button, input { font: 14px/1.4 system-ui, "Noto Sans CJK SC", sans-serif;
+      color: #1b1b1b; }
+    button { cursor: pointer; border: 0; border-radius: 6px; padding: 8px 12px;
       background: #1f4e79; color: #fff; }
     button.plain { background: #eef3f8; color: #1f4e79; }
     section { width: 320px; height: 420px; display: flex; flex-direction: column;
@@ -81,10 +84,10 @@
     header { display: flex; justify-content: space-between; align-items: center;
       padding: 8px 12px; background: #1f4e79; color: #fff; border-radius: 8px 8px 0 0; }
     h2 { font-size: 15px; margin: 0; }
-    ol { flex: 1; overflow: auto; list-style: none; margin: 0; padding: 8px 12px; }
-    li { margin: 6px 0; white-space: pre-wrap; overflow-wrap: anywhere; }
-    li b { display: block; font-size: 12px; color: #4a4a4a; }
-    li.note { color: #4a4a4a; font-style: italic; }
+    .log { flex: 1; overflow: auto; margin: 0; padding: 8px 12px; }
+    p { margin: 6px 0; white-space: pre-wrap; overflow-wrap: anywhere; }
+    p b { display: block; font-size: 12px; color: #4a4a4a; }
+    p.note { color: #4a4a4a; font-style: italic; }
     form { display: flex; gap: 6px; padding: 8px; border-top: 1px solid #c8c8c8; }
     input { flex: 1; font: inherit; padding: 6px; border: 1px solid #767676; border-radius: 4px; }
     .row { display: flex; gap: 6px; padding: 0 8px 8px; }
@@ -94,7 +97,7 @@
 
   const opener = h("button", { type: "button", part: "opener" }, say("open"));
   const closer = h("button", { type: "button", class: "plain" }, "×");
-  const log = h("ol", { role: "log", "aria-live": "polite" });
+  const log = h("div", { class: "log", role: "log", "aria-live": "polite", tabindex: "0" });
   const input = /** @type {HTMLInputElement} */ (h("input", { maxlength: "4000" }));
   const send = h("button", { type: "submit" }, say("send"));
   const human = h("button", { type: "button", class: "plain" }, say("human"));
@@ -131,7 +134,7 @@
   };
 
   const line = (/** @type {string} */ who, /** @type {string} */ text, kind = "message") => {
-    log.append(h("li", { class: kind }, ...(who ? [h("b", {}, who)] : []), text));
+    log.append(h("p", { class: kind }, ...(who ? [h("b", {}, who)] : []), text));
     log.scrollTop = log.scrollHeight;
   };
 
@@ -171,8 +174,10 @@
             type: "open",
           },
         );
-      } else if (data.type === "opened") conversationId = data.conversation.conversationId;
-      else if (data.type === "event") showEvent(data.event);
+      } else if (data.type === "opened") {
+        conversationId = data.conversation.conversationId;
+        queued.splice(0).forEach(post);
+      } else if (data.type === "event") showEvent(data.event);
       else if (data.type === "error") line("", say("failed", String(data.code)), "note");
     };
     current.onclose = () => {
@@ -183,8 +188,11 @@
 
   const failed = (/** @type {Error} */ error) => line("", say("failed", error.message), "note");
 
+  /** Typed before the conversation is open: sent once it is. @type {string[]} */
+  const queued = [];
   const post = (/** @type {string} */ text) => {
-    if (!conversationId || !text) return;
+    if (!text) return;
+    if (!conversationId) return void queued.push(text);
     frame({ type: "message", conversationId, text, clientMessageId: `w${Date.now()}-${++sent}` });
   };
 
