@@ -9,6 +9,7 @@ import type { Sql } from "postgres";
 import { decodeCommit } from "@ticketd/shared/events/tickets.ts";
 import type { Envelope } from "@ticketd/shared/crypto/envelope.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
+import type { Stopping } from "@ticketd/shared/runtime/resilient_consumer.ts";
 import { documentTokens, type TenantTokenHasher } from "@ticketd/shared/search/tokens.ts";
 import type { SearchProfiles } from "./search_profiles.ts";
 import type { ProjectedEvent } from "./ticket_rows.ts";
@@ -40,7 +41,7 @@ export class BatchApplier {
    * will be redelivered). A failure that is the data's fault is narrowed down by halving the
    * batch, in order, until the one bad message is found and set aside.
    */
-  async apply(batch: JsMsg[], stopped: { done: boolean; signal: Promise<void> }): Promise<void> {
+  async apply(batch: JsMsg[], stopped: Stopping): Promise<void> {
     for (let attempt = 1; !stopped.done; attempt++) {
       try {
         const events = await this.#project(batch);

@@ -1,24 +1,19 @@
 /**
  * The projector: a durable JetStream consumer feeding a {@link BatchApplier}. Messages are
  * batched by what is already waiting (one event when idle, up to `batchSize` under load) and
- * applied only in stream order without holes (`continuity.ts`). Whatever ends or stalls the
+ * applied only in stream order without holes (`consumeInOrder`). Whatever ends or stalls the
  * consumer (a NATS error, its leader moving, a lost delivery) reopens it right after the position
- * stored in Postgres, with back-off, until {@link TicketProjector.stop}.
+ * stored in Postgres, with back-off ({@link ResilientConsumer}), until {@link TicketProjector.stop}.
  * @module
  */
-import type {
-  ConsumerMessages,
-  JetStreamClient,
-  JetStreamManager,
-  JsMsg,
-} from "@nats-io/jetstream";
+import type { ConsumerMessages, JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import { ALL_TICKETS_SUBJECT } from "@ticketd/shared/events/tickets.ts";
+import { ResilientConsumer } from "@ticketd/shared/runtime/resilient_consumer.ts";
+import { consumeInOrder } from "@ticketd/shared/runtime/resilient_consumer_order.ts";
 import { BatchApplier, type BatchApplierDeps } from "./batch_applier.ts";
-import { orderBatch } from "./continuity.ts";
 import { ensureProjectorConsumer } from "./projector_consumer.ts";
 import type { ProjectionWatch } from "./projection_watch.ts";
 import { readModelPosition } from "./read_model_position.ts";
-import { type StallWatch, watchForStalls } from "./stall_watch.ts";
 
 export interface ProjectorDeps extends BatchApplierDeps {
   js: JetStreamClient;
@@ -30,44 +25,45 @@ export interface ProjectorDeps extends BatchApplierDeps {
   stallCheckMs?: number;
 }
 
-const IDLE = Symbol("idle");
-const STALL_CHECK_MS = 5_000;
-const MAX_REOPEN_DELAY_MS = 10_000;
-
-interface Stopping {
-  done: boolean;
-  signal: Promise<void>;
-  stop(): void;
-}
-
 /** Runs from {@link start} until {@link stop}; can be started again after a stop. */
 export class TicketProjector {
-  #messages: ConsumerMessages | null = null;
-  #done: Promise<void> | null = null;
-  #stopping = stopping();
   #position = 0;
   #applying = false;
-  /** Why the stall watch closed the consumer, or null. */
-  #closedBecause: string | null = null;
-  #stalls: StallWatch | null = null;
   readonly #applier: BatchApplier;
+  readonly #consumer: ResilientConsumer;
 
   constructor(private readonly deps: ProjectorDeps) {
     this.#applier = new BatchApplier(deps, (position) => this.#advanced(position));
+    const nextStored = (from: number) => this.#nextStored(from);
+    this.#consumer = new ResilientConsumer({
+      name: `projector ${deps.name}`,
+      log: deps.log,
+      position: () => this.#position,
+      open: (reopening) => this.#open(reopening),
+      consume: (messages) =>
+        consumeInOrder(messages, {
+          batchSize: deps.batchSize,
+          position: () => this.#position,
+          nextStored,
+          apply: (ready) => this.#apply(ready),
+        }),
+      stalls: { busy: () => this.#applying, nextStored, everyMs: deps.stallCheckMs },
+    });
+  }
+
+  /** Times the consumer was reopened after it ended, failed or stalled. */
+  get reopens(): number {
+    return this.#consumer.reopens;
   }
 
   /** Opens the consumer (failing if it cannot), then projects in the background. */
-  async start(): Promise<void> {
-    this.#stopping = stopping();
-    const messages = await this.#open(false);
-    this.#done = this.#supervise(messages);
+  start(): Promise<void> {
+    return this.#consumer.start();
   }
 
   /** Stops taking messages; a batch being retried is abandoned (it will be redelivered). */
-  async stop(): Promise<void> {
-    this.#stopping.stop();
-    await this.#messages?.close().catch(() => {});
-    await this.#done;
+  stop(): Promise<void> {
+    return this.#consumer.stop();
   }
 
   /** Reads the stored position and opens the durable consumer right after it. */
@@ -77,83 +73,17 @@ export class TicketProjector {
     deps.watch.advance(this.#position);
     await ensureProjectorConsumer(deps.jsm, deps.stream, deps.name, this.#position, fresh);
     const consumer = await deps.js.consumers.get(deps.stream, deps.name);
-    this.#closedBecause = null;
-    this.#stalls?.reset();
-    // A deleted consumer ends the iterator (the client would retry it forever): #supervise reopens.
-    this.#messages = await consumer.consume({
+    // A deleted consumer ends the iterator (the client would retry it forever): it is reopened.
+    return await consumer.consume({
       max_messages: deps.batchSize * 2,
       abort_on_missing_resource: true,
     });
-    return this.#messages;
   }
 
-  async #supervise(messages: ConsumerMessages): Promise<void> {
-    this.#stalls = watchForStalls({
-      position: () => this.#position,
-      busy: () => this.#applying,
-      nextStored: (from) => this.#nextStored(from),
-      stalled: (position) => this.#closeStalled(position),
-    }, this.deps.stallCheckMs ?? STALL_CHECK_MS);
-    try {
-      for (let failures = 0;;) {
-        const openedAt = this.#position;
-        const ended = await this.#consume(messages).catch((error: Error) => error);
-        if (this.#stopping.done) return;
-        if (this.#position > openedAt) failures = 0;
-        this.#reopening(ended);
-        for (;;) {
-          await this.#pause(Math.min(MAX_REOPEN_DELAY_MS, 100 * 2 ** failures++));
-          if (this.#stopping.done) return;
-          const opened = await this.#open(true).catch((error: Error) => error);
-          if (!(opened instanceof Error)) {
-            messages = opened;
-            break;
-          }
-          this.#reopening(opened);
-        }
-        if (this.#stopping.done) {
-          await messages.close().catch(() => {});
-          return;
-        }
-      }
-    } finally {
-      this.#stalls.stop();
-    }
-  }
-
-  /** Batches and applies deliveries until the consumer ends or a hole is found; says why. */
-  async #consume(messages: ConsumerMessages): Promise<string> {
-    const iterator = messages[Symbol.asyncIterator]();
-    let next = iterator.next();
-    for (;;) {
-      const first = await next;
-      if (first.done) return this.#closedBecause ?? "the consumer ended";
-      const batch = [first.value];
-      next = iterator.next();
-      while (batch.length < this.deps.batchSize) {
-        const more = await Promise.race([next, idle()]);
-        if (more === IDLE || more.done) break;
-        batch.push(more.value);
-        next = iterator.next();
-      }
-      const missing = await this.#applyInOrder(batch.sort((a, b) => a.seq - b.seq));
-      if (missing !== null) {
-        next.catch(() => {}); // abandoned: the consumer is closed and reopened
-        await messages.close().catch(() => {});
-        return `delivery of stream sequence ${missing} is missing`;
-      }
-    }
-  }
-
-  /** Applies what follows the position without a hole; returns the first missing sequence. */
-  async #applyInOrder(batch: JsMsg[]): Promise<number | null> {
+  async #apply(ready: Parameters<BatchApplier["apply"]>[0]): Promise<void> {
     this.#applying = true;
     try {
-      const nextStored = (from: number) => this.#nextStored(from);
-      const { ready, stale, missing } = await orderBatch(batch, this.#position, nextStored);
-      if (ready.length > 0) await this.#applier.apply(ready, this.#stopping);
-      else stale.at(-1)?.ack(); // ack-all up to a position already applied
-      return missing;
+      await this.#applier.apply(ready, this.#consumer.stopping);
     } finally {
       this.#applying = false;
     }
@@ -173,36 +103,4 @@ export class TicketProjector {
     });
     return found?.seq ?? null;
   }
-
-  async #closeStalled(position: number): Promise<void> {
-    this.#closedBecause = `no delivery after stream sequence ${position}`;
-    await this.#messages?.close().catch(() => {});
-  }
-
-  #reopening(cause: string | Error): void {
-    this.deps.log.warn("projector consumer ended; reopening after the stored position", {
-      projector: this.deps.name,
-      position: this.#position,
-      cause: typeof cause === "string" ? cause : `${cause.name}: ${cause.message}`.slice(0, 200),
-    });
-  }
-
-  #pause(ms: number): Promise<unknown> {
-    return Promise.race([new Promise((resolve) => setTimeout(resolve, ms)), this.#stopping.signal]);
-  }
-}
-
-function stopping(): Stopping {
-  const { promise, resolve } = Promise.withResolvers<void>();
-  const state: Stopping = {
-    done: false,
-    signal: promise,
-    stop: () => (state.done = true, resolve()),
-  };
-  return state;
-}
-
-/** Resolves after pending I/O callbacks have run: "nothing more is waiting right now". */
-function idle(): Promise<typeof IDLE> {
-  return new Promise((resolve) => setTimeout(() => resolve(IDLE), 0));
 }

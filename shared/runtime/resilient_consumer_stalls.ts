@@ -1,13 +1,14 @@
 /**
- * Notices a consumer that delivers nothing while the stream holds more for it: two checks in a
- * row that find the position unchanged, no batch being applied, and a stored message after the
- * position. On 2.9 a new consumer leader counts deliveries lost with the old one as sent and
- * waits out the ack wait (30 s) before sending them again; the projector reopens instead.
+ * Notices a durable consumer that delivers nothing while the stream holds more for it: two checks
+ * in a row that find the position unchanged, no batch being applied, and a stored message after
+ * the position. On 2.9 a new consumer leader counts deliveries lost with the old one as sent and
+ * waits out the ack wait (30 s) before sending them again; {@link ResilientConsumer} reopens it
+ * instead.
  * @module
  */
 
 export interface StallWatchDeps {
-  /** The read model's position. */
+  /** The last sequence applied. */
   position(): number;
   /** True while a batch is being applied (or retried): no progress is expected then. */
   busy(): boolean;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type NextStored, orderBatch } from "./continuity.ts";
+import { type NextStored, orderBatch } from "./resilient_consumer_order.ts";
 
 const at = (...seqs: number[]) => seqs.map((seq) => ({ seq }));
 const stored = (...seqs: number[]): NextStored => (from) =>

@@ -1,10 +1,10 @@
 import assert from "node:assert/strict";
-import { type StallWatchDeps, watchForStalls } from "./stall_watch.ts";
+import { type StallWatchDeps, watchForStalls } from "./resilient_consumer_stalls.ts";
 
 const EVERY_MS = 10;
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function fakeProjector(stored: number) {
+function fakeConsumer(stored: number) {
   const state = { position: 0, busy: false, stalls: [] as number[] };
   const deps: StallWatchDeps = {
     position: () => state.position,
@@ -16,7 +16,7 @@ function fakeProjector(stored: number) {
 }
 
 Deno.test("watchForStalls - no progress while the stream holds more is a stall, after two checks", async () => {
-  const { state, deps } = fakeProjector(5);
+  const { state, deps } = fakeConsumer(5);
   state.position = 3;
   const watch = watchForStalls(deps, EVERY_MS);
   await pause(EVERY_MS * 1.5);
@@ -27,11 +27,11 @@ Deno.test("watchForStalls - no progress while the stream holds more is a stall, 
 });
 
 Deno.test("watchForStalls - caught up, busy applying or advancing is no stall", async () => {
-  const caughtUp = fakeProjector(5);
+  const caughtUp = fakeConsumer(5);
   caughtUp.state.position = 5;
-  const busy = fakeProjector(5);
+  const busy = fakeConsumer(5);
   busy.state.busy = true;
-  const advancing = fakeProjector(1_000);
+  const advancing = fakeConsumer(1_000);
   const watches = [caughtUp, busy, advancing].map((p) => watchForStalls(p.deps, EVERY_MS));
   const ticker = setInterval(() => advancing.state.position++, EVERY_MS / 2);
   await pause(EVERY_MS * 6);
