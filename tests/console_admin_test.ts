@@ -190,6 +190,9 @@ Deno.test({
       await openTab(page, "sla");
       await page.fill('input[name="urgent.firstResponseMinutes"]', "60");
       await page.fill('input[name="urgent.resolutionMinutes"]', "240");
+      await page.fill('input[name="urgent.warnAtPercent"]', "150");
+      await page.click("#tab-sla form button[type=submit] >> nth=0");
+      await page.locator("#tab-sla form .error", { hasText: "invalid_sla_target" }).waitFor();
       await page.fill('input[name="urgent.warnAtPercent"]', "80");
       await page.click("#tab-sla form button[type=submit] >> nth=0");
       // Drawn again from the server: the attribute (not the typed value) says 60 now.
@@ -202,6 +205,15 @@ Deno.test({
         resolutionMinutes: 240,
         warnAtPercent: 80,
       });
+      const calendar = {
+        timeZone: "Asia/Shanghai",
+        hours: { mon: ["09:00-18:00"], tue: ["09:00-18:00"] },
+        holidays: [],
+      };
+      await page.fill("#tab-sla textarea[name=calendar]", JSON.stringify(calendar));
+      await page.click("#tab-sla form button[type=submit] >> nth=1");
+      await page.locator("#tab-sla .hint", { hasText: "This tenant's calendar." }).waitFor();
+      assert.match(await page.inputValue("#tab-sla textarea[name=calendar]"), /Asia\/Shanghai/);
       await shot(stack, page, "5-sla");
       assert.deepEqual(await seriousViolations(page), [], "sla");
 
