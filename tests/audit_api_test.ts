@@ -3,7 +3,8 @@
  * token only, roles, bad input as 4xx problems, CSV safe against formula injection,
  * checkpoints that verify with the served public keys.
  */
-import { deepEqual, equal, ok } from "node:assert/strict";
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { startArchiveTestBed } from "../services/audit/archive/testing.ts";
 import { type AuditPublicJwk, verifyStatement } from "../services/audit/signing/audit_keys.ts";
 import { type AuditTestBed, get, startAuditTestBed } from "../services/audit/testing.ts";
 import type { AuditService } from "../services/audit/service.ts";
@@ -34,6 +35,7 @@ async function entries(audit: AuditService, token: string, query: string) {
   return await response.json() as {
     entries: { tenant: string; actor: { id: string }; at: string; target: { id: string } }[];
     nextCursor: string | null;
+    archivedBefore: string | null;
   };
 }
 
@@ -116,11 +118,25 @@ Deno.test("audit API - bad parameters are 400 problems with codes", options, asy
         ["?from=2026-03-02T00:00:00Z&to=2026-03-01T00:00:00Z", "invalid_parameter"],
         ["?cursor=nonsense", "invalid_cursor"],
         ["?action=DROP%20TABLE", "invalid_parameter"],
+        ["?from=0000-01-01T00:00:00Z", "invalid_parameter"],
+        ["?to=0000-01-01T00:00:00Z", "invalid_parameter"],
+        ["?from=2026-02-30T00:00:00Z", "invalid_parameter"],
+        ["?to=10000-01-01T00:00:00Z", "invalid_parameter"],
+        ["?actor=%00", "invalid_parameter"],
+        ["?actor=a%00b", "invalid_parameter"],
+        ["?action=a%00", "invalid_parameter"],
+        ["?cursor=%00", "invalid_parameter"],
+        ["?limit=1&limit=2", "invalid_parameter"],
+        ["?limit=1e1", "invalid_parameter"],
+        ["?bogus=1", "unknown_parameter"],
       ]
     ) {
-      const response = await get(audit, token, `/v1/audit/entries${query}`);
-      equal(response.status, 400, query);
-      equal((await response.json()).code, code, query);
+      for (const path of ["/v1/audit/entries", "/v1/audit/entries.csv"]) {
+        const response = await get(audit, token, `${path}${query}`);
+        equal(response.status, 400, path + query);
+        ok(response.headers.get("content-type")!.startsWith("application/problem+json"), query);
+        equal((await response.json()).code, code, path + query);
+      }
     }
   });
 });
@@ -149,7 +165,8 @@ Deno.test(
       equal(response.status, 200);
       ok(response.headers.get("content-type")!.startsWith("text/csv"));
       const lines = (await response.text()).trimEnd().split("\r\n");
-      equal(lines.length, 1 + 8);
+      equal(lines.length, 1 + 8 + 1);
+      equal(lines.pop(), "#end,8 entries");
       ok(lines[0].startsWith("at,tenant,stream,seq,n,actor_id"));
       const last = lines.at(-1)!;
       ok(last.includes(`"'=HYPERLINK(""http://evil"")"`), last);
@@ -185,5 +202,40 @@ Deno.test(
       ok(text.includes('ticketd_audit_entries_written_total{stream="TICKETS"} 8'), text);
       ok(text.includes("ticketd_audit_leading 1"), text);
     });
+  },
+);
+
+Deno.test(
+  "audit API - after retention pruned archived entries, both answers say archivedBefore",
+  options,
+  async () => {
+    const bed = await startArchiveTestBed();
+    try {
+      const archiving = { TICKETD_AUDIT_ARCHIVE_ENTRIES: "4" };
+      const audit = await bed.startAudit(archiving);
+      for (let i = 0; i < 6; i++) {
+        await bed.publishCommit("acme", "11", { at: `2026-03-0${i + 1}T10:00:00.000Z` });
+      }
+      await audit.caughtUp();
+      const token = await bed.token("acme", "auditor");
+      equal((await entries(audit, token, "")).archivedBefore, null);
+      await audit.checkpointer.flush();
+      await audit.archiver!.tick();
+      await audit.stop();
+      const pruning = await bed.startAudit({ ...archiving, TICKETD_AUDIT_HOT_RETENTION_DAYS: "0" });
+      await pruning.archiver!.tick();
+      // The first segment (entries 1..4) is gone from the hot log; entry 5 is the oldest left.
+      const answer = await entries(pruning, token, "");
+      equal(answer.entries.length, 2);
+      equal(answer.archivedBefore, "2026-03-05T10:00:00.000Z");
+      const csv = await get(pruning, token, "/v1/audit/entries.csv");
+      equal(csv.headers.get("audit-archived-before"), "2026-03-05T10:00:00.000Z");
+      match(await csv.text(), /#end,2 entries,archived before 2026-03-05T10:00:00\.000Z\r\n$/);
+      const later = await entries(pruning, token, "?from=2026-03-05T10:00:00Z");
+      equal(later.archivedBefore, null);
+      await pruning.stop();
+    } finally {
+      await bed.stop();
+    }
   },
 );

@@ -1,7 +1,8 @@
 /**
  * The audit API in the caller's tenant (auditors and admins): entries by actor, ticket, action
  * and time range with keyset pages, the same as CSV streamed page by page, the signed
- * checkpoints. The tenant comes from the token only.
+ * checkpoints. The tenant comes from the token only. Every parameter is checked before the
+ * first query; both entry answers say `archivedBefore` when retention pruned part of the range.
  * @module
  */
 import { Hono } from "hono";
@@ -12,7 +13,8 @@ import type { AuditEntry } from "../domain/entry.ts";
 import { type EntryRow, queryEntries } from "../store/entry_queries.ts";
 import type { CheckpointStore } from "../store/checkpoint_store.ts";
 import type { Sql } from "postgres";
-import { csvLine } from "./csv.ts";
+import { archivedBefore, archivedInRange } from "./archived_before.ts";
+import { csvExportStream } from "./csv_export.ts";
 import { encodeEntryCursor, type EntryQuery, parseEntryQuery } from "./query_params.ts";
 
 export type AuditEnv = { Variables: { principal: Principal; requestId: string } };
@@ -22,6 +24,9 @@ export interface AuditRoutesDeps {
   checkpoints: CheckpointStore;
   pages: { defaultSize: number; maxSize: number };
 }
+
+/** Set on both entry answers when entries of the range may be only in the archive. */
+const ARCHIVED_BEFORE_HEADER = "audit-archived-before";
 
 const CSV_COLUMNS = [
   "at",
@@ -52,19 +57,35 @@ export function auditRoutes(deps: AuditRoutesDeps): Hono<AuditEnv> {
     const query = entryQuery(c.req.url, c.get("principal").tenant, deps);
     const rows = await queryEntries(deps.sql, query.filter, query.after, query.limit);
     const last = rows.at(-1);
+    const before = await archivedFor(deps.sql, query);
+    if (before) c.header(ARCHIVED_BEFORE_HEADER, before);
     return c.json({
       entries: rows.map((row) => ({ ...(JSON.parse(row.entry) as AuditEntry), hash: row.hash })),
       nextCursor: last && rows.length === query.limit ? encodeEntryCursor(last) : null,
+      archivedBefore: before,
     });
   });
 
-  app.get("/audit/entries.csv", (c) => {
+  app.get("/audit/entries.csv", async (c) => {
     const tenant = c.get("principal").tenant;
     const query = entryQuery(c.req.url, tenant, deps);
-    return new Response(csvStream(deps.sql, { ...query, limit: deps.pages.maxSize }), {
+    const before = await archivedFor(deps.sql, query);
+    const limit = deps.pages.maxSize;
+    const stream = csvExportStream<EntryRow>({
+      columns: CSV_COLUMNS,
+      readPage: async (after) => {
+        const rows = await queryEntries(deps.sql, query.filter, after ?? query.after, limit);
+        return { rows, last: rows.length < limit };
+      },
+      cells: csvCells,
+      cursorOf: encodeEntryCursor,
+      archivedBefore: before,
+    });
+    return new Response(stream, {
       headers: {
         "content-type": "text/csv; charset=utf-8",
         "content-disposition": `attachment; filename="audit-${tenant}.csv"`,
+        ...(before ? { [ARCHIVED_BEFORE_HEADER]: before } : {}),
       },
     });
   });
@@ -86,30 +107,13 @@ function entryQuery(url: string, tenant: string, deps: AuditRoutesDeps): EntryQu
   return parseEntryQuery(new URL(url).searchParams, tenant, deps.pages);
 }
 
-/** The CSV of every entry `query` matches (its own page size ignored), read a page at a time. */
-function csvStream(sql: Sql, query: EntryQuery): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let after = query.after;
-  let header = true;
-  let done = false;
-  return new ReadableStream({
-    async pull(controller) {
-      if (header) {
-        header = false;
-        return controller.enqueue(encoder.encode(csvLine(CSV_COLUMNS)));
-      }
-      if (done) return controller.close();
-      const rows = await queryEntries(sql, query.filter, after, query.limit);
-      done = rows.length < query.limit;
-      if (rows.length > 0) after = rows.at(-1)!;
-      controller.enqueue(encoder.encode(rows.map(csvRow).join("")));
-    },
-  });
+async function archivedFor(sql: Sql, query: EntryQuery): Promise<string | null> {
+  return archivedInRange(await archivedBefore(sql, query.filter.tenant), query.filter.from);
 }
 
-function csvRow(row: EntryRow): string {
+function csvCells(row: EntryRow): (string | number | null)[] {
   const entry = JSON.parse(row.entry) as AuditEntry;
-  return csvLine([
+  return [
     entry.at,
     entry.tenant,
     entry.source.stream,
@@ -125,5 +129,5 @@ function csvRow(row: EntryRow): string {
     entry.requestId,
     JSON.stringify(entry.changes),
     row.hash,
-  ]);
+  ];
 }
