@@ -5,9 +5,10 @@
  * @module
  */
 import { apiClient } from "../shared/api.js";
-import { beginSignIn, completeSignIn, refreshSession, signOut } from "../shared/auth.js";
+import { beginSignIn } from "../shared/auth.js";
 import { byId } from "../shared/dom.js";
 import { addMessages, LANGUAGES, setLanguage, t, translatePage } from "../shared/i18n.js";
+import { pageSession } from "../shared/session.js";
 import en from "./messages/en.js";
 import zh from "./messages/zh.js";
 import { agentsPanel } from "./agents.js";
@@ -20,21 +21,11 @@ import { usersPanel } from "./users.js";
 
 const CLIENT_ID = "console";
 const CALLBACK = "/admin/callback";
-const REFRESH_EARLY_MS = 60_000;
 
-/** @type {import("../shared/auth.js").Session | null} */
-let session = null;
-
-async function token() {
-  if (!session) throw new Error("signed_out");
-  if (session.expiresAt - Date.now() < REFRESH_EARLY_MS) {
-    session = await refreshSession(CLIENT_ID, session);
-  }
-  return session.accessToken;
-}
+addMessages({ en, zh });
+const session = pageSession(CLIENT_ID, CALLBACK);
 
 function boot() {
-  addMessages({ en, zh });
   const language = /** @type {HTMLSelectElement} */ (byId("language"));
   translatePage(document);
   language.value = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
@@ -44,9 +35,8 @@ function boot() {
     }
   });
   byId("signin-button").addEventListener("click", () => beginSignIn(CLIENT_ID, CALLBACK));
-  completeSignIn(CLIENT_ID, CALLBACK).then((signedIn) => {
-    session = signedIn;
-    if (session) start(language);
+  session.complete().then((signedIn) => {
+    if (signedIn) start(language);
     else byId("signin").hidden = false;
   }).catch((error) => {
     byId("signin").hidden = false;
@@ -56,11 +46,10 @@ function boot() {
 
 /** @param {HTMLSelectElement} language */
 function start(language) {
-  const me = /** @type {import("../shared/auth.js").Session} */ (session).me;
+  const me = session.me();
   byId("signout").hidden = false;
   byId("signout").addEventListener("click", async () => {
-    if (session) await signOut(CLIENT_ID, session);
-    session = null;
+    await session.end();
     location.assign("/admin/");
   });
   if (me.role !== "admin") {
@@ -68,16 +57,15 @@ function start(language) {
     byId("refused-text").textContent = t("admin.refused.text", { role: me.role });
     return;
   }
-  const api = apiClient(token);
-  const panels = {
+  const api = apiClient(session.token);
+  const shown = tabs(byId("tabs"), {
     agents: agentsPanel(api, byId("tab-agents")),
     users: usersPanel(api, byId("tab-users")),
     rules: rulesPanel(api, byId("tab-rules")),
     sla: slaPanel(api, byId("tab-sla")),
     keys: keysPanel(api, byId("tab-keys")),
     audit: auditPanel(api, byId("tab-audit")),
-  };
-  const shown = tabs(byId("tabs"), panels);
+  });
   language.addEventListener("change", () => shown.redraw());
 }
 
