@@ -12,19 +12,24 @@ import {
   type JetStreamManager,
 } from "@nats-io/jetstream";
 
-/** Makes sure durable `name` on `stream` delivers everything after `position`. */
+/**
+ * Makes sure durable `name` on `stream` delivers everything after `position`; `fresh` recreates
+ * it even if it agrees (after it ended, stalled or skipped a delivery, its state is not trusted).
+ */
 export async function ensureAuditConsumer(
   jsm: JetStreamManager,
   stream: string,
   name: string,
   position: number,
   maxAckPending: number,
+  fresh = false,
 ): Promise<void> {
   const info = await jsm.consumers.info(stream, name).catch((error) => {
     if (error instanceof JetStreamApiError && error.status === 404) return null;
     throw error;
   });
-  if (info && info.ack_floor.stream_seq === position && info.num_ack_pending === 0) return;
+  const agrees = info?.ack_floor.stream_seq === position && info.num_ack_pending === 0;
+  if (agrees && !fresh) return;
   if (info) await jsm.consumers.delete(stream, name);
   await jsm.consumers.add(stream, {
     durable_name: name,

@@ -2,8 +2,11 @@
  * Ingests one source stream: a durable consumer, batches of what is already waiting (up to
  * `batchSize`), chained onto the heads kept in memory (one writer at a time holds the lease),
  * appended with the heads and the position in one transaction, then acknowledged (ack-all on the
- * last). A redelivery at or below the stored position is skipped; a failed write is retried with
- * back-off after reloading heads and position from the database, never skipped.
+ * last). Only deliveries that follow the stored position one after another (`seq == last + 1`:
+ * audit reads the whole stream) are written and acked; at the first hole, or when the consumer
+ * ends, fails or stalls, it is recreated right after the stored position
+ * ({@link ResilientConsumer}). A redelivery at or below the position is skipped; a failed write is
+ * retried with back-off after reloading heads and position from the database, never skipped.
  * @module
  */
 import type {
@@ -13,6 +16,8 @@ import type {
   JsMsg,
 } from "@nats-io/jetstream";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
+import { ResilientConsumer } from "@ticketd/shared/runtime/resilient_consumer.ts";
+import { consumeInOrder, WHOLE_STREAM } from "@ticketd/shared/runtime/resilient_consumer_order.ts";
 import { chainBatch, type ChainedBatch } from "../domain/chain_batch.ts";
 import type { ChainHead, HashAlg } from "../domain/chain.ts";
 import type { SourceKind } from "../domain/entry.ts";
@@ -31,20 +36,42 @@ export interface StreamIngesterDeps {
   /** Told after each commit (the checkpointer counts entries per tenant). */
   committed: (batch: ChainedBatch) => void;
   log: Logger;
+  /** How often the stall check runs (default 5 s). */
+  stallCheckMs?: number;
 }
 
-const IDLE = Symbol("idle");
+const MAX_BACK_OFF_MS = 30_000;
 
 export class StreamIngester {
   #heads = new Map<string, ChainHead>();
   #position = 0;
   #written = 0;
-  #messages: ConsumerMessages | null = null;
+  #applying = false;
   #done: Promise<void> = Promise.resolve();
   #stopping = false;
   #stopped = Promise.withResolvers<void>();
+  readonly #consumer: ResilientConsumer;
 
-  constructor(private readonly deps: StreamIngesterDeps) {}
+  constructor(private readonly deps: StreamIngesterDeps) {
+    this.#consumer = new ResilientConsumer({
+      name: this.durable,
+      log: deps.log,
+      position: () => this.#position,
+      open: (reopening) => this.#open(reopening),
+      consume: (messages) =>
+        consumeInOrder(messages, {
+          batchSize: deps.batchSize,
+          position: () => this.#position,
+          nextStored: WHOLE_STREAM,
+          apply: (ready) => this.#apply(ready),
+        }),
+      stalls: {
+        busy: () => this.#applying,
+        nextStored: (from) => this.#lastSeq().then((last) => last >= from ? from : null),
+        everyMs: deps.stallCheckMs,
+      },
+    });
+  }
 
   get stream(): string {
     return this.deps.stream;
@@ -61,66 +88,79 @@ export class StreamIngester {
   get durable(): string {
     return `audit-${this.deps.stream.toLowerCase()}`;
   }
+  /** Times the consumer was recreated after it ended, failed, stalled or skipped a delivery. */
+  get reopens(): number {
+    return this.#consumer.reopens;
+  }
 
   /** Starts in the background: waits for the stream to exist, then follows it. */
   start(): Promise<void> {
     this.#stopping = false;
     this.#stopped = Promise.withResolvers<void>();
-    this.#done = this.#follow().catch((error) => {
-      this.deps.log.error("audit ingestion stopped", { stream: this.stream, error: String(error) });
-    });
+    this.#done = this.#follow();
     return Promise.resolve();
   }
 
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#stopped.resolve();
-    await this.#messages?.close();
     await this.#done;
-    this.#messages = null;
+    await this.#consumer.stop();
   }
 
-  /** Messages not yet written: the consumer's pending plus unacknowledged deliveries. */
+  /** Messages not yet written (null: the stream does not exist yet). */
   async lag(): Promise<number | null> {
-    if (!this.#messages) {
-      if (!(await streamExists(this.deps.jsm, this.stream))) return null;
-      const info = await this.deps.jsm.streams.info(this.stream);
-      return Math.max(0, info.state.last_seq - this.#position);
-    }
-    const info = await this.deps.jsm.consumers.info(this.stream, this.durable);
-    return info.num_pending + info.num_ack_pending;
+    if (!(await streamExists(this.deps.jsm, this.stream))) return null;
+    return Math.max(0, (await this.#lastSeq()) - this.#position);
   }
 
+  /** Waits for the stream, then opens the consumer, retrying until it opens or stops. */
   async #follow(): Promise<void> {
-    const { jsm, js, batchSize } = this.deps;
-    while (!(await streamExists(jsm, this.stream))) {
-      if (await this.#pause(1_000)) return;
-    }
-    await this.#reload();
-    if (this.#stopping) return;
-    await ensureAuditConsumer(jsm, this.stream, this.durable, this.#position, batchSize * 40);
-    const consumer = await js.consumers.get(this.stream, this.durable);
-    this.#messages = await consumer.consume({ max_messages: batchSize * 2 });
-    const iterator = this.#messages[Symbol.asyncIterator]();
-    let next = iterator.next();
-    for (;;) {
-      const first = await next;
-      if (first.done) return;
-      const batch = [first.value];
-      next = iterator.next();
-      while (batch.length < batchSize) {
-        const more = await Promise.race([next, idle()]);
-        if (more === IDLE || more.done) break;
-        batch.push(more.value);
-        next = iterator.next();
+    for (let attempt = 1; !this.#stopping; attempt++) {
+      try {
+        if (await streamExists(this.deps.jsm, this.stream)) {
+          return await this.#consumer.start();
+        }
+      } catch (error) {
+        this.deps.log.warn("audit ingestion cannot open its consumer yet; retrying", {
+          stream: this.stream,
+          attempt,
+          error: String((error as Error)?.message).slice(0, 200),
+        });
       }
-      await this.#apply(batch);
+      if (await this.#pause(Math.min(10_000, 500 * attempt))) return;
     }
   }
 
-  async #apply(batch: JsMsg[]): Promise<void> {
-    batch.sort((a, b) => a.seq - b.seq);
-    for (let attempt = 1; !this.#stopping; attempt++) {
+  /** Reloads heads and position, then (re)creates the consumer right after the position. */
+  async #open(fresh: boolean): Promise<ConsumerMessages> {
+    const { jsm, js, batchSize } = this.deps;
+    await this.#reload();
+    await ensureAuditConsumer(
+      jsm,
+      this.stream,
+      this.durable,
+      this.#position,
+      batchSize * 40,
+      fresh,
+    );
+    const consumer = await js.consumers.get(this.stream, this.durable);
+    // A deleted consumer ends the iterator (the client would retry it forever): it is reopened.
+    return await consumer.consume({ max_messages: batchSize * 2, abort_on_missing_resource: true });
+  }
+
+  /** Writes deliveries that follow the position, then acks the last (ack-all). */
+  async #apply(ready: JsMsg[]): Promise<void> {
+    this.#applying = true;
+    try {
+      await this.#write(ready);
+    } finally {
+      this.#applying = false;
+    }
+  }
+
+  async #write(batch: JsMsg[]): Promise<void> {
+    for (let attempt = 1; !this.#stopping && !this.#consumer.stopping.done; attempt++) {
       try {
         const fresh = batch.filter((msg) => msg.seq > this.#position).map(sourceMessage);
         if (fresh.length > 0) {
@@ -131,10 +171,10 @@ export class StreamIngester {
           this.#written += chained.entries.length;
           this.deps.committed(chained);
         }
-        batch.at(-1)!.ack(); // ack-all: everything up to the last
+        batch.at(-1)!.ack(); // ack-all: everything up to the last, which follow without a hole
         return;
       } catch (error) {
-        const delayMs = Math.min(30_000, 100 * 2 ** attempt);
+        const delayMs = Math.min(MAX_BACK_OFF_MS, 100 * 2 ** attempt);
         this.deps.log.error("audit batch failed; retrying", {
           stream: this.stream,
           firstSeq: batch[0].seq,
@@ -154,15 +194,20 @@ export class StreamIngester {
     this.#position = await this.deps.store.position(this.stream);
   }
 
+  async #lastSeq(): Promise<number> {
+    return (await this.deps.jsm.streams.info(this.stream)).state.last_seq;
+  }
+
   /** Waits `ms`; true when stopped meanwhile. */
   async #pause(ms: number): Promise<boolean> {
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
       new Promise((resolve) => timer = setTimeout(resolve, ms)),
       this.#stopped.promise,
+      this.#consumer.stopping.signal,
     ]);
     clearTimeout(timer);
-    return this.#stopping;
+    return this.#stopping || this.#consumer.stopping.done;
   }
 }
 
@@ -174,9 +219,4 @@ function sourceMessage(msg: JsMsg): SourceMessage {
     data: msg.data,
     storedAtMs: Math.floor(msg.info.timestampNanos / 1e6),
   };
-}
-
-/** Resolves after pending I/O callbacks have run: "nothing more is waiting right now". */
-function idle(): Promise<typeof IDLE> {
-  return new Promise((resolve) => setTimeout(() => resolve(IDLE), 0));
 }
