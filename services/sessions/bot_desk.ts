@@ -17,6 +17,7 @@ import type {
   ConversationInput,
   ConversationPort,
   ConversationState,
+  EventSource,
   Participant,
 } from "./conversation_port.ts";
 import type { TicketDesk } from "./ticket_desk.ts";
@@ -54,7 +55,7 @@ export class BotDesk implements ConversationPort {
     return this.#inFlight;
   }
 
-  open(tenant: string, customerId: string): Promise<ConversationState> {
+  open(tenant: string, customerId: string, source?: EventSource): Promise<ConversationState> {
     // Its ticket is the customer's: an id the tickets service refuses could never hand off.
     if (!REQUESTER_ID.test(customerId)) {
       fail(
@@ -63,7 +64,7 @@ export class BotDesk implements ConversationPort {
         403,
       );
     }
-    return this.deps.conversations.open(tenant, customerId);
+    return this.deps.conversations.open(tenant, customerId, source);
   }
 
   get(tenant: string, conversationId: string): Promise<ConversationState | null> {
@@ -83,8 +84,9 @@ export class BotDesk implements ConversationPort {
     tenant: string,
     conversationId: string,
     input: ConversationInput,
+    source?: EventSource,
   ): Promise<ConversationEvent> {
-    const event = await this.deps.conversations.append(tenant, conversationId, input);
+    const event = await this.deps.conversations.append(tenant, conversationId, input, source);
     if (event.type === "closed") {
       this.#turns.run(`${tenant}/${conversationId}`, () => this.#archive(tenant, conversationId))
         .catch((error) =>

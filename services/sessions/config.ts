@@ -30,6 +30,8 @@ export interface SessionsConfig {
   commandTimeoutMs: number;
   /** Longest ticket body (the tickets service's `TICKETD_MAX_BODY_CHARS`). */
   maxBodyChars: number;
+  /** `TICKETD_TRUST_FORWARDED_FOR`: the address recorded with a chat event is the last hop. */
+  trustForwardedFor: boolean;
 }
 
 /** Reads `TICKETD_SESSIONS_*` (and the bots' `TICKETD_BOTS_*`) from `env`. */
@@ -70,5 +72,6 @@ export function loadSessionsConfig(env: Record<string, string | undefined>): Ses
     bodyTimeoutMs: int("TICKETD_BODY_TIMEOUT_MS", 10_000),
     commandTimeoutMs: int("TICKETD_SESSIONS_COMMAND_TIMEOUT_MS", 5_000),
     maxBodyChars: int("TICKETD_MAX_BODY_CHARS", 200_000),
+    trustForwardedFor: env.TICKETD_TRUST_FORWARDED_FOR === "true",
   };
 }

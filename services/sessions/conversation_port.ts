@@ -4,6 +4,7 @@
  * ordered event log, core subjects for fan-out) in `conversations.ts`.
  * @module
  */
+import type { ActivitySource } from "@ticketd/shared/activity/request_source.ts";
 
 export type ParticipantRole = "customer" | "bot" | "agent";
 
@@ -48,8 +49,14 @@ export type ConversationInput = ConversationEvent extends infer E
   ? E extends ConversationEvent ? Omit<E, "seq" | "at"> : never
   : never;
 
+/**
+ * Where a person's request came from (client address, request id): kept in the log for the
+ * audit trail, never shown to the other participants.
+ */
+export type EventSource = ActivitySource;
+
 export interface ConversationPort {
-  open(tenant: string, customerId: string): Promise<ConversationState>;
+  open(tenant: string, customerId: string, source?: EventSource): Promise<ConversationState>;
   /** The state, or null for an unknown (or other tenant's, or expired and collected) id. */
   get(tenant: string, conversationId: string): Promise<ConversationState | null>;
   /** Appends an event; refused (DomainError) for a closed conversation or a non-participant. */
@@ -57,6 +64,7 @@ export interface ConversationPort {
     tenant: string,
     conversationId: string,
     input: ConversationInput,
+    source?: EventSource,
   ): Promise<ConversationEvent>;
   /**
    * Every event after `afterSeq` (replayed from the log, so a reconnect loses and repeats

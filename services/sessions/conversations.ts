@@ -19,6 +19,7 @@ import type {
   ConversationInput,
   ConversationPort,
   ConversationState,
+  EventSource,
 } from "./conversation_port.ts";
 import { type ConversationRef, evolve, fold } from "./domain/conversation.ts";
 import { decide, decideOpen } from "./domain/decide.ts";
@@ -121,13 +122,17 @@ export class NatsConversations implements ConversationPort {
     return this.log.unclosed();
   }
 
-  async open(tenant: string, customerId: string): Promise<ConversationState> {
+  async open(
+    tenant: string,
+    customerId: string,
+    source?: EventSource,
+  ): Promise<ConversationState> {
     if (!TENANT.test(tenant)) {
       fail("invalid_tenant", `Tenant "${tenant.slice(0, 64)}" is not a plain id`, 400);
     }
     const ref = { tenant, conversationId: this.deps.nextId() };
     const event = decideOpen(customerId, this.#iso());
-    const { streamSeq, bytes } = await this.log.append(ref, customerId, event, 0);
+    const { streamSeq, bytes } = await this.log.append(ref, customerId, event, 0, { source });
     this.#publish(ref, bytes, streamSeq);
     const state = evolve(null, event, ref)!;
     await this.#save(ref, { state, streamSeq, revision: 0 });
@@ -143,9 +148,10 @@ export class NatsConversations implements ConversationPort {
     tenant: string,
     conversationId: string,
     input: ConversationInput,
+    source?: EventSource,
   ): Promise<ConversationEvent> {
     const ref = refOf(tenant, conversationId) ?? notFound();
-    return await this.#queue.run(stateKey(ref), () => this.#append(ref, input));
+    return await this.#queue.run(stateKey(ref), () => this.#append(ref, input, source));
   }
 
   async follow(
@@ -185,7 +191,11 @@ export class NatsConversations implements ConversationPort {
     await this.bucket.remove(ref);
   }
 
-  async #append(ref: ConversationRef, input: ConversationInput): Promise<ConversationEvent> {
+  async #append(
+    ref: ConversationRef,
+    input: ConversationInput,
+    source?: EventSource,
+  ): Promise<ConversationEvent> {
     let current = await this.#load(ref);
     for (let attempt = 1;; attempt++) {
       const event = decide(current?.state ?? null, input, this.#iso());
@@ -193,7 +203,7 @@ export class NatsConversations implements ConversationPort {
         const messageId = input.type === "message"
           ? `${stateKey(ref)}.${input.messageId}`
           : undefined;
-        return await this.#commit(ref, current!, event, messageId);
+        return await this.#commit(ref, current!, event, { messageId, source });
       } catch (error) {
         if (!(error instanceof ConcurrencyError) || attempt >= this.settings.appendAttempts) {
           throw error;
@@ -208,10 +218,10 @@ export class NatsConversations implements ConversationPort {
     ref: ConversationRef,
     current: VersionedState,
     event: ConversationEvent,
-    messageId?: string,
+    options: { messageId?: string; source?: EventSource } = {},
   ): Promise<ConversationEvent> {
     const customerId = current.state.customerId;
-    const appended = await this.log.append(ref, customerId, event, current.streamSeq, messageId);
+    const appended = await this.log.append(ref, customerId, event, current.streamSeq, options);
     if (appended.duplicate) return (await this.log.readAt(ref, appended.streamSeq)) ?? event;
     this.#publish(ref, appended.bytes, appended.streamSeq);
     const state = evolve(current.state, event, ref)!;

@@ -200,3 +200,28 @@ Deno.test("NatsConversations - the stream holds no message text in plaintext", a
     assert.equal(seen[0].type === "message" && seen[0].text, secret);
   });
 });
+
+Deno.test("NatsConversations - a request's address and id are stored with its event, for the audit, and not sent to followers", async () => {
+  await withInstances(1, async ({ instances: [a] }) => {
+    const opening = { ip: "203.0.113.5", requestId: "req-open" };
+    const { conversationId } = await a.conversations.open("acme", "cust-1", opening);
+    const posting = { ip: "203.0.113.5", requestId: "req-post" };
+    await a.conversations.append("acme", conversationId, say("cust-1", 1), posting);
+    await a.conversations.append("acme", conversationId, { type: "joined", from: bot });
+    const jsm = await jetstreamManager(a.nc);
+    const stored = async (seq: number) => {
+      const raw = await jsm.streams.getMessage(SESSIONS_STREAM, { seq });
+      return JSON.parse(new TextDecoder().decode(raw!.data)).data;
+    };
+    assert.deepEqual([(await stored(1)).ip, (await stored(1)).requestId], [
+      "203.0.113.5",
+      "req-open",
+    ]);
+    assert.equal((await stored(2)).requestId, "req-post");
+    assert.equal("ip" in await stored(3), false, "the bot's event has no source");
+    const seen: ConversationEvent[] = [];
+    (await a.conversations.follow("acme", conversationId, 0, (e) => seen.push(e)))();
+    assert.equal(seen.length, 3);
+    assert.ok(seen.every((e) => !("ip" in e) && !("requestId" in e)), JSON.stringify(seen));
+  });
+});

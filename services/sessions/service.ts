@@ -127,6 +127,7 @@ export async function startSessionsService(
       verify: deps.verify,
       limits: config.limits,
       log,
+      address: { trustForwardedFor: config.trustForwardedFor },
       notifications: (principal, push) => inboxFor(nc, principal, push, log),
     }),
   );
@@ -134,7 +135,8 @@ export async function startSessionsService(
   v1.use(requestLog(log));
   v1.use(bearerAuth(deps.verify));
   const body = { maxBytes: config.maxRequestBytes, timeoutMs: config.bodyTimeoutMs };
-  v1.route("/", conversationRoutes({ actions, limits: config.limits, body }));
+  const address = { trustForwardedFor: config.trustForwardedFor };
+  v1.route("/", conversationRoutes({ actions, limits: config.limits, body, address }));
   v1.route("/", sseRoutes({ actions, conversations: desk, limits: config.limits }));
   app.route("/v1", v1);
   log.info("sessions service started", { workerId: lease.workerId, bot: config.bot || null });

@@ -15,11 +15,17 @@ const participant = z.object({
   role: z.enum(PARTICIPANT_ROLES),
   id: z.string().min(1).max(128),
 });
-/** What every event carries: its place in the conversation, its time and who did it. */
+/**
+ * What every event carries: its place in the conversation, its time and who did it; for a
+ * person's request also where it came from (for the audit trail; events before these fields
+ * existed, and the bot's own, have none).
+ */
 const base = {
   seq: z.number().int().positive(),
   at: z.iso.datetime(),
   from: participant,
+  ip: z.string().max(64).nullable().optional(),
+  requestId: z.string().max(128).nullable().optional(),
 };
 
 export const sessionsEventDefinitions = {

@@ -44,6 +44,24 @@ Deno.test("encodeConversationEvent - every event type round-trips to its short n
   }
 });
 
+Deno.test("decodeConversationEvent - an event stored before ip and requestId existed still decodes, without them", () => {
+  const old = {
+    type: "ParticipantJoined",
+    v: 1,
+    data: { seq: 1, at: "2026-01-02T03:04:05.000Z", from: { role: "customer", id: "cust-1" } },
+  };
+  const decoded = decodeConversationEvent(bytesOf(old));
+  assert.deepEqual(decoded, { type: "joined", ...old.data });
+  assert.equal("ip" in decoded, false);
+});
+
+Deno.test("decodeConversationEvent - an event's source is kept, and an oversized address is refused", () => {
+  const sourced = { ...posted, ip: "2001:db8::1", requestId: "req-7" };
+  assert.deepEqual(decodeConversationEvent(encodeConversationEvent(sourced)), sourced);
+  const huge = { type: "ParticipantTyping", v: 1, data: { ...posted, ip: "x".repeat(65) } };
+  assert.throws(() => decodeConversationEvent(bytesOf(huge)));
+});
+
 Deno.test("decodeConversationEvent - plaintext where sealed text belongs is refused", () => {
   const stored = { type: "ConversationMessagePosted", v: 1, data: { ...posted, text: "hello" } };
   assert.throws(() => decodeConversationEvent(bytesOf(stored)));

@@ -85,7 +85,7 @@ const SESSION_VERBS: Record<string, string> = {
   handed_off: "hand_off",
   closed: "close",
 };
-const SESSION_BASE = new Set(["type", "seq", "at", "from"]);
+const SESSION_BASE = new Set(["type", "seq", "at", "from", "ip", "requestId"]);
 
 function sessionsEntry(message: SourceMessage): UnchainedEntry {
   const [, , tenant, conversationId] = tokens(message.subject, 4);
@@ -96,6 +96,8 @@ function sessionsEntry(message: SourceMessage): UnchainedEntry {
     actor: { id: event.from.id, role: event.from.role },
     action: `sessions.conversation.${SESSION_VERBS[event.type]}`,
     target: { type: "conversation", id: conversationId },
+    ip: event.ip ?? null, // absent from events before they carried it, and from the bot's
+    requestId: event.requestId ?? null,
     changes: { events: [event.type], fields },
   };
 }

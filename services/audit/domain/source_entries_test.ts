@@ -89,6 +89,24 @@ Deno.test("entryOf - a conversation message names its fields without its text", 
   deepEqual(entry.changes, { events: ["message"], fields: ["messageId", "text"] });
 });
 
+Deno.test("entryOf - a conversation event's ip and request id are read; an older event has none", () => {
+  const joined = {
+    type: "joined",
+    seq: 1,
+    at: "2026-01-02T03:04:05.000Z",
+    from: { role: "customer", id: "cust-1" },
+  } as const;
+  const subject = "sessions.events.acme.c1";
+  const sourced = encodeConversationEvent({ ...joined, ip: "203.0.113.9", requestId: "req-1" });
+  const entry = entryOf("sessions", message("SESSIONS", subject, sourced));
+  equal(entry.ip, "203.0.113.9");
+  equal(entry.requestId, "req-1");
+  deepEqual(entry.changes, { events: ["joined"], fields: [] }, "the source is not a change");
+  const older = entryOf("sessions", message("SESSIONS", subject, encodeConversationEvent(joined)));
+  equal(older.ip, null);
+  equal(older.requestId, null);
+});
+
 Deno.test("entryOf - an activity fact is taken as recorded", () => {
   const data = encodeActivity({
     id: "123",

@@ -9,6 +9,7 @@ import type {
   ConversationEvent,
   ConversationPort,
   ConversationState,
+  EventSource,
 } from "../conversation_port.ts";
 import {
   AGENTS,
@@ -31,40 +32,49 @@ export interface ConversationActionsDeps {
 
 export type ConversationActions = ReturnType<typeof conversationActions>;
 
+/** Who acts: the verified principal and, for a request, where it came from (for the audit). */
+export type Caller = Principal & { source?: EventSource };
+
 /** The actions over `deps.conversations`; every one checks visibility, then participation. */
 export function conversationActions(deps: ConversationActionsDeps) {
   const { conversations } = deps;
   const sent = deps.sent ?? new SentMessages();
   const visible = (who: Principal, id: unknown) => visibleConversation(conversations, who, id);
-  const appendAs = async (who: Principal, id: unknown, input: AppendInput) => {
+  const appendAs = async (who: Caller, id: unknown, input: AppendInput) => {
     const state = await visible(who, id);
     const from = requireParticipant(state, who);
-    return await conversations.append(who.tenant, state.conversationId, { ...input, from });
+    return await conversations.append(
+      who.tenant,
+      state.conversationId,
+      { ...input, from },
+      who.source,
+    );
   };
   return {
-    open(who: Principal): Promise<ConversationState> {
+    open(who: Caller): Promise<ConversationState> {
       requireRole(who, ["customer"], "open a conversation");
-      return conversations.open(who.tenant, who.id);
+      return conversations.open(who.tenant, who.id, who.source);
     },
     view: visible,
     /** Joins as an agent; a customer "joins" only their own conversation, which they are in. */
-    async join(who: Principal, id: unknown): Promise<ConversationState> {
+    async join(who: Caller, id: unknown): Promise<ConversationState> {
       const state = await visible(who, id);
       if (who.role !== "customer") requireRole(who, AGENTS, "join a conversation");
       requireOpen(state);
       if (isParticipant(state, who)) return state;
       const from = participantOf(who);
-      await conversations.append(who.tenant, state.conversationId, { type: "joined", from });
+      const joined = { type: "joined", from } as const;
+      await conversations.append(who.tenant, state.conversationId, joined, who.source);
       return (await conversations.get(who.tenant, state.conversationId)) ?? state;
     },
-    post(who: Principal, id: unknown, text: string, clientMessageId?: string) {
+    post(who: Caller, id: unknown, text: string, clientMessageId?: string) {
       const send = () =>
         appendAs(who, id, { type: "message", messageId: deps.newMessageId(), text });
       if (clientMessageId === undefined) return send();
       return sent.once([who.tenant, id, who.role, who.id, clientMessageId].join("\u0000"), send);
     },
-    typing: (who: Principal, id: unknown) => appendAs(who, id, { type: "typing" }),
-    async read(who: Principal, id: unknown, upToSeq: number): Promise<ConversationEvent> {
+    typing: (who: Caller, id: unknown) => appendAs(who, id, { type: "typing" }),
+    async read(who: Caller, id: unknown, upToSeq: number): Promise<ConversationEvent> {
       const state = await visible(who, id);
       if (upToSeq > state.lastSeq) {
         fail(
@@ -75,7 +85,7 @@ export function conversationActions(deps: ConversationActionsDeps) {
       }
       return appendAs(who, id, { type: "read", upToSeq });
     },
-    close(who: Principal, id: unknown): Promise<ConversationEvent> {
+    close(who: Caller, id: unknown): Promise<ConversationEvent> {
       const reason = who.role === "customer" ? "customer" : "agent";
       return appendAs(who, id, { type: "closed", reason });
     },

@@ -3,12 +3,14 @@
  * events): open, read, join, post, typing, read markers and close, in the caller's tenant.
  * @module
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import { z } from "zod";
+import { requestSource } from "@ticketd/shared/activity/request_source.ts";
 import type { BodyLimits } from "@ticketd/shared/http/body.ts";
+import type { AddressOptions } from "@ticketd/shared/http/rate_limit.ts";
 import { readJson } from "@ticketd/shared/http/json_body.ts";
 import { plainString, text } from "@ticketd/shared/http/text.ts";
-import type { ConversationActions } from "./conversation_actions.ts";
+import type { Caller, ConversationActions } from "./conversation_actions.ts";
 import type { SessionsEnv } from "./env.ts";
 import type { SessionLimits } from "./limits.ts";
 
@@ -16,6 +18,8 @@ export interface ConversationRoutesDeps {
   actions: ConversationActions;
   limits: Pick<SessionLimits, "messageChars">;
   body: BodyLimits;
+  /** How the client address recorded with each event is derived (trust-forwarded-for). */
+  address?: AddressOptions;
 }
 
 /** `/sessions/conversations...` for callers with a `principal` on the context. */
@@ -28,29 +32,33 @@ export function conversationRoutes(deps: ConversationRoutesDeps): Hono<SessionsE
   });
   const readBody = z.strictObject({ upToSeq: z.int().min(0) });
   const base = "/sessions/conversations";
+  const caller = (c: Context<SessionsEnv>): Caller => ({
+    ...c.get("principal"),
+    source: requestSource(c, deps.address ?? {}),
+  });
 
-  app.post(base, async (c) => c.json(await actions.open(c.get("principal")), 201));
+  app.post(base, async (c) => c.json(await actions.open(caller(c)), 201));
   app.get(`${base}/:id`, async (c) => {
     return c.json(await actions.view(c.get("principal"), c.req.param("id")));
   });
   app.post(`${base}/:id/join`, async (c) => {
-    return c.json(await actions.join(c.get("principal"), c.req.param("id")));
+    return c.json(await actions.join(caller(c), c.req.param("id")));
   });
   app.post(`${base}/:id/messages`, async (c) => {
     const input = await readJson(c, messageBody, deps.body);
-    const who = c.get("principal");
+    const who = caller(c);
     const event = await actions.post(who, c.req.param("id"), input.text, input.clientMessageId);
     return c.json({ event }, 201);
   });
   app.post(`${base}/:id/typing`, async (c) => {
-    return c.json({ event: await actions.typing(c.get("principal"), c.req.param("id")) });
+    return c.json({ event: await actions.typing(caller(c), c.req.param("id")) });
   });
   app.post(`${base}/:id/read`, async (c) => {
     const { upToSeq } = await readJson(c, readBody, deps.body);
-    return c.json({ event: await actions.read(c.get("principal"), c.req.param("id"), upToSeq) });
+    return c.json({ event: await actions.read(caller(c), c.req.param("id"), upToSeq) });
   });
   app.post(`${base}/:id/close`, async (c) => {
-    return c.json({ event: await actions.close(c.get("principal"), c.req.param("id")) });
+    return c.json({ event: await actions.close(caller(c), c.req.param("id")) });
   });
   return app;
 }

@@ -122,3 +122,60 @@ Deno.test("POST close - closes it; posting afterwards is 409 conversation_closed
     assert.deepEqual([late.status, late.json.code], [409, "conversation_closed"]);
   });
 });
+
+Deno.test("POST open, join and messages - each event records the client address and request id", async () => {
+  await withHarness(async ({ url, token, conversations }) => {
+    const send = async (path: string, as: string, requestId: string, body?: unknown) => {
+      const headers = {
+        authorization: `Bearer ${await token(as)}`,
+        "content-type": "application/json",
+        "x-request-id": requestId,
+        "x-forwarded-for": "198.51.100.7", // not trusted by default: the socket's address counts
+      };
+      const response = await fetch(`${url}/v1${base}${path}`, {
+        method: "POST",
+        headers,
+        body: JSON.stringify(body ?? {}),
+      });
+      return await response.json();
+    };
+    const { conversationId: id } = await send("", "customer:c1", "req-open");
+    await send(`/${id}/join`, "agent:a1", "req-join");
+    const { event } = await send(`/${id}/messages`, "customer:c1", "req-post", { text: "hi" });
+    assert.equal("ip" in event || "requestId" in event, false, "not sent to the participants");
+    assert.deepEqual(conversations.sourceOf("acme", id, 0), {
+      ip: "127.0.0.1",
+      requestId: "req-open",
+    });
+    assert.deepEqual(conversations.sourceOf("acme", id, 1), {
+      ip: "127.0.0.1",
+      requestId: "req-join",
+    });
+    assert.deepEqual(conversations.sourceOf("acme", id, 2), {
+      ip: "127.0.0.1",
+      requestId: "req-post",
+    });
+  });
+});
+
+Deno.test("POST messages - behind a trusted proxy the last X-Forwarded-For hop is recorded", async () => {
+  const harness = await startHarness({ address: { trustForwardedFor: true } });
+  try {
+    const { json: { conversationId: id } } = await harness.call("POST", base, "customer:c1");
+    const response = await fetch(`${harness.url}/v1${base}/${id}/messages`, {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${await harness.token("customer:c1")}`,
+        "content-type": "application/json",
+        "x-forwarded-for": "10.0.0.1, 198.51.100.7",
+      },
+      body: JSON.stringify({ text: "hi" }),
+    });
+    assert.equal(response.status, 201);
+    const source = harness.conversations.sourceOf("acme", id, 1);
+    assert.equal(source?.ip, "198.51.100.7");
+    assert.equal(source?.requestId, response.headers.get("x-request-id"));
+  } finally {
+    await harness.close();
+  }
+});

@@ -207,3 +207,18 @@ Deno.test("socket - staff get their notifications pushed; customers get none", a
     assert.deepEqual(feeds, ["start:a1", "stop:a1"]);
   }, { notifications });
 });
+
+Deno.test("socket - its frames' events record the upgrade request's address and request id", async () => {
+  await withHarness(async (harness) => {
+    const customer = await TestSocket.connect(harness, "customer:c1");
+    const id = await open(customer);
+    customer.send({ type: "message", conversationId: id, text: "hello", clientMessageId: "m1" });
+    const frames = await customer.until((f) => f.type === "ack");
+    const { event } = frames.find(isMessage)!;
+    assert.equal("ip" in event || "requestId" in event, false, "not sent to the participants");
+    const opened = harness.conversations.sourceOf("acme", id, 0);
+    assert.equal(opened?.ip, "127.0.0.1");
+    assert.match(opened?.requestId ?? "", /^[0-9a-f-]{36}$/, "the upgrade got a request id");
+    assert.deepEqual(harness.conversations.sourceOf("acme", id, 1), opened, "one per socket");
+  });
+});

@@ -5,7 +5,7 @@
  */
 import { DomainError } from "@ticketd/shared/errors.ts";
 import type { Principal } from "@ticketd/shared/http/auth.ts";
-import type { ConversationActions } from "./conversation_actions.ts";
+import type { Caller, ConversationActions } from "./conversation_actions.ts";
 import type { SocketAttachments } from "./socket_attachments.ts";
 import type { ClientFrame, ServerFrame } from "./socket_frames.ts";
 
@@ -18,7 +18,7 @@ export interface FrameContext {
 /** Carries out `frame` for `who`; refusals are thrown as {@link DomainError}s. */
 export async function dispatchFrame(
   ctx: FrameContext,
-  who: Principal,
+  who: Caller,
   frame: ClientFrame,
   ref: string | undefined,
 ): Promise<void> {

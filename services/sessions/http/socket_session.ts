@@ -7,9 +7,9 @@
 import { DomainError } from "@ticketd/shared/errors.ts";
 import type { Principal } from "@ticketd/shared/http/auth.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
-import type { ConversationPort } from "../conversation_port.ts";
+import type { ConversationPort, EventSource } from "../conversation_port.ts";
 import { AGENTS } from "./access.ts";
-import type { ConversationActions } from "./conversation_actions.ts";
+import type { Caller, ConversationActions } from "./conversation_actions.ts";
 import { FrameRate } from "./frame_rate.ts";
 import type { SessionLimits } from "./limits.ts";
 import { SocketAttachments } from "./socket_attachments.ts";
@@ -43,17 +43,21 @@ export const CLOSE = { normal: 1000, policy: 1008, tooBig: 1009, tryLater: 1013 
 
 const encoder = new TextEncoder();
 
-/** Serves `socket` until it closes; `onClosed` runs once, however it ends. */
+/**
+ * Serves `socket` until it closes; `onClosed` runs once, however it ends. `source` is where its
+ * upgrade request came from, recorded with every event its frames cause.
+ */
 export function startSocketSession(
   socket: WebSocket,
   deps: SocketSessionDeps,
   onClosed: () => void,
+  source?: EventSource,
 ) {
-  new SocketSession(socket, deps, onClosed);
+  new SocketSession(socket, deps, onClosed, source);
 }
 
 class SocketSession {
-  #principal: Principal | null = null;
+  #principal: Caller | null = null;
   #closed = false;
   #queue = Promise.resolve();
   #lastFrameAt: number;
@@ -70,6 +74,7 @@ class SocketSession {
     readonly socket: WebSocket,
     readonly deps: SocketSessionDeps,
     readonly onClosed: () => void,
+    readonly source?: EventSource,
   ) {
     const { limits } = deps;
     this.#now = deps.now ?? Date.now;
@@ -142,7 +147,7 @@ class SocketSession {
       throw new DomainError("unauthorized", "The token could not be verified", 401);
     }
     if (this.#closed) return;
-    this.#principal = principal;
+    this.#principal = { ...principal, source: this.source };
     clearTimeout(this.#authTimer);
     this.#send({ type: "ready", principal: { id: principal.id, role: principal.role } });
     if (AGENTS.includes(principal.role) && this.deps.notifications) {

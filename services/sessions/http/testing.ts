@@ -16,6 +16,8 @@ import {
   mintDevToken,
 } from "@ticketd/shared/http/dev_keys.ts";
 import { errorHandler } from "@ticketd/shared/http/problem.ts";
+import type { AddressOptions } from "@ticketd/shared/http/rate_limit.ts";
+import { requestLog } from "@ticketd/shared/http/request_log.ts";
 import { createLogger } from "@ticketd/shared/log/logger.ts";
 import { MemoryConversations } from "../testing/memory_conversations.ts";
 import { conversationActions } from "./conversation_actions.ts";
@@ -45,6 +47,8 @@ export interface HarnessOptions {
   notifications?: NotificationFeed;
   /** The address the connection limit counts (default the socket's remote address). */
   remoteAddr?: string;
+  /** How the address recorded with events is derived (the service's trust-forwarded-for). */
+  address?: AddressOptions;
 }
 
 let keys: Promise<DevKeys> | undefined;
@@ -84,14 +88,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       log,
       notifications: options.notifications,
       remoteAddr: remoteAddr ? () => remoteAddr : undefined,
+      address: options.address,
     }),
   );
   const v1 = new Hono<SessionsEnv>();
+  v1.use(requestLog(log));
   v1.use(bearerAuth(verify));
-  v1.route(
-    "/",
-    conversationRoutes({ actions, limits, body: { maxBytes: 65_536, timeoutMs: 2_000 } }),
-  );
+  const body = { maxBytes: 65_536, timeoutMs: 2_000 };
+  v1.route("/", conversationRoutes({ actions, limits, body, address: options.address }));
   v1.route("/", sseRoutes({ actions, conversations, limits }));
   app.route("/v1", v1);
   const server = Deno.serve(

@@ -14,7 +14,7 @@ import {
   SESSIONS_STREAM,
 } from "@ticketd/shared/events/sessions.ts";
 import { ensureStream, JetStreamEventStore } from "@ticketd/shared/eventstore/jetstream.ts";
-import type { ConversationEvent } from "../conversation_port.ts";
+import type { ConversationEvent, EventSource } from "../conversation_port.ts";
 import type { ConversationRef } from "../domain/conversation.ts";
 import { openEvent, sealEvent } from "./sealed_events.ts";
 
@@ -47,16 +47,18 @@ export class ConversationLog {
 
   /**
    * Appends `event` if the conversation's last message is still `expectedStreamSeq` (0 = none),
-   * else throws `ConcurrencyError`. A repeated `messageId` returns the original's sequence.
+   * else throws `ConcurrencyError`. A repeated `messageId` returns the original's sequence; a
+   * `source` is stored with the event (for the audit trail).
    */
   async append(
     ref: ConversationRef,
     customerId: string,
     event: ConversationEvent,
     expectedStreamSeq: number,
-    messageId?: string,
+    { messageId, source }: { messageId?: string; source?: EventSource } = {},
   ): Promise<{ streamSeq: number; duplicate: boolean; bytes: Uint8Array }> {
-    const bytes = encodeConversationEvent(await sealEvent(this.envelope, ref, customerId, event));
+    const sealed = await sealEvent(this.envelope, ref, customerId, event);
+    const bytes = encodeConversationEvent(source ? { ...sealed, ...source } : sealed);
     const subject = conversationSubject(ref.tenant, ref.conversationId);
     // "" = no message id: nats.js sends the header only for a non-empty id.
     const options = { expectedVersion: expectedStreamSeq, messageId: messageId ?? "" };

@@ -20,12 +20,18 @@ export async function sealEvent(
   return { ...event, text: await envelope.seal(event.text, scope) };
 }
 
-/** The event with its text opened; text of an erased customer reads as "" (never sent empty). */
+/**
+ * The event with its text opened; text of an erased customer reads as "" (never sent empty).
+ * Its source (client address, request id) stays in the log: it is for the audit trail, not for
+ * the other participants, who are sent these events.
+ */
 export async function openEvent(
   envelope: Envelope,
   ref: ConversationRef,
-  event: SealedConversationEvent,
+  stored: SealedConversationEvent,
 ): Promise<ConversationEvent> {
+  const { ip: _ip, requestId: _requestId, ...rest } = stored;
+  const event = rest as SealedConversationEvent;
   if (event.type !== "message") return event;
   const scope = { tenant: ref.tenant, ticketId: ref.conversationId };
   return { ...event, text: (await envelope.openUnlessErased(event.text, scope)) ?? "" };

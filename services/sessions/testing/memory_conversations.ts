@@ -11,6 +11,7 @@ import type {
   ConversationInput,
   ConversationPort,
   ConversationState,
+  EventSource,
   Participant,
 } from "../conversation_port.ts";
 
@@ -32,6 +33,7 @@ export class MemoryConversations implements ConversationPort {
   readonly #conversations = new Map<string, Stored>();
   readonly #now: () => string;
   #nextId = 1000;
+  readonly #sources = new Map<string, EventSource>();
 
   constructor(options: MemoryConversationsOptions = {}) {
     this.#now = options.now ?? (() => new Date().toISOString());
@@ -44,7 +46,12 @@ export class MemoryConversations implements ConversationPort {
     return count;
   }
 
-  open(tenant: string, customerId: string): Promise<ConversationState> {
+  /** Where the request behind event `seq` came from (seq 0: the open), if it said. */
+  sourceOf(tenant: string, conversationId: string, seq: number): EventSource | undefined {
+    return this.#sources.get(`${key(tenant, conversationId)}\u0000${seq}`);
+  }
+
+  open(tenant: string, customerId: string, source?: EventSource): Promise<ConversationState> {
     const at = this.#now();
     const state: ConversationState = {
       tenant,
@@ -62,6 +69,7 @@ export class MemoryConversations implements ConversationPort {
       log: [],
       listeners: new Set(),
     });
+    if (source) this.#sources.set(`${key(tenant, state.conversationId)}\u00000`, source);
     return Promise.resolve(state);
   }
 
@@ -73,6 +81,7 @@ export class MemoryConversations implements ConversationPort {
     tenant: string,
     conversationId: string,
     input: ConversationInput,
+    source?: EventSource,
   ): Promise<ConversationEvent> {
     try {
       const stored = this.#existing(tenant, conversationId);
@@ -85,6 +94,7 @@ export class MemoryConversations implements ConversationPort {
       }
       const event = { ...input, seq: state.lastSeq + 1, at: this.#now() } as ConversationEvent;
       stored.log.push(event);
+      if (source) this.#sources.set(`${key(tenant, conversationId)}\u0000${event.seq}`, source);
       stored.state = evolve(state, event);
       for (const listener of [...stored.listeners]) listener(event);
       return Promise.resolve(event);
