@@ -10,6 +10,7 @@ import * as tus from "tus-js-client";
 import { decodeCommit } from "@ticketd/shared/events/tickets.ts";
 import { ACTIVITY_STREAM } from "@ticketd/shared/events/activity.ts";
 import { recordedActivity } from "@ticketd/shared/activity/testing.ts";
+import { createLogger } from "@ticketd/shared/log/logger.ts";
 import {
   type Caller,
   createTicket,
@@ -21,10 +22,12 @@ import {
 } from "./support/tickets_harness.ts";
 import { type AttachmentsInstance, startAttachments } from "./support/attachments_harness.ts";
 import { eventually } from "./support/routing_harness.ts";
+import { attachmentsFollower } from "../services/attachments/main.ts";
+import { startTestS3 } from "../services/attachments/testing/s3.ts";
 
 const PDF = new TextEncoder().encode(`%PDF-1.7\n${"contract page\n".repeat(2_000)}%%EOF\n`);
 
-async function upload(h: Harness, a: AttachmentsInstance, who: Caller, ticketId: string) {
+async function upload(h: Harness, a: { url: string }, who: Caller, ticketId: string) {
   const token = await h.token(who);
   return await new Promise<string>((resolve, reject) => {
     const up = new tus.Upload(Buffer.from(PDF), {
@@ -71,12 +74,13 @@ Deno.test(
     const [fact] = await recordedActivity(h.jsm, "attachments.file.uploaded");
     assert.deepEqual(fact.actor, { id: "cust-a", role: "customer" });
     assert.deepEqual(fact.target, { type: "attachment", id: attachmentId });
-    assert.equal(fact.source.requestId, "upload-1");
+    assert.deepEqual(fact.source, { ip: "127.0.0.1", requestId: "upload-1" });
     assert.deepEqual(fact.changes, { ticketId: ticket.id, size: PDF.length });
     const commit = await h.jsm.streams.getMessage(h.config.stream.name, {
       last_by_subj: `tickets.acme.${ticket.id}`,
     });
-    assert.equal(decodeCommit(commit!.data).meta.requestId, "upload-1");
+    const meta = decodeCommit(commit!.data).meta;
+    assert.deepEqual([meta.ip, meta.requestId], ["127.0.0.1", "upload-1"]);
   }),
 );
 
@@ -97,6 +101,7 @@ Deno.test(
       ["cust-a2", "denied"],
     ]);
     assert.deepEqual(facts[0].target, { type: "attachment", id: attachmentId });
+    assert.deepEqual(facts.map((f) => f.source.ip), ["127.0.0.1", "127.0.0.1"]);
   }),
 );
 
@@ -112,4 +117,54 @@ Deno.test(
     assert.equal(JSON.parse(text).code, "activity_unavailable");
     assert.ok(!text.includes("contract page"));
   }),
+);
+
+Deno.test(
+  "attachments as deno task start serves it - upload, download and AttachmentAdded carry the client address",
+  () =>
+    withHarness(async (h) => {
+      const s3 = await startTestS3();
+      const follower = await attachmentsFollower({
+        TICKETD_S3_ENDPOINT: `http://127.0.0.1:${s3.port}`,
+        TICKETD_S3_ACCESS_KEY: s3.accessKey,
+        TICKETD_S3_SECRET_KEY: s3.secretKey,
+        TICKETD_ATTACHMENTS_HOST: "127.0.0.1",
+        TICKETD_ATTACHMENTS_PORT: "0",
+      })({
+        infra: {
+          nc: h.nc,
+          sql: h.sql,
+          natsUrl: h.natsUrl,
+          databaseUrl: h.config.databaseUrl ?? "",
+          stop: () => Promise.resolve(),
+        },
+        log: createLogger("error", { service: "tickets-test" }),
+        keyring: h.keyring,
+        verify: h.verify,
+        config: h.config,
+        customFields: {},
+      });
+      try {
+        const url = await Deno.readTextFile(`${h.config.dataDir}/attachments.url`);
+        const ticket = await createTicket(h, customerA);
+        await upload(h, { url }, customerA, ticket.id);
+        const [uploaded] = await recordedActivity(h.jsm, "attachments.file.uploaded");
+        assert.deepEqual(uploaded.source, { ip: "127.0.0.1", requestId: "upload-1" });
+        const commit = await h.jsm.streams.getMessage(h.config.stream.name, {
+          last_by_subj: `tickets.acme.${ticket.id}`,
+        });
+        assert.equal(decodeCommit(commit!.data).meta.ip, "127.0.0.1");
+        const attachmentId = uploaded.target.id;
+        const got = await fetch(`${url}/v1/attachments/${attachmentId}`, {
+          headers: { authorization: `Bearer ${await h.token(supervisorA)}` },
+        });
+        assert.equal(got.status, 200);
+        await got.body?.cancel();
+        const [downloaded] = await recordedActivity(h.jsm, "attachments.file.downloaded");
+        assert.equal(downloaded.source.ip, "127.0.0.1");
+      } finally {
+        await follower.stop();
+        await s3.stop();
+      }
+    }),
 );

@@ -47,7 +47,10 @@ export function attachmentsFollower(env: Record<string, string | undefined>): Fo
           onListen: () => {},
           ...serveTls(config.tls),
         },
-        (request) => service ? service.fetch(request) : starting.clone(),
+        // The connection's address reaches the app as Hono's env (`c.env.remoteAddr`): activity
+        // facts and the AttachmentAdded commit take the client address from there.
+        (request, info) =>
+          service ? service.fetch(request, { remoteAddr: info.remoteAddr }) : starting.clone(),
       );
     } catch (error) {
       await privateS3?.stop();

@@ -53,7 +53,8 @@ export interface AttachmentsServiceDeps {
 }
 
 export interface AttachmentsService {
-  fetch: (request: Request) => Response | Promise<Response>;
+  /** Serves `request`; `env.remoteAddr` is the connection's address (Deno.serve's info). */
+  fetch: (request: Request, env?: { remoteAddr: Deno.Addr }) => Response | Promise<Response>;
   records: AttachmentRecords;
   stop(): Promise<void>;
 }
