@@ -80,7 +80,12 @@ export async function startSessionsService(
     config.maxBodyChars,
   );
   const bots = config.bot
-    ? await loadPluginHost({ settings: config.bots, env: deps.env, logger: log })
+    ? await loadPluginHost({
+      settings: config.bots,
+      env: deps.env,
+      logger: log,
+      warm: [config.bot],
+    })
     : null;
   for (const problem of bots?.problems ?? []) log.warn("bot plugin not loaded", problem);
   const desk = new BotDesk({

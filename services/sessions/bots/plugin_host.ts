@@ -1,6 +1,7 @@
 /**
  * The bot plugin host: loads every plugin folder under the configured one, runs each in its own
- * sandbox process with the permissions its manifest declares and a heap cap, and turns whatever
+ * sandbox process with the permissions its manifest declares and a heap cap (started with the
+ * host only for the plugins named `warm`, every other on its first turn), and turns whatever
  * a plugin does (answers, throws, hangs, loops, runs out of memory, exits, is refused by Deno,
  * writes or returns garbage) into an answer or a failed turn. Nothing a plugin does rejects
  * `turn()` or reaches the service's process.
@@ -39,9 +40,14 @@ export interface PluginHostDeps {
   env: Record<string, string | undefined>;
   logger?: Logger;
   now?: () => number;
+  /**
+   * Plugins whose processes start with the host (the bot that answers first, so its first
+   * turn is not slowed by a start); every other starts on its first turn, if it ever has one.
+   */
+  warm?: readonly string[];
 }
 
-/** Loads the plugins of `settings.pluginsDir` and starts their processes. */
+/** Loads the plugins of `settings.pluginsDir` and starts the processes of the `warm` ones. */
 export async function loadPluginHost(deps: PluginHostDeps): Promise<PluginHost> {
   const now = deps.now ?? Date.now;
   const slots = new Map<string, PluginSlot>();
@@ -81,6 +87,7 @@ async function loadSlot(folder: string, deps: PluginHostDeps, now: () => number)
     },
     config,
     timeoutMs: Math.min(manifest.timeoutMs ?? Infinity, deps.settings.turnTimeoutMs),
+    startNow: deps.warm?.includes(manifest.name) ?? false,
     settings: deps.settings,
     logger: deps.logger?.with({ plugin: manifest.name }),
     now,

@@ -17,6 +17,11 @@ import type { BotHostSettings } from "./settings.ts";
 export interface ProcessEnd {
   failure: "crashed" | "out_of_memory" | "protocol_error" | "timeout";
   message: string;
+  /**
+   * The host killed the process for something the turns still waiting did not do (another
+   * turn's time limit, a missed liveness ping): they may be tried again on a new process.
+   */
+  bystanders?: true;
 }
 
 /** What a turn came back with, before the answer is checked. */
@@ -134,7 +139,8 @@ export class PluginProcess {
     const reply = ready ? await this.#ask((id) => ({ type: "ping", id }), probeMs) : null;
     this.#pinging = false;
     if (reply?.kind !== "timeout") return;
-    this.kill({ failure: "timeout", message: `no answer to a liveness ping in ${probeMs} ms` });
+    const message = `no answer to a liveness ping in ${probeMs} ms`;
+    this.kill({ failure: "timeout", message, bystanders: true });
   }
 
   async #readFrames(): Promise<void> {

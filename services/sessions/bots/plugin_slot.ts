@@ -1,8 +1,10 @@
 /**
- * One loaded plugin in the host: its process (started at once, restarted with back-off after it
- * ends), its circuit breaker, and the rules that turn a process's reply into an answer or a
- * failed turn. A turn over its limit kills the process: SIGKILL is the one thing that stops a
- * plugin spinning in a synchronous loop, so it frees the core.
+ * One loaded plugin in the host: its process (started with the host when it is the bot that
+ * answers, else on its first turn; restarted with back-off after it ends), its circuit breaker,
+ * and the rules that turn a process's reply into an answer or a failed turn. A turn over its
+ * limit kills the process: SIGKILL is the one thing that stops a plugin spinning in a
+ * synchronous loop, so it frees the core. The other turns that kill ends were not the cause:
+ * each is tried once more on the new process, and never counts toward the breaker.
  * @module
  */
 import type { Logger } from "@ticketd/shared/log/logger.ts";
@@ -18,6 +20,8 @@ export interface PluginSlotDeps {
   spec: ProcessSpec;
   config: Record<string, string>;
   timeoutMs: number;
+  /** Start the process now (the bot that answers first); else it starts on the first turn. */
+  startNow: boolean;
   settings: BotHostSettings;
   logger?: Logger;
   now: () => number;
@@ -46,7 +50,7 @@ export class PluginSlot {
     this.#breaker = new CircuitBreaker(deps.settings);
     this.#backoff = new RestartBackoff(deps.settings);
     this.#stderr = stderrLog(deps.logger, deps.settings.stderrLinesPerMinute, deps.now);
-    this.#process = this.#start();
+    if (deps.startNow) this.#process = this.#start();
   }
 
   async turn(input: Omit<BotContext, "config">): Promise<BotAnswer | FailedTurn> {
@@ -54,9 +58,13 @@ export class PluginSlot {
     if (refused) return refused;
     this.#inFlight++;
     try {
-      const result = await this.#attempt(input);
-      if ("failed" in result) this.#failed(result);
-      else this.#breaker.succeeded(), this.#backoff.succeeded();
+      const first = await this.#attempt(input);
+      // Killed for another turn's sake: once more, on the process that replaced it.
+      const { result, bystander } = first.bystander && !this.#closed
+        ? await this.#attempt(input)
+        : first;
+      if (!("failed" in result)) this.#breaker.succeeded(), this.#backoff.succeeded();
+      else if (!bystander) this.#failed(result);
       return result;
     } finally {
       this.#inFlight--;
@@ -99,22 +107,35 @@ export class PluginSlot {
     return null;
   }
 
-  async #attempt(input: Omit<BotContext, "config">): Promise<BotAnswer | FailedTurn> {
+  /** One try; `bystander` when it failed only because the process was killed for another. */
+  async #attempt(
+    input: Omit<BotContext, "config">,
+  ): Promise<{ result: BotAnswer | FailedTurn; bystander: boolean }> {
     const process = this.#process ?? (this.#process = this.#start());
-    if (process === null) return { failed: "start_failed", message: "the process did not start" };
+    if (process === null) {
+      return {
+        result: { failed: "start_failed", message: "the process did not start" },
+        bystander: false,
+      };
+    }
     try {
       await process.ready(this.deps.settings.startTimeoutMs);
     } catch (error) {
       process.kill({ failure: "crashed", message: "the plugin did not start" });
-      return { failed: "start_failed", message: (error as Error).message };
+      return {
+        result: { failed: "start_failed", message: (error as Error).message },
+        bystander: false,
+      };
     }
     const transcript = input.transcript.slice(-this.deps.settings.maxTranscriptMessages);
     const context = { ...input, transcript, config: this.deps.config };
     const reply = await process.turn(context, this.deps.timeoutMs);
     if (reply.kind === "timeout") {
-      process.kill({ failure: "crashed", message: "the plugin was restarted: a turn timed out" });
+      const message = "the plugin was restarted: another turn timed out";
+      process.kill({ failure: "crashed", message, bystanders: true });
     }
-    return this.#judge(reply);
+    const bystander = reply.kind === "ended" && reply.end.bystanders === true;
+    return { result: this.#judge(reply), bystander };
   }
 
   #judge(reply: ProcessReply): BotAnswer | FailedTurn {

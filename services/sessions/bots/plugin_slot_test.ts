@@ -75,3 +75,47 @@ Deno.test("PluginSlot - close() kills every plugin process, busy ones too, and n
     assert.deepEqual(await pluginPids("good"), []);
   }, { env: { TICKETD_BOT_GOOD_GREETING: "x" } });
 });
+
+Deno.test("PluginSlot - the turns in flight when one turn's loop gets the process killed are answered on the new one, and do not count", async () => {
+  await withHost(["picky"], async (host) => {
+    const [first] = await pluginPids("picky");
+    const looping = host.turn("picky", customerSays("loop"));
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the loop has begun
+    const others = ["a", "b", "c"].map((text) => host.turn("picky", customerSays(text)));
+    assert.equal(((await looping) as { failed: string }).failed, "timeout");
+    assert.deepEqual(await Promise.all(others), [
+      { replies: ["picked up: a"], actions: [] },
+      { replies: ["picked up: b"], actions: [] },
+      { replies: ["picked up: c"], actions: [] },
+    ]);
+    const [second] = await pluginPids("picky");
+    assert.ok(second && second !== first, "answered by the restarted process");
+    assert.equal(host.plugins()[0].state, "enabled", "one failure, under the threshold of 2");
+  }, { settings: { failureThreshold: 2 } });
+});
+
+Deno.test("PluginSlot - a turn killed as a bystander twice is failed without counting toward the breaker", async () => {
+  // The liveness ping cannot tell which turn loops: every turn waiting is a bystander, the
+  // looping one too. Tried again, it loops again and is killed again: failed, not counted.
+  const settings = { failureThreshold: 1, pingIntervalMs: 50, probeMs: 100 };
+  await withHost(["picky"], async (host, clock) => {
+    const looping = await host.turn("picky", customerSays("loop"));
+    assert.equal("failed" in looping && looping.failed, "timeout");
+    assert.match("failed" in looping ? looping.message : "", /liveness ping/);
+    clock.now += 1_000; // past the restart back-off, well inside the breaker's cooldown
+    const next = await host.turn("picky", customerSays("hi"));
+    assert.deepEqual(next, { replies: ["picked up: hi"], actions: [] }, "the breaker is closed");
+  }, { settings: { ...settings, turnTimeoutMs: 5_000 } });
+});
+
+Deno.test("PluginHost - only the warm plugins start with the host; another starts on its first turn", async () => {
+  await withHost(["good", "hanging"], async (host) => {
+    assert.equal((await pluginPids("good")).length, 1, "the bot that answers first is ready");
+    assert.deepEqual(await pluginPids("hanging"), [], "no process for a plugin not yet used");
+    assert.deepEqual(await host.turn("hanging", customerSays("hi")), {
+      replies: ["awake"],
+      actions: [],
+    });
+    assert.equal((await pluginPids("hanging")).length, 1, "started by its first turn");
+  }, { warm: ["good"], env: { TICKETD_BOT_GOOD_GREETING: "x" } });
+});

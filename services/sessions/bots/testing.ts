@@ -37,6 +37,8 @@ export async function withHost(
     source?: string;
     settings?: Partial<BotHostSettings>;
     logger?: Logger;
+    /** Plugins started with the host (default: all of `names`). */
+    warm?: string[];
   } = {},
 ): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "ticketd-bots-" });
@@ -49,6 +51,7 @@ export async function withHost(
     env: options.env ?? {},
     logger: options.logger,
     now: () => clock.now,
+    warm: options.warm ?? names,
   });
   try {
     await body(host, clock);
