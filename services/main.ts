@@ -50,3 +50,5 @@ try {
   console.error(`ticketd: ${message}`);
   Deno.exit(1);
 }
+// Everything has stopped in order; timers client libraries leave behind are not worth waiting for.
+Deno.exit(0);

@@ -11,7 +11,8 @@ import { type Infrastructure, openInfrastructure } from "@ticketd/shared/runtime
 import { loadKeyring, loadVerification } from "@ticketd/shared/runtime/secrets.ts";
 import { loadConfig, type TicketsConfig } from "./tickets/config.ts";
 import { loadCustomFields } from "./tickets/custom_fields_file.ts";
-import { type Follower, startDenyList, untilSignal } from "./tickets/main.ts";
+import { type Follower, guardStop, startDenyList } from "./tickets/main.ts";
+import { listenForStop } from "@ticketd/shared/runtime/stop_signal.ts";
 import { startFailureMessage } from "./start_failure.ts";
 
 type FollowerDeps = Parameters<Follower>[0];
@@ -24,6 +25,8 @@ export async function runAlone(
 ): Promise<void> {
   try {
     await serveAlone(service, follower, env);
+    // Everything has stopped in order; timers client libraries leave behind are not waited for.
+    Deno.exit(0);
   } catch (error) {
     const message = startFailureMessage(error);
     if (message === null) throw error;
@@ -39,19 +42,21 @@ async function serveAlone(
 ): Promise<void> {
   const config = loadConfig(env);
   const log = createLogger(config.logLevel, { service });
-  const stopped = untilSignal();
+  const stop = listenForStop();
   const infra = await openInfrastructure(config, log);
   const stops: (() => void)[] = [];
   let running: { stop(): Promise<void> } | null = null;
   try {
     running = await follower(await followerDeps(config, infra, log, stops));
-    await stopped;
+    await stop.received;
     log.info("stopping");
   } finally {
+    guardStop(stop, config, log);
     await running?.stop().catch(() => {});
     for (const stop of stops) stop();
     await infra.stop();
     await log.flush();
+    stop.dispose();
   }
 }
 

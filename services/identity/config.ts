@@ -58,6 +58,8 @@ export interface IdentityConfig {
   purgeIntervalMs: number;
   /** HTTPS certificate, the CA for NATS and PostgreSQL (`shared/runtime/tls_settings.ts`). */
   tls: TlsSettings;
+  /** How long an orderly stop may take before the process exits anyway. */
+  shutdownGraceMs: number;
   bootstrap: {
     tenant: string;
     username: string;
@@ -102,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined>): IdentityCon
     signingAlg,
     logLevel,
     workerId: int("TICKETD_IDENTITY_WORKER_ID", 1023, 0, 1023),
+    shutdownGraceMs: int("TICKETD_SHUTDOWN_GRACE_SECONDS", 20, 1) * 1000,
     ttl: {
       accessSeconds: int("TICKETD_ACCESS_TOKEN_TTL_SECONDS", 900),
       refreshSeconds: int("TICKETD_REFRESH_TOKEN_TTL_SECONDS", 30 * 86_400),

@@ -18,6 +18,7 @@ import {
 } from "@ticketd/shared/runtime/tls_settings.ts";
 import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
 import { createLogger, type Logger } from "@ticketd/shared/log/logger.ts";
+import { listenForStop } from "@ticketd/shared/runtime/stop_signal.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { type IdentityService, startIdentityService } from "./service.ts";
 import { SigningKeysError } from "./signing/keys.ts";
@@ -85,10 +86,15 @@ export async function startIdentity(
 export async function runIdentity(env = Deno.env.toObject()): Promise<void> {
   const running = await startIdentity(env);
   console.error(`Ticketd identity is running at ${running.url}  (Ctrl-C stops)`);
-  const { promise, resolve } = Promise.withResolvers<void>();
-  for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, resolve);
-  await promise;
+  const stop = listenForStop();
+  await stop.received;
+  const { shutdownGraceMs } = loadConfig(env);
+  stop.guardStop(
+    shutdownGraceMs,
+    () => console.error("identity: stopping overran its grace; exiting"),
+  );
   await running.stop();
+  stop.dispose();
 }
 
 /** A bad setting, key file or port, or no database: what to fix, in one line (no stack). */
@@ -108,6 +114,7 @@ export function startFailure(error: unknown): string | null {
 if (import.meta.main) {
   try {
     await runIdentity();
+    Deno.exit(0); // stopped in order: leftover library timers are not waited for
   } catch (error) {
     const message = startFailure(error);
     if (message === null) throw error;

@@ -64,6 +64,8 @@ export interface TicketsConfig {
   stateCacheEntries: number;
   commandAttempts: number;
   databasePoolSize: number;
+  /** How long an orderly stop may take before the process exits anyway (`TICKETD_SHUTDOWN_GRACE_SECONDS`). */
+  shutdownGraceMs: number;
   /** The ACTIVITY stream and how staff reads and admin actions are recorded into it. */
   activity: ActivitySettings;
   /** HTTPS certificate, the CA for NATS and PostgreSQL (`shared/runtime/tls_settings.ts`). */
@@ -134,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
     stateCacheEntries: int("TICKETD_STATE_CACHE_ENTRIES", 100_000),
     commandAttempts: int("TICKETD_COMMAND_ATTEMPTS", 5),
     databasePoolSize: int("TICKETD_DB_POOL", 10),
+    shutdownGraceMs: int("TICKETD_SHUTDOWN_GRACE_SECONDS", 20, 1) * 1000,
     activity: activitySettings(int),
     tls: loadTlsSettings(env),
   };

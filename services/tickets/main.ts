@@ -16,6 +16,7 @@ import {
 } from "@ticketd/shared/runtime/infrastructure.ts";
 import type { Keyring } from "@ticketd/shared/crypto/keyring.ts";
 import { loadKeyring, loadVerification } from "@ticketd/shared/runtime/secrets.ts";
+import { listenForStop, type StopSignal } from "@ticketd/shared/runtime/stop_signal.ts";
 import {
   httpScheme,
   httpsClient,
@@ -64,7 +65,7 @@ export async function runTickets(
     (request, info) =>
       service ? service.fetch(request, { remoteAddr: info.remoteAddr }) : starting.clone(),
   );
-  const stopped = untilSignal();
+  const stop = listenForStop();
   const infra = await openInfrastructure(config, log).catch(async (error) => {
     await server.shutdown();
     throw error;
@@ -106,23 +107,30 @@ export async function runTickets(
         `Admin token for tenant "demo" (12 h; more: deno task token --help):\n${token}\n`,
       );
     }
-    await stopped;
+    await stop.received;
     log.info("stopping");
   } finally {
+    guardStop(stop, config, log);
     await server.shutdown();
     for (const stop of stops) stop();
     for (const companion of started.reverse()) await companion.stop().catch(() => {});
     await service?.stop();
     await infra.stop();
     await log.flush();
+    stop.dispose();
   }
 }
 
-/** Resolves on the first SIGINT or SIGTERM. */
-export function untilSignal(): Promise<void> {
-  const { promise, resolve } = Promise.withResolvers<void>();
-  for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, resolve);
-  return promise;
+/** Bounds the orderly stop by `TICKETD_SHUTDOWN_GRACE_SECONDS`; Ctrl-C again exits at once. */
+export function guardStop(stop: StopSignal, config: TicketsConfig, log: Logger): void {
+  stop.guardStop(config.shutdownGraceMs, () => {
+    log.error("stop overran its grace period; exiting", { graceMs: config.shutdownGraceMs });
+    console.error(
+      `ticketd: stopping took over ${
+        config.shutdownGraceMs / 1000
+      } s (TICKETD_SHUTDOWN_GRACE_SECONDS); exiting`,
+    );
+  });
 }
 
 /** The embedded database takes one connection, so its projector must share the main thread's. */
@@ -135,7 +143,10 @@ function projectorOnItsOwnThread(config: TicketsConfig, natsUrl: string) {
   return { natsUrl, databaseUrl: config.databaseUrl };
 }
 
-if (import.meta.main) await runTickets();
+if (import.meta.main) {
+  await runTickets();
+  Deno.exit(0); // stopped in order: leftover library timers are not waited for
+}
 
 /** The identity service's deny list, loaded once (or the start fails), then polled. */
 export async function startDenyList(

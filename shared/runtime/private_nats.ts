@@ -113,8 +113,15 @@ export async function startPrivateNats(options: PrivateNatsOptions): Promise<Pri
     ...["-l", logFile],
     ...["--ports_file_dir", runDir],
   ];
-  const child = new Deno.Command(binary, { args, stdin: "null", stdout: "null", stderr: "piped" })
-    .spawn();
+  // Its own process group: a terminal's Ctrl-C reaches the service, which stops this server
+  // last, after the services that need it have stopped (not before them, mid-stop).
+  const child = new Deno.Command(binary, {
+    args,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+    detached: true,
+  }).spawn();
   // With -l the server logs to the file; stderr only carries errors from before logging starts.
   const stderr = collectTail(child.stderr);
   let exited: Deno.CommandStatus | undefined;
