@@ -11,6 +11,7 @@ import { type RunningService, spawnService, STACK_SERVICES } from "./stack/stack
 import { StackError } from "./stack/stack_error.ts";
 import { TlsSettingsError } from "@ticketd/shared/runtime/tls_settings.ts";
 import { RuntimeError } from "@ticketd/shared/runtime/runtime_error.ts";
+import { consoleRedirectUris } from "../services/gateway/config.ts";
 
 /** Runs the stack until a signal (resolves 0) or until a service exits (resolves 1). */
 export async function runStack(env: Record<string, string | undefined>): Promise<number> {
@@ -28,6 +29,8 @@ export async function runStack(env: Record<string, string | undefined>): Promise
   const running: RunningService[] = [];
   try {
     const identityPort = env.TICKETD_IDENTITY_PORT || "8081";
+    const identityUrl = `https://${host}:${identityPort}`;
+    const gatewayUrl = `https://${host}:${env.TICKETD_GATEWAY_PORT || "8088"}`;
     const plan = {
       env: {
         ...definedOnly(env),
@@ -35,7 +38,10 @@ export async function runStack(env: Record<string, string | undefined>): Promise
         TICKETD_DATA_DIR: dataDir,
         TICKETD_HOST: host,
         // The services check every token against identity's deny list, fetched over HTTPS.
-        TICKETD_REVOCATION_URL: `https://${host}:${identityPort}/oauth/revoked`,
+        TICKETD_REVOCATION_URL: `${identityUrl}/oauth/revoked`,
+        // The gateway's OAuth paths go to identity; a first start registers its callbacks.
+        TICKETD_GATEWAY_IDENTITY_URL: env.TICKETD_GATEWAY_IDENTITY_URL || identityUrl,
+        ...bootstrapRedirectUris(env, identityUrl, gatewayUrl),
         // The projector on tickets' main thread, on the connections made with the explicit CA:
         // on its worker thread (which trusts DENO_CERT only) tickets took 10 s to stop over TLS.
         TICKETD_PROJECTOR_THREAD: env.TICKETD_PROJECTOR_THREAD || "inline",
@@ -72,6 +78,20 @@ export async function runStack(env: Record<string, string | undefined>): Promise
     for (const service of running.reverse()) await service.stop();
     await infra.stop();
   }
+}
+
+/** The console's callbacks at the gateway, unless `TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS` is set. */
+function bootstrapRedirectUris(
+  env: Record<string, string | undefined>,
+  identityUrl: string,
+  gatewayUrl: string,
+): Record<string, string> {
+  if (env.TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS) return {};
+  const uris = consoleRedirectUris({
+    TICKETD_IDENTITY_ISSUER: identityUrl,
+    TICKETD_GATEWAY_PUBLIC_URL: env.TICKETD_GATEWAY_PUBLIC_URL || gatewayUrl,
+  });
+  return uris ? { TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS: uris } : {};
 }
 
 function definedOnly(env: Record<string, string | undefined>): Record<string, string> {

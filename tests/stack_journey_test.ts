@@ -1,7 +1,8 @@
 /**
  * `deno task stack` end to end: every service its own process, TLS on every hop (HTTPS
  * services, NATS over TLS, PostgreSQL verify-full, S3 over HTTPS), and one ticket's whole life
- * across them: create, routed, a chat message, a tus upload and download, solved, audited.
+ * across them: create, routed, a chat message, a tus upload and download, solved, audited; the
+ * console's gateway serves its page with a CSP and passes an API call on to tickets.
  * Every call here trusts only the stack's private CA.
  * @module
  */
@@ -32,6 +33,7 @@ const PORTS = {
   attachments: "TICKETD_ATTACHMENTS_PORT",
   audit: "TICKETD_AUDIT_PORT",
   email: "TICKETD_EMAIL_SMTP_PORT",
+  gateway: "TICKETD_GATEWAY_PORT",
 };
 
 async function startStack(): Promise<Stack> {
@@ -115,7 +117,8 @@ async function eventually<T>(what: string, probe: () => Promise<T | null>, ms = 
 }
 
 Deno.test({
-  name: "deno task stack - a ticket lives its whole life across seven TLS processes",
+  name:
+    "deno task stack - a ticket lives its whole life across eight TLS processes, the console's gateway among them",
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
@@ -161,6 +164,18 @@ async function journey(stack: Stack): Promise<void> {
     }),
     201,
   );
+  // the console's gateway: its page with a CSP, and the ticket through /api/tickets/ (HTTPS both ways)
+  const page = await fetch(`${urls.gateway}/`, { client });
+  assert.equal(page.status, 200);
+  assert.match(page.headers.get("content-security-policy") ?? "", /default-src/);
+  await page.body?.cancel();
+  const proxied = await eventually("the ticket through the gateway", async () => {
+    const response = await call(`${urls.gateway}/api/tickets/v1/tickets/${ticket.id}`, agent);
+    if (response.status === 404) return (await response.body?.cancel(), null);
+    return await json(response);
+  });
+  assert.equal(proxied.id, ticket.id);
+
   // routed (routing's decision for it)
   const decision = await eventually("a routing decision", async () => {
     const response = await call(`${urls.routing}/v1/routing/tickets/${ticket.id}/decision`, agent);

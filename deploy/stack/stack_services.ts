@@ -17,6 +17,11 @@ export interface StackService {
   about: string;
   /** Ready when `/healthz` answers 200, or (no HTTP port) when its log has this message. */
   readyLog?: string;
+  /**
+   * Also given the CA as `DENO_CERT`: the gateway's proxy calls (fetch, the WebSocket relay)
+   * use Deno's own trust store, which only `DENO_CERT` extends.
+   */
+  denoCert?: true;
 }
 
 /** In start order: identity first (its deny list), tickets next (it makes the keyring). */
@@ -38,6 +43,13 @@ export const STACK_SERVICES: StackService[] = [
     defaultPort: 2525,
     about: "SMTP in, with mailboxes configured",
     readyLog: "email inbound started",
+  },
+  {
+    name: "gateway",
+    portSetting: "TICKETD_GATEWAY_PORT",
+    defaultPort: 8088,
+    about: "the console, /api/<service>/",
+    denoCert: true,
   },
 ];
 
@@ -79,6 +91,7 @@ export async function spawnService(
       [service.portSetting]: String(port),
       TICKETD_TLS_CERT_FILE: join(plan.tlsDir, `${service.name}.crt`),
       TICKETD_TLS_KEY_FILE: join(plan.tlsDir, `${service.name}.key`),
+      ...(service.denoCert ? { DENO_CERT: plan.env.TICKETD_TLS_CA_FILE } : {}),
     },
     stdin: "null",
     stdout: "piped",

@@ -2,8 +2,9 @@
 # Makes a private CA and one certificate per compose service, the compose stack's one-shot
 # `certs` step (it runs in the `certs` image target of deploy/Dockerfile) and usable by hand:
 #   ca.crt ca.key            the private CA (ca.crt is what every client trusts)
-#   <name>.crt <name>.key    per service (SANs: <name>, localhost, 127.0.0.1; edge also
-#                            $TICKETD_DOMAIN); usable as server and as client (NATS routes)
+#   <name>.crt <name>.key    per service (SANs: <name>, then $TLS_LOCAL_SANS, by default
+#                            localhost and 127.0.0.1 for the native stack; Compose sets it
+#                            empty; edge also $TICKETD_DOMAIN); server and client (NATS routes)
 # Files already in OUT_DIR are kept, and certificates an operator gives in $TLS_GIVEN_DIR (any of
 # the names above) are copied in first, so only what is missing is generated. --force regenerates.
 # Never commit the generated files (deploy/.gitignore ignores them).
@@ -18,7 +19,9 @@ if [ "${1:-}" = "--force" ]; then
 fi
 out=${1:-"$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"}
 days=${TLS_DAYS:-825}
-names=${TLS_NAMES:-"nats nats-1 nats-2 nats-3 postgres minio edge tickets identity routing sessions attachments audit email"}
+names=${TLS_NAMES:-"nats nats-1 nats-2 nats-3 postgres minio edge tickets identity routing sessions attachments audit email gateway"}
+# Unset: the loopback names; set empty (Compose): each certificate names its service alone.
+local_sans=${TLS_LOCAL_SANS-"DNS:localhost,IP:127.0.0.1"}
 mkdir -p "$out"
 cd "$out"
 
@@ -62,14 +65,14 @@ EXT
 key_owner() {
   case $1 in
   postgres) echo 70 ;;
-  tickets | identity | routing | sessions | attachments | audit | email) echo 1993 ;;
+  tickets | identity | routing | sessions | attachments | audit | email | gateway) echo 1993 ;;
   *) echo 0 ;;
   esac
 }
 
 for name in $names; do
   if [ "$force" = 1 ] || [ ! -f "$name.crt" ] || [ ! -f "$name.key" ]; then
-    sans="DNS:$name,DNS:localhost,IP:127.0.0.1"
+    sans="DNS:$name${local_sans:+,$local_sans}"
     [ "$name" = edge ] && sans="DNS:${TICKETD_DOMAIN:-localhost},$sans"
     issue "$name" "$sans"
   fi

@@ -3,6 +3,7 @@
  * files are, and where each service behind it is (unset: found at request time).
  * @module
  */
+import type { LogLevel } from "@ticketd/shared/log/logger.ts";
 import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
 
 export class GatewayConfigError extends Error {
@@ -36,13 +37,25 @@ export interface GatewayConfig {
   maxRequestBytes: number;
   /** An upstream slower than this to answer is a 504. */
   upstreamTimeoutMs: number;
+  /** `TICKETD_LOG_LEVEL` (default info), read here when the gateway runs alone. */
+  logLevel: LogLevel;
 }
+
+const LOG_LEVELS: readonly string[] = ["debug", "info", "warn", "error"];
 
 /** Reads the gateway's settings; a bad value throws {@link GatewayConfigError} naming it. */
 export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
   const int = intSettings(env, (message) => new GatewayConfigError(message));
   const host = env.TICKETD_GATEWAY_HOST || env.TICKETD_HOST || "127.0.0.1";
   const port = int("TICKETD_GATEWAY_PORT", 8088, 0, 65535);
+  // With its own certificate (TICKETD_TLS_CERT_FILE) the gateway serves HTTPS only.
+  const scheme = env.TICKETD_TLS_CERT_FILE ? "https" : "http";
+  const logLevel = env.TICKETD_LOG_LEVEL || "info";
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new GatewayConfigError(
+      `TICKETD_LOG_LEVEL must be debug, info, warn or error, got "${logLevel}"`,
+    );
+  }
   const upstreams: Partial<Record<UpstreamName, string>> = {};
   for (const name of UPSTREAMS) {
     const key = `TICKETD_GATEWAY_${name.toUpperCase()}_URL`;
@@ -54,12 +67,13 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     port,
     publicUrl: origin(
       "TICKETD_GATEWAY_PUBLIC_URL",
-      env.TICKETD_GATEWAY_PUBLIC_URL || `http://${host}:${port}`,
+      env.TICKETD_GATEWAY_PUBLIC_URL || `${scheme}://${host}:${port}`,
     ),
     webDir: env.TICKETD_GATEWAY_WEB_DIR || new URL("../../web/", import.meta.url).pathname,
     upstreams,
     maxRequestBytes: int("TICKETD_GATEWAY_MAX_REQUEST_BYTES", 64 * 1024 * 1024),
     upstreamTimeoutMs: int("TICKETD_GATEWAY_UPSTREAM_TIMEOUT_MS", 30_000, 100),
+    logLevel: logLevel as LogLevel,
   };
 }
 

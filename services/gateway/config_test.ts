@@ -40,3 +40,9 @@ Deno.test("consoleRedirectUris - none when a port is only known after listening,
   assert.equal(consoleRedirectUris({ TICKETD_GATEWAY_PORT: "0" }), undefined);
   assert.equal(consoleRedirectUris({ TICKETD_GATEWAY_PORT: "x" }), undefined);
 });
+
+Deno.test("loadGatewayConfig - with its own certificate the default public URL is https", () => {
+  const config = loadGatewayConfig({ TICKETD_TLS_CERT_FILE: "/tls/gateway.crt" });
+  assert.equal(config.publicUrl, "https://127.0.0.1:8088");
+  assert.throws(() => loadGatewayConfig({ TICKETD_LOG_LEVEL: "loud" }), /TICKETD_LOG_LEVEL/);
+});
