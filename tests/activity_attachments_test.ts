@@ -153,7 +153,13 @@ Deno.test(
         const commit = await h.jsm.streams.getMessage(h.config.stream.name, {
           last_by_subj: `tickets.acme.${ticket.id}`,
         });
-        assert.equal(decodeCommit(commit!.data).meta.ip, "127.0.0.1");
+        const meta = decodeCommit(commit!.data).meta;
+        // The commit's actor is the service, decided as a supervisor (docs/audit.md).
+        assert.deepEqual([meta.actorId, meta.actorRole, meta.ip], [
+          "svc:attachments",
+          "supervisor",
+          "127.0.0.1",
+        ]);
         const attachmentId = uploaded.target.id;
         const got = await fetch(`${url}/v1/attachments/${attachmentId}`, {
           headers: { authorization: `Bearer ${await h.token(supervisorA)}` },
