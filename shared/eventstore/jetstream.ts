@@ -25,9 +25,11 @@ export interface StreamSettings {
   duplicateWindowMs: number;
   /** Copies kept on a cluster; unset leaves an existing stream's count as it is (new: 1). */
   replicas?: number;
+  /** Messages older than this are dropped; unset or 0 keeps them forever. */
+  maxAgeMs?: number;
 }
 
-/** Creates or updates the stream: file storage, direct gets, the given duplicate window. */
+/** Creates or updates the stream: file storage, direct gets, the given duplicate window and age. */
 export async function ensureStream(jsm: JetStreamManager, settings: StreamSettings): Promise<void> {
   const config = {
     name: settings.name,
@@ -37,6 +39,7 @@ export async function ensureStream(jsm: JetStreamManager, settings: StreamSettin
     duplicate_window: settings.duplicateWindowMs * 1_000_000,
     allow_direct: true,
     max_msgs_per_subject: -1,
+    max_age: (settings.maxAgeMs ?? 0) * 1_000_000,
     ...(settings.replicas ? { num_replicas: settings.replicas } : {}),
   };
   try {
