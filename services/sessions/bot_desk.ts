@@ -1,9 +1,10 @@
 /**
  * The conversation port as the transports see it: the NATS conversations, plus the bot that
  * answers first. After a customer's message in a conversation still with the bot, the bot takes
- * a turn (in its plugin process, time-limited); its replies are posted as the bot, its actions applied to
- * the conversation's ticket, and a hand-off (asked by the bot, or a failed turn) opens the ticket
- * with the transcript and waits for an agent. Turns of one conversation run one at a time.
+ * a turn (in its plugin process, time-limited); its replies are posted as the bot, its actions
+ * applied to the conversation's ticket, and a hand-off (asked by the bot, or a failed turn) opens
+ * the ticket with the transcript and waits for an agent. Turns of one conversation run one at a
+ * time.
  * @module
  */
 import { fail } from "@ticketd/shared/errors.ts";

@@ -1,7 +1,7 @@
 /**
  * The LLM bot: sends the transcript, after a system prompt, to an OpenAI-compatible
  * `POST {baseUrl}/chat/completions` and relays the reply. The model hands off by answering
- * `HANDOFF`; any error, timeout or empty reply hands off too. Its worker may reach only the
+ * `HANDOFF`; any error, timeout or empty reply hands off too. Its process may reach only the
  * base URL's host. It never logs: not the key, not the conversation.
  * @module
  */
