@@ -2,14 +2,16 @@
  * The chat widget on a third-party page in a real Chromium: a host page on another origin
  * (served here, with its own strict CSP and CSS that tries to restyle everything) embeds
  * `<gateway>/widget.js`; the visitor gets a bot answer, asks for a person, and an agent's
- * message sent through the sessions API appears, as text. Accessibility (axe-core) of the host
- * page with the panel open, the language from the browser and switchable, the size gzipped.
+ * messages sent through the sessions API appear, as text, also across a dropped socket.
+ * Accessibility (axe-core) of the host page with the panel open, the language from the browser
+ * and switchable, the size gzipped.
  * Screenshots in `.ci/artifacts/console/`.
  * @module
  */
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
 import { freePort } from "@ticketd/shared/runtime/free_port.ts";
+import type { WebSocketRoute } from "playwright-core";
 import { type ConsoleStack, startConsoleStack } from "../services/gateway/testing/console_stack.ts";
 import { seriousViolations, shot } from "./support/browser.ts";
 
@@ -95,12 +97,18 @@ Deno.test({
         dialogs.push(d.message());
         d.dismiss();
       });
+      // The widget's sockets pass through here: to learn the conversation, and to cut one.
       let conversationId = "";
-      page.on("websocket", (socket) =>
-        socket.on("framereceived", ({ payload }) => {
-          const frame = JSON.parse(String(payload));
+      const sockets: WebSocketRoute[] = [];
+      await page.routeWebSocket(/\/api\/sessions\/sessions\/socket$/, (socket) => {
+        sockets.push(socket);
+        const server = socket.connectToServer();
+        server.onMessage((message) => {
+          const frame = JSON.parse(String(message));
           if (frame.type === "opened") conversationId = frame.conversation.conversationId;
-        }));
+          socket.send(message);
+        });
+      });
 
       await page.goto(hostUrl);
       const opener = page.locator("[data-ticketd-widget] button", { hasText: "Chat with us" });
@@ -135,11 +143,20 @@ Deno.test({
       const path = `/v1/sessions/conversations/${conversationId}`;
       await sessionsCall(stack, `${path}/join`);
       await sessionsCall(stack, `${path}/messages`, { text: "Hi, this is Alice from support." });
-      await sessionsCall(stack, `${path}/messages`, { text: XSS });
       await panel.locator("p.agent", { hasText: "Alice from support" }).waitFor({
         timeout: 10_000,
       });
+      // A dropped socket: what was said meanwhile arrives after the reconnect, nothing twice.
+      await sockets[0].close({ code: 4000, reason: "cut by the test" });
+      await sessionsCall(stack, `${path}/messages`, { text: "Sent while you were away." });
+      await sessionsCall(stack, `${path}/messages`, { text: XSS });
+      await panel.locator("p.agent", { hasText: "Sent while you were away." }).waitFor({
+        timeout: 15_000,
+      });
       await panel.locator("p.agent", { hasText: XSS }).waitFor();
+      assert.equal(sockets.length, 2, "the widget reconnected once");
+      assert.equal(await panel.locator("p", { hasText: "Alice from support" }).count(), 1);
+      assert.equal(await panel.locator("p", { hasText: "reset my password" }).count(), 1);
       assert.equal(await panel.locator("img").count(), 0, "no element from chat text");
       // Nor do its `* { color; font-size }` rules, inherited through the host element.
       assert.equal(

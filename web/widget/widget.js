@@ -182,7 +182,8 @@
     };
     current.onclose = () => {
       clearInterval(ping);
-      if (!panel.hidden) setTimeout(() => connect().catch(failed), 2_000);
+      socket = null; // opening the panel again reconnects
+      if (!panel.hidden) setTimeout(() => socket ?? connect().catch(failed), 2_000);
     };
   };
 
