@@ -60,7 +60,12 @@ Deno.test("a customer chats with the FAQ bot, asks for a human, and an agent joi
       assert.ok(answer.event.text.length > 20);
 
       customer.send({ type: "message", conversationId, text: "我要人工客服" });
-      await customer.next((f) => f.type === "event" && f.event.type === "handed_off", 15_000);
+      const handedOff = await customer.next(
+        (f) => f.type === "event" && f.event.type === "handed_off",
+        15_000,
+      );
+      assert.deepEqual(handedOff.event.from, { role: "bot", id: "faq" }, "the bot's hand-off");
+      assert.equal("ip" in handedOff.event, false, "no source address is sent to participants");
       const ticket = await chatTicket(h, conversationId);
       assert.equal(ticket.requesterId, customerA.sub);
 
