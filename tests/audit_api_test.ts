@@ -138,6 +138,17 @@ Deno.test("audit API - bad parameters are 400 problems with codes", options, asy
         equal((await response.json()).code, code, path + query);
       }
     }
+    for (
+      const [query, code] of [
+        ["?cursor=1&cursor=2", "invalid_parameter"],
+        ["?cursor=%00", "invalid_cursor"],
+        ["?tenant=globex", "unknown_parameter"],
+      ]
+    ) {
+      const response = await get(audit, token, `/v1/audit/checkpoints${query}`);
+      equal(response.status, 400, query);
+      equal((await response.json()).code, code, query);
+    }
   });
 });
 

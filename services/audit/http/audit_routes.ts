@@ -13,6 +13,7 @@ import type { AuditEntry } from "../domain/entry.ts";
 import { type EntryRow, queryEntries } from "../store/entry_queries.ts";
 import type { CheckpointStore } from "../store/checkpoint_store.ts";
 import type { Sql } from "postgres";
+import { checkParamNames } from "@ticketd/shared/http/query_params.ts";
 import { archivedBefore, archivedInRange } from "./archived_before.ts";
 import { csvExportStream } from "./csv_export.ts";
 import { encodeEntryCursor, type EntryQuery, parseEntryQuery } from "./query_params.ts";
@@ -27,6 +28,8 @@ export interface AuditRoutesDeps {
 
 /** Set on both entry answers when entries of the range may be only in the archive. */
 const ARCHIVED_BEFORE_HEADER = "audit-archived-before";
+
+const CHECKPOINT_PARAMS = new Set(["cursor"]);
 
 const CSV_COLUMNS = [
   "at",
@@ -91,7 +94,9 @@ export function auditRoutes(deps: AuditRoutesDeps): Hono<AuditEnv> {
   });
 
   app.get("/audit/checkpoints", async (c) => {
-    const after = c.req.query("cursor") ?? "0";
+    const params = new URL(c.req.url).searchParams;
+    checkParamNames(params, CHECKPOINT_PARAMS);
+    const after = params.get("cursor") ?? "0";
     if (!/^[0-9]{1,18}$/.test(after)) fail("invalid_cursor", "The cursor is malformed", 400);
     const limit = deps.pages.maxSize;
     const rows = await deps.checkpoints.list(c.get("principal").tenant, after, limit);
