@@ -1,7 +1,8 @@
 /**
  * A static check of a Compose stack, for CI on machines without a Docker engine: every service
- * has a healthcheck, a restart policy, resource limits, TLS settings and a pinned image, and no
- * plaintext secret or certificate-check-disabling flag appears anywhere. Reads the output of
+ * has a healthcheck, a restart policy, resource limits, TLS settings (a Ticketd service its own
+ * certificate) and a pinned image; no plaintext secret, certificate-check-disabling flag or
+ * plain-HTTP upstream (a service URL in the environment, a `reverse_proxy` of the edge) anywhere. Reads the output of
  * `docker-compose config` (anchors, merges and variables resolved) or the YAML itself.
  *
  *   deno run -A deploy/check_compose.ts [compose.yaml]    exit 1 and one line per finding
@@ -19,7 +20,8 @@ export type ComposeRule =
   | "missing_tls"
   | "plaintext_secret"
   | "unpinned_image"
-  | "insecure_flag";
+  | "insecure_flag"
+  | "plaintext_upstream";
 
 export interface ComposeFinding {
   service: string;
@@ -93,6 +95,9 @@ function checkService(service: ComposeService, read: ReadMounted): [ComposeRule,
   const env = environment(service);
   for (const problem of tlsProblems(service, env, read)) findings.push(["missing_tls", problem]);
   for (const problem of secretProblems(env)) findings.push(["plaintext_secret", problem]);
+  for (const problem of plainUpstreams(service, env, read)) {
+    findings.push(["plaintext_upstream", problem]);
+  }
   for (const text of [...strings(service), ...mountedFiles(service, read).map((f) => f.text)]) {
     const flag = INSECURE.find((pattern) => pattern.test(text));
     if (flag) findings.push(["insecure_flag", `"${text.slice(0, 80)}" matches ${flag}`]);
@@ -130,6 +135,9 @@ function tlsProblems(
   }
   const command = [service.command ?? []].flat().join(" ");
   const image = service.image ?? "";
+  if (/^ticketd:/.test(image) && (!env.TICKETD_TLS_CERT_FILE || !env.TICKETD_TLS_KEY_FILE)) {
+    problems.push("a Ticketd service without TICKETD_TLS_CERT_FILE/KEY_FILE serves plain HTTP");
+  }
   if (/^postgres:/.test(image) && !/\bssl=on\b/.test(command)) problems.push("postgres ssl=on");
   if (/^minio\//.test(image) && !command.includes("--certs-dir")) {
     problems.push("minio --certs-dir");
@@ -137,6 +145,29 @@ function tlsProblems(
   const configs = mountedFiles(service, read).filter((f) => /\.conf$|Caddyfile$/.test(f.target));
   if (/^(nats|caddy):/.test(image) && !configs.some((f) => /^\s*tls\b/m.test(f.text))) {
     problems.push("its mounted config has no tls settings");
+  }
+  return problems;
+}
+
+/** `http://` in a setting's value, and edge `reverse_proxy` targets that are not `https://`. */
+function plainUpstreams(
+  service: ComposeService,
+  env: Record<string, string>,
+  read: ReadMounted,
+): string[] {
+  const problems = Object.entries(env)
+    .filter(([, value]) => /(^|[\s,])http:\/\//i.test(value))
+    .map(([key]) => `${key} is plain http://`);
+  const caddyfiles = mountedFiles(service, read).filter((f) => /Caddyfile$/.test(f.target));
+  for (const { text } of caddyfiles) {
+    for (const [, targets] of text.matchAll(/^\s*reverse_proxy\s+([^{\n]*)/gm)) {
+      // Matchers (`/path*`, `@name`, `*`) come before the upstreams.
+      for (const target of targets.trim().split(/\s+/).filter((t) => t && !/^[/@*]/.test(t))) {
+        if (!target.startsWith("https://")) {
+          problems.push(`reverse_proxy ${target} is not https://`);
+        }
+      }
+    }
   }
   return problems;
 }

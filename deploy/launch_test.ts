@@ -1,5 +1,20 @@
 import assert from "node:assert/strict";
-import { withSecretFiles } from "./launch.ts";
+import { SERVICES, withSecretFiles } from "./launch.ts";
+
+Deno.test("SERVICES - the image runs every service that has a main.ts of its own, by its folder name", () => {
+  const services = new URL("../services/", import.meta.url);
+  const withMain = [...Deno.readDirSync(services)]
+    .filter((entry) => entry.isDirectory)
+    .filter((entry) => {
+      try {
+        return Deno.statSync(new URL(`${entry.name}/main.ts`, services)).isFile;
+      } catch {
+        return false;
+      }
+    })
+    .map((entry) => entry.name);
+  assert.deepEqual(Object.keys(SERVICES).sort(), withMain.sort());
+});
 
 Deno.test("withSecretFiles - a secret file becomes its setting; paths that are settings stay", async () => {
   const file = await Deno.makeTempFile();

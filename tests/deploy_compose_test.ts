@@ -44,6 +44,9 @@ const PLANTED: Record<string, ComposeRule> = {
   "deno-unsafe": "insecure_flag",
   "s3-insecure": "insecure_flag",
   "tls-verify-false": "insecure_flag",
+  "ticketd-plain-http": "missing_tls",
+  "jwks-over-http": "plaintext_upstream",
+  "edge-plain-upstream": "plaintext_upstream",
 };
 
 Deno.test({
@@ -63,7 +66,16 @@ Deno.test({
   async fn() {
     const { services } = await composeConfig(STACK, ["cluster"]);
     for (
-      const name of ["tickets", "identity", "routing", "sessions", "attachments", "audit", "email"]
+      const name of [
+        "tickets",
+        "identity",
+        "routing",
+        "sessions",
+        "attachments",
+        "audit",
+        "email",
+        "gateway",
+      ]
     ) {
       assert.deepEqual(services[name]?.command, [name], name);
     }
@@ -86,7 +98,7 @@ Deno.test("check_compose - each planted mistake is found by its own rule (the YA
   assertPlantedFound(parse(await Deno.readTextFile(BAD), { merge: true }) as ComposeConfig);
 });
 
-Deno.test("check_compose - an edge config without tls or with an insecure option is caught", () => {
+Deno.test("check_compose - an edge config without tls, with a plain upstream or an insecure option is caught", () => {
   const edge = {
     image: "caddy:2.8.4-alpine",
     healthcheck: { test: ["CMD", "true"] },
@@ -97,10 +109,33 @@ Deno.test("check_compose - an edge config without tls or with an insecure option
   const check = (caddyfile: string) =>
     checkCompose({ services: { edge } }, () => caddyfile).map((f) => f.rule);
   assert.deepEqual(check("https://x {\n\ttls /tls/edge.crt /tls/edge.key\n}"), []);
-  assert.deepEqual(check("http://x {\n\treverse_proxy a:1\n}"), ["missing_tls"]);
+  assert.deepEqual(check("http://x {\n\treverse_proxy a:1\n}"), [
+    "missing_tls",
+    "plaintext_upstream",
+  ]);
   assert.deepEqual(check("https://x {\n\ttls a b\n\ttls_insecure_skip_verify\n}"), [
     "insecure_flag",
   ]);
+});
+
+Deno.test({
+  name:
+    "compose.yaml - each Ticketd service serves its own certificate and checks its health over HTTPS",
+  ignore: noDockerCompose,
+  async fn() {
+    const { services } = await composeConfig(STACK);
+    for (const [name, service] of Object.entries(services)) {
+      if (!/^ticketd:/.test(service.image ?? "")) continue;
+      const env = service.environment as Record<string, string>;
+      assert.equal(env.TICKETD_TLS_CERT_FILE, `/tls/${name}.crt`, name);
+      assert.equal(env.TICKETD_TLS_CA_FILE, "/tls/ca.crt", name);
+      if (name === "email") continue; // SMTP (STARTTLS) only: its check is a TCP connect
+      assert.match(String(service.healthcheck?.test), new RegExp(`https://${name}:\\d+/healthz`));
+    }
+    const caddyfile = await Deno.readTextFile(join(ROOT, "deploy/edge/Caddyfile"));
+    assert.match(caddyfile, /tls_trust_pool file \/tls\/ca\.crt/);
+    assert.match(caddyfile, /import upstream gateway:8088/);
+  },
 });
 
 function assertPlantedFound(config: ComposeConfig): void {
