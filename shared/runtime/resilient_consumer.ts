@@ -21,6 +21,7 @@
 import type { ConsumerMessages } from "@nats-io/jetstream";
 import type { Logger } from "../log/logger.ts";
 import { type StallWatch, watchForStalls } from "./resilient_consumer_stalls.ts";
+import { RuntimeError } from "./runtime_error.ts";
 
 export interface ResilientConsumerDeps {
   /** Names the consumer in logs. */
@@ -28,8 +29,11 @@ export interface ResilientConsumerDeps {
   log: Logger;
   /** The last stream sequence applied: logged, and progress resets the back-off. */
   position(): number;
-  /** Opens the consumer; `reopening` after it ended, failed or stalled (trust nothing of it). */
-  open(reopening: boolean): Promise<ConsumerMessages>;
+  /**
+   * Opens the consumer; `reopening` after it ended, failed or stalled (trust nothing of it).
+   * Null: its stream does not exist yet (another service creates it); tried again quietly.
+   */
+  open(reopening: boolean): Promise<ConsumerMessages | null>;
   /** Takes deliveries until the messages end; may say why it stopped (a hole) or throw. */
   consume(messages: ConsumerMessages): Promise<string | void>;
   /** Watch a durable consumer for stalls (deliveries lost with a consumer leader). */
@@ -40,7 +44,7 @@ export interface ResilientConsumerDeps {
     /** Default 5 s; a stall is two checks without progress. */
     everyMs?: number;
   };
-  /** The longest wait between reopen attempts. Default 10 s. */
+  /** The longest wait between open attempts. Default 10 s. */
   maxReopenDelayMs?: number;
 }
 
@@ -75,29 +79,45 @@ export class ResilientConsumer {
     return this.#stopping;
   }
 
-  /** Opens the consumer (failing if it cannot), then consumes in the background. */
-  async start(): Promise<void> {
+  /**
+   * Opens the consumer (failing if it cannot), then consumes in the background. With `waiting`,
+   * resolves at once and opens in the background too, retrying with back-off (quietly while
+   * `open` says the stream is not there yet).
+   */
+  async start({ waiting = false } = {}): Promise<void> {
     this.#stopping = stopping();
+    if (waiting) {
+      this.#done = this.#openRetrying(false, 0).then((opened) => {
+        if (opened) return this.#supervise(...opened);
+      });
+      return;
+    }
     const messages = await this.#open(false);
-    this.#done = this.#supervise(messages);
+    if (!messages) {
+      throw new RuntimeError("stream_missing", `Cannot open "${this.deps.name}": no stream yet`);
+    }
+    this.#done = this.#supervise(messages, 0);
   }
 
-  /** Stops taking messages and waits for the one being handled. */
+  /**
+   * Stops taking messages and waits for the one being handled. (Messages are stopped, never
+   * awaited closing: `close()` of messages not yet iterated never resolves.)
+   */
   async stop(): Promise<void> {
     this.#stopping.stop();
-    await this.#messages?.close().catch(() => {});
+    this.#messages?.stop();
     await this.#done;
     this.#messages = null;
   }
 
-  async #open(reopening: boolean): Promise<ConsumerMessages> {
+  async #open(reopening: boolean): Promise<ConsumerMessages | null> {
     this.#closedBecause = null;
     this.#stalls?.reset();
     this.#messages = await this.deps.open(reopening);
     return this.#messages;
   }
 
-  async #supervise(messages: ConsumerMessages): Promise<void> {
+  async #supervise(messages: ConsumerMessages, failures: number): Promise<void> {
     const { stalls } = this.deps;
     this.#stalls = stalls
       ? watchForStalls({
@@ -108,14 +128,14 @@ export class ResilientConsumer {
       }, stalls.everyMs ?? STALL_CHECK_MS)
       : null;
     try {
-      for (let failures = 0;;) {
+      for (;;) {
         const openedAt = this.deps.position();
         const ended = await this.deps.consume(messages).catch((error: Error) => error);
-        await messages.close().catch(() => {});
+        messages.stop();
         if (this.#stopping.done) return;
         if (this.deps.position() > openedAt) failures = 0;
-        this.#reopening(this.#closedBecause ?? ended ?? "the consumer ended");
-        const reopened = await this.#reopen(failures);
+        this.#reopening(this.#closedBecause ?? ended ?? "the consumer ended", true);
+        const reopened = await this.#openRetrying(true, failures);
         if (reopened === null) return;
         [messages, failures] = reopened;
       }
@@ -125,32 +145,36 @@ export class ResilientConsumer {
     }
   }
 
-  /** Opens again with back-off; null when stopped meanwhile. */
-  async #reopen(failures: number): Promise<[ConsumerMessages, number] | null> {
+  /** Opens (again) with back-off; null when stopped meanwhile. */
+  async #openRetrying(
+    reopening: boolean,
+    failures: number,
+  ): Promise<[ConsumerMessages, number] | null> {
     const maxDelay = this.deps.maxReopenDelayMs ?? MAX_REOPEN_DELAY_MS;
-    for (;;) {
-      await this.#pause(Math.min(maxDelay, FIRST_REOPEN_DELAY_MS * 2 ** failures++));
-      if (this.#stopping.done) return null;
-      const opened = await this.#open(true).catch((error: Error) => error);
-      if (opened instanceof Error) {
-        this.#reopening(opened);
-        continue;
+    for (let attempt = 0;; attempt++) {
+      if (reopening || attempt > 0) {
+        await this.#pause(Math.min(maxDelay, FIRST_REOPEN_DELAY_MS * 2 ** failures++));
       }
-      this.#reopens++;
+      if (this.#stopping.done) return null;
+      const opened = await this.#open(reopening).catch((error: Error) => error);
+      if (opened instanceof Error) this.#reopening(opened, reopening);
+      if (!opened || opened instanceof Error) continue;
+      if (reopening) this.#reopens++;
       if (!this.#stopping.done) return [opened, failures];
-      await opened.close().catch(() => {});
+      opened.stop();
       return null;
     }
   }
 
   /** Closes the consumer from outside; the supervisor reopens it. */
-  async #close(because: string): Promise<void> {
+  #close(because: string): void {
     this.#closedBecause = because;
-    await this.#messages?.close().catch(() => {});
+    this.#messages?.stop();
   }
 
-  #reopening(cause: string | Error): void {
-    this.deps.log.warn("consumer ended; reopening it", {
+  #reopening(cause: string | Error, reopening: boolean): void {
+    const what = reopening ? "consumer ended; reopening it" : "consumer cannot open yet; retrying";
+    this.deps.log.warn(what, {
       consumer: this.deps.name,
       position: this.deps.position(),
       reopens: this.#reopens,

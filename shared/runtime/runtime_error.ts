@@ -17,7 +17,8 @@ export type RuntimeErrorCode =
   | "invalid_token_settings"
   | "nats_unreachable"
   | "database_unreachable"
-  | "lease_expired";
+  | "lease_expired"
+  | "stream_missing";
 
 /** A runtime dependency could not be found, started or used; `code` says which. */
 export class RuntimeError extends Error {

@@ -41,15 +41,14 @@ export interface StreamIngesterDeps {
 }
 
 const MAX_BACK_OFF_MS = 30_000;
+/** The longest wait between attempts to open: also how soon a stream created later is seen. */
+const STREAM_WAIT_MS = 1_000;
 
 export class StreamIngester {
   #heads = new Map<string, ChainHead>();
   #position = 0;
   #written = 0;
   #applying = false;
-  #done: Promise<void> = Promise.resolve();
-  #stopping = false;
-  #stopped = Promise.withResolvers<void>();
   readonly #consumer: ResilientConsumer;
 
   constructor(private readonly deps: StreamIngesterDeps) {
@@ -70,6 +69,7 @@ export class StreamIngester {
         nextStored: (from) => this.#lastSeq().then((last) => last >= from ? from : null),
         everyMs: deps.stallCheckMs,
       },
+      maxReopenDelayMs: STREAM_WAIT_MS,
     });
   }
 
@@ -95,16 +95,10 @@ export class StreamIngester {
 
   /** Starts in the background: waits for the stream to exist, then follows it. */
   start(): Promise<void> {
-    this.#stopping = false;
-    this.#stopped = Promise.withResolvers<void>();
-    this.#done = this.#follow();
-    return Promise.resolve();
+    return this.#consumer.start({ waiting: true });
   }
 
   async stop(): Promise<void> {
-    this.#stopping = true;
-    this.#stopped.resolve();
-    await this.#done;
     await this.#consumer.stop();
   }
 
@@ -114,27 +108,10 @@ export class StreamIngester {
     return Math.max(0, (await this.#lastSeq()) - this.#position);
   }
 
-  /** Waits for the stream, then opens the consumer, retrying until it opens or stops. */
-  async #follow(): Promise<void> {
-    for (let attempt = 1; !this.#stopping; attempt++) {
-      try {
-        if (await streamExists(this.deps.jsm, this.stream)) {
-          return await this.#consumer.start();
-        }
-      } catch (error) {
-        this.deps.log.warn("audit ingestion cannot open its consumer yet; retrying", {
-          stream: this.stream,
-          attempt,
-          error: String((error as Error)?.message).slice(0, 200),
-        });
-      }
-      if (await this.#pause(Math.min(10_000, 500 * attempt))) return;
-    }
-  }
-
   /** Reloads heads and position, then (re)creates the consumer right after the position. */
-  async #open(fresh: boolean): Promise<ConsumerMessages> {
+  async #open(fresh: boolean): Promise<ConsumerMessages | null> {
     const { jsm, js, batchSize } = this.deps;
+    if (!(await streamExists(jsm, this.stream))) return null;
     await this.#reload();
     await ensureAuditConsumer(
       jsm,
@@ -160,7 +137,7 @@ export class StreamIngester {
   }
 
   async #write(batch: JsMsg[]): Promise<void> {
-    for (let attempt = 1; !this.#stopping && !this.#consumer.stopping.done; attempt++) {
+    for (let attempt = 1; !this.#consumer.stopping.done; attempt++) {
       try {
         const fresh = batch.filter((msg) => msg.seq > this.#position).map(sourceMessage);
         if (fresh.length > 0) {
@@ -203,11 +180,10 @@ export class StreamIngester {
     let timer: ReturnType<typeof setTimeout> | undefined;
     await Promise.race([
       new Promise((resolve) => timer = setTimeout(resolve, ms)),
-      this.#stopped.promise,
       this.#consumer.stopping.signal,
     ]);
     clearTimeout(timer);
-    return this.#stopping || this.#consumer.stopping.done;
+    return this.#consumer.stopping.done;
   }
 }
 

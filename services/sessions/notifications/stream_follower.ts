@@ -4,7 +4,8 @@
  * `deliver_policy: new`: the client recreates an ordered consumer from its last delivered
  * sequence, and before any delivery that is 0, so a reset with `new` would replay the whole
  * stream and notify every old event again. A stream that does not exist yet (its owner has not
- * started) is waited for and then read from its first message.
+ * started) is waited for and then read from its first message. Should the consumer end or fail,
+ * a new one starts right after the last message handled ({@link ResilientConsumer}).
  * @module
  */
 import {
@@ -15,11 +16,14 @@ import {
   type JsMsg,
 } from "@nats-io/jetstream";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
+import { ResilientConsumer } from "@ticketd/shared/runtime/resilient_consumer.ts";
 
-/** How often a missing stream is looked for again. */
+/** How often a missing stream is looked for again (and the longest wait to reopen). */
 export const MISSING_STREAM_RETRY_MS = 2_000;
 
 export interface StreamFollower {
+  /** Times the consumer was reopened after it ended or failed. */
+  readonly reopens: number;
   stop(): Promise<void>;
 }
 
@@ -31,51 +35,40 @@ export async function followNewMessages(
   onMessage: (msg: JsMsg) => Promise<void>,
   log: Logger,
 ): Promise<StreamFollower> {
-  let stopped = false;
-  let stopConsuming = () => {};
-  let wake = () => {};
-  const run = async (head: number | null) => {
-    while (head === null && !stopped) {
-      await new Promise<void>((done) => {
-        wake = done;
-        setTimeout(done, MISSING_STREAM_RETRY_MS);
-      });
+  /** The last sequence handled (at first the head); null while the stream does not exist. */
+  let after = await headOf(jsm, stream);
+  if (after === null) log.warn("notification feed waits for a stream", { stream });
+  const consumer = new ResilientConsumer({
+    name: `notifications ${stream}`,
+    log,
+    position: () => after ?? 0,
+    open: async () => {
       // A stream that appears after the start holds only new messages: all of them count.
-      head = stopped ? null : (await headOf(jsm, stream)) === null ? null : 0;
-    }
-    if (stopped || head === null) return;
-    const consumer = await js.consumers.get(stream, {
-      deliver_policy: DeliverPolicy.StartSequence,
-      opt_start_seq: head + 1,
-    });
-    const messages = await consumer.consume({ max_messages: 1024 });
-    stopConsuming = () => messages.stop();
-    if (stopped) messages.stop();
-    for await (const msg of messages) {
-      try {
-        await onMessage(msg);
-      } catch (error) {
-        log.error("notification feed failed on a message", {
-          stream,
-          seq: msg.seq,
-          error: String(error),
+      after ??= (await headOf(jsm, stream)) === null ? null : 0;
+      if (after === null) return null;
+      const ordered = await js.consumers.get(stream, {
+        deliver_policy: DeliverPolicy.StartSequence,
+        opt_start_seq: after + 1,
+      });
+      return await ordered.consume({ max_messages: 1024 });
+    },
+    consume: async (messages) => {
+      for await (const msg of messages) {
+        if (msg.seq <= (after ?? 0)) continue; // handled before the consumer was reopened
+        after = msg.seq;
+        await onMessage(msg).catch((error) => {
+          log.error("notification feed failed on a message", {
+            stream,
+            seq: msg.seq,
+            error: String(error),
+          });
         });
       }
-    }
-  };
-  const head = await headOf(jsm, stream);
-  if (head === null) log.warn("notification feed waits for a stream", { stream });
-  const done = run(head).catch((error) => {
-    log.error("notification feed stopped following a stream", { stream, error: String(error) });
-  });
-  return {
-    async stop() {
-      stopped = true;
-      wake();
-      stopConsuming();
-      await done;
     },
-  };
+    maxReopenDelayMs: MISSING_STREAM_RETRY_MS,
+  });
+  await consumer.start({ waiting: true });
+  return consumer;
 }
 
 /** The stream's last sequence, or null when it does not exist. */
