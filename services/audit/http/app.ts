@@ -25,6 +25,10 @@ export function auditApp(deps: AuditAppDeps): Hono<AuditEnv> {
   app.onError(errorHandler(deps.log));
   app.notFound(notFoundHandler);
   app.use(requestLog(deps.log));
+  app.use(async (c, next) => {
+    c.set("log", deps.log); // for failures after the answer started (a CSV export's page)
+    await next();
+  });
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get(
     "/readyz",

@@ -13,12 +13,15 @@ import type { AuditEntry } from "../domain/entry.ts";
 import { type EntryRow, queryEntries } from "../store/entry_queries.ts";
 import type { CheckpointStore } from "../store/checkpoint_store.ts";
 import type { Sql } from "postgres";
+import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { checkParamNames } from "@ticketd/shared/http/query_params.ts";
 import { archivedBefore, archivedInRange } from "./archived_before.ts";
 import { csvExportStream } from "./csv_export.ts";
 import { encodeEntryCursor, type EntryQuery, parseEntryQuery } from "./query_params.ts";
 
-export type AuditEnv = { Variables: { principal: Principal; requestId: string } };
+export type AuditEnv = {
+  Variables: { principal: Principal; requestId: string; log: Logger };
+};
 
 export interface AuditRoutesDeps {
   sql: Sql;
@@ -83,6 +86,13 @@ export function auditRoutes(deps: AuditRoutesDeps): Hono<AuditEnv> {
       cells: csvCells,
       cursorOf: encodeEntryCursor,
       archivedBefore: before,
+      failed: (error, count) =>
+        c.get("log").error("audit CSV export failed", {
+          requestId: c.get("requestId"),
+          entries: count,
+          error: (error as Error).name,
+          message: (error as Error).message,
+        }),
     });
     return new Response(stream, {
       headers: {

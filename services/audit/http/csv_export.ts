@@ -22,6 +22,8 @@ export interface CsvExport<Row> {
   cursorOf: (row: Row) => string;
   /** Shown in the end line: before this time entries of the range may be only in the archive. */
   archivedBefore: string | null;
+  /** Told of a page that failed after `count` rows were sent (the file ends with `#error`). */
+  failed: (error: unknown, count: number) => void;
 }
 
 /** The export as a byte stream: header, rows, then the end or error line. */
@@ -39,7 +41,8 @@ export function csvExportStream<Row>(csv: CsvExport<Row>): ReadableStream<Uint8A
       let page: { rows: Row[]; last: boolean };
       try {
         page = await csv.readPage(after);
-      } catch {
+      } catch (error) {
+        csv.failed(error, count);
         const resume = after === null ? "" : csv.cursorOf(after);
         controller.enqueue(encoder.encode(`#error,export_failed,${count} entries,${resume}\r\n`));
         return controller.close();

@@ -1,7 +1,11 @@
-import { equal } from "node:assert/strict";
+import { deepEqual, equal } from "node:assert/strict";
 import { csvExportStream } from "./csv_export.ts";
 
-function exportOf(pages: (number[] | Error)[], archivedBefore: string | null = null) {
+function exportOf(
+  pages: (number[] | Error)[],
+  archivedBefore: string | null = null,
+  failures: [string, number][] = [],
+) {
   let read = 0;
   return csvExportStream<number>({
     columns: ["n"],
@@ -13,6 +17,7 @@ function exportOf(pages: (number[] | Error)[], archivedBefore: string | null = n
     cells: (n) => [n],
     cursorOf: (n) => `after-${n}`,
     archivedBefore,
+    failed: (error, count) => failures.push([(error as Error).message, count]),
   });
 }
 
@@ -29,7 +34,10 @@ Deno.test("csvExportStream - the end line says when older entries are only in th
 Deno.test(
   "csvExportStream - a page that fails ends the file with #error, the count and the resume cursor",
   async () => {
-    const text = await new Response(exportOf([[1, 2], new Error("connection lost"), [3]])).text();
+    const failures: [string, number][] = [];
+    const pages = [[1, 2], new Error("connection lost"), [3]];
+    const text = await new Response(exportOf(pages, null, failures)).text();
     equal(text, "n\r\n1\r\n2\r\n#error,export_failed,2 entries,after-2\r\n");
+    deepEqual(failures, [["connection lost", 2]]);
   },
 );
