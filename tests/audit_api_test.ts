@@ -187,6 +187,31 @@ Deno.test(
   },
 );
 
+Deno.test(
+  "audit API - a CSV export whose database fails after the answer started ends with #error",
+  options,
+  async () => {
+    await withAudit(async (bed, audit) => {
+      const response = await get(
+        audit,
+        await bed.token("acme", "auditor"),
+        "/v1/audit/entries.csv",
+      );
+      equal(response.status, 200);
+      // Only the header is read ahead; the first page is queried once it is taken.
+      await bed.sql`alter table audit_entries rename to audit_entries_away`;
+      try {
+        const lines = (await response.text()).trimEnd().split("\r\n");
+        equal(lines.length, 2);
+        ok(lines[0].startsWith("at,tenant,stream,seq,n,actor_id"));
+        equal(lines[1], "#error,export_failed,0 entries,");
+      } finally {
+        await bed.sql`alter table audit_entries_away rename to audit_entries`;
+      }
+    });
+  },
+);
+
 Deno.test("audit API - checkpoints verify against the served public keys", options, async () => {
   await withAudit(async (bed, audit) => {
     await audit.checkpointer.flush();
