@@ -58,7 +58,10 @@ export function sessionsFollower(env: Record<string, string | undefined>): Follo
     console.error(`Sessions (chat) at ${url}: docs/sessions.md`);
     return {
       async stop() {
-        await server.shutdown();
+        // Shutdown waits for every response; an open SSE stream is one until it is ended.
+        const closing = server.shutdown();
+        service?.closeStreams();
+        await closing;
         await service?.stop();
       },
     };

@@ -29,6 +29,7 @@ import { conversationActions } from "./http/conversation_actions.ts";
 import { conversationRoutes } from "./http/conversation_routes.ts";
 import type { SessionsEnv } from "./http/env.ts";
 import { socketRoutes } from "./http/socket_routes.ts";
+import { OpenStreams } from "./http/open_streams.ts";
 import { sseRoutes } from "./http/sse_routes.ts";
 import { NotificationFeed } from "./notifications/notification_feed.ts";
 import { NotificationInbox } from "./notifications/notification_inbox.ts";
@@ -50,6 +51,8 @@ export interface SessionsService {
   conversations: NatsConversations;
   desk: BotDesk;
   bots: PluginHost | null;
+  /** Ends the open event streams: call it once the server's shutdown has begun. */
+  closeStreams(): void;
   stop(): Promise<void>;
 }
 
@@ -142,7 +145,8 @@ export async function startSessionsService(
   const body = { maxBytes: config.maxRequestBytes, timeoutMs: config.bodyTimeoutMs };
   const address = { trustForwardedFor: config.trustForwardedFor };
   v1.route("/", conversationRoutes({ actions, limits: config.limits, body, address }));
-  v1.route("/", sseRoutes({ actions, conversations: desk, limits: config.limits }));
+  const streams = new OpenStreams();
+  v1.route("/", sseRoutes({ actions, conversations: desk, limits: config.limits, streams }));
   app.route("/v1", v1);
   log.info("sessions service started", { workerId: lease.workerId, bot: config.bot || null });
   return {
@@ -150,7 +154,9 @@ export async function startSessionsService(
     conversations,
     desk,
     bots,
+    closeStreams: () => streams.closeAll(),
     async stop() {
+      streams.closeAll();
       await feedLeader.stop();
       await collector.stop();
       bots?.close();

@@ -2,7 +2,8 @@
  * A conversation's events as Server-Sent Events: replay after `Last-Event-ID` (or `?after=N`),
  * then live, each with `id:` = its sequence number so a reconnecting EventSource resumes where it
  * stopped. Heartbeat comments keep proxies from timing out; the stream ends when the conversation
- * closes, and its follow subscription stops when the stream ends for any reason.
+ * closes or the server stops ({@link OpenStreams}), and its follow subscription stops when the
+ * stream ends for any reason.
  * @module
  */
 import { Hono } from "hono";
@@ -11,11 +12,14 @@ import type { ConversationEvent, ConversationPort } from "../conversation_port.t
 import type { ConversationActions } from "./conversation_actions.ts";
 import type { SessionsEnv } from "./env.ts";
 import type { SessionLimits } from "./limits.ts";
+import type { OpenStreams } from "./open_streams.ts";
 
 export interface SseRoutesDeps {
   actions: ConversationActions;
   conversations: ConversationPort;
   limits: Pick<SessionLimits, "sseHeartbeatMs" | "sendBufferBytes">;
+  /** Every stream is registered here, so a stop can end them (closeAll) before shutdown. */
+  streams: OpenStreams;
 }
 
 const encoder = new TextEncoder();
@@ -47,6 +51,7 @@ export function sseRoutes(deps: SseRoutesDeps): Hono<SessionsEnv> {
       throw error;
     }
     if (state.status === "closed" && after >= state.lastSeq) stream.end();
+    deps.streams.add(stream);
     return new Response(stream.body, {
       headers: {
         "content-type": "text/event-stream; charset=utf-8",

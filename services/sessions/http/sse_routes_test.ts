@@ -175,3 +175,16 @@ Deno.test("SSE - a resume point that is not a sequence number is 400", async () 
     assert.deepEqual([response.status, (await response.json()).code], [400, "invalid_request"]);
   });
 });
+
+Deno.test("SSE - a stop ends the open streams, so the server's shutdown does not wait for their clients", async () => {
+  const h = await startHarness();
+  const id = await conversationWith(h, ["one"]);
+  const stream = new SseReader(await events(h, id, "customer:c1"));
+  assert.equal((await stream.event())!.id, 1);
+  const timedOut = new Promise<"timed out">((resolve) => {
+    const timer = setTimeout(() => resolve("timed out"), 5_000);
+    Deno.unrefTimer(timer);
+  });
+  assert.equal(await Promise.race([h.close().then(() => "stopped"), timedOut]), "stopped");
+  assert.equal(await stream.event(), null, "the client sees the stream end");
+});

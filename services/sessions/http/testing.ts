@@ -26,6 +26,7 @@ import type { SessionsEnv } from "./env.ts";
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from "./limits.ts";
 import type { NotificationFeed } from "./socket_session.ts";
 import { socketRoutes } from "./socket_routes.ts";
+import { OpenStreams } from "./open_streams.ts";
 import { sseRoutes } from "./sse_routes.ts";
 
 export interface Harness {
@@ -96,7 +97,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   v1.use(bearerAuth(verify));
   const body = { maxBytes: 65_536, timeoutMs: 2_000 };
   v1.route("/", conversationRoutes({ actions, limits, body, address: options.address }));
-  v1.route("/", sseRoutes({ actions, conversations, limits }));
+  const streams = new OpenStreams();
+  v1.route("/", sseRoutes({ actions, conversations, limits, streams }));
   app.route("/v1", v1);
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
@@ -121,7 +123,9 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return { status: response.status, json: raw ? JSON.parse(raw) : {} };
     },
     async close() {
-      await server.shutdown();
+      const closing = server.shutdown();
+      streams.closeAll();
+      await closing;
     },
   };
 }
