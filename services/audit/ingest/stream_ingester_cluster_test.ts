@@ -5,12 +5,15 @@
  */
 import { deepEqual, ok } from "node:assert/strict";
 import { connect } from "@nats-io/transport-node";
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { jetstream, type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import postgres from "postgres";
 import { encodeCommit, ticketSubject } from "@ticketd/shared/events/tickets.ts";
 import { createLogger } from "@ticketd/shared/log/logger.ts";
 import { migrate } from "@ticketd/shared/postgres/migrate.ts";
-import { startPrivateNatsCluster } from "@ticketd/shared/runtime/private_nats_cluster.ts";
+import {
+  type PrivateNatsCluster,
+  startPrivateNatsCluster,
+} from "@ticketd/shared/runtime/private_nats_cluster.ts";
 import { createTestDatabase } from "../../../tests/support/database.ts";
 import { AuditStore } from "../store/audit_store.ts";
 import { StreamIngester } from "./stream_ingester.ts";
@@ -26,7 +29,7 @@ Deno.test({
   sanitizeResources: false,
   fn: async () => {
     const storeRoot = await Deno.makeTempDir({ prefix: "ticketd_audit_cluster_" });
-    const cluster = await startPrivateNatsCluster({ storeRoot });
+    const cluster = await startCluster(storeRoot);
     const db = await createTestDatabase();
     const sql = postgres(db.url, { max: 4, transform: postgres.camel, onnotice: () => {} });
     const nc = await connect({ servers: cluster.urls, maxReconnectAttempts: -1 });
@@ -53,8 +56,7 @@ Deno.test({
       for (let i = 0; i < EVENTS; i++) {
         await publishWithRetries(js, i);
         if (i === KILL_AFTER) {
-          const info = await jsm.consumers.info("TICKETS", ingester.durable);
-          killed = info.cluster!.leader!;
+          killed = await consumerLeader(jsm, ingester.durable);
           await cluster.node(killed).kill();
         }
       }
@@ -76,6 +78,30 @@ Deno.test({
     }
   },
 });
+
+/** A cluster; started again once if a port it picked was taken meanwhile (tests run in parallel). */
+async function startCluster(storeRoot: string): Promise<PrivateNatsCluster> {
+  try {
+    return await startPrivateNatsCluster({ storeRoot });
+  } catch {
+    await Deno.remove(storeRoot, { recursive: true });
+    await Deno.mkdir(storeRoot);
+    return await startPrivateNatsCluster({ storeRoot });
+  }
+}
+
+/** The consumer's leader, once it has one (it is elected after the consumer is created). */
+async function consumerLeader(jsm: JetStreamManager, durable: string): Promise<string> {
+  for (let i = 0;; i++) {
+    const leader = await jsm.consumers.info("TICKETS", durable).then(
+      (info) => info.cluster?.leader,
+      () => undefined,
+    );
+    if (leader) return leader;
+    if (i > 100) throw new Error(`consumer ${durable} has no leader`);
+    await pause(50);
+  }
+}
 
 /** Publishes commit `i`, retrying while the stream has no leader (a node was just killed). */
 async function publishWithRetries(js: ReturnType<typeof jetstream>, i: number): Promise<void> {
