@@ -22,6 +22,7 @@ import {
   type SortField,
   SORTS,
 } from "../projections/ticket_queries.ts";
+import { countQueues, type QueueName } from "../projections/ticket_counts.ts";
 import type { TicketsEnv } from "./env.ts";
 import { ticketHistory } from "./history.ts";
 import { intParam, listParam, stringParam, ticketIdParam, timeParam } from "./params.ts";
@@ -38,7 +39,7 @@ export interface QueryRoutesDeps extends ReadActivityDeps {
   limits: HttpLimits;
 }
 
-/** GET /tickets, /tickets/:id and /tickets/:id/history. */
+/** GET /tickets, /tickets/counts, /tickets/:id and /tickets/:id/history. */
 export function queryRoutes(deps: QueryRoutesDeps) {
   const app = new Hono<TicketsEnv>();
 
@@ -53,8 +54,8 @@ export function queryRoutes(deps: QueryRoutesDeps) {
       scope,
       status: listParam(c, "status", TICKET_STATUSES),
       priority: listParam(c, "priority", PRIORITIES),
-      assigneeId: stringParam(c, "assignee"),
-      groupId: stringParam(c, "group"),
+      assigneeId: assigneeParam(c),
+      groupIds: listParam(c, "group"),
       // The scope already names a customer's requester; what they ask for is ignored.
       requesterId: scope.kind === "own" ? undefined : stringParam(c, "requester"),
       number: c.req.query("number") === undefined
@@ -81,6 +82,20 @@ export function queryRoutes(deps: QueryRoutesDeps) {
       text: c.req.query("q") !== undefined,
     });
     return c.json({ tickets, nextCursor: page.nextCursor });
+  });
+
+  // Before "/tickets/:id", which would take "counts" for an id.
+  app.get("/tickets/counts", async (c) => {
+    await caughtUp(c, deps);
+    const principal = c.get("principal");
+    authorise(principal, "list");
+    const counts = await countQueues(deps.sql, {
+      tenant: principal.tenant,
+      scope: ticketScope(principal),
+      actor: principal,
+      queues: queueParam(c, deps.limits.maxPageSize),
+    });
+    return c.json({ counts });
   });
 
   app.get("/tickets/:id", async (c) => {
@@ -129,6 +144,30 @@ function withoutNoteCount<T extends { messageCount: number }>(actor: Actor, view
   if (allows(actor, "read_notes")) return view;
   const { messageCount: _, ...rest } = view;
   return rest;
+}
+
+/** `assignee=<id>`, or `assignee=none` for tickets nobody is assigned (null). */
+function assigneeParam(c: Context): string | null | undefined {
+  const assignee = stringParam(c, "assignee");
+  return assignee === "none" ? null : assignee;
+}
+
+const QUEUE_NAME = /^(mine|unassigned|groups|group:.+)$/;
+
+/** `queue=` (repeated or comma-separated): at least one, at most `max`, each a queue name. */
+function queueParam(c: Context, max: number): QueueName[] {
+  const queues = [...new Set(listParam(c, "queue") ?? [])];
+  const bad = queues.find((q) => !QUEUE_NAME.test(q));
+  if (queues.length === 0 || queues.length > max || bad !== undefined) {
+    fail(
+      "invalid_query",
+      `queue must be 1 to ${max} of mine, unassigned, groups, group:<id>` +
+        (bad === undefined ? "" : ` (not "${bad.slice(0, 40)}")`),
+      400,
+      { param: "queue" },
+    );
+  }
+  return queues as QueueName[];
 }
 
 function sortParam(c: Context): { sort: SortField; descending: boolean } {

@@ -25,8 +25,10 @@ export interface TicketQuery {
   scope: TicketScope;
   status?: TicketStatus[];
   priority?: Priority[];
-  assigneeId?: string;
-  groupId?: string;
+  /** An agent's id, or null for tickets nobody is assigned. */
+  assigneeId?: string | null;
+  /** Tickets in any of these groups. */
+  groupIds?: string[];
   requesterId?: string;
   /** The short number people quote ("#1042"). */
   number?: number;
@@ -105,24 +107,30 @@ export async function listTickets(sql: Sql, query: TicketQuery, hashTokens: Tena
 }
 
 function filters(sql: Sql, q: TicketQuery): Fragment[] {
-  const where: Fragment[] = [];
-  if (q.scope.kind === "own") where.push(sql`requester_id = ${q.scope.requesterId}`);
-  if (q.scope.kind === "groups") {
-    where.push(sql`(group_id is null or group_id = any(${[...q.scope.groups]}::text[])
-      or assignee_id = ${q.scope.assigneeId})`);
-  }
+  const where: Fragment[] = [...scopeConditions(sql, q.scope)];
   if (q.status?.length) where.push(sql`status = any(${q.status}::text[])`);
   if (q.priority?.length) {
     where.push(sql`priority_rank = any(${q.priority.map((p) => PRIORITY_RANK[p])}::int2[])`);
   }
-  if (q.assigneeId !== undefined) where.push(sql`assignee_id = ${q.assigneeId}`);
-  if (q.groupId !== undefined) where.push(sql`group_id = ${q.groupId}`);
+  if (q.assigneeId === null) where.push(sql`assignee_id is null`);
+  else if (q.assigneeId !== undefined) where.push(sql`assignee_id = ${q.assigneeId}`);
+  if (q.groupIds?.length) where.push(sql`group_id = any(${q.groupIds}::text[])`);
   if (q.requesterId !== undefined) where.push(sql`requester_id = ${q.requesterId}`);
   if (q.number !== undefined) where.push(sql`number = ${q.number}`);
   if (q.tags?.length) where.push(sql`tags @> ${q.tags}::text[]`);
   if (q.createdFrom) where.push(sql`created_at >= ${q.createdFrom}`);
   if (q.createdTo) where.push(sql`created_at < ${q.createdTo}`);
   return where;
+}
+
+/** The conditions that keep a query to the tickets `scope` may see. */
+export function scopeConditions(sql: Sql, scope: TicketScope): Fragment[] {
+  if (scope.kind === "own") return [sql`requester_id = ${scope.requesterId}`];
+  if (scope.kind === "groups") {
+    return [sql`(group_id is null or group_id = any(${[...scope.groups]}::text[])
+      or assignee_id = ${scope.assigneeId})`];
+  }
+  return [];
 }
 
 /** Above this many matches a keyword is common: walking the sort index finds a page fastest. */

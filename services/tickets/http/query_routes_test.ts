@@ -1,0 +1,106 @@
+/**
+ * The workspace's queue queries against real NATS JetStream and PostgreSQL: `assignee=none`,
+ * several groups, and `GET /v1/tickets/counts`, scoped as the list is; EXPLAIN on the counts.
+ * @module
+ */
+import assert from "node:assert/strict";
+import {
+  agentA,
+  agentGoA,
+  createTicket,
+  customerA,
+  type Harness,
+  projected,
+  supervisorA,
+  withHarness,
+} from "../../../tests/support/tickets_harness.ts";
+
+/** Three open tickets: unassigned in go, assigned to agent-a in db, unassigned in "ops". */
+async function seedQueues(h: Harness) {
+  const go = await createTicket(h, customerA);
+  const db = await createTicket(h, customerA);
+  const ops = await createTicket(h, customerA);
+  const solved = await createTicket(h, customerA);
+  await h.call(supervisorA, "PUT", `/v1/tickets/${go.id}/assignment`, {
+    assigneeId: null,
+    groupId: "go",
+  });
+  await h.call(supervisorA, "PUT", `/v1/tickets/${db.id}/assignment`, {
+    assigneeId: "agent-a",
+    groupId: "db",
+  });
+  await h.call(supervisorA, "PUT", `/v1/tickets/${ops.id}/assignment`, {
+    assigneeId: null,
+    groupId: "ops",
+  });
+  const last = await h.call(supervisorA, "POST", `/v1/tickets/${solved.id}/status`, {
+    status: "solved",
+  });
+  await projected(h, (await last.json()).version);
+  return { go: go.id, db: db.id, ops: ops.id, solved: solved.id };
+}
+
+const ids = async (h: Harness, who: typeof agentA, query: string) =>
+  (await (await h.call(who, "GET", `/v1/tickets?${query}&sort=created_at`)).json()).tickets
+    .map((t: { id: string }) => t.id);
+
+Deno.test("GET /v1/tickets - assignee=none lists unassigned tickets; group takes several", () =>
+  withHarness(async (h) => {
+    const t = await seedQueues(h);
+    const open = "status=new,open,pending,on_hold";
+    assert.deepEqual(await ids(h, supervisorA, `assignee=none&${open}`), [t.go, t.ops]);
+    assert.deepEqual(await ids(h, supervisorA, "assignee=agent-a"), [t.db]);
+    assert.deepEqual(await ids(h, supervisorA, "group=go&group=db"), [t.go, t.db]);
+    assert.deepEqual(await ids(h, supervisorA, "group=go,ops"), [t.go, t.ops]);
+    // An agent of go and db never sees ops's ticket, whatever the filter says.
+    assert.deepEqual(await ids(h, agentA, `assignee=none&${open}`), [t.go]);
+  }));
+
+Deno.test("GET /v1/tickets/counts - every queue of the caller in one answer, scoped as the list", () =>
+  withHarness(async (h) => {
+    await seedQueues(h);
+    const counts = async (who: typeof agentA, query: string) => {
+      const response = await h.call(who, "GET", `/v1/tickets/counts?${query}`);
+      assert.equal(response.status, 200);
+      return (await response.json()).counts;
+    };
+    const all = "queue=mine&queue=unassigned&queue=groups&queue=group:go&queue=group:ops";
+    assert.deepEqual(await counts(agentA, all), {
+      mine: 1,
+      unassigned: 1, // ops's unassigned ticket is not agent-a's to see
+      groups: 2,
+      "group:go": 1,
+      "group:ops": 0,
+    });
+    assert.deepEqual(await counts(agentGoA, "queue=mine,groups"), { mine: 0, groups: 1 });
+    assert.deepEqual(await counts(supervisorA, "queue=unassigned&queue=group:ops"), {
+      unassigned: 2,
+      "group:ops": 1,
+    });
+  }));
+
+Deno.test("GET /v1/tickets/counts - a missing or unknown queue is a 400 invalid_query", () =>
+  withHarness(async (h) => {
+    for (const query of ["", "queue=", "queue=everything", "queue=mine&queue=group:"]) {
+      const response = await h.call(agentA, "GET", `/v1/tickets/counts?${query}`);
+      assert.equal(response.status, 400, query);
+      const problem = await response.json();
+      assert.equal(problem.code, "invalid_query");
+      assert.equal(problem.param, "queue");
+    }
+  }));
+
+Deno.test("GET /v1/tickets/counts - each count reads a partial index, never the table", () =>
+  withHarness(async (h) => {
+    await seedQueues(h);
+    const plan = await h.sql.begin(async (tx) => {
+      await tx`set local enable_seqscan = off`; // a tiny table: show what the planner can use
+      return await tx<Record<string, string>[]>`explain
+      select (select count(*) from tickets where tenant = 'acme' and assignee_id is null
+        and status in ('new', 'open', 'pending', 'on_hold')),
+      (select count(*) from tickets where tenant = 'acme' and group_id = 'go'
+        and status in ('new', 'open', 'pending', 'on_hold'))`;
+    });
+    const text = plan.map((p) => Object.values(p)[0]).join("\n");
+    assert.equal(text.match(/Index Only Scan using tickets_open_\w+/g)?.length, 2, text);
+  }));
