@@ -1,6 +1,6 @@
 /**
  * A JetStream consumer that resumes on its own. Whatever ends it (its consumer deleted, a
- * NATS error, the server restarting, a hole found, a stall seen) closes it and opens it again
+ * NATS error, the server restarting, a hole found, a stall seen) stops it and opens it again
  * with back-off, logging each reopen as a structured warning and counting it in `reopens`, until
  * {@link ResilientConsumer.stop}. Where to resume is the caller's: `open` recreates the consumer
  * after what it has applied; `consume` takes deliveries (see `resilient_consumer_order.ts` for
