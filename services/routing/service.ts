@@ -26,6 +26,7 @@ import type { TrackedTicket } from "./domain/ticket_fold.ts";
 import { routingApp } from "./http/app.ts";
 import { agentsRoutes } from "./http/agents_routes.ts";
 import { rulesRoutes } from "./http/rules_routes.ts";
+import { slaAtRiskRoutes } from "./http/sla_at_risk_routes.ts";
 import { slaRoutes } from "./http/sla_routes.ts";
 import { ticketRoutes } from "./http/ticket_routes.ts";
 import { ModelBook, reloadOnModelsChanged } from "./model_book.ts";
@@ -236,6 +237,13 @@ export async function startRoutingService(
           ruleBook.changed(tenant);
           void sla.policyChanged(tenant);
         },
+      }),
+      slaAtRiskRoutes({
+        states: (tenant) => sla.statesOf(tenant),
+        policy: (tenant) => slaStore.policy(tenant),
+        ticketView,
+        now,
+        maxPageSize: config.maxPageSize,
       }),
       ticketRoutes({
         ticket: (tenant, id) => routed.ticket(tenant, id),

@@ -76,6 +76,14 @@ export class SlaWatch {
     return this.#states.get(`${tenant}/${ticketId}`);
   }
 
+  /** The folded SLA states of `tenant`'s open tickets, for `GET /routing/sla/at-risk`. */
+  *statesOf(tenant: string): Generator<[ticketId: string, state: SlaState]> {
+    const prefix = `${tenant}/`;
+    for (const [key, state] of this.#states) {
+      if (key.startsWith(prefix)) yield [key.slice(prefix.length), state];
+    }
+  }
+
   /** Folds a ticket change into its SLA state and re-arms its alarms. */
   update(ticket: TrackedTicket, previous: TrackedTicket | undefined): void {
     const key = `${ticket.tenant}/${ticket.ticketId}`;

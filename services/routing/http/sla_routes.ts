@@ -116,7 +116,8 @@ export function slaRoutes(deps: SlaRoutesDeps): Hono<RoutingEnv> {
   return app;
 }
 
-function allowed(c: Context<RoutingEnv>, roles: readonly Role[]): Principal {
+/** The caller, when their role is one of `roles` (403 `forbidden` otherwise). */
+export function allowed(c: Context<RoutingEnv>, roles: readonly Role[]): Principal {
   const me = c.get("principal");
   if (!roles.includes(me.role)) {
     fail("forbidden", `The ${me.role} role may not ${c.req.method} ${c.req.path}`, 403);
@@ -125,7 +126,7 @@ function allowed(c: Context<RoutingEnv>, roles: readonly Role[]): Principal {
 }
 
 /** The tickets service's rule: agents see no-group tickets, their groups' and their own. */
-function canSee(me: Principal, ticket: RoutingTicket): boolean {
+export function canSee(me: Principal, ticket: RoutingTicket): boolean {
   if (me.role !== "agent") return true;
   return ticket.groupId === null || me.groups.includes(ticket.groupId) ||
     ticket.assigneeId === me.id;

@@ -177,6 +177,6 @@ export class SlaTimers {
 }
 
 /** Decimal ids in numeric order. */
-function compareIds(a: string, b: string): number {
+export function compareIds(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
