@@ -63,6 +63,32 @@ async function attach(stack: ConsoleStack, ticketId: string, name: string, text:
   assert.equal(response.status, 201);
 }
 
+/** An SLA first-response target of 30 minutes for normal tickets, so a new one is at risk. */
+async function setSlaTargets(stack: ConsoleStack) {
+  const response = await fetch(`${stack.gatewayUrl}/api/routing/v1/routing/sla/policies`, {
+    method: "PUT",
+    headers: {
+      authorization: `Bearer ${await stack.token("boss", "admin")}`,
+      "content-type": "application/json",
+    },
+    body: JSON.stringify({
+      policies: { normal: { firstResponseMinutes: 30, resolutionMinutes: 240, warnAtPercent: 80 } },
+    }),
+  });
+  assert.equal(response.status, 200, await response.text());
+}
+
+/** GET `path` through the gateway as an agent of the support group (a dev token). */
+async function getAsAgent(stack: ConsoleStack, path: string) {
+  const response = await fetch(`${stack.gatewayUrl}/api${path}`, {
+    headers: {
+      authorization: `Bearer ${await stack.token("agent-api", "agent", [AGENT.group])}`,
+    },
+  });
+  assert.equal(response.status, 200, await response.clone().text());
+  return await response.json();
+}
+
 Deno.test({
   name:
     "console - an agent signs in, works a ticket, sees a new one live, switches to Chinese; text stays text",
@@ -71,6 +97,7 @@ Deno.test({
   async fn() {
     const stack = await startConsoleStack();
     try {
+      await setSlaTargets(stack);
       const printer = await createTicket(stack, { subject: "Printer on fire" });
       await attach(stack, printer.id, "wiring.txt", "red to red, blue to blue");
       await createTicket(stack, { subject: XSS });
@@ -99,6 +126,21 @@ Deno.test({
       const unassigned = page.locator("#queue-list li", { hasText: "Printer on fire" });
       await unassigned.waitFor();
       await shot(stack, page, "2-unassigned");
+
+      // The unassigned count is the counts API's (both new tickets), not a page's length.
+      const { counts } = await getAsAgent(stack, "/tickets/v1/tickets/counts?queue=unassigned");
+      assert.equal(counts.unassigned, 2);
+      await page.locator('[data-queue="unassigned"] .count', { hasText: /^2$/ }).waitFor();
+
+      // SLA at risk: the printer ticket's first response is due in 30 minutes, routing lists it.
+      const slaPath = "/routing/v1/routing/sla/at-risk?within=60";
+      for (let i = 0; !(await getAsAgent(stack, slaPath)).tickets.length; i++) {
+        assert.ok(i < 100, "routing never listed the ticket at risk");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await page.click('[data-queue="sla"]');
+      await page.locator("#queue-list li", { hasText: "Printer on fire" }).waitFor();
+      await page.click('[data-queue="unassigned"]');
 
       // Hostile text is shown as text: no element made from it, no dialog.
       await page.locator("#queue-list li", { hasText: XSS }).waitFor();

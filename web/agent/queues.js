@@ -1,7 +1,6 @@
 /**
- * The queues (mine, unassigned, my groups, SLA at risk, search) as tickets-API queries, their
- * counts, and the list of the current queue's first page. Counts are of the first page ("50+"
- * when there is more): the list API gives no totals.
+ * The queues (mine, unassigned, my groups, SLA at risk, search) as API queries, their counts
+ * (one `GET /v1/tickets/counts` call, plus the SLA list's first page), and the list rows.
  * @module
  */
 import { h } from "../shared/dom.js";
@@ -10,6 +9,8 @@ import { formatTime } from "../shared/time.js";
 
 export const PAGE_SIZE = 50;
 const OPEN = "new,open,pending,on_hold";
+/** "SLA at risk": a clock due within this many minutes, or overdue. */
+export const SLA_WINDOW_MINUTES = 60;
 
 /**
  * @typedef {{ id: string, number: number, subject: string | null, status: string,
@@ -22,22 +23,40 @@ const OPEN = "new,open,pending,on_hold";
  * The first page (or the page after `cursor`) of a queue.
  * @param {import("../shared/api.js").Api} api
  * @param {QueueName} name
- * @param {{ me: import("../shared/auth.js").Me, query: string, slaTickets: Set<string> }} context
+ * @param {{ me: import("../shared/auth.js").Me, query: string }} context
  * @param {string | null} [cursor]
  * @returns {Promise<Page>}
  */
 export async function loadQueue(api, name, context, cursor = null) {
-  if (name === "sla") return await slaPage(api, context.slaTickets);
+  if (name === "sla") return await slaPage(api, cursor);
   const params = queueParams(name, context);
   if (!params) return { rows: [], more: false, cursor: null };
   params.set("limit", String(PAGE_SIZE));
   if (cursor) params.set("cursor", cursor);
   const page = await api.get(`/tickets/v1/tickets?${params}`);
-  /** @type {Row[]} */
-  let rows = page.tickets;
-  // The list API cannot ask for "no assignee": the open page is filtered here (a gap, see docs).
-  if (name === "unassigned") rows = rows.filter((row) => row.assigneeId === null);
-  return { rows, more: Boolean(page.nextCursor), cursor: page.nextCursor ?? null };
+  return { rows: page.tickets, more: Boolean(page.nextCursor), cursor: page.nextCursor ?? null };
+}
+
+/**
+ * Every queue's count label: open tickets from the tickets API in one call; SLA at risk from
+ * the first page of routing's list ("50+" when there is more).
+ * @param {import("../shared/api.js").Api} api
+ * @param {import("../shared/auth.js").Me} me
+ * @returns {Promise<Record<string, string>>}
+ */
+export async function loadCounts(api, me) {
+  const queues = new URLSearchParams([["queue", "mine"], ["queue", "unassigned"]]);
+  if (me.groups.length > 0) queues.append("queue", "groups");
+  const [{ counts }, sla] = await Promise.all([
+    api.get(`/tickets/v1/tickets/counts?${queues}`),
+    api.get(`/routing/v1/routing/sla/at-risk?within=${SLA_WINDOW_MINUTES}&limit=${PAGE_SIZE}`),
+  ]);
+  return {
+    mine: String(counts.mine),
+    unassigned: String(counts.unassigned),
+    groups: String(counts.groups ?? 0),
+    sla: `${sla.tickets.length}${sla.nextCursor ? "+" : ""}`,
+  };
 }
 
 /**
@@ -47,9 +66,10 @@ export async function loadQueue(api, name, context, cursor = null) {
 export function queueParams(name, { me, query }) {
   const params = new URLSearchParams({ sort: "-updated_at" });
   if (name === "mine") params.set("assignee", me.sub);
+  if (name === "unassigned") params.set("assignee", "none");
   if (name === "groups") {
     if (me.groups.length === 0) return null;
-    params.set("group", me.groups[0]);
+    for (const group of me.groups) params.append("group", group);
   }
   if (name === "search") {
     if (!query) return null;
@@ -61,25 +81,24 @@ export function queueParams(name, { me, query }) {
 }
 
 /**
- * Tickets named by SLA warnings and breaches since sign-in, in their current state.
+ * Routing's SLA-at-risk list (earliest due first), each ticket in its current state.
  * @param {import("../shared/api.js").Api} api
- * @param {Set<string>} ids
+ * @param {string | null} cursor
+ * @returns {Promise<Page>}
  */
-async function slaPage(api, ids) {
+async function slaPage(api, cursor) {
+  const params = new URLSearchParams({
+    within: String(SLA_WINDOW_MINUTES),
+    limit: String(PAGE_SIZE),
+  });
+  if (cursor) params.set("cursor", cursor);
+  const page = await api.get(`/routing/v1/routing/sla/at-risk?${params}`);
   const rows = await Promise.all(
-    [...ids].slice(0, PAGE_SIZE).map((id) =>
-      api.get(`/tickets/v1/tickets/${id}`).catch(() => null)
+    page.tickets.map((/** @type {{ ticketId: string }} */ t) =>
+      api.get(`/tickets/v1/tickets/${t.ticketId}`).catch(() => null)
     ),
   );
-  return { rows: rows.filter(Boolean), more: false, cursor: null };
-}
-
-/**
- * A count label: the page's size, "50+" when there is more.
- * @param {Page} page
- */
-export function countLabel(page) {
-  return page.more ? `${page.rows.length}+` : String(page.rows.length);
+  return { rows: rows.filter(Boolean), more: Boolean(page.nextCursor), cursor: page.nextCursor };
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { byId, h } from "../shared/dom.js";
 import { t, translatePage } from "../shared/i18n.js";
-import { countLabel, loadQueue, rowElement } from "./queues.js";
+import { loadCounts, loadQueue, rowElement } from "./queues.js";
 import { ticketElement } from "./ticket_view.js";
 
 /** @type {import("./queues.js").QueueName[]} */
@@ -24,9 +24,8 @@ export function workspace(api, me, failed) {
     selected: 0,
     /** @type {string | null} */ openId: null,
     query: "",
-    /** @type {Set<string>} */ slaTickets: new Set(),
   };
-  const context = () => ({ me, query: state.query, slaTickets: state.slaTickets });
+  const context = () => ({ me, query: state.query });
   const list = byId("queue-list");
   const more = byId("more");
 
@@ -39,7 +38,6 @@ export function workspace(api, me, failed) {
     byId("list-title").textContent = t(`queue.${name}`);
     drawList();
     more.hidden = !page.more;
-    setCount(name, countLabel(page));
   }
 
   function drawList() {
@@ -58,11 +56,8 @@ export function workspace(api, me, failed) {
   }
 
   async function refreshCounts() {
-    await Promise.all(
-      QUEUES.filter((q) => q !== state.queue).map(async (name) => {
-        setCount(name, countLabel(await loadQueue(api, name, context())));
-      }),
-    );
+    const counts = await loadCounts(api, me);
+    for (const name of QUEUES) setCount(name, counts[name]);
   }
 
   async function openTicket(/** @type {string} */ id, minVersion = 0) {
@@ -118,9 +113,6 @@ export function workspace(api, me, failed) {
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let pending;
   function notified(/** @type {import("./live.js").Notification} */ n) {
-    if ((n.kind === "sla_warning" || n.kind === "sla_breached") && n.ticketId) {
-      state.slaTickets.add(n.ticketId);
-    }
     clearTimeout(pending);
     pending = setTimeout(() => {
       showQueue(state.queue).then(refreshCounts).catch(failed);
@@ -169,10 +161,11 @@ export function workspace(api, me, failed) {
     async start() {
       drawQueueButtons();
       translatePage(byId("queues"));
+      const counts = refreshCounts();
       await showQueue(state.queue);
       // What the speed test reads: the first queue's rows are on screen.
       performance.mark("ticketd:first-queue");
-      await refreshCounts();
+      await counts;
     },
     notified,
     redraw() {
