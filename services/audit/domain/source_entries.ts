@@ -72,7 +72,12 @@ function ticketEntry(message: SourceMessage): UnchainedEntry {
     target: { type: "ticket", id: meta.ticketId },
     ip: optionalText(raw.ip),
     requestId: optionalText(raw.requestId),
-    changes: { events: events.map((e) => e.type), fields: [...fields].sort() },
+    changes: {
+      events: events.map((e) => e.type),
+      fields: [...fields].sort(),
+      // A service that relayed the customer's command (email): who carried it, beside who did it.
+      ...(meta.relayedBy ? { relayedBy: meta.relayedBy } : {}),
+    },
   };
 }
 

@@ -74,6 +74,20 @@ Deno.test("entryOf - a commit's ip and request id are read when its meta has the
   equal(entry.requestId, "req-9");
 });
 
+Deno.test("entryOf - a relayed commit names the relaying service beside the customer who acted", () => {
+  const raw = JSON.parse(new TextDecoder().decode(commit));
+  Object.assign(raw.meta, { actorId: "email:ann@example.com", actorRole: "customer" });
+  raw.meta.relayedBy = "svc:email";
+  const entry = entryOf(
+    "tickets",
+    message("TICKETS", "tickets.acme.77", encoder.encode(JSON.stringify(raw))),
+  );
+  deepEqual(entry.actor, { id: "email:ann@example.com", role: "customer" });
+  equal(entry.changes?.relayedBy, "svc:email");
+  const direct = entryOf("tickets", message("TICKETS", "tickets.acme.77", commit));
+  ok(!("relayedBy" in (direct.changes ?? {})), "a direct commit's entry is as before");
+});
+
 Deno.test("entryOf - a conversation message names its fields without its text", () => {
   const data = encodeConversationEvent({
     type: "message",
