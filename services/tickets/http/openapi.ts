@@ -69,8 +69,8 @@ export function openApiDocument(schemas: RequestSchemas) {
           parameters: [
             query("status", "comma list: new, open, pending, on_hold, solved, closed"),
             query("priority", "comma list: low, normal, high, urgent"),
-            query("assignee", "assignee id"),
-            query("group", "group id"),
+            query("assignee", "assignee id, or none for tickets nobody is assigned"),
+            query("group", "group id; repeat or comma list for several"),
             query("requester", "requester id (customers always see only their own)"),
             query("number", "the short ticket number people quote"),
             query("tag", "comma list; a ticket must carry all"),
@@ -86,6 +86,16 @@ export function openApiDocument(schemas: RequestSchemas) {
             { $ref: "#/components/parameters/MinVersion" },
           ],
           responses: { 200: { description: "A page of tickets and nextCursor" }, default: problem },
+        },
+      },
+      "/tickets/counts": {
+        get: {
+          summary: "Open tickets per queue, scoped as the list",
+          parameters: [
+            query("queue", "repeat or comma list: mine, unassigned, groups, group:<id>"),
+            { $ref: "#/components/parameters/MinVersion" },
+          ],
+          responses: { 200: { description: "counts by queue name" }, default: problem },
         },
       },
       "/tickets/{id}": {
