@@ -11,7 +11,7 @@ import { chainBatch } from "./domain/chain_batch.ts";
 import type { ChainHead, HashAlg } from "./domain/chain.ts";
 import type { SourceKind } from "./domain/entry.ts";
 import type { SourceMessage } from "./domain/source_entries.ts";
-import { streamExists } from "./ingest/audit_consumer.ts";
+import { streamExists } from "./ingest/source_stream.ts";
 import { AuditStore, type ComparableRow, entriesBySeq } from "./store/audit_store.ts";
 
 export interface ReplayDeps {

@@ -16,6 +16,7 @@ import type {
   JsMsg,
 } from "@nats-io/jetstream";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
+import { ensurePositionedConsumer } from "@ticketd/shared/runtime/positioned_consumer.ts";
 import { ResilientConsumer } from "@ticketd/shared/runtime/resilient_consumer.ts";
 import { consumeInOrder, WHOLE_STREAM } from "@ticketd/shared/runtime/resilient_consumer_order.ts";
 import { chainBatch, type ChainedBatch } from "../domain/chain_batch.ts";
@@ -23,7 +24,7 @@ import type { ChainHead, HashAlg } from "../domain/chain.ts";
 import type { SourceKind } from "../domain/entry.ts";
 import type { SourceMessage } from "../domain/source_entries.ts";
 import type { AuditStore } from "../store/audit_store.ts";
-import { ensureAuditConsumer, streamExists } from "./audit_consumer.ts";
+import { streamExists } from "./source_stream.ts";
 
 export interface StreamIngesterDeps {
   js: JetStreamClient;
@@ -113,14 +114,13 @@ export class StreamIngester {
     const { jsm, js, batchSize } = this.deps;
     if (!(await streamExists(jsm, this.stream))) return null;
     await this.#reload();
-    await ensureAuditConsumer(
-      jsm,
-      this.stream,
-      this.durable,
-      this.#position,
-      batchSize * 40,
-      fresh,
-    );
+    // No subject filter: every message of the stream becomes an entry.
+    await ensurePositionedConsumer(jsm, {
+      stream: this.stream,
+      name: this.durable,
+      position: this.#position,
+      maxAckPending: batchSize * 40,
+    }, fresh);
     const consumer = await js.consumers.get(this.stream, this.durable);
     // A deleted consumer ends the iterator (the client would retry it forever): it is reopened.
     return await consumer.consume({ max_messages: batchSize * 2, abort_on_missing_resource: true });

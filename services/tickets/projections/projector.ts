@@ -8,10 +8,10 @@
  */
 import type { ConsumerMessages, JetStreamClient, JetStreamManager } from "@nats-io/jetstream";
 import { ALL_TICKETS_SUBJECT } from "@ticketd/shared/events/tickets.ts";
+import { ensurePositionedConsumer } from "@ticketd/shared/runtime/positioned_consumer.ts";
 import { ResilientConsumer } from "@ticketd/shared/runtime/resilient_consumer.ts";
 import { consumeInOrder } from "@ticketd/shared/runtime/resilient_consumer_order.ts";
 import { BatchApplier, type BatchApplierDeps } from "./batch_applier.ts";
-import { ensureProjectorConsumer } from "./projector_consumer.ts";
 import type { ProjectionWatch } from "./projection_watch.ts";
 import { readModelPosition } from "./read_model_position.ts";
 
@@ -71,7 +71,13 @@ export class TicketProjector {
     const { deps } = this;
     this.#position = await readModelPosition(deps.sql, deps.name);
     deps.watch.advance(this.#position);
-    await ensureProjectorConsumer(deps.jsm, deps.stream, deps.name, this.#position, fresh);
+    await ensurePositionedConsumer(deps.jsm, {
+      stream: deps.stream,
+      name: deps.name,
+      position: this.#position,
+      maxAckPending: 20_000,
+      filterSubject: ALL_TICKETS_SUBJECT,
+    }, fresh);
     const consumer = await deps.js.consumers.get(deps.stream, deps.name);
     // A deleted consumer ends the iterator (the client would retry it forever): it is reopened.
     return await consumer.consume({
