@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import {
   agentA,
+  agentB,
   agentGoA,
   createTicket,
   customerA,
@@ -77,6 +78,8 @@ Deno.test("GET /v1/tickets/counts - every queue of the caller in one answer, sco
       unassigned: 2,
       "group:ops": 1,
     });
+    // Another tenant's open tickets are not counted.
+    assert.deepEqual(await counts(agentB, "queue=unassigned"), { unassigned: 0 });
   }));
 
 Deno.test("GET /v1/tickets/counts - a missing or unknown queue is a 400 invalid_query", () =>
