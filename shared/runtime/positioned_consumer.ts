@@ -5,12 +5,8 @@
  * timers.
  * @module
  */
-import {
-  AckPolicy,
-  DeliverPolicy,
-  JetStreamApiError,
-  type JetStreamManager,
-} from "@nats-io/jetstream";
+import { AckPolicy, DeliverPolicy, type JetStreamManager } from "@nats-io/jetstream";
+import { nullIfMissing } from "./jetstream_missing.ts";
 
 export interface PositionedConsumer {
   stream: string;
@@ -33,10 +29,7 @@ export async function ensurePositionedConsumer(
   fresh = false,
 ): Promise<void> {
   const { stream, name, position } = wanted;
-  const info = await jsm.consumers.info(stream, name).catch((error) => {
-    if (error instanceof JetStreamApiError && error.status === 404) return null;
-    throw error;
-  });
+  const info = await nullIfMissing(jsm.consumers.info(stream, name));
   const agrees = info?.ack_floor.stream_seq === position && info.num_ack_pending === 0;
   if (agrees && !fresh) return;
   if (info) await jsm.consumers.delete(stream, name);

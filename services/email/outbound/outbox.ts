@@ -9,13 +9,13 @@
 import {
   AckPolicy,
   type ConsumerConfig,
-  JetStreamApiError,
   type JetStreamClient,
   type JetStreamManager,
   RetentionPolicy,
   StorageType,
   type StreamConfig,
 } from "@nats-io/jetstream";
+import { nullIfMissing } from "@ticketd/shared/runtime/jetstream_missing.ts";
 import { type KV, Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { MailKind } from "./mail_plan.ts";
@@ -154,10 +154,7 @@ async function upsert(
   info: () => Promise<unknown>,
   write: { add: () => Promise<unknown>; update: () => Promise<unknown> },
 ): Promise<void> {
-  const exists = await info().then(() => true, (error) => {
-    if (error instanceof JetStreamApiError && error.status === 404) return false;
-    throw error;
-  });
+  const exists = (await nullIfMissing(info())) !== null;
   await (exists ? write.update() : write.add());
 }
 

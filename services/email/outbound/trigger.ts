@@ -11,7 +11,6 @@ import {
   AckPolicy,
   type ConsumerInfo,
   DeliverPolicy,
-  JetStreamApiError,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
@@ -19,6 +18,7 @@ import {
 import type { EventStore } from "@ticketd/shared/eventstore/port.ts";
 import { ALL_TICKETS_SUBJECT, decodeCommit } from "@ticketd/shared/events/tickets.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
+import { nullIfMissing } from "@ticketd/shared/runtime/jetstream_missing.ts";
 import { ResilientConsumer } from "@ticketd/shared/runtime/resilient_consumer.ts";
 import { mailKey, plannedMails } from "./mail_plan.ts";
 import type { Outbox } from "./outbox.ts";
@@ -154,10 +154,7 @@ async function ensureTriggerConsumer(
   stream: string,
   after: number | null,
 ): Promise<ConsumerInfo> {
-  const info = await jsm.consumers.info(stream, TRIGGER_CONSUMER).catch((error) => {
-    if (error instanceof JetStreamApiError && error.status === 404) return null;
-    throw error;
-  });
+  const info = await nullIfMissing(jsm.consumers.info(stream, TRIGGER_CONSUMER));
   if (info) return info;
   return await jsm.consumers.add(stream, {
     durable_name: TRIGGER_CONSUMER,

@@ -10,12 +10,12 @@
  */
 import {
   DeliverPolicy,
-  JetStreamApiError,
   type JetStreamClient,
   type JetStreamManager,
   type JsMsg,
 } from "@nats-io/jetstream";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
+import { nullIfMissing } from "@ticketd/shared/runtime/jetstream_missing.ts";
 import { ResilientConsumer } from "@ticketd/shared/runtime/resilient_consumer.ts";
 
 /** How often a missing stream is looked for again (and the longest wait to reopen). */
@@ -73,10 +73,5 @@ export async function followNewMessages(
 
 /** The stream's last sequence, or null when it does not exist. */
 async function headOf(jsm: JetStreamManager, stream: string): Promise<number | null> {
-  try {
-    return (await jsm.streams.info(stream)).state.last_seq;
-  } catch (error) {
-    if (error instanceof JetStreamApiError && error.status === 404) return null;
-    throw error;
-  }
+  return (await nullIfMissing(jsm.streams.info(stream)))?.state.last_seq ?? null;
 }
