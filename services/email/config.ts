@@ -9,6 +9,7 @@ import type { TlsSettings } from "@ticketd/shared/runtime/tls_settings.ts";
 import type { ObjectStoreConfig } from "../attachments/storage/object_store.ts";
 import { type Mailbox, parseMailboxes } from "./mailboxes.ts";
 import { type OutboundSettings, outboundSettings } from "./outbound/mod.ts";
+import type { SmtpListenerSettings } from "./smtp/listener.ts";
 
 export class EmailConfigError extends Error {
   constructor(message: string) {
@@ -21,16 +22,8 @@ export interface EmailConfig {
   mailboxes: Mailbox[];
   /** A domain our Message-IDs carry (besides each tenant sender's): mail citing it as its own is ours. */
   ownDomain: string;
-  smtp: {
-    host: string;
-    port: number;
-    maxMessageBytes: number;
-    maxRecipients: number;
-    /** The certificate STARTTLS offers (the shared `TICKETD_TLS_*`); null: no STARTTLS. */
-    tls: { cert: string; key: string } | null;
-    /** `TICKETD_EMAIL_SMTP_REQUIRE_TLS`: no MAIL FROM before STARTTLS (530). */
-    requireTls: boolean;
-  };
+  /** STARTTLS offers the shared `TICKETD_TLS_*`; `TICKETD_EMAIL_SMTP_REQUIRE_TLS` sets `requireTls`. */
+  smtp: SmtpListenerSettings;
   imap: { pollIntervalMs: number; timeoutMs: number; maxPerPoll: number };
   text: {
     maxSubjectChars: number;
