@@ -7,7 +7,7 @@
  */
 import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
 import { httpScheme, serveTls } from "@ticketd/shared/runtime/tls_settings.ts";
-import { startPrivateS3 } from "@ticketd/shared/runtime/private_s3.ts";
+import { withPrivateS3Env } from "@ticketd/shared/runtime/private_s3.ts";
 import type { Follower } from "../tickets/main.ts";
 import { runAlone } from "../standalone.ts";
 import { AttachmentsConfigError, loadAttachmentsConfig } from "./config.ts";
@@ -17,23 +17,12 @@ import { type AttachmentsService, startAttachmentsService } from "./service.ts";
 export function attachmentsFollower(env: Record<string, string | undefined>): Follower {
   return async ({ log, infra, keyring, verify, config }) => {
     const attachmentsLog = log.with({ service: "attachments" });
-    const privateS3 = env.TICKETD_S3_ENDPOINT ? null : await startPrivateS3(`${config.dataDir}/s3`);
-    const settings = loadAttachmentsConfig(
-      privateS3
-        ? {
-          ...env,
-          TICKETD_S3_ENDPOINT: privateS3.endpoint,
-          TICKETD_S3_ACCESS_KEY: privateS3.accessKey,
-          TICKETD_S3_SECRET_KEY: privateS3.secretKey,
-        }
-        : env,
-    );
-    if (privateS3) {
+    const s3Env = await withPrivateS3Env(env, `${config.dataDir}/s3`);
+    const settings = loadAttachmentsConfig(s3Env.env);
+    if (s3Env.private) {
       attachmentsLog.warn(
         "no TICKETD_S3_ENDPOINT: a private s3rver keeps attachments in the data folder",
-        {
-          endpoint: privateS3.endpoint,
-        },
+        { endpoint: s3Env.env.TICKETD_S3_ENDPOINT },
       );
     }
     let service: AttachmentsService | null = null;
@@ -53,7 +42,7 @@ export function attachmentsFollower(env: Record<string, string | undefined>): Fo
           service ? service.fetch(request, { remoteAddr: info.remoteAddr }) : starting.clone(),
       );
     } catch (error) {
-      await privateS3?.stop();
+      await s3Env.stop();
       throw new AttachmentsConfigError(
         `TICKETD_ATTACHMENTS_PORT: cannot listen on ${settings.host}:${settings.port} (${
           (error as Error).message
@@ -71,7 +60,7 @@ export function attachmentsFollower(env: Record<string, string | undefined>): Fo
       });
     } catch (error) {
       await server.shutdown();
-      await privateS3?.stop();
+      await s3Env.stop();
       throw error;
     }
     const url = `${httpScheme(config.tls)}://${settings.host}:${server.addr.port}`;
@@ -82,7 +71,7 @@ export function attachmentsFollower(env: Record<string, string | undefined>): Fo
       async stop() {
         await server.shutdown();
         await service?.stop();
-        await privateS3?.stop();
+        await s3Env.stop();
       },
     };
   };

@@ -6,7 +6,7 @@
  * Alone (`deno task stack`): `deno run -A services/email/main.ts`, deps from services/standalone.ts.
  * @module
  */
-import { startPrivateS3 } from "@ticketd/shared/runtime/private_s3.ts";
+import { withPrivateS3Env } from "@ticketd/shared/runtime/private_s3.ts";
 import { loadTlsSettings } from "@ticketd/shared/runtime/tls_settings.ts";
 import { loadAttachmentsConfig } from "../attachments/config.ts";
 import type { Follower } from "../tickets/main.ts";
@@ -19,20 +19,9 @@ export function emailFollower(env: Record<string, string | undefined>): Follower
   return async ({ log, infra, keyring, config }) => {
     const emailLog = log.with({ service: "email" });
     const settings = loadEmailConfig(env, await readMailboxFiles(env), loadTlsSettings(env));
-    const privateS3 = env.TICKETD_S3_ENDPOINT
-      ? null
-      : await startPrivateS3(`${config.dataDir}/s3-email`);
+    const s3Env = await withPrivateS3Env(env, `${config.dataDir}/s3-email`);
     // The same reader of TICKETD_S3_* as attachments: one place that knows those settings.
-    const { s3 } = loadAttachmentsConfig(
-      privateS3
-        ? {
-          ...env,
-          TICKETD_S3_ENDPOINT: privateS3.endpoint,
-          TICKETD_S3_ACCESS_KEY: privateS3.accessKey,
-          TICKETD_S3_SECRET_KEY: privateS3.secretKey,
-        }
-        : env,
-    );
+    const { s3 } = loadAttachmentsConfig(s3Env.env);
     try {
       const service = await startEmailService(settings, {
         nc: infra.nc,
@@ -51,11 +40,11 @@ export function emailFollower(env: Record<string, string | undefined>): Follower
       return {
         async stop() {
           await service.stop();
-          await privateS3?.stop();
+          await s3Env.stop();
         },
       };
     } catch (error) {
-      await privateS3?.stop();
+      await s3Env.stop();
       if ((error as { code?: string }).code !== "EADDRINUSE") throw error;
       const { host, port } = settings.smtp;
       throw new EmailConfigError(

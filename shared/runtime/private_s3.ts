@@ -31,3 +31,34 @@ export async function startPrivateS3(
     stop: () => server.close(),
   };
 }
+
+/** `env` as the services read it: pointed at a private s3rver when it names no S3. */
+export interface S3Env {
+  env: Record<string, string | undefined>;
+  /** True when `env` named no `TICKETD_S3_ENDPOINT` and a private s3rver was started. */
+  private: boolean;
+  /** Ends the private s3rver (if any); safe to call when there is none. */
+  stop(): Promise<void>;
+}
+
+/**
+ * `env` unchanged when it sets `TICKETD_S3_ENDPOINT`, else with `TICKETD_S3_*` pointed at a
+ * private s3rver keeping its objects under `directory` (each service its own folder).
+ */
+export async function withPrivateS3Env(
+  env: Record<string, string | undefined>,
+  directory: string,
+): Promise<S3Env> {
+  if (env.TICKETD_S3_ENDPOINT) return { env, private: false, stop: () => Promise.resolve() };
+  const s3 = await startPrivateS3(directory);
+  return {
+    env: {
+      ...env,
+      TICKETD_S3_ENDPOINT: s3.endpoint,
+      TICKETD_S3_ACCESS_KEY: s3.accessKey,
+      TICKETD_S3_SECRET_KEY: s3.secretKey,
+    },
+    private: true,
+    stop: () => s3.stop(),
+  };
+}

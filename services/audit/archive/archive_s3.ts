@@ -5,23 +5,12 @@
  * (run with the service stopped) find the same objects.
  * @module
  */
-import { startPrivateS3 } from "@ticketd/shared/runtime/private_s3.ts";
+import { type S3Env, withPrivateS3Env } from "@ticketd/shared/runtime/private_s3.ts";
 
 /** `env`, pointed at a private s3rver when it names no S3; `stop()` ends that server. */
-export async function withArchiveS3(
+export function withArchiveS3(
   env: Record<string, string | undefined>,
   dataDir: string,
-): Promise<{ env: Record<string, string | undefined>; private: boolean; stop(): Promise<void> }> {
-  if (env.TICKETD_S3_ENDPOINT) return { env, private: false, stop: () => Promise.resolve() };
-  const s3 = await startPrivateS3(`${dataDir}/audit-s3`);
-  return {
-    env: {
-      ...env,
-      TICKETD_S3_ENDPOINT: s3.endpoint,
-      TICKETD_S3_ACCESS_KEY: s3.accessKey,
-      TICKETD_S3_SECRET_KEY: s3.secretKey,
-    },
-    private: true,
-    stop: () => s3.stop(),
-  };
+): Promise<S3Env> {
+  return withPrivateS3Env(env, `${dataDir}/audit-s3`);
 }
