@@ -8,22 +8,10 @@ import type { Sql } from "postgres";
 import type { ChainKey } from "../store/audit_store.ts";
 import type { SegmentManifest } from "./domain/segment.ts";
 
-export interface SegmentRecord {
-  tenant: string;
-  stream: string;
-  fromN: number;
-  toN: number;
-  fromSeq: number;
-  toSeq: number;
-  count: number;
-  prevHash: string;
-  lastHash: string;
-  digestAlg: string;
-  digest: string;
-  bytes: number;
+/** A row is the manifest it was uploaded with, where its objects are, and when it was pruned. */
+export interface SegmentRecord extends Omit<SegmentManifest, "format"> {
   dataKey: string;
   manifestKey: string;
-  createdAt: string;
   prunedAt: string | null;
 }
 
