@@ -47,6 +47,11 @@ export async function runTool(tool: Tool, main: () => Promise<number>): Promise<
   Deno.exit(code);
 }
 
+/** Rewrites the progress line on stderr (a carriage return, no newline: stdout keeps the report). */
+export function progressLine(text: string): void {
+  Deno.stderr.writeSync(new TextEncoder().encode(`\r${text}`));
+}
+
 /** `error`'s message on one line. */
 export function oneLine(error: unknown): string {
   const text = error instanceof Error ? error.message || error.name : String(error);

@@ -15,7 +15,7 @@ import { hashAlgOf } from "../domain/checkpoint.ts";
 import { replayAuditLog } from "../replay.ts";
 import { replaySchemaName } from "../replay_target.ts";
 import { sourceStreams } from "../service.ts";
-import { runTool, toolArgs, usage } from "./cli.ts";
+import { progressLine, runTool, toolArgs, usage } from "./cli.ts";
 import { connectTool } from "./connect.ts";
 import { openFreshSchema } from "./schema.ts";
 
@@ -69,8 +69,7 @@ async function replay(
     sources: sourceStreams(tool.config.stream.name),
     algOf: (tenant) => hashAlgOf(profileOf(tool.config.profiles, tenant)),
     batchSize: audit.batchSize,
-    progress: (stream, seq, last) =>
-      Deno.stderr.writeSync(new TextEncoder().encode(`\rreplay ${stream} ${seq}/${last}   `)),
+    progress: (stream, seq, last) => progressLine(`replay ${stream} ${seq}/${last}   `),
   }, from);
   const seconds = (performance.now() - started) / 1000;
   console.log(

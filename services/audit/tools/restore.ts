@@ -14,7 +14,7 @@ import { restoreArchive, type RestoreRequest } from "../archive/restore.ts";
 import { SegmentBucket } from "../archive/segment_bucket.ts";
 import { loadAuditConfig } from "../config.ts";
 import { type AuditPublicJwk, readPublicKeys } from "../signing/audit_keys.ts";
-import { readKeysFile, runTool, toolArgs, ToolError, usage } from "./cli.ts";
+import { progressLine, readKeysFile, runTool, toolArgs, ToolError, usage } from "./cli.ts";
 import { connectTool } from "./connect.ts";
 import { openFreshSchema } from "./schema.ts";
 
@@ -97,10 +97,8 @@ async function restore(
     target,
     publicKeys,
     progress: (p) =>
-      Deno.stderr.writeSync(
-        new TextEncoder().encode(
-          `\r${p.stream}: segment ${p.segment}/${p.segments}, ${p.restored} entries restored   `,
-        ),
+      progressLine(
+        `${p.stream}: segment ${p.segment}/${p.segments}, ${p.restored} entries restored   `,
       ),
   }, request);
   if (report.segments === 0 && !report.finding) throw new ToolError(nothingToRestore(request));

@@ -14,7 +14,7 @@ import { readPublicKeys } from "../signing/audit_keys.ts";
 import { AuditStore } from "../store/audit_store.ts";
 import { CheckpointStore } from "../store/checkpoint_store.ts";
 import { verifyAuditLog } from "../verify_log.ts";
-import { readKeysFile, runTool, toolArgs, usage } from "./cli.ts";
+import { progressLine, readKeysFile, runTool, toolArgs, usage } from "./cli.ts";
 import { connectTool } from "./connect.ts";
 import { checkAuditSchema } from "./schema.ts";
 
@@ -63,7 +63,7 @@ async function verify(
     new AuditStore(sql),
     new CheckpointStore(sql),
     keys,
-    (entries) => Deno.stderr.writeSync(new TextEncoder().encode(`\rverified ${entries} entries`)),
+    (entries) => progressLine(`verified ${entries} entries`),
     archive.startOf,
   );
   const rate = Math.round(report.entries / Math.max(report.seconds, 0.001));
