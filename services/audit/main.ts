@@ -6,13 +6,12 @@
  * Alone (`deno task stack`): `deno run -A services/audit/main.ts`, deps from services/standalone.ts.
  * @module
  */
-import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
-import { httpScheme, serveTls } from "@ticketd/shared/runtime/tls_settings.ts";
 import type { Follower } from "../tickets/main.ts";
+import { serveFollower } from "../follower_http.ts";
 import { runAlone } from "../standalone.ts";
 import { withArchiveS3 } from "./archive/archive_s3.ts";
 import { AuditConfigError, loadAuditConfig } from "./config.ts";
-import { type AuditService, startAuditService } from "./service.ts";
+import { startAuditService } from "./service.ts";
 
 /** A {@link Follower} running audit on `env`'s `TICKETD_AUDIT_*` settings. */
 export function auditFollower(env: Record<string, string | undefined>): Follower {
@@ -26,45 +25,33 @@ export function auditFollower(env: Record<string, string | undefined>): Follower
         "no TICKETD_S3_ENDPOINT: a private s3rver keeps the audit archive in the data folder",
       );
     }
-    let service: AuditService | null = null;
-    const starting = problemResponse(problem(503, "starting", "Audit is starting"));
-    let server: Deno.HttpServer<Deno.NetAddr>;
-    try {
-      server = Deno.serve(
-        { hostname: audit.host, port: audit.port, onListen: () => {}, ...serveTls(config.tls) },
-        (request) => service ? service.fetch(request) : starting.clone(),
-      );
-    } catch (error) {
-      await archiveS3.stop();
-      throw new AuditConfigError(
-        `TICKETD_AUDIT_PORT: cannot listen on ${audit.host}:${audit.port} (${
-          (error as Error).message
-        })`,
-      );
-    }
-    try {
-      service = await startAuditService(audit, {
-        nc: infra.nc,
-        sql: infra.sql,
-        profiles: config.profiles,
-        verify,
-        dataDir: config.dataDir,
-        ticketStream: config.stream.name,
-        log: auditLog,
-      });
-    } catch (error) {
-      await server.shutdown();
-      await archiveS3.stop();
-      throw error;
-    }
-    const url = `${httpScheme(config.tls)}://${audit.host}:${server.addr.port}`;
-    await Deno.writeTextFile(`${config.dataDir}/audit.url`, url);
-    auditLog.info("listening", { url });
+    const { server, service, url } = await serveFollower({
+      name: "audit",
+      title: "Audit",
+      host: audit.host,
+      port: audit.port,
+      portSetting: "TICKETD_AUDIT_PORT",
+      configError: (message) => new AuditConfigError(message),
+      tls: config.tls,
+      dataDir: config.dataDir,
+      log: auditLog,
+      start: () =>
+        startAuditService(audit, {
+          nc: infra.nc,
+          sql: infra.sql,
+          profiles: config.profiles,
+          verify,
+          dataDir: config.dataDir,
+          ticketStream: config.stream.name,
+          log: auditLog,
+        }),
+      release: () => archiveS3.stop(),
+    });
     console.error(`Audit at ${url}: docs/audit.md`);
     return {
       async stop() {
         await server.shutdown();
-        await service?.stop();
+        await service.stop();
         await archiveS3.stop();
       },
     };
