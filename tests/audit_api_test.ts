@@ -4,7 +4,7 @@
  * checkpoints that verify with the served public keys.
  */
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { startArchiveTestBed } from "../services/audit/archive/testing.ts";
+import { withArchiveTestBed } from "../services/audit/archive/testing.ts";
 import { type AuditPublicJwk, verifyStatement } from "../services/audit/signing/audit_keys.ts";
 import { type AuditTestBed, get, startAuditTestBed } from "../services/audit/testing.ts";
 import type { AuditService } from "../services/audit/service.ts";
@@ -244,9 +244,8 @@ Deno.test(
 Deno.test(
   "audit API - after retention pruned archived entries, both answers say archivedBefore",
   options,
-  async () => {
-    const bed = await startArchiveTestBed();
-    try {
+  () =>
+    withArchiveTestBed(async (bed) => {
       const archiving = { TICKETD_AUDIT_ARCHIVE_ENTRIES: "4" };
       const audit = await bed.startAudit(archiving);
       for (let i = 0; i < 6; i++) {
@@ -270,8 +269,5 @@ Deno.test(
       const later = await entries(pruning, token, "?from=2026-03-05T10:00:00Z");
       equal(later.archivedBefore, null);
       await pruning.stop();
-    } finally {
-      await bed.stop();
-    }
-  },
+    }),
 );

@@ -4,7 +4,7 @@
  * fresh schema for a sequence range; a tampered segment stops the restore and fails the verify.
  */
 import { deepEqual, equal, match } from "node:assert/strict";
-import { type ArchiveTestBed, startArchiveTestBed } from "../services/audit/archive/testing.ts";
+import { type ArchiveTestBed, withArchiveTestBed } from "../services/audit/archive/testing.ts";
 
 const options = { sanitizeOps: false, sanitizeResources: false };
 
@@ -33,9 +33,8 @@ async function hotRows(bed: ArchiveTestBed, schema = "public") {
 Deno.test(
   "audit restore - entries past retention are put back as they were, a range restores into a fresh schema, a tampered segment stops it",
   options,
-  async () => {
-    const bed = await startArchiveTestBed();
-    try {
+  () =>
+    withArchiveTestBed(async (bed) => {
       const audit = await bed.startAudit({ TICKETD_AUDIT_ARCHIVE_ENTRIES: "4" });
       for (let i = 0; i < 12; i++) await bed.publishCommit("acme", String(100 + i));
       await bed.publishCommit("globex", "900");
@@ -96,8 +95,5 @@ Deno.test(
       const missing = await run(bed, "restore");
       equal(missing.code, 2);
       match(missing.stderr, /--tenant is required/);
-    } finally {
-      await bed.stop();
-    }
-  },
+    }),
 );

@@ -8,8 +8,8 @@ import { gunzip } from "../services/audit/archive/codec.ts";
 import { parseSegmentText, type SignedManifest } from "../services/audit/archive/domain/segment.ts";
 import {
   type ArchiveTestBed,
-  startArchiveTestBed,
   verifyAll,
+  withArchiveTestBed,
 } from "../services/audit/archive/testing.ts";
 import { CheckpointStore } from "../services/audit/store/checkpoint_store.ts";
 import { verifyAuditLog } from "../services/audit/verify_log.ts";
@@ -23,9 +23,8 @@ async function publish(bed: ArchiveTestBed, tenant: string, count: number) {
 Deno.test(
   "audit archive - full segments seal at once, the rest after the segment age; keys, manifest and records agree",
   options,
-  async () => {
-    const bed = await startArchiveTestBed();
-    try {
+  () =>
+    withArchiveTestBed(async (bed) => {
       const audit = await bed.startAudit({
         TICKETD_AUDIT_ARCHIVE_ENTRIES: "4",
         TICKETD_AUDIT_ARCHIVE_MAX_AGE_SECONDS: "1",
@@ -71,18 +70,14 @@ Deno.test(
         [[1, 4], [5, 8], [9, 10]],
       );
       equal(await verifyAll(bed), null);
-    } finally {
-      await bed.stop();
-    }
-  },
+    }),
 );
 
 Deno.test(
   "audit archive - gm tenants' segments are digested with SM3 and signed with SM2",
   options,
-  async () => {
-    const bed = await startArchiveTestBed();
-    try {
+  () =>
+    withArchiveTestBed(async (bed) => {
       const audit = await bed.startAudit({
         TICKETD_AUDIT_ARCHIVE_ENTRIES: "2",
         TICKETD_TENANT_PROFILES: "gmco=gm",
@@ -97,18 +92,14 @@ Deno.test(
       ) as SignedManifest;
       equal(signed.alg, "SM2");
       equal(await verifyAll(bed), null);
-    } finally {
-      await bed.stop();
-    }
-  },
+    }),
 );
 
 Deno.test(
   "audit retention - only archived entries leave the hot table; every other delete or update is still refused",
   options,
-  async () => {
-    const bed = await startArchiveTestBed();
-    try {
+  () =>
+    withArchiveTestBed(async (bed) => {
       const audit = await bed.startAudit({
         TICKETD_AUDIT_ARCHIVE_ENTRIES: "4",
         TICKETD_AUDIT_HOT_RETENTION_DAYS: "0",
@@ -140,18 +131,14 @@ Deno.test(
         await bed.publicKeys(),
       );
       equal(hotOnly.finding?.kind, "removed");
-    } finally {
-      await bed.stop();
-    }
-  },
+    }),
 );
 
 Deno.test(
   "audit archive - a chain whose hot rows fail verification is not sealed; the other chains are",
   options,
-  async () => {
-    const bed = await startArchiveTestBed();
-    try {
+  () =>
+    withArchiveTestBed(async (bed) => {
       const audit = await bed.startAudit({ TICKETD_AUDIT_ARCHIVE_ENTRIES: "2" });
       await publish(bed, "acme", 2);
       await publish(bed, "globex", 2);
@@ -163,8 +150,5 @@ Deno.test(
       deepEqual(await bed.records.list({ tenant: "acme", stream: "TICKETS" }), []);
       equal((await bed.records.list({ tenant: "globex", stream: "TICKETS" })).length, 1);
       deepEqual(await bed.bucket.list("acme/"), []);
-    } finally {
-      await bed.stop();
-    }
-  },
+    }),
 );

@@ -9,8 +9,8 @@ import { gunzip, gzip } from "../services/audit/archive/codec.ts";
 import { parseSegmentText, segmentText } from "../services/audit/archive/domain/segment.ts";
 import {
   type ArchiveTestBed,
-  startArchiveTestBed,
   verifyAll,
+  withArchiveTestBed,
 } from "../services/audit/archive/testing.ts";
 import type { StoredRow } from "../services/audit/domain/verify_chain.ts";
 
@@ -43,9 +43,8 @@ async function caught(bed: ArchiveTestBed, tamper: () => Promise<void>) {
 Deno.test(
   "audit archive verify - each tampering with a segment in S3 is caught and the entry or segment named",
   options,
-  async () => {
-    const bed = await startArchiveTestBed();
-    try {
+  () =>
+    withArchiveTestBed(async (bed) => {
       const audit = await bed.startAudit({
         TICKETD_AUDIT_ARCHIVE_ENTRIES: "4",
         TICKETD_AUDIT_HOT_RETENTION_DAYS: "0",
@@ -121,8 +120,5 @@ Deno.test(
       match((corrupted as { key: string }).key, /00000009-.*manifest\.json$/);
 
       equal(await verifyAll(bed), null);
-    } finally {
-      await bed.stop();
-    }
-  },
+    }),
 );

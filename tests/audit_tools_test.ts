@@ -5,7 +5,7 @@
  * no archived segment says "nothing to restore".
  */
 import { equal, match, ok } from "node:assert/strict";
-import { type ArchiveTestBed, startArchiveTestBed } from "../services/audit/archive/testing.ts";
+import { type ArchiveTestBed, withArchiveTestBed } from "../services/audit/archive/testing.ts";
 
 const options = { sanitizeOps: false, sanitizeResources: false };
 
@@ -60,9 +60,8 @@ Deno.test(
 Deno.test(
   "audit commands - a missing keys file, an unknown or taken schema, an empty restore each say so in one line",
   options,
-  async () => {
-    const bed = await startArchiveTestBed();
-    try {
+  () =>
+    withArchiveTestBed(async (bed) => {
       const audit = await bed.startAudit({ TICKETD_AUDIT_ARCHIVE_ENTRIES: "4" });
       for (let i = 0; i < 4; i++) await bed.publishCommit("acme", String(100 + i));
       await audit.caughtUp();
@@ -100,8 +99,5 @@ Deno.test(
       const restored = await run(bed, "restore", "--tenant", "acme");
       equal(restored.code, 0, restored.stderr);
       match(restored.stdout, /restored 0 entries \(4 already there\) from 1 segments/);
-    } finally {
-      await bed.stop();
-    }
-  },
+    }),
 );

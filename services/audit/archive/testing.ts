@@ -26,7 +26,7 @@ export interface ArchiveTestBed extends AuditTestBed {
   publicKeys(): ReturnType<typeof readPublicKeys>;
 }
 
-export async function startArchiveTestBed(): Promise<ArchiveTestBed> {
+async function startArchiveTestBed(): Promise<ArchiveTestBed> {
   const bed = await startAuditTestBed();
   const s3 = await startTestS3();
   const s3Env = {
@@ -59,6 +59,16 @@ export async function startArchiveTestBed(): Promise<ArchiveTestBed> {
       await s3.stop();
     },
   };
+}
+
+/** Runs `test` on a fresh bed, stopped afterwards whatever happens. */
+export async function withArchiveTestBed(test: (bed: ArchiveTestBed) => Promise<void>) {
+  const bed = await startArchiveTestBed();
+  try {
+    await test(bed);
+  } finally {
+    await bed.stop();
+  }
 }
 
 /** The first finding of the archive, then the hot table, as `deno task audit:verify` checks them. */
