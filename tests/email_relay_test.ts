@@ -6,25 +6,43 @@
  */
 import assert from "node:assert/strict";
 import { ticketCommandSender } from "@ticketd/shared/commands/ticket_command_client.ts";
+import type { TicketCommandRequest } from "@ticketd/shared/commands/tickets.ts";
 import {
+  type Caller,
   createTicket,
   customerA,
   customerA2,
+  type Harness,
   supervisorA,
   withHarness,
 } from "./support/tickets_harness.ts";
 
 const reply = { type: "PostMessage" as const, body: "from my mail", internal: false };
 
+type Changes = Extract<TicketCommandRequest, { changes: unknown }>["changes"];
+
+/** `service` sends `changes` on the ticket for `customer`, as email relays a customer's mail. */
+function relay(
+  h: Harness,
+  service: string,
+  ticketId: string,
+  customer: Caller,
+  changes: Changes,
+  more: { idempotencyKey?: string } = {},
+) {
+  return ticketCommandSender(h.nc, 5_000)("acme", {
+    service,
+    ticketId,
+    changes,
+    onBehalfOf: { id: customer.sub, role: "customer" },
+    ...more,
+  });
+}
+
 Deno.test("relayed command - svc:email posting for someone other than the requester finds no ticket", () =>
   withHarness(async (h) => {
     const ticket = await createTicket(h, customerA);
-    const sent = await ticketCommandSender(h.nc, 5_000)("acme", {
-      service: "email",
-      ticketId: ticket.id,
-      changes: [reply],
-      onBehalfOf: { id: customerA2.sub, role: "customer" },
-    });
+    const sent = await relay(h, "email", ticket.id, customerA2, [reply]);
     assert.equal(sent.ok, false);
     assert.equal(!sent.ok && sent.code, "ticket_not_found");
   }));
@@ -32,36 +50,25 @@ Deno.test("relayed command - svc:email posting for someone other than the reques
 Deno.test("relayed command - a service outside the relay table may not act for the requester", () =>
   withHarness(async (h) => {
     const ticket = await createTicket(h, customerA);
-    const sent = await ticketCommandSender(h.nc, 5_000)("acme", {
-      service: "routing",
-      ticketId: ticket.id,
-      changes: [reply],
-      onBehalfOf: { id: customerA.sub, role: "customer" },
-    });
+    const sent = await relay(h, "routing", ticket.id, customerA, [reply]);
     assert.deepEqual(sent.ok ? null : [sent.code, sent.status], ["relay_not_allowed", 403]);
   }));
 
 Deno.test("relayed command - the relay has only a customer's rights", () =>
   withHarness(async (h) => {
     const ticket = await createTicket(h, customerA);
-    const sent = await ticketCommandSender(h.nc, 5_000)("acme", {
-      service: "email",
-      ticketId: ticket.id,
-      changes: [{ type: "ChangePriority", to: "urgent" }],
-      onBehalfOf: { id: customerA.sub, role: "customer" },
-    });
+    const sent = await relay(h, "email", ticket.id, customerA, [{
+      type: "ChangePriority",
+      to: "urgent",
+    }]);
     assert.deepEqual(sent.ok ? null : [sent.code, sent.status], ["forbidden", 403]);
   }));
 
 Deno.test("relayed command - the commit names the customer as actor and the service as relay", () =>
   withHarness(async (h) => {
     const ticket = await createTicket(h, customerA);
-    const sent = await ticketCommandSender(h.nc, 5_000)("acme", {
-      service: "email",
-      ticketId: ticket.id,
-      changes: [reply],
+    const sent = await relay(h, "email", ticket.id, customerA, [reply], {
       idempotencyKey: "mail-1",
-      onBehalfOf: { id: customerA.sub, role: "customer" },
     });
     assert.ok(sent.ok, JSON.stringify(sent));
     const history = await (await h.call(supervisorA, "GET", `/v1/tickets/${ticket.id}/history`))
