@@ -4,6 +4,8 @@
  * @module
  */
 
+import { dataSetsDir } from "@ticketd/shared/runtime/data_sets.ts";
+
 export interface CorpusDoc {
   subject: string;
   body: string;
@@ -13,7 +15,6 @@ export interface CorpusDoc {
   priority: "low" | "normal" | "high" | "urgent";
 }
 
-const DATA = new URL("../../shared/data/", import.meta.url);
 const EN_FILE = "gitbugs_tracker_tickets/tickets.jsonl";
 const ZH_FILE = "vscode_issues_zh/vscode_issues_zh.jsonl";
 const PRIORITY: Record<string, CorpusDoc["priority"]> = {
@@ -27,10 +28,9 @@ const PRIORITY: Record<string, CorpusDoc["priority"]> = {
 // deno-lint-ignore no-control-regex -- removing control characters is the point
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/gu;
 
-/** The data folder: `$TICKETD_BENCH_DATA`, else `/work/shared/data` beside the repository. */
+/** The data folder: `$TICKETD_BENCH_DATA`, else wherever `shared/runtime/data_sets.ts` finds it. */
 export function dataDir(): URL {
-  const override = Deno.env.get("TICKETD_BENCH_DATA");
-  return override ? new URL(`file://${override.replace(/\/?$/, "/")}`) : DATA;
+  return new URL(`file://${dataSetsDir(Deno.env.get("TICKETD_BENCH_DATA"))}`);
 }
 
 /** Every usable document of both data sets, English first. */
