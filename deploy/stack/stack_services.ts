@@ -53,7 +53,8 @@ export const STACK_SERVICES: StackService[] = [
   },
 ];
 
-const READY_TIMEOUT_MS = 60_000;
+/** How long a service may take to become ready (`TICKETD_STACK_READY_SECONDS`): a busy machine is slow. */
+const DEFAULT_READY_SECONDS = 120;
 const STOP_GRACE_MS = 10_000;
 
 export interface RunningService {
@@ -132,7 +133,8 @@ async function untilReady(
   // The stack's own client trusts exactly the private CA.
   const client = Deno.createHttpClient({ caCerts: plan.caCerts });
   try {
-    const deadline = Date.now() + READY_TIMEOUT_MS;
+    const readySeconds = Number(plan.env.TICKETD_STACK_READY_SECONDS) || DEFAULT_READY_SECONDS;
+    const deadline = Date.now() + readySeconds * 1000;
     while (!gone && !plan.abort.aborted && Date.now() < deadline) {
       if (await probe(service, where, client)) return true;
       await new Promise((resolve) => setTimeout(resolve, 200));
