@@ -5,14 +5,11 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { Buffer } from "node:buffer";
-import * as tus from "tus-js-client";
 import { decodeCommit } from "@ticketd/shared/events/tickets.ts";
 import { ACTIVITY_STREAM } from "@ticketd/shared/events/activity.ts";
 import { recordedActivity } from "@ticketd/shared/activity/testing.ts";
 import { createLogger } from "@ticketd/shared/log/logger.ts";
 import {
-  type Caller,
   createTicket,
   customerA,
   customerA2,
@@ -20,45 +17,35 @@ import {
   supervisorA,
   withHarness,
 } from "./support/tickets_harness.ts";
-import { type AttachmentsInstance, startAttachments } from "./support/attachments_harness.ts";
+import {
+  type AttachmentsInstance,
+  tusUpload,
+  withAttachments,
+} from "./support/attachments_harness.ts";
 import { eventually } from "./support/routing_harness.ts";
 import { attachmentsFollower } from "../services/attachments/main.ts";
 import { startTestS3 } from "../services/attachments/testing/s3.ts";
 
 const PDF = new TextEncoder().encode(`%PDF-1.7\n${"contract page\n".repeat(2_000)}%%EOF\n`);
 
-async function upload(h: Harness, a: { url: string }, who: Caller, ticketId: string) {
-  const token = await h.token(who);
-  return await new Promise<string>((resolve, reject) => {
-    const up = new tus.Upload(Buffer.from(PDF), {
-      endpoint: `${a.url}/v1/attachments/uploads`,
-      headers: { authorization: `Bearer ${token}`, "x-request-id": "upload-1" },
-      metadata: { ticketId, filename: "contract.pdf", filetype: "application/pdf" },
-      retryDelays: [],
-      onSuccess: () => resolve(up.url!),
-      onError: (error) => reject(error),
-    });
-    up.start();
+/** Attachments whose activity publishing gives up fast (the refusal tests stop JetStream). */
+function withFastActivity(fn: (h: Harness, a: AttachmentsInstance) => Promise<void>) {
+  return withAttachments(fn, {
+    TICKETD_ACTIVITY_ACK_TIMEOUT_MS: "200",
+    TICKETD_ACTIVITY_PUBLISH_ATTEMPTS: "2",
   });
 }
 
-function withAttachments(fn: (h: Harness, a: AttachmentsInstance) => Promise<void>) {
-  return () =>
-    withHarness(async (h) => {
-      const a = await startAttachments(h, {
-        TICKETD_ACTIVITY_ACK_TIMEOUT_MS: "200",
-        TICKETD_ACTIVITY_PUBLISH_ATTEMPTS: "2",
-      });
-      try {
-        await fn(h, a);
-      } finally {
-        await a.stop();
-      }
-    });
+/** The customer uploads the PDF, with a request id the activity facts carry. */
+function uploadPdf(h: Harness, attachmentsUrl: string, ticketId: string) {
+  const upload = { ticketId, file: PDF, filename: "contract.pdf" };
+  return tusUpload(h, attachmentsUrl, customerA, upload, {
+    headers: { "x-request-id": "upload-1" },
+  });
 }
 
 async function uploadedId(h: Harness, a: AttachmentsInstance, ticketId: string) {
-  await upload(h, a, customerA, ticketId);
+  await uploadPdf(h, a.url, ticketId);
   return await eventually("the attachment listed", async () => {
     const listed = await (await a.call(customerA, "GET", `/v1/attachments?ticketId=${ticketId}`))
       .json();
@@ -68,7 +55,7 @@ async function uploadedId(h: Harness, a: AttachmentsInstance, ticketId: string) 
 
 Deno.test(
   "attachments - a finished upload is recorded, and its AttachmentAdded commit keeps the request id",
-  withAttachments(async (h, a) => {
+  withFastActivity(async (h, a) => {
     const ticket = await createTicket(h, customerA);
     const attachmentId = await uploadedId(h, a, ticket.id);
     const [fact] = await recordedActivity(h.jsm, "attachments.file.uploaded");
@@ -86,7 +73,7 @@ Deno.test(
 
 Deno.test(
   "attachments - a download is recorded; one refused to another customer is recorded as denied",
-  withAttachments(async (h, a) => {
+  withFastActivity(async (h, a) => {
     const ticket = await createTicket(h, customerA);
     const attachmentId = await uploadedId(h, a, ticket.id);
     const got = await a.call(supervisorA, "GET", `/v1/attachments/${attachmentId}`);
@@ -107,7 +94,7 @@ Deno.test(
 
 Deno.test(
   "attachments - a download that cannot be recorded is refused 503 and sends no byte of the file",
-  withAttachments(async (h, a) => {
+  withFastActivity(async (h, a) => {
     const ticket = await createTicket(h, customerA);
     const attachmentId = await uploadedId(h, a, ticket.id);
     await h.jsm.streams.delete(ACTIVITY_STREAM);
@@ -147,7 +134,7 @@ Deno.test(
       try {
         const url = await Deno.readTextFile(`${h.config.dataDir}/attachments.url`);
         const ticket = await createTicket(h, customerA);
-        await upload(h, { url }, customerA, ticket.id);
+        await uploadPdf(h, url, ticket.id);
         const [uploaded] = await recordedActivity(h.jsm, "attachments.file.uploaded");
         assert.deepEqual(uploaded.source, { ip: "127.0.0.1", requestId: "upload-1" });
         const commit = await h.jsm.streams.getMessage(h.config.stream.name, {

@@ -6,8 +6,6 @@
  * @module
  */
 import assert from "node:assert/strict";
-import { Buffer } from "node:buffer";
-import * as tus from "tus-js-client";
 import {
   type Caller,
   createTicket,
@@ -17,53 +15,25 @@ import {
   supervisorA,
   withHarness,
 } from "./support/tickets_harness.ts";
-import { type AttachmentsInstance, startAttachments } from "./support/attachments_harness.ts";
+import {
+  type AttachmentsInstance,
+  startAttachments,
+  tusUpload,
+  withAttachments,
+} from "./support/attachments_harness.ts";
 import { eventually } from "./support/routing_harness.ts";
 
 const PDF = new TextEncoder().encode(`%PDF-1.7\n${"合同 contract page\n".repeat(20_000)}%%EOF\n`);
-
-function upload(
-  h: Harness,
-  a: AttachmentsInstance,
-  who: Caller,
-  ticketId: string,
-  file: Uint8Array,
-  filename: string,
-  chunkSize = Infinity,
-): Promise<string> {
-  return h.token(who).then((token) =>
-    new Promise<string>((resolve, reject) => {
-      const up = new tus.Upload(Buffer.from(file), {
-        endpoint: `${a.url}/v1/attachments/uploads`,
-        headers: { authorization: `Bearer ${token}` },
-        metadata: { ticketId, filename, filetype: "application/pdf" },
-        chunkSize,
-        retryDelays: [],
-        onSuccess: () => resolve(up.url!),
-        onError: (error) => reject(error),
-      });
-      up.start();
-    })
-  );
-}
-
-function withAttachments(fn: (h: Harness, a: AttachmentsInstance) => Promise<void>) {
-  return () =>
-    withHarness(async (h) => {
-      const a = await startAttachments(h);
-      try {
-        await fn(h, a);
-      } finally {
-        await a.stop();
-      }
-    });
-}
 
 Deno.test(
   "a customer's tus upload joins the ticket, is encrypted at rest, and streams back whole and by range",
   withAttachments(async (h, a) => {
     const ticket = await createTicket(h, customerA);
-    await upload(h, a, customerA, ticket.id, PDF, "../../合同.pdf", 256 * 1024);
+    await tusUpload(h, a.url, customerA, {
+      ticketId: ticket.id,
+      file: PDF,
+      filename: "../../合同.pdf",
+    }, { chunkSize: 256 * 1024 });
     const listed = await (await a.call(customerA, "GET", `/v1/attachments?ticketId=${ticket.id}`))
       .json();
     assert.equal(listed.attachments.length, 1);
@@ -113,17 +83,19 @@ Deno.test(
   withAttachments(async (h, a) => {
     const ticket = await createTicket(h, customerA);
     await assert.rejects(
-      () => upload(h, a, customerA2, ticket.id, PDF, "x.pdf"),
+      () => tusUpload(h, a.url, customerA2, { ticketId: ticket.id, file: PDF, filename: "x.pdf" }),
       (e: Error) => /404/.test(String(e)),
     );
     const elf = new Uint8Array([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, ...new Uint8Array(200)]);
     await assert.rejects(
-      () => upload(h, a, customerA, ticket.id, elf, "tool.pdf"),
+      () =>
+        tusUpload(h, a.url, customerA, { ticketId: ticket.id, file: elf, filename: "tool.pdf" }),
       (e: Error) => /415/.test(String(e)),
     );
-    await upload(h, a, customerA, ticket.id, PDF, "a.pdf");
+    await tusUpload(h, a.url, customerA, { ticketId: ticket.id, file: PDF, filename: "a.pdf" });
     await assert.rejects(
-      () => upload(h, a, customerA, ticket.id, PDF, "again.pdf"),
+      () =>
+        tusUpload(h, a.url, customerA, { ticketId: ticket.id, file: PDF, filename: "again.pdf" }),
       (e: Error) => /409/.test(String(e)),
     );
     const listed = await (await a.call(supervisorA, "GET", `/v1/attachments?ticketId=${ticket.id}`))

@@ -4,7 +4,9 @@
  * upload to it.
  * @module
  */
+import { Buffer } from "node:buffer";
 import { connect } from "@nats-io/transport-node";
+import * as tus from "tus-js-client";
 import { createLogger } from "@ticketd/shared/log/logger.ts";
 import { loadAttachmentsConfig } from "../../services/attachments/config.ts";
 import {
@@ -12,7 +14,7 @@ import {
   startAttachmentsService,
 } from "../../services/attachments/service.ts";
 import { startTestS3, type TestS3 } from "../../services/attachments/testing/s3.ts";
-import type { Caller, Harness } from "./tickets_harness.ts";
+import { type Caller, type Harness, withHarness } from "./tickets_harness.ts";
 
 export interface AttachmentsInstance {
   service: AttachmentsService;
@@ -66,4 +68,47 @@ export async function startAttachments(
       await s3.stop();
     },
   };
+}
+
+/** A test on the harness and an attachments instance started with `env`, both stopped after. */
+export function withAttachments(
+  fn: (h: Harness, a: AttachmentsInstance) => Promise<void>,
+  env: Record<string, string> = {},
+): () => Promise<void> {
+  return () =>
+    withHarness(async (h) => {
+      const a = await startAttachments(h, env);
+      try {
+        await fn(h, a);
+      } finally {
+        await a.stop();
+      }
+    });
+}
+
+/** Uploads `file` to `ticketId` as `who` with the real tus client; resolves to its upload URL. */
+export async function tusUpload(
+  h: Harness,
+  attachmentsUrl: string,
+  who: Caller,
+  upload: { ticketId: string; file: Uint8Array; filename: string },
+  options: { chunkSize?: number; headers?: Record<string, string> } = {},
+): Promise<string> {
+  const token = await h.token(who);
+  return await new Promise<string>((resolve, reject) => {
+    const up = new tus.Upload(Buffer.from(upload.file), {
+      endpoint: `${attachmentsUrl}/v1/attachments/uploads`,
+      headers: { authorization: `Bearer ${token}`, ...options.headers },
+      metadata: {
+        ticketId: upload.ticketId,
+        filename: upload.filename,
+        filetype: "application/pdf",
+      },
+      chunkSize: options.chunkSize ?? Infinity,
+      retryDelays: [],
+      onSuccess: () => resolve(up.url!),
+      onError: (error) => reject(error),
+    });
+    up.start();
+  });
 }
