@@ -4,25 +4,13 @@
  * fresh schema for a sequence range; a tampered segment stops the restore and fails the verify.
  */
 import { deepEqual, equal, match } from "node:assert/strict";
-import { type ArchiveTestBed, withArchiveTestBed } from "../services/audit/archive/testing.ts";
+import {
+  type ArchiveTestBed,
+  runAuditTool,
+  withArchiveTestBed,
+} from "../services/audit/archive/testing.ts";
 
 const options = { sanitizeOps: false, sanitizeResources: false };
-
-async function run(bed: ArchiveTestBed, tool: string, ...args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `services/audit/tools/${tool}.ts`, ...args],
-    env: {
-      DATABASE_URL: bed.db.url,
-      NATS_URL: bed.nats.url,
-      TICKETD_DATA_DIR: bed.dataDir,
-      ...bed.s3Env,
-    },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
-  return { code: output.code, stdout: text(output.stdout), stderr: text(output.stderr) };
-}
 
 async function hotRows(bed: ArchiveTestBed, schema = "public") {
   return await bed.sql<{ n: string; hash: string; entry: string }[]>`
@@ -51,11 +39,11 @@ Deno.test(
       await pruning.stop();
       equal((await hotRows(bed)).length, 0);
 
-      const verified = await run(bed, "verify");
+      const verified = await runAuditTool(bed, "verify");
       equal(verified.code, 0, verified.stdout + verified.stderr);
       match(verified.stdout, /verified 12 archived entries in 3 segments/);
 
-      const ranged = await run(
+      const ranged = await runAuditTool(
         bed,
         "restore",
         "--tenant",
@@ -74,25 +62,32 @@ Deno.test(
       );
       deepEqual((await hotRows(bed, "inspect")).map((r) => Number(r.n)), [5, 6]);
 
-      const back = await run(bed, "restore", "--tenant", "acme");
+      const back = await runAuditTool(bed, "restore", "--tenant", "acme");
       equal(back.code, 0, back.stdout + back.stderr);
       match(back.stderr, /TICKETS: segment 3\/3, 12 entries restored/);
       deepEqual(await hotRows(bed), before);
-      const again = await run(bed, "restore", "--tenant", "acme", "--stream", "TICKETS");
+      const again = await runAuditTool(bed, "restore", "--tenant", "acme", "--stream", "TICKETS");
       match(again.stdout, /restored 0 entries \(12 already there\)/);
 
       const key = "acme/TICKETS/00000000000000000009-00000000000000000012.ndjson.gz";
       const bytes = (await bed.bucket.get(key))!;
       bytes[bytes.length - 12] ^= 0xff;
       await bed.bucket.put(key, bytes);
-      const refused = await run(bed, "restore", "--tenant", "acme", "--schema", "inspect2");
+      const refused = await runAuditTool(
+        bed,
+        "restore",
+        "--tenant",
+        "acme",
+        "--schema",
+        "inspect2",
+      );
       equal(refused.code, 1);
       match(refused.stdout, /bad segment acme\/TICKETS\/0+9-0+12\.manifest\.json/);
-      const failed = await run(bed, "verify");
+      const failed = await runAuditTool(bed, "verify");
       equal(failed.code, 1);
       match(failed.stdout, /bad archive segment/);
 
-      const missing = await run(bed, "restore");
+      const missing = await runAuditTool(bed, "restore");
       equal(missing.code, 2);
       match(missing.stderr, /--tenant is required/);
     }),

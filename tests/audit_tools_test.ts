@@ -5,26 +5,18 @@
  * no archived segment says "nothing to restore".
  */
 import { equal, match, ok } from "node:assert/strict";
-import { type ArchiveTestBed, withArchiveTestBed } from "../services/audit/archive/testing.ts";
+import {
+  type ArchiveTestBed,
+  runAuditTool,
+  withArchiveTestBed,
+} from "../services/audit/archive/testing.ts";
 
 const options = { sanitizeOps: false, sanitizeResources: false };
 
+/** The tool's result with stderr as a terminal leaves it (a progress line ends in `\r`). */
 async function run(bed: ArchiveTestBed | null, tool: string, ...args: string[]) {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `services/audit/tools/${tool}.ts`, ...args],
-    env: bed
-      ? {
-        DATABASE_URL: bed.db.url,
-        NATS_URL: bed.nats.url,
-        TICKETD_DATA_DIR: bed.dataDir,
-        ...bed.s3Env,
-      }
-      : {},
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const stderr = new TextDecoder().decode(output.stderr).replace(/^.*\r(?!\n)/gm, "").trim();
-  return { code: output.code, stderr, stdout: new TextDecoder().decode(output.stdout) };
+  const result = await runAuditTool(bed, tool, ...args);
+  return { ...result, stderr: result.stderr.replace(/^.*\r(?!\n)/gm, "").trim() };
 }
 
 /** Exits `code` with `message` as its one error line (a usage line may follow), no stack. */

@@ -85,3 +85,25 @@ export async function verifyAll(bed: ArchiveTestBed) {
   );
   return hot.finding;
 }
+
+/**
+ * Runs `deno task audit:<tool>` as a subprocess, as an operator would, on `bed`'s nats-server,
+ * database, data folder and s3rver (null: with an empty environment).
+ */
+export async function runAuditTool(bed: ArchiveTestBed | null, tool: string, ...args: string[]) {
+  const output = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `services/audit/tools/${tool}.ts`, ...args],
+    env: bed
+      ? {
+        DATABASE_URL: bed.db.url,
+        NATS_URL: bed.nats.url,
+        TICKETD_DATA_DIR: bed.dataDir,
+        ...bed.s3Env,
+      }
+      : {},
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = (bytes: Uint8Array) => new TextDecoder().decode(bytes);
+  return { code: output.code, stdout: text(output.stdout), stderr: text(output.stderr) };
+}
