@@ -123,7 +123,10 @@ Deno.test({
       await agentForm.locator("input[name=languages]").fill("zh-cn, en");
       await agentForm.locator("button[type=submit]").click();
       const agentRow = page.locator(`tr[data-agent="${aliceId}"]`);
-      await agentRow.waitFor();
+      await agentRow.waitFor().catch(async (error) => {
+        const said = await agentForm.locator("[role=alert]").textContent();
+        throw new Error(`no row for the saved agent; the form said "${said}"`, { cause: error });
+      });
       assert.match((await agentRow.textContent())!, /billing, hdfs/);
       assert.match((await agentRow.textContent())!, /zh-CN/);
       assert.ok((await agentRow.textContent())!.includes(XSS), "hostile text shown as text");
