@@ -7,13 +7,13 @@ import { deepEqual, ok } from "node:assert/strict";
 import { connect } from "@nats-io/transport-node";
 import { jetstream, type JetStreamManager, jetstreamManager } from "@nats-io/jetstream";
 import postgres from "postgres";
-import { encodeCommit, ticketSubject } from "@ticketd/shared/events/tickets.ts";
 import { createLogger } from "@ticketd/shared/log/logger.ts";
 import { migrate } from "@ticketd/shared/postgres/migrate.ts";
 import {
   type PrivateNatsCluster,
   startPrivateNatsCluster,
 } from "@ticketd/shared/runtime/private_nats_cluster.ts";
+import { publishCommitWithRetries } from "../../../tests/support/cluster_publish.ts";
 import { createTestDatabase } from "../../../tests/support/database.ts";
 import { AuditStore } from "../store/audit_store.ts";
 import { StreamIngester } from "./stream_ingester.ts";
@@ -54,7 +54,11 @@ Deno.test({
       await ingester.start();
       let killed: string | undefined;
       for (let i = 0; i < EVENTS; i++) {
-        await publishWithRetries(js, i);
+        await publishCommitWithRetries(js, {
+          commandId: String(10_000 + i),
+          ticketId: String(100 + (i % 9)),
+          msgID: `c-${i}`,
+        });
         if (i === KILL_AFTER) {
           killed = await consumerLeader(jsm, ingester.durable);
           await cluster.node(killed).kill();
@@ -100,30 +104,5 @@ async function consumerLeader(jsm: JetStreamManager, durable: string): Promise<s
     if (leader) return leader;
     if (i > 100) throw new Error(`consumer ${durable} has no leader`);
     await pause(50);
-  }
-}
-
-/** Publishes commit `i`, retrying while the stream has no leader (a node was just killed). */
-async function publishWithRetries(js: ReturnType<typeof jetstream>, i: number): Promise<void> {
-  const ticketId = String(100 + (i % 9));
-  const data = encodeCommit({
-    meta: {
-      commandId: String(10_000 + i),
-      tenant: "acme",
-      ticketId,
-      at: new Date().toISOString(),
-      actorId: "agent-a",
-      actorRole: "agent",
-    },
-    events: [{ type: "TicketStatusChanged", data: { from: "new", to: "open" } }],
-  });
-  for (let attempt = 0;; attempt++) {
-    try {
-      await js.publish(ticketSubject("acme", ticketId), data, { msgID: `c-${i}` });
-      return;
-    } catch (error) {
-      if (attempt > 100) throw error;
-      await pause(100);
-    }
   }
 }

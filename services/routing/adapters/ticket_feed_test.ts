@@ -5,10 +5,10 @@
 import assert from "node:assert/strict";
 import { connect } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { encodeCommit, ticketSubject } from "@ticketd/shared/events/tickets.ts";
 import { createLogger } from "@ticketd/shared/log/logger.ts";
 import { freePort } from "@ticketd/shared/runtime/free_port.ts";
 import { startPrivateNats } from "@ticketd/shared/runtime/private_nats.ts";
+import { publishCommitWithRetries } from "../../../tests/support/cluster_publish.ts";
 import { followTickets } from "./ticket_feed.ts";
 
 const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -38,7 +38,13 @@ Deno.test({
       try {
         let seq = 0;
         const publish = async (count: number) => {
-          for (let i = 0; i < count; i++) seq = await publishWithRetries(js, seq + 1);
+          for (let i = 0; i < count; i++) {
+            seq = await publishCommitWithRetries(js, {
+              commandId: String(seq + 1),
+              ticketId: "7",
+              msgID: `c-${seq + 1}`,
+            });
+          }
         };
         await publish(50);
         await nats.stop();
@@ -56,26 +62,3 @@ Deno.test({
     }
   },
 });
-
-/** Publishes commit `n` (message id `c-n`: a retried publish is stored once); its sequence. */
-async function publishWithRetries(js: ReturnType<typeof jetstream>, n: number): Promise<number> {
-  const data = encodeCommit({
-    meta: {
-      commandId: String(n),
-      tenant: "acme",
-      ticketId: "7",
-      at: new Date().toISOString(),
-      actorId: "agent-a",
-      actorRole: "agent",
-    },
-    events: [{ type: "TicketStatusChanged", data: { from: "new", to: "open" } }],
-  });
-  for (let attempt = 0;; attempt++) {
-    try {
-      return (await js.publish(ticketSubject("acme", "7"), data, { msgID: `c-${n}` })).seq;
-    } catch (error) {
-      if (attempt > 100) throw error;
-      await pause(100);
-    }
-  }
-}
