@@ -25,6 +25,7 @@ import { loadOrCreateDevKeys, mintDevToken } from "@ticketd/shared/http/dev_keys
 import { Cleanup, stopChild } from "./cleanup.ts";
 import { type CpuSnapshot, cpuSnapshot, cpuUsage, waitForQuiet } from "./cpu.ts";
 import { createDatabase, startNats, startService } from "./environment.ts";
+import { runBenchChild } from "./bench_child.ts";
 
 export interface AttachmentsBenchOptions {
   /** File sizes (bytes) for the throughput figures, each sent and fetched `repeats` times. */
@@ -145,20 +146,9 @@ export type AttachmentsFigures = Awaited<ReturnType<typeof runAttachmentsBench>>
 export async function runAttachmentsBenchChild(
   o: AttachmentsBenchOptions,
 ): Promise<AttachmentsFigures> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--unstable-net",
-      new URL(import.meta.url).pathname,
-      `--options=${JSON.stringify(o)}`,
-    ],
-    cwd: REPO,
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  if (!output.success) throw new Error(`bench/attachments_bench.ts failed (exit ${output.code})`);
-  return JSON.parse(new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!);
+  return await runBenchChild(import.meta.url, [
+    `--options=${JSON.stringify(o)}`,
+  ], ["--unstable-net"]);
 }
 
 // ---------------------------------------------------------------------------------------------

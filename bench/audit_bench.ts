@@ -28,6 +28,7 @@ import { Cleanup } from "./cleanup.ts";
 import { waitForQuiet } from "./cpu.ts";
 import { runCreateLoad, type WrkResult } from "./create_load.ts";
 import { benchSql, createDatabase, startNats, startService } from "./environment.ts";
+import { runBenchChild } from "./bench_child.ts";
 
 export interface AuditBenchOptions {
   /** Length of the creation burst. */
@@ -231,20 +232,9 @@ function hostPort(endpoint: string) {
 
 /** Runs this file as a child (its own service, NATS, database and s3rver); its figures. */
 export async function runAuditBenchChild(o: AuditBenchOptions): Promise<AuditFigures> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--unstable-net",
-      new URL(import.meta.url).pathname,
-      `--options=${JSON.stringify(o)}`,
-    ],
-    cwd: new URL("../", import.meta.url),
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  if (!output.success) throw new Error(`bench/audit_bench.ts failed (exit ${output.code})`);
-  return JSON.parse(new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!);
+  return await runBenchChild(import.meta.url, [
+    `--options=${JSON.stringify(o)}`,
+  ], ["--unstable-net"]);
 }
 
 /** The Audit section of the report. */

@@ -20,6 +20,7 @@ import { DEFAULT_RULE_LIMITS, validateRuleSet } from "../services/routing/domain
 import { ModelBook } from "../services/routing/model_book.ts";
 import { clip, type CorpusDoc, loadCorpus } from "./corpus.ts";
 import { runSimilarBench } from "./similar_bench.ts";
+import { runBenchChild } from "./bench_child.ts";
 
 const MODELS = new URL("../services/routing/models/", import.meta.url).pathname;
 const TIMERS = new URL("../services/routing/sla/measure_timers.ts", import.meta.url).pathname;
@@ -159,20 +160,10 @@ export async function runRoutingBenchChild(
   quick: boolean,
   similarTickets: number,
 ): Promise<RoutingBenchFigures> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--v8-flags=--expose-gc",
-      new URL(import.meta.url).pathname,
-      `--similar-tickets=${similarTickets}`,
-      ...(quick ? ["--quick"] : []),
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  if (!output.success) throw new Error(`bench/routing_bench.ts failed (exit ${output.code})`);
-  return JSON.parse(new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!);
+  return await runBenchChild(import.meta.url, [
+    `--similar-tickets=${similarTickets}`,
+    ...(quick ? ["--quick"] : []),
+  ], ["--v8-flags=--expose-gc"]);
 }
 
 /** 20 rules of the kinds a support team writes: keywords (Chinese too), regex, tags, fields, time. */

@@ -17,6 +17,7 @@ import { freePort } from "@ticketd/shared/runtime/free_port.ts";
 import { Cleanup } from "./cleanup.ts";
 import { cpuSnapshot, cpuUsage, type ProcessCpu, waitForQuiet } from "./cpu.ts";
 import { createDatabase, startNats, startService } from "./environment.ts";
+import { runBenchChild } from "./bench_child.ts";
 
 export interface SessionsBenchOptions {
   /** Idle sockets (customer tokens, authenticated, attached to nothing). */
@@ -137,26 +138,14 @@ export type SessionsFigures = Awaited<ReturnType<typeof runSessionsBench>>;
 
 /** Runs this file in a child process (it needs its own flags) and returns its figures. */
 export async function runSessionsBenchChild(o: SessionsBenchOptions): Promise<SessionsFigures> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--unstable-net",
-      "--unstable-worker-options",
-      "--v8-flags=--expose-gc",
-      new URL(import.meta.url).pathname,
-      `--connections=${o.connections}`,
-      `--conversations=${o.conversations}`,
-      `--rate=${o.rate}`,
-      `--seconds=${o.seconds}`,
-      `--soak-minutes=${o.soakMinutes}`,
-      `--soak-rate=${o.soakRate}`,
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  if (!output.success) throw new Error(`bench/sessions_bench.ts failed (exit ${output.code})`);
-  return JSON.parse(new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!);
+  return await runBenchChild(import.meta.url, [
+    `--connections=${o.connections}`,
+    `--conversations=${o.conversations}`,
+    `--rate=${o.rate}`,
+    `--seconds=${o.seconds}`,
+    `--soak-minutes=${o.soakMinutes}`,
+    `--soak-rate=${o.soakRate}`,
+  ], ["--unstable-net", "--unstable-worker-options", "--v8-flags=--expose-gc"]);
 }
 
 // ---------------------------------------------------------------------------------------------

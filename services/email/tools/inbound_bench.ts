@@ -15,6 +15,7 @@ import nodemailer from "nodemailer";
 import { startHarness } from "../../../tests/support/tickets_harness.ts";
 import { startTestDovecot } from "../testing/dovecot.ts";
 import { startInbound } from "../testing/inbound_harness.ts";
+import { runBenchChild } from "../../../bench/bench_child.ts";
 
 export interface InboundBenchOptions {
   smtp: number;
@@ -33,22 +34,11 @@ export interface InboundFigures {
 
 /** Runs this file in a process of its own (its servers and memory go when it exits). */
 export async function runInboundBenchChild(o: InboundBenchOptions): Promise<InboundFigures> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "-A",
-      "--unstable-net",
-      "--unstable-worker-options",
-      new URL(import.meta.url).pathname,
-      `--smtp=${o.smtp}`,
-      `--imap=${o.imap}`,
-      `--connections=${o.connections}`,
-    ],
-    stdout: "piped",
-    stderr: "inherit",
-  }).output();
-  if (!output.success) throw new Error(`inbound_bench.ts failed (exit ${output.code})`);
-  return JSON.parse(new TextDecoder().decode(output.stdout).trim().split("\n").at(-1)!);
+  return await runBenchChild(import.meta.url, [
+    `--smtp=${o.smtp}`,
+    `--imap=${o.imap}`,
+    `--connections=${o.connections}`,
+  ], ["--unstable-net", "--unstable-worker-options"]);
 }
 
 /** The Email section of the bench report. */
