@@ -16,6 +16,7 @@ import { TokenBuckets } from "@ticketd/shared/http/rate_limit.ts";
 import { SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { migrate } from "@ticketd/shared/postgres/migrate.ts";
+import { startOutboxDrain } from "./activity_outbox.ts";
 import { bootstrap } from "./bootstrap.ts";
 import type { IdentityConfig } from "./config.ts";
 import { IDENTITY_ROLES, type IdentityRole } from "./domain/roles.ts";
@@ -169,6 +170,8 @@ export async function startIdentityService(
     grants.purgeExpired().catch((error) => log.warn("purge failed", { error: String(error) }));
   }, config.purgeIntervalMs);
   Deno.unrefTimer(purge);
+  // Facts the command-line tools left in the outbox (written with their change).
+  const outbox = startOutboxDrain({ sql, js: jetstream(deps.nc), settings: config.activity, log });
   log.info("identity service started", { issuer, kid: keys.active.kid, alg: keys.active.alg });
   return {
     issuer,
@@ -179,7 +182,7 @@ export async function startIdentityService(
     honouringRevocation,
     stop: () => {
       clearInterval(purge);
-      return Promise.resolve();
+      return outbox.stop();
     },
   };
 }

@@ -15,6 +15,8 @@ export interface ActivitySettings {
   ackTimeoutMs: number;
   /** `TICKETD_ACTIVITY_RETRY_DELAY_MS`: the pause before the second try, doubled after. */
   retryDelayMs: number;
+  /** `TICKETD_ACTIVITY_OUTBOX_INTERVAL_MS`: how often identity publishes the tools' outbox. */
+  outboxIntervalMs: number;
 }
 
 type IntSetting = (name: string, fallback: number, min?: number, max?: number) => number;
@@ -27,5 +29,6 @@ export function activitySettings(int: IntSetting): ActivitySettings {
     publishAttempts: int("TICKETD_ACTIVITY_PUBLISH_ATTEMPTS", 3, 1, 20),
     ackTimeoutMs: int("TICKETD_ACTIVITY_ACK_TIMEOUT_MS", 2_000, 10, 60_000),
     retryDelayMs: int("TICKETD_ACTIVITY_RETRY_DELAY_MS", 50, 0, 10_000),
+    outboxIntervalMs: int("TICKETD_ACTIVITY_OUTBOX_INTERVAL_MS", 1_000, 50, 3_600_000),
   };
 }

@@ -1,7 +1,9 @@
 /**
  * `deno task identity:admin`: add users and OAuth clients from the command line. Uses
  * `DATABASE_URL`, or the embedded database in the data folder (with Ticketd stopped). Generated
- * passwords and client secrets are printed once and stored only as scrypt hashes.
+ * passwords and client secrets are printed once and stored only as scrypt hashes. Each change is
+ * an ACTIVITY fact by `cli:<os user>`, written to the outbox in the change's own transaction; the
+ * identity service publishes it (docs/audit-activity.md, "Facts from the command-line tools").
  *
  *   deno task identity:admin add-user --tenant acme --username alice --role agent --groups support
  *   deno task identity:admin add-client --tenant acme --client-id portal --public \
@@ -12,11 +14,14 @@
  */
 import { parseArgs } from "node:util";
 import postgres, { type Sql } from "postgres";
+import { operatorParty } from "@ticketd/shared/activity/operator.ts";
+import type { Activity } from "@ticketd/shared/events/activity.ts";
 import { TENANT } from "@ticketd/shared/http/auth.ts";
 import { SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
 import { migrate } from "@ticketd/shared/postgres/migrate.ts";
 import { lockDataDir } from "@ticketd/shared/runtime/data_dir_lock.ts";
 import { startEmbeddedPostgres } from "@ticketd/shared/runtime/embedded_postgres.ts";
+import { enqueueActivity } from "../activity_outbox.ts";
 import { ConfigError, loadConfig } from "../config.ts";
 import { redirectUriProblem } from "../domain/redirect_uris.ts";
 import { isIdentityRole, takesGroups } from "../domain/roles.ts";
@@ -36,6 +41,8 @@ if (values.help || positionals.length !== 1) usage();
 if (!values.tenant || !TENANT.test(values.tenant)) usage(`--tenant must match ${TENANT}`);
 
 const config = configOrExit();
+const ids = new SnowflakeGenerator(config.workerId);
+const operator = operatorParty();
 const command = positionals[0] === "add-user"
   ? addUser(values.tenant)
   : positionals[0] === "add-client"
@@ -129,14 +136,20 @@ function addUser(tenant: string): (sql: Sql) => Promise<void> {
   if (groups.length > 0 && !takesGroups(role)) usage("only agents and supervisors have --groups");
   const username = values.username;
   return async (sql) => {
-    const user = await new UserStore(sql).create({
-      id: new SnowflakeGenerator(config.workerId).next(),
-      tenant,
-      username: normaliseUsername(username),
-      email: values.email ?? null,
-      passwordHash: await hashSecret(password, config.scrypt),
-      role,
-      groups,
+    const passwordHash = await hashSecret(password, config.scrypt);
+    const user = await withFact(sql, async (tx) => {
+      const user = await new UserStore(tx).create({
+        id: ids.next(),
+        tenant,
+        username: normaliseUsername(username),
+        email: values.email ?? null,
+        passwordHash,
+        role,
+        groups,
+      });
+      const changes = { role, groups, email: values.email !== undefined };
+      const target = { type: "user", id: user.id };
+      return { value: user, fact: { tenant, action: "identity.user.created", target, changes } };
     });
     console.log(`user ${user.id} "${user.username}" (${role}) in tenant "${tenant}"`);
     if (!given) console.log(`password (shown once): ${password}`);
@@ -173,19 +186,52 @@ function addClient(tenant: string): (sql: Sql) => Promise<void> {
   const scopes = values.scope;
   const name = values.name ?? clientId;
   return async (sql) => {
-    await new ClientStore(sql).create({
-      clientId,
-      tenant,
-      name,
-      secretHash: secret ? await hashSecret(secret, config.scrypt) : null,
-      redirectUris,
-      grantTypes: grants,
-      scopes,
-      role,
+    const secretHash = secret ? await hashSecret(secret, config.scrypt) : null;
+    await withFact(sql, async (tx) => {
+      const client = { clientId, tenant, name, secretHash, redirectUris, grantTypes: grants };
+      await new ClientStore(tx).create({ ...client, scopes, role });
+      const changes = {
+        public: secretHash === null,
+        grantTypes: grants,
+        scopes,
+        role,
+        redirectUris: redirectUris.length,
+        name: true,
+      };
+      return {
+        value: undefined,
+        fact: {
+          tenant,
+          action: "identity.client.created",
+          target: { type: "client", id: clientId },
+          changes,
+        },
+      };
     });
     console.log(`client "${clientId}" in tenant "${tenant}": ${grants.join(", ")}`);
     if (secret) console.log(`client secret (shown once): ${secret}`);
   };
+}
+
+type ToolFact = Pick<Activity, "tenant" | "action" | "target" | "changes">;
+
+/** Makes a change and its fact in one transaction: both are committed, or neither is. */
+async function withFact<T>(
+  sql: Sql,
+  change: (tx: Sql) => Promise<{ value: T; fact: ToolFact }>,
+): Promise<T> {
+  return await sql.begin(async (tx) => {
+    const { value, fact } = await change(tx as unknown as Sql);
+    const at = new Date().toISOString();
+    await enqueueActivity(tx as unknown as Sql, {
+      ...fact,
+      ...operator,
+      id: ids.next(),
+      at,
+      outcome: "ok",
+    });
+    return value;
+  }) as T;
 }
 
 /** Exit 2 with one line naming the problem, or (no problem: --help) 0 with the usage. */
