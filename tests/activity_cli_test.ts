@@ -9,11 +9,15 @@ import postgres from "postgres";
 import { connect } from "@nats-io/transport-node";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { recordedActivity } from "@ticketd/shared/activity/testing.ts";
+import { parseKeyring } from "@ticketd/shared/crypto/keyring.ts";
+import { parseTenantProfiles } from "@ticketd/shared/crypto/profiles.ts";
+import { openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
 import { startIdentity } from "../services/identity/main.ts";
 import { createTestDatabase } from "./support/database.ts";
 import { startTestNats } from "./support/nats.ts";
 
 const ADMIN_TOOL = new URL("../services/identity/tools/admin.ts", import.meta.url).pathname;
+const KEYS_TOOL = new URL("../services/tickets/tools/keys.ts", import.meta.url).pathname;
 
 async function runTool(path: string, args: string[], env: Record<string, string>) {
   const output = await new Deno.Command(Deno.execPath(), {
@@ -110,6 +114,68 @@ Deno.test("identity:admin - a refused change leaves no fact in the outbox", asyn
     await sql.end();
     await db.drop();
     await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
+Deno.test("keys - add, rewrap and retire are each recorded as the operator's fact", async () => {
+  const nats = await startTestNats();
+  const db = await createTestDatabase();
+  const dir = await Deno.makeTempDir({ prefix: "ticketd-activity-keys-" });
+  const file = `${dir}/keyring.json`;
+  const env = {
+    NATS_URL: nats.url,
+    DATABASE_URL: db.url,
+    TICKETD_DATA_DIR: dir,
+    TICKETD_KEYRING_FILE: file,
+  };
+  const keys = async (...args: string[]) => {
+    const run = await runTool(KEYS_TOOL, args, env);
+    assert.equal(run.code, 0, run.stderr);
+  };
+  const nc = await connect({ servers: nats.url });
+  try {
+    await keys("generate", "--file", file);
+    const jsm = await jetstreamManager(nc);
+    const opened = await openEnvelope(nc, jsm, {
+      keyring: parseKeyring(JSON.parse(await Deno.readTextFile(file))),
+      profiles: parseTenantProfiles("intl", ""),
+      dataKeyCacheEntries: 10,
+    });
+    await opened.envelope.seal("words", { tenant: "acme", ticketId: "1", ownerId: "c1" });
+    opened.close();
+
+    await keys("add", "--file", file, "--profile", "intl", "--id", "k2");
+    await keys("rewrap");
+    await keys("retire", "--file", file, "--id", "k1");
+
+    const facts = (await recordedActivity(jsm)).filter((f) => f.action.startsWith("tickets.key."));
+    assert.deepEqual(
+      facts.map((f) => [f.action, f.target, f.changes]),
+      [
+        ["tickets.key.added", { type: "key", id: "k2" }, { profile: "intl" }],
+        ["tickets.key.rewrapped", { type: "data_keys", id: "data-keys" }, {
+          checked: 1,
+          rewrapped: 1,
+        }],
+        ["tickets.key.retired", { type: "key", id: "k1" }, {}],
+      ],
+    );
+    for (const fact of facts) {
+      assert.equal(fact.tenant, "system");
+      assert.match(fact.actor.id, /^cli:.+/);
+      assert.equal(fact.actor.role, "admin");
+      assert.equal(fact.source.ip, null);
+    }
+    assert.equal(new Set(facts.map((f) => f.source.requestId)).size, 3, "one request id a run");
+    const stored = await jsm.streams.getMessage("ACTIVITY", {
+      last_by_subj: "activity.system.tickets",
+    });
+    assert.ok(stored, "on the tickets service's subject of the installation tenant");
+  } finally {
+    await nc.close();
+    await db.drop();
+    await nats.stop();
+    await Deno.remove(dir, { recursive: true });
   }
 });
 

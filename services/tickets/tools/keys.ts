@@ -12,9 +12,15 @@
  * `usage`, `rewrap` and `retire` read the keyring the service uses (TICKETD_KEYRING_FILE) and
  * its NATS (NATS_URL, and then they may run beside the service; without it they start the data
  * folder's private server, so stop the service first).
+ *
+ * `add`, `rewrap` and `retire` are ACTIVITY facts (`tickets.key.added`, `.rewrapped`,
+ * `.retired`) by `cli:<os user>`, recorded at that NATS after the step (act, then record, as
+ * for admin changes): if the fact cannot be recorded the step stands, and the tool says so on
+ * stderr and exits 2 ("do not repeat it"); docs/audit-activity.md.
  * @module
  */
-import { jetstreamManager } from "@nats-io/jetstream";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
 import { parseArgs } from "node:util";
 import {
   addKek,
@@ -22,13 +28,19 @@ import {
   type KeyringFile,
   parseKeyring,
 } from "@ticketd/shared/crypto/keyring.ts";
+import { INSTALLATION_TENANT, operatorParty } from "@ticketd/shared/activity/operator.ts";
+import { ActivityRecorder } from "@ticketd/shared/activity/recorder.ts";
+import { ensureActivityStream } from "@ticketd/shared/activity/stream.ts";
 import { isProfile } from "@ticketd/shared/crypto/profiles.ts";
+import type { Activity } from "@ticketd/shared/events/activity.ts";
+import { SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
+import { leaseServiceWorkerId } from "@ticketd/shared/ids/worker_lease.ts";
 import { DomainError } from "@ticketd/shared/errors.ts";
 import { isRegistered, markRetired } from "@ticketd/shared/keys/kek_registry.ts";
 import { DATA_KEYS_BUCKET } from "@ticketd/shared/keys/kv_data_key_store.ts";
 import { type OpenedEnvelope, openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
-import { createLogger } from "@ticketd/shared/log/logger.ts";
-import { openInfrastructure } from "@ticketd/shared/runtime/infrastructure.ts";
+import { createLogger, type Logger } from "@ticketd/shared/log/logger.ts";
+import { type Infrastructure, openInfrastructure } from "@ticketd/shared/runtime/infrastructure.ts";
 import { RuntimeError } from "@ticketd/shared/runtime/runtime_error.ts";
 import { loadKeyring } from "@ticketd/shared/runtime/secrets.ts";
 import { ConfigError, loadConfig } from "../config.ts";
@@ -69,24 +81,28 @@ async function run(): Promise<void> {
       if (!isProfile(profile)) throw new Refusal("--profile must be intl or gm");
       const file = required("file");
       await writeKeyring(file, addKek(await readKeyring(file), profile, required("id")));
-      return console.log(
+      console.log(
         `${values.id} is now the active ${profile} KEK; restart the services, ` +
           `then run "deno task keys rewrap"`,
+      );
+      return await withTool((tool) =>
+        recordStep(tool, "tickets.key.added", { type: "key", id: values.id! }, { profile })
       );
     }
     case "usage":
       return console.log(JSON.stringify(await withDataKeys((o) => o.dataKeys.usage(), false)));
     case "rewrap": {
-      const done = await withDataKeys(
-        (o) =>
-          o.dataKeys.rewrap((p) =>
-            console.error(`rewrap: ${p.checked} checked, ${p.rewrapped} rewrapped`)
-          ),
-        true,
-      );
-      return console.log(
-        `rewrapped ${done.rewrapped} of ${done.checked} data keys; bodies untouched`,
-      );
+      return await withDataKeys(async (o, tool) => {
+        const done = await o.dataKeys.rewrap((p) =>
+          console.error(`rewrap: ${p.checked} checked, ${p.rewrapped} rewrapped`)
+        );
+        console.log(`rewrapped ${done.rewrapped} of ${done.checked} data keys; bodies untouched`);
+        const target = { type: "data_keys", id: DATA_KEYS_BUCKET };
+        await recordStep(tool, "tickets.key.rewrapped", target, {
+          checked: done.checked,
+          rewrapped: done.rewrapped,
+        });
+      }, true);
     }
     case "retire":
       return await retire(required("file"), required("id"));
@@ -119,7 +135,7 @@ async function retire(file: string, id: string): Promise<void> {
     ? [keyring.active]
     : Object.values(keyring.active);
   if (active.includes(id)) throw new Refusal(`${id} is active; add a new KEK first`);
-  await withDataKeys(async (opened) => {
+  await withDataKeys(async (opened, tool) => {
     if (!await isRegistered(opened.kv, id)) {
       throw new Refusal(`no KEK "${id}" was ever used with these data keys; check the id`);
     }
@@ -128,21 +144,58 @@ async function retire(file: string, id: string): Promise<void> {
       throw new Refusal(`${inUse} data keys are still wrapped by ${id}; run rewrap first`);
     }
     await markRetired(opened.kv, id);
+    const { [id]: _retired, ...keys } = keyring.keys;
+    await writeKeyring(file, { ...keyring, keys });
+    console.log(`retired ${id}; destroy every other copy of it (backups of the keyring file too)`);
+    await recordStep(tool, "tickets.key.retired", { type: "key", id }, {});
   }, false);
-  const { [id]: _retired, ...keys } = keyring.keys;
-  await writeKeyring(file, { ...keyring, keys });
-  console.log(`retired ${id}; destroy every other copy of it (backups of the keyring file too)`);
+}
+
+/** What a step needs to record its fact: the connection, the settings, a logger. */
+interface Tool {
+  infra: Infrastructure;
+  config: ReturnType<typeof loadConfig>;
+  log: Logger;
+}
+
+/**
+ * Records a finished step as the operator's fact, with an id from a leased worker id (the
+ * running services' ids never collide with it). Unrecorded, it throws `activity_unavailable`
+ * saying the step stands: printed, exit 2.
+ */
+async function recordStep(
+  { infra, config, log }: Tool,
+  action: string,
+  target: Activity["target"],
+  changes: NonNullable<Activity["changes"]>,
+): Promise<void> {
+  const { nc } = infra;
+  const lease = await leaseServiceWorkerId(new Kvm(nc), "keys", log);
+  try {
+    await ensureActivityStream(await jetstreamManager(nc), config.activity);
+    const ids = new SnowflakeGenerator(lease.workerId);
+    const recorder = new ActivityRecorder({
+      js: jetstream(nc),
+      service: "tickets",
+      nextId: () => ids.next(),
+      now: () => new Date(),
+      settings: config.activity,
+      log,
+    });
+    const party = operatorParty();
+    const tenant = INSTALLATION_TENANT;
+    await recorder.recordApplied({ ...party, tenant, action, target, outcome: "ok", changes });
+  } finally {
+    await lease.release();
+  }
 }
 
 async function withDataKeys<T>(
-  run: (opened: OpenedEnvelope) => Promise<T>,
+  run: (opened: OpenedEnvelope, tool: Tool) => Promise<T>,
   checkKeyring: boolean,
 ): Promise<T> {
-  const config = loadConfig(Deno.env.toObject());
-  await requireExistingData(config);
-  const log = createLogger("warn", { tool: "keys" });
-  const infra = await openInfrastructure(config, log);
-  try {
+  return await withTool(async (tool) => {
+    const { infra, config, log } = tool;
     const keyring = await loadKeyring(config, log);
     const jsm = await jetstreamManager(infra.nc);
     await jsm.streams.info(`KV_${DATA_KEYS_BUCKET}`).catch(() => {
@@ -150,10 +203,21 @@ async function withDataKeys<T>(
     });
     const opened = await openEnvelope(infra.nc, jsm, { keyring, ...config }, { checkKeyring });
     try {
-      return await run(opened);
+      return await run(opened, tool);
     } finally {
       opened.close();
     }
+  });
+}
+
+/** Runs `run` on the service's NATS and PostgreSQL (or the data folder's), then closes them. */
+async function withTool<T>(run: (tool: Tool) => Promise<T>): Promise<T> {
+  const config = loadConfig(Deno.env.toObject());
+  await requireExistingData(config);
+  const log = createLogger("warn", { tool: "keys" });
+  const infra = await openInfrastructure(config, log);
+  try {
+    return await run({ infra, config, log });
   } finally {
     await infra.stop();
     await log.flush();
