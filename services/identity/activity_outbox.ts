@@ -2,9 +2,11 @@
  * The identity outbox: facts of changes made straight in the database (`deno task
  * identity:admin`) are inserted in the change's own transaction, so a change and its fact commit
  * or roll back together; the identity service publishes them to ACTIVITY at start and then every
- * `TICKETD_ACTIVITY_OUTBOX_INTERVAL_MS`, and deletes a row only after JetStream acked it. The
- * message id is the fact's (`activity:<id>`), so a row published twice (a crash between the ack
- * and the delete, two identity services draining at once) is stored once.
+ * `TICKETD_ACTIVITY_OUTBOX_INTERVAL_MS`, and deletes a row only after JetStream acked it. Before
+ * its first publish a row gets its fact id from the service's own generator and keeps it (the
+ * tool runs with the service's worker id, so its ids could equal a fact the service records in
+ * the same millisecond, and the message id would drop one): a row published twice (a crash
+ * between the ack and the delete, two identity services draining at once) is stored once.
  * @module
  */
 import type { Sql } from "postgres";
@@ -35,12 +37,15 @@ export async function enqueueActivity(tx: Sql, fact: Activity): Promise<void> {
 export interface OutboxDrainDeps {
   sql: Sql;
   js: JetStreamClient;
+  /** The service's snowflake generator: the published facts' ids. */
+  nextId: () => string;
   settings: Pick<ActivitySettings, "ackTimeoutMs" | "outboxIntervalMs">;
   log: Logger;
 }
 
 interface OutboxRow {
   id: string;
+  factId: string | null;
   fact: string;
   subject: string;
 }
@@ -71,11 +76,14 @@ export async function drainOutbox(deps: OutboxDrainDeps): Promise<number> {
   let published = 0;
   for (;;) {
     const rows = await deps.sql<OutboxRow[]>`
-      select id::text, fact, subject from identity_activity_outbox order by id limit ${BATCH}`;
+      select id::text, fact_id::text, fact, subject
+      from identity_activity_outbox order by id limit ${BATCH}`;
     for (const row of rows) {
-      const data = new TextEncoder().encode(row.fact);
-      await deps.js.publish(row.subject, data, {
-        msgID: activityMessageId(decodeActivity(data)),
+      const factId = row.factId ?? await assignFactId(deps, row.id);
+      if (factId === null) continue; // another drainer published and deleted it meanwhile
+      const fact = { ...decodeActivity(new TextEncoder().encode(row.fact)), id: factId };
+      await deps.js.publish(row.subject, encodeActivity(fact), {
+        msgID: activityMessageId(fact),
         timeout: deps.settings.ackTimeoutMs,
       });
       await deps.sql`delete from identity_activity_outbox where id = ${row.id}`;
@@ -83,4 +91,12 @@ export async function drainOutbox(deps: OutboxDrainDeps): Promise<number> {
     }
     if (rows.length < BATCH) return published;
   }
+}
+
+/** The row's fact id, set now unless a concurrent drainer set it first; null if it is gone. */
+async function assignFactId(deps: OutboxDrainDeps, rowId: string): Promise<string | null> {
+  const [row] = await deps.sql<{ factId: string }[]>`
+    update identity_activity_outbox set fact_id = coalesce(fact_id, ${deps.nextId()})
+    where id = ${rowId} returning fact_id::text`;
+  return row?.factId ?? null;
 }

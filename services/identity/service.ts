@@ -171,7 +171,13 @@ export async function startIdentityService(
   }, config.purgeIntervalMs);
   Deno.unrefTimer(purge);
   // Facts the command-line tools left in the outbox (written with their change).
-  const outbox = startOutboxDrain({ sql, js: jetstream(deps.nc), settings: config.activity, log });
+  const outbox = startOutboxDrain({
+    sql,
+    js: jetstream(deps.nc),
+    nextId,
+    settings: config.activity,
+    log,
+  });
   log.info("identity service started", { issuer, kid: keys.active.kid, alg: keys.active.alg });
   return {
     issuer,

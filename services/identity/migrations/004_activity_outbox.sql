@@ -5,5 +5,8 @@ create table identity_activity_outbox (
   -- the fact as the stream stores it ({type, v, data} JSON), encoded before the insert
   fact text not null,
   subject text not null,
+  -- the id the fact is published under, from the service's generator (the tool shares its
+  -- worker id): set once before the first publish, so a second publish is the same message
+  fact_id bigint,
   created_at timestamptz not null default now()
 );
