@@ -181,6 +181,40 @@ Deno.test("keys - add, rewrap and retire are each recorded as the operator's fac
   }
 });
 
+Deno.test("keys - a step whose fact cannot be recorded stands, and the tool says so and exits 2", async () => {
+  const nats = await startTestNats();
+  const db = await createTestDatabase();
+  const dir = await Deno.makeTempDir({ prefix: "ticketd-activity-keys-" });
+  const file = `${dir}/keyring.json`;
+  const env = {
+    NATS_URL: nats.url,
+    DATABASE_URL: db.url,
+    TICKETD_DATA_DIR: dir,
+    TICKETD_KEYRING_FILE: file,
+  };
+  const nc = await connect({ servers: nats.url });
+  try {
+    assert.equal((await runTool(KEYS_TOOL, ["generate", "--file", file], env)).code, 0);
+    // A stream holding the facts' subject: ACTIVITY cannot be made, so nothing can be recorded.
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({ name: "SQUATTER", subjects: ["activity.system.tickets"] });
+    const add = await runTool(
+      KEYS_TOOL,
+      ["add", "--file", file, "--profile", "intl", "--id", "k2"],
+      env,
+    );
+    assert.equal(add.code, 2);
+    assert.match(add.stderr, /tickets\.key\.added" could not be recorded .*do not repeat it/);
+    const keyring = JSON.parse(await Deno.readTextFile(file));
+    assert.equal(keyring.active.intl, "k2", "the step stands");
+  } finally {
+    await nc.close();
+    await db.drop();
+    await nats.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
 async function waitForFacts(
   jsm: Awaited<ReturnType<typeof jetstreamManager>>,
   action: string,

@@ -29,12 +29,12 @@ import {
   parseKeyring,
 } from "@ticketd/shared/crypto/keyring.ts";
 import { INSTALLATION_TENANT, operatorParty } from "@ticketd/shared/activity/operator.ts";
-import { ActivityRecorder } from "@ticketd/shared/activity/recorder.ts";
+import { ActivityRecorder, ActivityUnavailable } from "@ticketd/shared/activity/recorder.ts";
 import { ensureActivityStream } from "@ticketd/shared/activity/stream.ts";
 import { isProfile } from "@ticketd/shared/crypto/profiles.ts";
 import type { Activity } from "@ticketd/shared/events/activity.ts";
 import { SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
-import { leaseServiceWorkerId } from "@ticketd/shared/ids/worker_lease.ts";
+import { leaseServiceWorkerId, type WorkerLease } from "@ticketd/shared/ids/worker_lease.ts";
 import { DomainError } from "@ticketd/shared/errors.ts";
 import { isRegistered, markRetired } from "@ticketd/shared/keys/kek_registry.ts";
 import { DATA_KEYS_BUCKET } from "@ticketd/shared/keys/kv_data_key_store.ts";
@@ -170,8 +170,10 @@ async function recordStep(
   changes: NonNullable<Activity["changes"]>,
 ): Promise<void> {
   const { nc } = infra;
-  const lease = await leaseServiceWorkerId(new Kvm(nc), "keys", log);
+  const input = { ...operatorParty(), tenant: INSTALLATION_TENANT, action, target, changes };
+  let lease: WorkerLease | undefined;
   try {
+    lease = await leaseServiceWorkerId(new Kvm(nc), "keys", log);
     await ensureActivityStream(await jetstreamManager(nc), config.activity);
     const ids = new SnowflakeGenerator(lease.workerId);
     const recorder = new ActivityRecorder({
@@ -182,11 +184,17 @@ async function recordStep(
       settings: config.activity,
       log,
     });
-    const party = operatorParty();
-    const tenant = INSTALLATION_TENANT;
-    await recorder.recordApplied({ ...party, tenant, action, target, outcome: "ok", changes });
+    await recorder.recordApplied({ ...input, outcome: "ok" });
+  } catch (error) {
+    if (error instanceof ActivityUnavailable) throw error;
+    // No id or no stream: the fact was never tried; the step stands all the same.
+    log.error("activity not recorded", { fact: input, error: String(error) });
+    throw new Refusal(
+      `the step is done, but "${action}" could not be recorded (${String(error)}); ` +
+        `do not repeat it`,
+    );
   } finally {
-    await lease.release();
+    await lease?.release();
   }
 }
 
