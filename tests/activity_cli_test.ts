@@ -119,6 +119,35 @@ Deno.test("identity:admin - a refused change leaves no fact in the outbox", asyn
   }
 });
 
+Deno.test("identity:admin - a created user's fact holds role and groups, not the name or password", async () => {
+  const db = await createTestDatabase();
+  const dataDir = await Deno.makeTempDir({ prefix: "ticketd-activity-cli-" });
+  const sql = postgres(db.url, { max: 1, onnotice: () => {} });
+  try {
+    const password = "a long operator-chosen password";
+    const env = {
+      TICKETD_DATA_DIR: dataDir,
+      DATABASE_URL: db.url,
+      TICKETD_NEW_PASSWORD: password,
+    };
+    const args = ["add-user", "--tenant", "acme", "--username", "dana", "--role", "agent"];
+    const tool = await runTool(ADMIN_TOOL, [...args, "--groups", "billing"], env);
+    assert.equal(tool.code, 0, tool.stderr);
+    const [user] = await sql`select id::text from identity_users where username = 'dana'`;
+    const [row] = await sql`select fact, subject from identity_activity_outbox`;
+    const { data } = JSON.parse(row.fact);
+    assert.equal(row.subject, "activity.acme.identity");
+    assert.equal(data.action, "identity.user.created");
+    assert.deepEqual(data.target, { type: "user", id: user.id });
+    assert.deepEqual(data.changes, { role: "agent", groups: ["billing"], email: false });
+    assert.ok(!row.fact.includes("dana") && !row.fact.includes(password));
+  } finally {
+    await sql.end();
+    await db.drop();
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
+
 Deno.test("keys - add, rewrap and retire are each recorded as the operator's fact", async () => {
   const nats = await startTestNats();
   const db = await createTestDatabase();
