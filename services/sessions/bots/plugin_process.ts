@@ -79,6 +79,9 @@ export class PluginProcess {
       stdin: "piped",
       stdout: "piped",
       stderr: "piped",
+      // Its own process group: a terminal's Ctrl-C is for the service, which then closes its
+      // plugins in order, not for the plugins to die of mid-turn.
+      detached: true,
     }).spawn();
     this.pid = this.#child.pid;
     this.#stdin = this.#child.stdin.getWriter();
