@@ -14,6 +14,8 @@ import { ensureActivityStream } from "@ticketd/shared/activity/stream.ts";
 import { createVerifier, type Verifier } from "@ticketd/shared/http/auth.ts";
 import { TokenBuckets } from "@ticketd/shared/http/rate_limit.ts";
 import { SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
+import { leaseServiceWorkerId } from "@ticketd/shared/ids/worker_lease.ts";
+import { Kvm } from "@nats-io/kv";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { migrate } from "@ticketd/shared/postgres/migrate.ts";
 import { startOutboxDrain } from "./activity_outbox.ts";
@@ -74,7 +76,9 @@ export async function startIdentityService(
       path: keys.created,
     });
   }
-  const ids = new SnowflakeGenerator(config.workerId);
+  // Leased like every service's: a fixed id could be leased by another process meanwhile.
+  const lease = await leaseServiceWorkerId(new Kvm(deps.nc), "identity", log);
+  const ids = new SnowflakeGenerator(lease.workerId);
   const nextId = () => ids.next();
   await ensureActivityStream(await jetstreamManager(deps.nc), config.activity);
   const activity = {
@@ -186,9 +190,10 @@ export async function startIdentityService(
     fetch: (request, info) => app.fetch(request, info),
     verify,
     honouringRevocation,
-    stop: () => {
+    stop: async () => {
       clearInterval(purge);
-      return outbox.stop();
+      await outbox.stop();
+      await lease.release();
     },
   };
 }
