@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { connect } from "@nats-io/transport-node";
 import { Kvm } from "@nats-io/kv";
-import { leaseWorkerId } from "@ticketd/shared/ids/worker_lease.ts";
+import { leaseWorkerId, OFFLINE_TOOL_WORKER_ID } from "@ticketd/shared/ids/worker_lease.ts";
 import { startTestNats } from "./support/nats.ts";
 
 const options = { owner: "test", renewEveryMs: 200, onLost: () => {} };
@@ -56,6 +56,20 @@ Deno.test("leaseWorkerId - a lease whose entry another process overwrote is repo
     await kv.put(String(lease.workerId), "someone else"); // the entry moved on without us
     await lost.promise;
     await lease.release();
+  } finally {
+    await nc.close();
+    await nats.stop();
+  }
+});
+
+Deno.test("leaseWorkerId - the offline tool's id is never leased: with every other id taken, none is left", async () => {
+  const nats = await startTestNats();
+  const nc = await connect({ servers: nats.url });
+  try {
+    const kv = await new Kvm(nc).create("worker-ids", { ttl: 60_000 });
+    for (let id = 0; id < OFFLINE_TOOL_WORKER_ID; id++) await kv.create(String(id), "someone");
+    await assert.rejects(leaseWorkerId(kv, options), /All 1023 worker ids are leased/);
+    assert.equal(await kv.get(String(OFFLINE_TOOL_WORKER_ID)), null);
   } finally {
     await nc.close();
     await nats.stop();

@@ -13,6 +13,7 @@ import { isSigningAlg, type SigningAlg } from "./signing/signer.ts";
 import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import { type ActivitySettings, activitySettings } from "@ticketd/shared/activity/settings.ts";
 import { loadTlsSettings, type TlsSettings } from "@ticketd/shared/runtime/tls_settings.ts";
+import { OFFLINE_TOOL_WORKER_ID } from "@ticketd/shared/ids/worker_lease.ts";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -103,7 +104,7 @@ export function loadConfig(env: Record<string, string | undefined>): IdentityCon
     signingKeysFile: env.TICKETD_SIGNING_KEYS_FILE || undefined,
     signingAlg,
     logLevel,
-    workerId: int("TICKETD_IDENTITY_WORKER_ID", 1023, 0, 1023),
+    workerId: int("TICKETD_IDENTITY_WORKER_ID", OFFLINE_TOOL_WORKER_ID, 0, OFFLINE_TOOL_WORKER_ID),
     shutdownGraceMs: int("TICKETD_SHUTDOWN_GRACE_SECONDS", 20, 1) * 1000,
     ttl: {
       accessSeconds: int("TICKETD_ACCESS_TOKEN_TTL_SECONDS", 900),

@@ -1,8 +1,8 @@
 /**
- * Worker ids that never collide between running processes: each process leases one of the 1024
- * ids in a NATS KV bucket whose entries expire (bucket TTL) unless renewed. Failed renewals are
- * retried; a process that has not renewed by the TTL minus a safety margin must stop issuing ids,
- * because another process may soon hold its id.
+ * Worker ids that never collide between running processes: each process leases one of 1023 ids
+ * (the last is kept for a tool without NATS) in a NATS KV bucket whose entries expire (bucket
+ * TTL) unless renewed. Failed renewals are retried; a process that has not renewed by the TTL
+ * minus a safety margin must stop issuing ids, because another process may soon hold its id.
  * @module
  */
 import type { KV, Kvm } from "@nats-io/kv";
@@ -18,16 +18,23 @@ export interface WorkerLease {
   release(): Promise<void>;
 }
 
+/**
+ * The worker id never leased: kept for a tool that runs without NATS (`deno task identity:admin`,
+ * whose default `TICKETD_IDENTITY_WORKER_ID` it is), so its ids cannot collide with a service's.
+ */
+export const OFFLINE_TOOL_WORKER_ID = MAX_WORKER_ID;
+const LEASABLE_IDS = MAX_WORKER_ID; // 0 .. MAX_WORKER_ID - 1
+
 /** Leases a free worker id, starting the search at a random id so processes rarely race. */
 export async function leaseWorkerId(kv: KV, options: WorkerLeaseOptions): Promise<WorkerLease> {
-  const start = Math.floor(Math.random() * (MAX_WORKER_ID + 1));
+  const start = Math.floor(Math.random() * LEASABLE_IDS);
   const leaseOptions = { ...options, ttlMs: (await kv.status()).ttl };
-  for (let i = 0; i <= MAX_WORKER_ID; i++) {
-    const workerId = (start + i) % (MAX_WORKER_ID + 1);
+  for (let i = 0; i < LEASABLE_IDS; i++) {
+    const workerId = (start + i) % LEASABLE_IDS;
     const lease = await tryLease(kv, String(workerId), leaseOptions);
     if (lease) return { workerId, release: () => lease.release() };
   }
-  throw new Error(`All ${MAX_WORKER_ID + 1} worker ids are leased; is a process leaking leases?`);
+  throw new Error(`All ${LEASABLE_IDS} worker ids are leased; is a process leaking leases?`);
 }
 
 /**
