@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import nodemailer from "nodemailer";
-import { type Harness, startHarness } from "./support/tickets_harness.ts";
+import { type Harness, startHarness, supervisorA } from "./support/tickets_harness.ts";
 import {
   type InboundInstance,
   type InboundOptions,
@@ -106,6 +106,32 @@ Deno.test("email SMTP - the same mail delivered twice makes one ticket", async (
     assert.ok(first.kind === "created" && second.kind === "created");
     assert.equal(second.ticketId, first.ticketId);
     assert.equal(second.duplicate, true);
+  });
+});
+
+Deno.test("email SMTP - a mail opens its ticket as the customer, relayed by svc:email, and once", async () => {
+  await withInbound(async (h, inbound) => {
+    const mail = {
+      from: "ann@customer.example",
+      to: "support@acme.example",
+      subject: "mine",
+      text: "my own words",
+      messageId: "<mine-1@customer.example>",
+    };
+    await transport(inbound).sendMail(mail);
+    await transport(inbound).sendMail(mail);
+    const [first, second] = [await inbound.nth(1), await inbound.nth(2)];
+    assert.ok(first.kind === "created" && second.kind === "created");
+    assert.deepEqual([second.ticketId, second.duplicate], [first.ticketId, true]);
+    const history =
+      await (await h.call(supervisorA, "GET", `/v1/tickets/${first.ticketId}/history`))
+        .json();
+    assert.equal(history.entries.length, 1, "the duplicate mail added nothing");
+    const [opened] = history.entries;
+    const customer = "email:ann@customer.example";
+    assert.deepEqual(opened.actor, { id: customer, role: "customer", relayedBy: "svc:email" });
+    const message = opened.events.find((e: { type: string }) => e.type === "MessagePosted");
+    assert.deepEqual([message.authorId, message.authorRole], [customer, "customer"]);
   });
 });
 

@@ -79,3 +79,30 @@ Deno.test("relayed command - the commit names the customer as actor and the serv
       relayedBy: "svc:email",
     });
   }));
+
+/** `service` opens a ticket with a mail's external id for `customer`, as email does. */
+function relayCreate(h: Harness, service: string, customer: Caller, requesterId = customer.sub) {
+  return ticketCommandSender(h.nc, 5_000)("acme", {
+    service,
+    create: { subject: "by mail", body: "my words", requesterId, externalId: "email:m-1" },
+    onBehalfOf: { id: customer.sub, role: "customer" },
+  });
+}
+
+Deno.test("relayed create - svc:email opens a ticket only for the customer it carries", () =>
+  withHarness(async (h) => {
+    const forOther = await relayCreate(h, "email", customerA, customerA2.sub);
+    assert.deepEqual(forOther.ok ? null : [forOther.code, forOther.status], ["forbidden", 403]);
+    const byRouting = await relayCreate(h, "routing", customerA);
+    assert.deepEqual(byRouting.ok ? null : byRouting.code, "relay_not_allowed");
+  }));
+
+Deno.test("relayed create - another customer's mail with a taken external id learns nothing", () =>
+  withHarness(async (h) => {
+    const first = await relayCreate(h, "email", customerA);
+    assert.ok(first.ok && !first.duplicate, JSON.stringify(first));
+    const again = await relayCreate(h, "email", customerA);
+    assert.ok(again.ok && again.duplicate && again.ticketId === first.ticketId);
+    const other = await relayCreate(h, "email", customerA2);
+    assert.deepEqual(other.ok ? null : [other.code, other.status], ["external_id_taken", 409]);
+  }));

@@ -169,6 +169,8 @@ async function open(
       followUpOf,
       externalId: externalIdFor(mailbox.address, mail),
     },
+    // The customer opens their ticket by mail: it is theirs from the first message, relayed.
+    onBehalfOf: { id: requesterId, role: "customer" },
   });
   if (!reply.ok) throw new CommandRefused(reply.code, reply.message, reply.status);
   const kind = followUpOf ? "followed_up" : "created";

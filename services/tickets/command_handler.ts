@@ -16,7 +16,7 @@ import type { ExternalRefs } from "./adapters/external_refs.ts";
 import type { TicketNumbers } from "./adapters/ticket_numbers.ts";
 import type { Actor, CreateTicket, TicketCommand, TicketPolicy } from "./domain/commands.ts";
 import { decideAll } from "./domain/decide.ts";
-import { allows, canSee } from "./domain/permissions.ts";
+import { canSee, maySetExternalId } from "./domain/permissions.ts";
 import { type ExistingTicket, noTicket } from "./domain/ticket.ts";
 import {
   appendCommit,
@@ -95,7 +95,7 @@ export class TicketCommands {
     const { deps } = this;
     let ticketId = deps.nextId();
     // Who may not set external ids (the decider refuses them) is never answered with a claim.
-    if (request.externalId && allows(actor, "set_external_id")) {
+    if (request.externalId && maySetExternalId(actor)) {
       const claimed = await deps.refs.claim(tenant, request.externalId, ticketId);
       const existing = await deps.loader.load(ticketSubject(tenant, claimed));
       if (existing.state.status !== "none") {

@@ -68,6 +68,12 @@ export function ticketCommandSchemas(limits: CommandTextLimits) {
       uploaderId: principal,
     }),
   ]);
+  /**
+   * The ticket's requester whose own words the service relays (a customer's mail): the change is
+   * decided as theirs, the service kept in the commit's meta. Only for the services the tickets
+   * permission table lets relay (`RELAYING_SERVICES`); anyone else is refused.
+   */
+  const onBehalfOf = z.strictObject({ id: principal, role: z.literal("customer") }).optional();
   const changeRequest = z.strictObject({
     /** The calling service; the actor becomes `svc:<service>`. */
     service,
@@ -79,12 +85,7 @@ export function ticketCommandSchemas(limits: CommandTextLimits) {
     /** Same key, same request: answered once (two instances deciding alike append once). */
     idempotencyKey: idempotencyKey.optional(),
     source: source.optional(),
-    /**
-     * The ticket's requester whose own words the service relays (a customer's mail): the change is
-     * decided as theirs, the service kept in the commit's meta. Only for the services the tickets
-     * permission table lets relay (`RELAYING_SERVICES`); anyone else is refused.
-     */
-    onBehalfOf: z.strictObject({ id: principal, role: z.literal("customer") }).optional(),
+    onBehalfOf,
   });
   const createRequest = z.strictObject({
     service,
@@ -102,6 +103,8 @@ export function ticketCommandSchemas(limits: CommandTextLimits) {
     }),
     idempotencyKey: idempotencyKey.optional(),
     source: source.optional(),
+    /** A ticket opened by the requester's own mail: theirs, with the relay's external id. */
+    onBehalfOf,
   });
   return { change, changeRequest, createRequest, request: z.union([changeRequest, createRequest]) };
 }

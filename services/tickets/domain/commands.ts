@@ -11,6 +11,8 @@ export interface Actor {
   role: Role;
   /** Agent groups (from the token); what an agent can see and assign within. */
   groups: readonly string[];
+  /** The channel relaying a customer's own words (`svc:email`): it names the mail's external id. */
+  relayedBy?: string;
 }
 
 export interface CreateTicket {

@@ -70,8 +70,17 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
  * it reaches only tickets they requested and does only what a customer may.
  */
 export const RELAYING_SERVICES: Readonly<Record<string, string>> = {
-  email: "a mail from the requester's address, threaded to their ticket",
+  email:
+    "a mail from the requester's address: a new ticket (with the mail's external id) or a reply",
 };
+
+/**
+ * True when `actor` may name a create's external id: an agent, or a relaying channel for the
+ * customer it carries (the mail's identity is the channel's, never typed by the customer).
+ */
+export function maySetExternalId(actor: Actor): boolean {
+  return allows(actor, "set_external_id") || actor.relayedBy !== undefined;
+}
 
 /** True when `service` may relay a requester's changes. */
 export function mayRelay(service: string): boolean {
@@ -208,7 +217,8 @@ export function createActions(actor: Actor, c: CreateTicket): Action[] {
   const actions: Action[] = ["create"];
   if (c.requesterId !== actor.id) actions.push("create_for_others");
   if (c.status !== "new") actions.push("import");
-  if (c.externalId !== null) actions.push("set_external_id");
+  // A relayed create carries the channel's external id, not one the customer chose.
+  if (c.externalId !== null && !actor.relayedBy) actions.push("set_external_id");
   if (c.assigneeId !== null || c.groupId !== null) {
     actions.push(assignAction(actor, c.assigneeId, c.groupId));
   }

@@ -7,6 +7,7 @@ import {
   changeAction,
   createActions,
   historyShows,
+  maySetExternalId,
   ticketScope,
 } from "./permissions.ts";
 import { admin, agent, auditor, createCommand, customer, supervisor } from "./testing.ts";
@@ -67,6 +68,14 @@ Deno.test("createActions - every field that needs more than creating is named", 
     createActions(agent, createCommand({ status: "solved", externalId: "x", groupId: "db" })),
     ["create", "create_for_others", "import", "set_external_id", "assign_any"],
   );
+});
+
+Deno.test("createActions - a customer names an external id only through a relaying channel", () => {
+  const mail = createCommand({ requesterId: customer.id, externalId: "email:abc" });
+  assert.deepEqual(createActions(customer, mail), ["create", "set_external_id"]);
+  assert.deepEqual(createActions({ ...customer, relayedBy: "svc:email" }, mail), ["create"]);
+  assert.equal(maySetExternalId(customer), false);
+  assert.equal(maySetExternalId({ ...customer, relayedBy: "svc:email" }), true);
 });
 
 Deno.test("historyShows - customers get the conversation, not notes or workflow", () => {

@@ -100,21 +100,21 @@ async function execute(msg: Msg, handler: Handler): Promise<TicketCommandReply> 
   }
   const service = serviceActorId(request.service);
   // A relay is decided as the customer: their tickets only (another's is 404), their rights only.
+  const relayedBy = relay ? service : undefined;
   const actor: Actor = relay
-    ? { id: relay.id, role: relay.role, groups: [] }
+    ? { id: relay.id, role: relay.role, groups: [], relayedBy }
     : { id: service, role: "supervisor", groups: [] };
+  const options = { idempotencyKey: request.idempotencyKey, source: request.source, relayedBy };
   const result = "create" in request
     ? await commands.create(tenant, actor, {
       ...request.create,
       assigneeId: null,
       customFields: {},
       status: "new",
-    }, { idempotencyKey: request.idempotencyKey, source: request.source })
+    }, options)
     : await commands.changeAll(tenant, request.ticketId, actor, request.changes, {
+      ...options,
       ifMatch: request.ifMatch,
-      idempotencyKey: request.idempotencyKey,
-      source: request.source,
-      relayedBy: relay ? service : undefined,
     });
   return {
     ok: true,
