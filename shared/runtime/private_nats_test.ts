@@ -112,9 +112,33 @@ Deno.test("startPrivateNats - with authToken a client needs the token its URL ca
     const nc = await connect(options);
     await nc.flush();
     await nc.close();
-    await assert.rejects(connect({ servers: options.servers, reconnect: false }), /Authorization/);
+    assert.match(await connectWithoutToken(options.servers[0]), /Authorization Violation/);
   } finally {
     await nats.stop();
     await Deno.remove(storeDir, { recursive: true });
   }
 });
+
+/**
+ * What the server answers a client that connects without the token. Spoken over a raw socket:
+ * the nats.js client, refused, can leave an ECONNRESET behind that fails the test run.
+ */
+async function connectWithoutToken(server: string): Promise<string> {
+  const { hostname, port } = new URL(server.includes("://") ? server : `nats://${server}`);
+  const conn = await Deno.connect({ hostname, port: Number(port) });
+  try {
+    await conn.write(new TextEncoder().encode('CONNECT {"verbose":false}\r\nPING\r\n'));
+    let said = "";
+    const buffer = new Uint8Array(4096);
+    while (!said.includes("-ERR") && !said.includes("PONG")) {
+      const n = await conn.read(buffer);
+      if (n === null) break;
+      said += new TextDecoder().decode(buffer.subarray(0, n));
+    }
+    return said;
+  } finally {
+    try {
+      conn.close();
+    } catch { /* the server may have closed it first */ }
+  }
+}
