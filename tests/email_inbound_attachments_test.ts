@@ -26,7 +26,11 @@ import {
   supervisorA,
 } from "./support/tickets_harness.ts";
 import { externalIdFor } from "../services/email/domain/identities.ts";
-import { type InboundInstance, startInbound } from "../services/email/testing/inbound_harness.ts";
+import {
+  type InboundInstance,
+  readTicket,
+  startInbound,
+} from "../services/email/testing/inbound_harness.ts";
 
 const SUPPORT = { tenant: "acme", address: "support@acme.example", imap: null };
 const PDF = new TextEncoder().encode(`%PDF-1.7\n${"invoice line\n".repeat(500)}%%EOF\n`);
@@ -112,6 +116,36 @@ Deno.test("email attachments - a mail's file and inline image become the request
       ["logo.png", "image/png", "email:ann@customer.example"],
       ["发票.pdf", "application/pdf", "email:ann@customer.example"],
     ]);
+  });
+});
+
+Deno.test("email attachments - a refused file is noted for agents as kept in the mail; the text names no raw path", async () => {
+  await withStack(async ({ h, attachments, inbound }) => {
+    const exe = Buffer.concat([Buffer.from("MZ"), Buffer.alloc(510, 0x90)]);
+    const mail: Mail = {
+      text: "two files",
+      messageId: "<odd-files-1@customer.example>",
+      attachments: [
+        { filename: "../../etc/passwd.png", content: Buffer.from(PNG), contentType: "image/png" },
+        { filename: "setup.exe", content: exe, contentType: "application/octet-stream" },
+      ],
+    };
+    const first = await send(inbound, mail);
+    const [stored] = await listed(attachments, first.ticketId, 1);
+    assert.equal(stored.fileName, "passwd.png");
+    const ticket = await readTicket(h, first.ticketId, (t) => t.messages.length === 2);
+    assert.equal(ticket.messages[0].body, "two files", "the customer's text lists no raw names");
+    assert.equal(ticket.messages[1].internal, true);
+    assert.match(
+      ticket.messages[1].body,
+      /- setup\.exe \(application\/octet-stream, 512 bytes\): not accepted: kept in the original mail \(type_not_allowed\)/,
+    );
+    assert.doesNotMatch(ticket.messages[1].body, /passwd/);
+    const again = await send(inbound, mail);
+    assert.deepEqual(again, { ...first, duplicate: true });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const after = await readTicket(h, first.ticketId);
+    assert.equal(after.messages.length, 2, "the same mail again notes its refused file once");
   });
 });
 

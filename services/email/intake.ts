@@ -16,6 +16,7 @@ import { parseMail, UnparseableMail } from "./decoding/parse_mail.ts";
 import { externalIdFor, replyKeyFor, requesterIdFor } from "./domain/identities.ts";
 import { type AutomaticReason, automaticReason, type Ours } from "./domain/loop_guard.ts";
 import type { InboundMail, MailAttachment } from "./domain/mail.ts";
+import { type RefusedFile, refusedFilesNote } from "./domain/refused_files.ts";
 import type { HandedTicket } from "./attachments/hand_off.ts";
 import { replyWithoutHistory } from "./domain/reply_text.ts";
 import { threadHint } from "./domain/threading.ts";
@@ -32,8 +33,8 @@ export interface IntakeDeps {
   raw: RawMailStore;
   /** Records the customer's Message-ID (angle brackets) on the ticket, for outbound threading. */
   recordMessageId(tenant: string, ticketId: string, messageId: string): Promise<void>;
-  /** Hands the mail's files to the attachments service (a file it cannot take is logged). */
-  handOff: (ticket: HandedTicket, files: MailAttachment[]) => Promise<number>;
+  /** Hands the mail's files to the attachments service; resolves with those it did not take. */
+  handOff: (ticket: HandedTicket, files: MailAttachment[]) => Promise<RefusedFile[]>;
   limits: TicketTextLimits & HtmlLimits;
   /** What is ours for `tenant`: Message-ID domains and addresses (loop guard, threading). */
   ours(tenant: string): Ours;
@@ -83,7 +84,8 @@ export async function takeIn(
   if (mail.attachments.length > 0) {
     const mailId = externalIdFor(mailbox.address, mail);
     const ticket = { tenant: mailbox.tenant, ticketId: outcome.ticketId, requesterId, mailId };
-    await deps.handOff(ticket, mail.attachments);
+    const refused = await deps.handOff(ticket, mail.attachments);
+    if (refused.length > 0) await noteRefused(ticket, refused, deps);
   }
   deps.log.info("mail taken in", { tenant: mailbox.tenant, ...outcome });
   return outcome;
@@ -107,7 +109,7 @@ async function act(
       ticketId: target.ticketId,
       changes: [{
         type: "PostMessage",
-        body: ticketBody(withAttachments(mail, replyWithoutHistory(mail.text)), deps.limits),
+        body: ticketBody(replyWithoutHistory(mail.text), deps.limits),
         internal: false,
       }],
       idempotencyKey: replyKeyFor(mailbox.address, mail),
@@ -160,10 +162,7 @@ async function open(
     create: {
       subject: ticketSubject(mail.subject, deps.limits),
       // A follow-up is a reply too: its quoted history is the closed ticket's.
-      body: ticketBody(
-        withAttachments(mail, followUpOf ? replyWithoutHistory(mail.text) : mail.text),
-        deps.limits,
-      ),
+      body: ticketBody(followUpOf ? replyWithoutHistory(mail.text) : mail.text, deps.limits),
       requesterId,
       tags: ["email"],
       followUpOf,
@@ -177,13 +176,22 @@ async function open(
   return { kind, ticketId: reply.ticketId, duplicate: reply.duplicate };
 }
 
-/** The text, with the names of the files it carried (they stay in the kept raw mail). */
-function withAttachments(mail: InboundMail, text: string): string {
-  if (mail.attachments.length === 0) return text;
-  const files = mail.attachments.map((a) =>
-    `- ${a.fileName} (${a.mime}, ${a.content.length} bytes)`
-  );
-  return `${text}\n\n[Attached files]\n${files.join("\n")}`;
+/**
+ * Tells the agents, in a note by svc:email, which files of the mail are not attachments. Keyed by
+ * the mail: the same mail taken in again (its files refused again) notes them once.
+ */
+async function noteRefused(ticket: HandedTicket, refused: RefusedFile[], deps: IntakeDeps) {
+  const reply = await deps.send(ticket.tenant, {
+    service: "email",
+    ticketId: ticket.ticketId,
+    changes: [{
+      type: "PostMessage",
+      body: ticketBody(refusedFilesNote(refused), deps.limits),
+      internal: true,
+    }],
+    idempotencyKey: `email-files:${ticket.mailId.slice("email:".length)}`,
+  });
+  if (!reply.ok) throw new CommandRefused(reply.code, reply.message, reply.status);
 }
 
 async function sha256(bytes: Uint8Array): Promise<string> {

@@ -4,8 +4,8 @@
  * needed, and the attachments service checks, names, scans, encrypts and announces each file on
  * the ticket itself. Each file is named by the mail's identity and its part index, so the same
  * mail taken in again (after a crash) resumes or finds its files instead of adding them twice.
- * It never holds a mail back: a file that cannot be handed over is logged and stays inside the
- * kept raw mail.
+ * It never holds a mail back: a file that cannot be handed over is logged, stays inside the
+ * kept raw mail, and is returned so that the intake can tell the agents.
  * @module
  */
 import type { NatsConnection } from "@nats-io/nats-core";
@@ -16,8 +16,10 @@ import {
   RELAY_CHUNK_BYTES,
 } from "@ticketd/shared/commands/attachments.ts";
 import { encodeBase64 } from "@ticketd/shared/crypto/base64.ts";
+import { DomainError } from "@ticketd/shared/errors.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import type { MailAttachment } from "../domain/mail.ts";
+import type { RefusedFile } from "../domain/refused_files.ts";
 
 export interface HandOffDeps {
   nc: NatsConnection;
@@ -33,28 +35,34 @@ export interface HandedTicket {
   mailId: string;
 }
 
-/** Hands each file to `ticket`; resolves with how many are there now (new or found again). */
+/** A relayed upload the attachments service answered with a refusal (its code). */
+class RelayRefused extends DomainError {}
+
+/** Hands each file to `ticket`; resolves with the files that are not there, and why. */
 export async function handOff(
   deps: HandOffDeps,
   ticket: HandedTicket,
   files: MailAttachment[],
-): Promise<number> {
-  let handed = 0;
+): Promise<RefusedFile[]> {
+  const refused: RefusedFile[] = [];
   for (const [index, file] of files.entries()) {
     try {
       await relay(deps, ticket, `${ticket.mailId}#${index}`, file);
-      handed++;
     } catch (error) {
+      // A refusal names its code; anything else (a timeout) means the service was away.
+      const reason = error instanceof RelayRefused ? error.code : "unavailable";
+      refused.push({ fileName: file.fileName, mime: file.mime, size: file.content.length, reason });
       deps.log.warn("mail attachment not handed over; it stays in the raw mail", {
         tenant: ticket.tenant,
         ticketId: ticket.ticketId,
         mime: file.mime,
         size: file.content.length,
+        reason,
         error: String(error).slice(0, 200),
       });
     }
   }
-  return handed;
+  return refused;
 }
 
 async function relay(
@@ -94,6 +102,6 @@ async function ask(deps: HandOffDeps, tenant: string, request: AttachmentRelayRe
     timeout: deps.timeoutMs,
   });
   const reply = answer.json<AttachmentRelayReply>();
-  if (!reply.ok) throw new Error(`${reply.code}: ${reply.message}`);
+  if (!reply.ok) throw new RelayRefused(reply.code, reply.message, reply.status);
   return reply;
 }
