@@ -135,6 +135,41 @@ Deno.test("email SMTP - a mail opens its ticket as the customer, relayed by svc:
   });
 });
 
+Deno.test("email SMTP - a connection idle past TICKETD_EMAIL_SMTP_IDLE_SECONDS gets 421", async () => {
+  await withInbound(async (_h, inbound) => {
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port: inbound.service.smtpPort! });
+    try {
+      const started = Date.now();
+      const said = await readUntilClosed(conn);
+      assert.match(said, /^220 /);
+      assert.match(said, /\r\n421 /);
+      assert.ok(Date.now() - started >= 900, "closed by the idle timeout, not at once");
+    } finally {
+      try {
+        conn.close();
+      } catch { /* the server closed it */ }
+    }
+  }, { TICKETD_EMAIL_SMTP_IDLE_SECONDS: "1" });
+});
+
+/** Everything the server says until it closes the connection (at most 10 s). */
+async function readUntilClosed(conn: Deno.Conn): Promise<string> {
+  const chunks: string[] = [];
+  const decoder = new TextDecoder();
+  const buffer = new Uint8Array(4096);
+  const deadline = setTimeout(() => conn.close(), 10_000);
+  try {
+    for (;;) {
+      const n = await conn.read(buffer).catch(() => null);
+      if (n === null) break;
+      chunks.push(decoder.decode(buffer.subarray(0, n)));
+    }
+  } finally {
+    clearTimeout(deadline);
+  }
+  return chunks.join("");
+}
+
 Deno.test("email SMTP - unknown recipients are refused with 550", async () => {
   await withInbound(async (_h, inbound) => {
     await assert.rejects(

@@ -30,6 +30,7 @@ export interface EmailConfig {
     maxBodyChars: number;
     maxHtmlChars: number;
     maxHtmlDepth: number;
+    maxMimeParts: number;
   };
   commandTimeoutMs: number;
   rawBucket: string;
@@ -76,6 +77,7 @@ export function loadEmailConfig(
       port: int("TICKETD_EMAIL_SMTP_PORT", 2525, 0, 65_535), // 0 = any free port (tests)
       maxMessageBytes: int("TICKETD_EMAIL_MAX_MESSAGE_MB", 25, 1, 150) * MiB,
       maxRecipients: int("TICKETD_EMAIL_MAX_RECIPIENTS", 50, 1, 1_000),
+      idleTimeoutMs: int("TICKETD_EMAIL_SMTP_IDLE_SECONDS", 60, 1, 3_600) * 1000,
       tls: tls.server ?? null,
       requireTls: requireTls(env, tls),
     },
@@ -89,6 +91,7 @@ export function loadEmailConfig(
       maxBodyChars: int("TICKETD_EMAIL_MAX_BODY_CHARS", 200_000, 1, 200_000),
       maxHtmlChars: int("TICKETD_EMAIL_MAX_HTML_CHARS", 2_000_000, 1_000, 100_000_000),
       maxHtmlDepth: int("TICKETD_EMAIL_MAX_HTML_DEPTH", 100, 1, 10_000),
+      maxMimeParts: int("TICKETD_EMAIL_MAX_MIME_PARTS", 1_000, 1, 10_000),
     },
     commandTimeoutMs: int("TICKETD_EMAIL_COMMAND_TIMEOUT_MS", 10_000),
     rawBucket: env.TICKETD_EMAIL_S3_BUCKET ?? "ticketd-email",

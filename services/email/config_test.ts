@@ -18,7 +18,18 @@ Deno.test("loadEmailConfig - defaults: SMTP 2525, 25 MB mails, no mailboxes", ()
   assert.equal(config.smtp.maxMessageBytes, 25 * 1024 * 1024);
   assert.equal(config.imap.pollIntervalMs, 30_000);
   assert.equal(config.text.maxHtmlDepth, 100);
+  assert.equal(config.text.maxMimeParts, 1_000);
+  assert.equal(config.smtp.idleTimeoutMs, 60_000);
   assert.deepEqual(config.mailboxes, []);
+});
+
+Deno.test("loadEmailConfig - the SMTP idle timeout and MIME part limit are settings", () => {
+  const config = loadEmailConfig({
+    TICKETD_EMAIL_SMTP_IDLE_SECONDS: "5",
+    TICKETD_EMAIL_MAX_MIME_PARTS: "200",
+  });
+  assert.deepEqual([config.smtp.idleTimeoutMs, config.text.maxMimeParts], [5_000, 200]);
+  assert.throws(() => loadEmailConfig({ TICKETD_EMAIL_SMTP_IDLE_SECONDS: "0" }), EmailConfigError);
 });
 
 Deno.test("loadEmailConfig - TICKETD_EMAIL_SMTP_PORT 0 means any free port", () => {

@@ -11,8 +11,7 @@ import type { SendTicketCommand } from "@ticketd/shared/commands/ticket_command_
 import type { TicketAccessReply } from "@ticketd/shared/commands/tickets.ts";
 import { DomainError } from "@ticketd/shared/errors.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
-import { type HtmlLimits } from "./decoding/html_text.ts";
-import { parseMail, UnparseableMail } from "./decoding/parse_mail.ts";
+import { type DecodeLimits, parseMail, UnparseableMail } from "./decoding/parse_mail.ts";
 import { externalIdFor, replyKeyFor, requesterIdFor } from "./domain/identities.ts";
 import { type AutomaticReason, automaticReason, type Ours } from "./domain/loop_guard.ts";
 import type { InboundMail, MailAttachment } from "./domain/mail.ts";
@@ -35,7 +34,7 @@ export interface IntakeDeps {
   recordMessageId(tenant: string, ticketId: string, messageId: string): Promise<void>;
   /** Hands the mail's files to the attachments service; resolves with those it did not take. */
   handOff: (ticket: HandedTicket, files: MailAttachment[]) => Promise<RefusedFile[]>;
-  limits: TicketTextLimits & HtmlLimits;
+  limits: TicketTextLimits & DecodeLimits;
   /** What is ours for `tenant`: Message-ID domains and addresses (loop guard, threading). */
   ours(tenant: string): Ours;
   log: Logger;

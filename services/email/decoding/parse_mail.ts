@@ -20,9 +20,18 @@ export class UnparseableMail extends Error {
   }
 }
 
-/** Decodes `raw`; throws {@link UnparseableMail} when it has no usable sender. */
-export async function parseMail(raw: Uint8Array, limits: HtmlLimits): Promise<InboundMail> {
+export interface DecodeLimits extends HtmlLimits {
+  /** MIME parts (nodes, however nested) read; a mail with more cannot be decoded. */
+  maxMimeParts: number;
+}
+
+/**
+ * Decodes `raw`; throws {@link UnparseableMail} when it has no usable sender or more than
+ * `limits.maxMimeParts` MIME parts (a mail nested a thousand levels deep is a thousand parts).
+ */
+export async function parseMail(raw: Uint8Array, limits: DecodeLimits): Promise<InboundMail> {
   const parsed = await simpleParser(Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength), {
+    maxChildNodes: limits.maxMimeParts,
     skipHtmlToText: true, // done below, within the limits
     skipTextToHtml: true,
     skipImageLinks: true,

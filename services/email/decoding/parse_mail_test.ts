@@ -8,9 +8,21 @@ import {
   rawMail,
   SAMPLES,
 } from "../testing/corpus.ts";
+import { requesterIdFor } from "../domain/identities.ts";
 import { parseMail, UnparseableMail } from "./parse_mail.ts";
 
-const limits = { maxHtmlChars: 1_000_000, maxHtmlDepth: 100 };
+/** A mail of `levels` multiparts, each the only part of the one around it. */
+function nestedParts(levels: number): Uint8Array {
+  let body = "hello\r\n";
+  for (let i = levels; i > 0; i--) {
+    const b = `b${i}`;
+    body =
+      `Content-Type: multipart/mixed; boundary="${b}"\r\n\r\n--${b}\r\n${body}\r\n--${b}--\r\n`;
+  }
+  return new TextEncoder().encode(`From: ann@customer.example\r\nSubject: deep\r\n${body}`);
+}
+
+const limits = { maxHtmlChars: 1_000_000, maxHtmlDepth: 100, maxMimeParts: 1_000 };
 
 Deno.test("parseMail - GB2312, GBK and GB18030 bodies and encoded-word subjects decode", async () => {
   for (const charset of ["GB2312", "GBK", "GB18030"]) {
@@ -142,6 +154,24 @@ Deno.test("parseMail - threading and loop headers are read", async () => {
   assert.deepEqual(mail.recipients, ["support@acme.example", "support+12@acme.example"]);
   assert.equal(mail.from?.address, "a@b.example");
   assert.equal(mail.headers["auto-submitted"], "auto-replied");
+});
+
+Deno.test("parseMail - a broken From keeps its odd address, which the requester id hashes", async () => {
+  const mail = await parseMail(
+    rawMail(["From: <<<broken@@customer.example", "Subject: s"], "x"),
+    limits,
+  );
+  assert.equal(mail.from?.address, "broken@@customer.example");
+  assert.match(requesterIdFor(mail.from!.address), /^email:sha256:[0-9a-f]{40}$/);
+});
+
+Deno.test("parseMail - a mail of more MIME parts than maxMimeParts (nesting counts) is unparseable", async () => {
+  await parseMail(nestedParts(20), { ...limits, maxMimeParts: 21 });
+  await assert.rejects(
+    () => parseMail(nestedParts(20), { ...limits, maxMimeParts: 20 }),
+    UnparseableMail,
+  );
+  await assert.rejects(() => parseMail(nestedParts(1_000), limits), UnparseableMail);
 });
 
 Deno.test("parseMail - a mail with no sender address is unparseable", async () => {

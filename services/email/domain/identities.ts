@@ -7,12 +7,18 @@ import { createHash } from "node:crypto";
 import type { InboundMail } from "./mail.ts";
 
 const PRINCIPAL = /^[\p{L}\p{N}_.@:+-]{1,128}$/u;
+/** One `@` between a local part and a dotted domain: what a plain address looks like. */
+const PLAIN_ADDRESS = /^[^@]+@[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)*$/u;
 
-/** The requester principal of sender `address`: `email:<address>`, hashed if it cannot be one. */
+/**
+ * The requester principal of sender `address`: `email:<address>` for a plain address, else
+ * hashed (a principal must not look like an address it is not, such as `broken@@x.example`).
+ */
 export function requesterIdFor(address: string): string {
-  const plain = `email:${address.toLowerCase()}`;
-  if (PRINCIPAL.test(plain)) return plain;
-  return `email:sha256:${sha256(address.toLowerCase()).slice(0, 40)}`;
+  const lower = address.toLowerCase();
+  const plain = `email:${lower}`;
+  if (PLAIN_ADDRESS.test(lower) && PRINCIPAL.test(plain)) return plain;
+  return `email:sha256:${sha256(lower).slice(0, 40)}`;
 }
 
 /**

@@ -12,6 +12,20 @@ Deno.test("requesterIdFor - an address no principal can hold is hashed, stably",
   assert.equal(requesterIdFor(odd), requesterIdFor(odd.toUpperCase()));
 });
 
+Deno.test("requesterIdFor - an address that is not one plain address is hashed too", () => {
+  for (const broken of ["broken@@customer.example", "@customer.example", "ann@", "a@b@c.example"]) {
+    assert.match(requesterIdFor(broken), /^email:sha256:[0-9a-f]{40}$/, broken);
+  }
+  assert.equal(
+    requesterIdFor("ann.o+x@sub.customer.example"),
+    "email:ann.o+x@sub.customer.example",
+  );
+});
+
+Deno.test("externalIdFor - the id is email: and 48 hex digits (192 bits of a SHA-256)", () => {
+  assert.match(externalIdFor("support@acme.example", aMail()), /^email:[0-9a-f]{48}$/);
+});
+
 Deno.test("externalIdFor - same mailbox and Message-ID give the same id, whatever else differs", () => {
   const a = externalIdFor("support@acme.example", aMail({ contentHash: "1".repeat(64) }));
   const b = externalIdFor("SUPPORT@acme.example", aMail({ contentHash: "2".repeat(64) }));

@@ -17,6 +17,8 @@ export interface SmtpListenerSettings {
   port: number;
   maxMessageBytes: number;
   maxRecipients: number;
+  /** A connection silent this long is closed with `421`. */
+  idleTimeoutMs: number;
   /** Offered by STARTTLS when set. */
   tls: { cert: string; key: string } | null;
   /** Refuse MAIL FROM (530) on a connection that has not upgraded. */
@@ -52,6 +54,7 @@ export async function startSmtpListener(
     disabledCommands: settings.tls ? ["AUTH"] : ["AUTH", "STARTTLS"],
     ...(settings.tls ?? {}),
     size: settings.maxMessageBytes,
+    socketTimeout: settings.idleTimeoutMs,
     logger: false,
     banner: "Ticketd inbound mail",
     onMailFrom(_address: unknown, session: Session, done: Done) {
