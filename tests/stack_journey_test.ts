@@ -39,7 +39,11 @@ const PORTS = {
 async function startStack(): Promise<Stack> {
   const dataDir = await Deno.makeTempDir({ prefix: "stack_journey_" });
   await Deno.chmod(dataDir, 0o755); // the PostgreSQL cluster inside belongs to user postgres
-  const env: Record<string, string> = { ...Deno.env.toObject(), TICKETD_DATA_DIR: dataDir };
+  const env: Record<string, string> = {
+    ...Deno.env.toObject(),
+    TICKETD_DATA_DIR: dataDir,
+    TICKETD_LOG_LEVEL: "info", // the journey reads the services' "listening" lines (CI runs at warn)
+  };
   for (const name of ["NATS_URL", "DATABASE_URL", "TICKETD_S3_ENDPOINT", "DENO_CERT"]) {
     delete env[name];
   }

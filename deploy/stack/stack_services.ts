@@ -15,8 +15,12 @@ export interface StackService {
   defaultPort: number;
   /** What the banner line says after the URL. */
   about: string;
-  /** Ready when `/healthz` answers 200, or (no HTTP port) when its log has this message. */
-  readyLog?: string;
+  /**
+   * Ready when `/healthz` answers 200, or (no HTTP port: email, which listens for SMTP only when a
+   * mailbox is configured) once it has written `<data dir>/<name>.url`. Not a log line: the log
+   * level may hide it (CI runs at `warn`).
+   */
+  readyWhenUrlFile?: true;
   /**
    * Also given the CA as `DENO_CERT`: the gateway's proxy calls (fetch, the WebSocket relay)
    * use Deno's own trust store, which only `DENO_CERT` extends.
@@ -42,7 +46,7 @@ export const STACK_SERVICES: StackService[] = [
     portSetting: "TICKETD_EMAIL_SMTP_PORT",
     defaultPort: 2525,
     about: "SMTP in, with mailboxes configured",
-    readyLog: "email inbound started",
+    readyWhenUrlFile: true,
   },
   {
     name: "gateway",
@@ -110,7 +114,9 @@ export async function spawnService(
     logFile,
     stop: () => stop(service.name, child, exited),
   };
-  const ready = await untilReady(service, { url, logFile }, plan, exited);
+  const urlFile = join(plan.dataDir, `${service.name}.url`);
+  await Deno.remove(urlFile).catch(() => {}); // a file from the last run says nothing of this one
+  const ready = await untilReady(service, { url, urlFile }, plan, exited);
   if (!ready) {
     await running.stop();
     const tail = (await Deno.readTextFile(logFile).catch(() => "")).slice(-3000);
@@ -124,7 +130,7 @@ export async function spawnService(
 
 async function untilReady(
   service: StackService,
-  where: { url: string; logFile: string },
+  where: { url: string; urlFile: string },
   plan: SpawnPlan,
   exited: Promise<unknown>,
 ): Promise<boolean> {
@@ -147,13 +153,13 @@ async function untilReady(
 
 async function probe(
   service: StackService,
-  where: { url: string; logFile: string },
+  where: { url: string; urlFile: string },
   client: Deno.HttpClient,
 ) {
   try {
-    if (service.readyLog) {
-      const log = await Deno.readTextFile(where.logFile);
-      return log.includes(`"msg":"${service.readyLog}"`);
+    if (service.readyWhenUrlFile) {
+      await Deno.stat(where.urlFile);
+      return true;
     }
     const response = await fetch(`${where.url}/healthz`, { client });
     await response.body?.cancel();

@@ -32,10 +32,13 @@ export function emailFollower(env: Record<string, string | undefined>): Follower
         ticketStream: config.stream.name,
         log: emailLog,
       });
+      const smtpUrl = service.smtpPort === null
+        ? "off" // no mailbox configured: nothing to listen for
+        : `smtp://${settings.smtp.host}:${service.smtpPort}`;
+      // Written once started, like the other services' `<name>.url`: what a stack waits for.
+      await Deno.writeTextFile(`${config.dataDir}/email.url`, smtpUrl);
       if (service.smtpPort !== null) {
-        console.error(
-          `Email (SMTP inbound) at ${settings.smtp.host}:${service.smtpPort}: docs/email.md`,
-        );
+        console.error(`Email (SMTP inbound) at ${smtpUrl.slice(7)}: docs/email.md`);
       }
       return {
         async stop() {
