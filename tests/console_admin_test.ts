@@ -59,7 +59,7 @@ function shanghaiLocal(at: number): string {
 
 async function openTab(page: Page, name: string) {
   await page.click(`#tabs button[data-tab=${name}]`);
-  await page.waitForSelector(`#tab-${name}:not([hidden]) h2`);
+  await page.waitForSelector(`#tab-${name}:not([hidden])[aria-busy=false] h2`);
 }
 
 /** Clicks `button` until `done` shows (the services catch up asynchronously). */
@@ -97,7 +97,7 @@ Deno.test({
       assert.deepEqual(await seriousViolations(page), [], "admin sign-in page");
 
       await signInToAdmin(stack, page, "admin", ADMIN_PASSWORD);
-      await page.waitForSelector("#tab-agents:not([hidden]) h2");
+      await page.waitForSelector("#tab-agents:not([hidden])[aria-busy=false] h2");
 
       // Users: the agent's user id is the id routing's profile takes.
       await openTab(page, "users");

@@ -22,9 +22,13 @@ export function tabs(nav, panels) {
     }
     for (const other of Object.keys(panels)) byId(`tab-${other}`).hidden = other !== name;
     byId("error").textContent = "";
+    // Busy while the panel redraws: what is typed into the old drawing would be lost.
+    const panel = byId(`tab-${name}`);
+    panel.setAttribute("aria-busy", "true");
     await panels[name].show().catch((error) => {
       byId("error").textContent = failureText(error);
     });
+    panel.setAttribute("aria-busy", "false");
   };
   nav.hidden = false;
   nav.addEventListener("click", (event) => {
