@@ -7,7 +7,8 @@
 import { apiClient } from "../shared/api.js";
 import { beginSignIn } from "../shared/auth.js";
 import { byId } from "../shared/dom.js";
-import { addMessages, LANGUAGES, setLanguage, t, translatePage } from "../shared/i18n.js";
+import { addMessages, t } from "../shared/i18n.js";
+import { pageLanguage } from "../shared/page_language.js";
 import { pageSession } from "../shared/session.js";
 import en from "./messages/en.js";
 import zh from "./messages/zh.js";
@@ -26,14 +27,7 @@ addMessages({ en, zh });
 const session = pageSession(CLIENT_ID, CALLBACK);
 
 function boot() {
-  const language = /** @type {HTMLSelectElement} */ (byId("language"));
-  translatePage(document);
-  language.value = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
-  language.addEventListener("change", () => {
-    if (/** @type {readonly string[]} */ (LANGUAGES).includes(language.value)) {
-      setLanguage(language.value);
-    }
-  });
+  const language = pageLanguage();
   byId("signin-button").addEventListener("click", () => beginSignIn(CLIENT_ID, CALLBACK));
   session.complete().then((signedIn) => {
     if (signedIn) start(language);

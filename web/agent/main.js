@@ -6,7 +6,8 @@
 import { apiClient } from "../shared/api.js";
 import { beginSignIn, completeSignIn, refreshSession, signOut } from "../shared/auth.js";
 import { byId } from "../shared/dom.js";
-import { LANGUAGES, setLanguage, t, translatePage } from "../shared/i18n.js";
+import { t } from "../shared/i18n.js";
+import { pageLanguage } from "../shared/page_language.js";
 import { bindKeys } from "./keyboard.js";
 import { followNotifications } from "./live.js";
 import { presenceToggle } from "./presence.js";
@@ -34,14 +35,7 @@ function failed(error) {
 }
 
 function boot() {
-  const language = /** @type {HTMLSelectElement} */ (byId("language"));
-  translatePage(document);
-  language.value = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
-  language.addEventListener("change", () => {
-    if (/** @type {readonly string[]} */ (LANGUAGES).includes(language.value)) {
-      setLanguage(language.value);
-    }
-  });
+  const language = pageLanguage();
   byId("signin-button").addEventListener("click", () => beginSignIn(CLIENT_ID));
   completeSignIn(CLIENT_ID).then((signedIn) => {
     session = signedIn;

@@ -6,7 +6,8 @@
 import { apiClient } from "../shared/api.js";
 import { beginSignIn } from "../shared/auth.js";
 import { byId } from "../shared/dom.js";
-import { addMessages, LANGUAGES, setLanguage, t, translatePage } from "../shared/i18n.js";
+import { addMessages, t } from "../shared/i18n.js";
+import { pageLanguage } from "../shared/page_language.js";
 import { pageSession } from "../shared/session.js";
 import messages from "./messages.js";
 import { portal } from "./portal.js";
@@ -25,14 +26,7 @@ function failed(error) {
 }
 
 function boot() {
-  const language = /** @type {HTMLSelectElement} */ (byId("language"));
-  translatePage(document);
-  language.value = document.documentElement.lang.startsWith("zh") ? "zh" : "en";
-  language.addEventListener("change", () => {
-    if (/** @type {readonly string[]} */ (LANGUAGES).includes(language.value)) {
-      setLanguage(language.value);
-    }
-  });
+  const language = pageLanguage();
   byId("signin-button").addEventListener("click", () => beginSignIn(CLIENT_ID, CALLBACK));
   session.complete().then((signedIn) => {
     if (!signedIn) {
