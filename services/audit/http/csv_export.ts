@@ -11,13 +11,13 @@
  * time (a digit), so no entry can pass for a last line.
  * @module
  */
-import { csvLine } from "./csv.ts";
+import { csvLine, type CsvValue } from "@ticketd/shared/csv/csv.ts";
 
 export interface CsvExport<Row> {
   columns: readonly string[];
   /** Up to a page of rows after `after` (null: from the start); fewer than a page: the end. */
   readPage: (after: Row | null) => Promise<{ rows: Row[]; last: boolean }>;
-  cells: (row: Row) => (string | number | null)[];
+  cells: (row: Row) => CsvValue[];
   /** The opaque cursor to resume after `row`. */
   cursorOf: (row: Row) => string;
   /** Shown in the end line: before this time entries of the range may be only in the archive. */
