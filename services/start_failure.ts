@@ -3,6 +3,7 @@
  * file, a taken port): one plain line naming what to change, instead of a stack trace.
  * @module
  */
+import { MigrationError } from "@ticketd/shared/postgres/migrate.ts";
 import { RuntimeError } from "@ticketd/shared/runtime/runtime_error.ts";
 import { TlsSettingsError } from "@ticketd/shared/runtime/tls_settings.ts";
 import { ConfigError as IdentityConfigError } from "./identity/config.ts";
@@ -19,6 +20,7 @@ import { GatewayConfigError } from "./gateway/config.ts";
 
 const KNOWN = [
   RuntimeError,
+  MigrationError,
   TlsSettingsError,
   ConfigError,
   IdentityConfigError,
