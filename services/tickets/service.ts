@@ -39,6 +39,7 @@ import { respondToTicketAccess } from "./nats/access_responder.ts";
 import { respondToTicketCommands } from "./nats/command_responder.ts";
 import { ActivityRecorder } from "@ticketd/shared/activity/recorder.ts";
 import { ensureActivityStream } from "@ticketd/shared/activity/stream.ts";
+import { KeyringRewrap } from "./http/keyring_rewrap.ts";
 
 export interface TicketsServiceDeps {
   nc: NatsConnection;
@@ -145,6 +146,7 @@ export async function startTicketsService(
     settings: config.activity,
     log,
   });
+  const rewrap = new KeyringRewrap({ dataKeys, activity, now: () => new Date(), log });
   const app = ticketsApp({
     commands,
     activity,
@@ -160,6 +162,7 @@ export async function startTicketsService(
     log,
     ready: () => !nc.isClosed(),
     rateLimits: config.rateLimits,
+    keyring: { keyring, dataKeys, rewrap, address: config.rateLimits },
     erasure: {
       commands,
       dataKeys,

@@ -13,11 +13,13 @@ import { commandRoutes, type CommandRoutesDeps } from "./command_routes.ts";
 import type { TicketsEnv } from "./env.ts";
 import type { ErasureDeps } from "../erasure.ts";
 import { erasureRoutes } from "./erasure_routes.ts";
+import { keyringRoutes, type KeyringRoutesDeps } from "./keyring_routes.ts";
 import { openApiDocument } from "./openapi.ts";
 import { queryRoutes, type QueryRoutesDeps } from "./query_routes.ts";
 
 export type TicketsAppDeps = CommandRoutesDeps & QueryRoutesDeps & {
   erasure: ErasureDeps;
+  keyring: KeyringRoutesDeps;
   rateLimits: RateLimitSettings;
   verify: Verifier;
   log: Logger;
@@ -45,6 +47,7 @@ export function ticketsApp(deps: TicketsAppDeps): Hono<TicketsEnv> {
   v1.route("/", commandRoutes(deps));
   v1.route("/", queryRoutes(deps));
   v1.route("/", erasureRoutes(deps.erasure, deps));
+  v1.route("/", keyringRoutes(deps.keyring));
   app.route("/v1", v1);
   return app;
 }
