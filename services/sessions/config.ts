@@ -6,6 +6,7 @@
 import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import { type BotHostSettings, loadBotHostSettings } from "./bots/settings.ts";
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from "./http/limits.ts";
+import { DEFAULT_QUEUE_PUSH_MS } from "./notifications/queue_batch.ts";
 
 export class SessionsConfigError extends Error {
   constructor(message: string) {
@@ -30,6 +31,8 @@ export interface SessionsConfig {
   commandTimeoutMs: number;
   /** Longest ticket body (the tickets service's `TICKETD_MAX_BODY_CHARS`). */
   maxBodyChars: number;
+  /** Queue changes gathered into one push per queue (`TICKETD_SESSIONS_QUEUE_PUSH_MS`). */
+  queuePushMs: number;
   /** `TICKETD_TRUST_FORWARDED_FOR`: the address recorded with a chat event is the last hop. */
   trustForwardedFor: boolean;
 }
@@ -72,6 +75,7 @@ export function loadSessionsConfig(env: Record<string, string | undefined>): Ses
     bodyTimeoutMs: int("TICKETD_BODY_TIMEOUT_MS", 10_000),
     commandTimeoutMs: int("TICKETD_SESSIONS_COMMAND_TIMEOUT_MS", 5_000),
     maxBodyChars: int("TICKETD_MAX_BODY_CHARS", 200_000),
+    queuePushMs: int("TICKETD_SESSIONS_QUEUE_PUSH_MS", DEFAULT_QUEUE_PUSH_MS, 10, 60_000),
     trustForwardedFor: env.TICKETD_TRUST_FORWARDED_FOR === "true",
   };
 }

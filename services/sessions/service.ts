@@ -107,7 +107,8 @@ export async function startSessionsService(
   await collector.start();
   let feed: NotificationFeed | null = null;
   const feedLeader = await runWhileLeased(await kvm.create("leases", { ttl: 30_000 }), {
-    start: async () => void (feed = await NotificationFeed.start(nc, { log })),
+    start: async () =>
+      void (feed = await NotificationFeed.start(nc, { log, queuePushMs: config.queuePushMs })),
     stop: async () => await feed?.stop(),
   }, {
     name: "sessions-notification-feed",
@@ -167,7 +168,7 @@ export async function startSessionsService(
   };
 }
 
-/** A connected staff member's notifications, pushed until the socket closes. */
+/** A connected agent's or customer's notifications, pushed until the socket closes. */
 function inboxFor(
   nc: NatsConnection,
   principal: Principal,
@@ -176,10 +177,14 @@ function inboxFor(
 ): () => void {
   let closed = false;
   let inbox: NotificationInbox | null = null;
+  const customer = principal.role === "customer";
   NotificationInbox.open(nc, {
     tenant: principal.tenant,
     agentId: principal.id,
-    groupIds: principal.groups,
+    groupIds: customer ? [] : principal.groups,
+    role: customer ? "customer" : "agent",
+    // As the tickets service scopes them: agents see no group and their groups, leads all.
+    queues: principal.role === "agent" ? "groups" : "tenant",
     deliver: push,
     log,
   }).then(

@@ -188,7 +188,7 @@ Deno.test("socket - detach and a closing conversation stop the follow subscripti
   });
 });
 
-Deno.test("socket - staff get their notifications pushed; customers get none", async () => {
+Deno.test("socket - agents and customers get their own notifications pushed; auditors none", async () => {
   const feeds: string[] = [];
   const notifications = (principal: { id: string }, push: (n: unknown) => void) => {
     feeds.push(`start:${principal.id}`);
@@ -200,11 +200,12 @@ Deno.test("socket - staff get their notifications pushed; customers get none", a
     const pushed = await agent.next((f) => f.type === "notification");
     assert.deepEqual(pushed.notification, { id: "1", kind: "assigned", agentId: "a1" });
     const customer = await TestSocket.connect(harness, "customer:c1");
-    assert.deepEqual((await customer.drain(50)).filter((f) => f.type === "notification"), []);
-    await agent.close();
-    await customer.close();
+    await customer.next((f) => f.type === "notification");
+    const auditor = await TestSocket.connect(harness, "auditor:u1");
+    assert.deepEqual((await auditor.drain(50)).filter((f) => f.type === "notification"), []);
+    for (const socket of [agent, customer, auditor]) await socket.close();
     await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.deepEqual(feeds, ["start:a1", "stop:a1"]);
+    assert.deepEqual(feeds.sort(), ["start:a1", "start:c1", "stop:a1", "stop:c1"]);
   }, { notifications });
 });
 

@@ -21,7 +21,7 @@ import {
   type ServerFrame,
 } from "./socket_frames.ts";
 
-/** Subscribes an agent to their notifications; returns the unsubscribe. */
+/** Subscribes an agent or a customer to their notifications; returns the unsubscribe. */
 export type NotificationFeed = (
   principal: Principal,
   push: (notification: unknown) => void,
@@ -150,7 +150,8 @@ class SocketSession {
     this.#principal = { ...principal, source: this.source };
     clearTimeout(this.#authTimer);
     this.#send({ type: "ready", principal: { id: principal.id, role: principal.role } });
-    if (AGENTS.includes(principal.role) && this.deps.notifications) {
+    const notified = AGENTS.includes(principal.role) || principal.role === "customer";
+    if (notified && this.deps.notifications) {
       this.#stopNotifications = this.deps.notifications(principal, (notification) => {
         this.#send({ type: "notification", notification });
       });

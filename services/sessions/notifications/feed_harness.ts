@@ -24,7 +24,7 @@ import { createLogger } from "@ticketd/shared/log/logger.ts";
 import { withNats } from "../../../tests/support/nats.ts";
 import type { Notification } from "./notification.ts";
 import { NotificationFeed } from "./notification_feed.ts";
-import { NotificationInbox } from "./notification_inbox.ts";
+import { type InboxOptions, NotificationInbox } from "./notification_inbox.ts";
 
 export interface Collected {
   inbox: NotificationInbox;
@@ -42,13 +42,22 @@ export interface FeedHarness {
   commit(commit: TicketCommit): Promise<number>;
   alarm(event: RoutingEvent, messageId?: string): Promise<number>;
   presence(subject: string, change: unknown): Promise<void>;
-  inbox(tenant: string, agentId: string, groupIds?: string[]): Promise<Collected>;
+  /** An inbox; `more` sets its role and queues (none by default, so counts stay exact). */
+  inbox(
+    tenant: string,
+    agentId: string,
+    groupIds?: string[],
+    more?: Pick<InboxOptions, "role" | "queues">,
+  ): Promise<Collected>;
 }
 
 export const log = createLogger("error", { service: "sessions-test" });
 
 /** Runs `fn` against streams, one feed and a publisher on a throwaway nats-server. */
-export function withFeed(fn: (h: FeedHarness) => Promise<void>): Promise<void> {
+export function withFeed(
+  fn: (h: FeedHarness) => Promise<void>,
+  queuePushMs = 50,
+): Promise<void> {
   return withNats(async (url) => {
     const connections: NatsConnection[] = [];
     const feeds: NotificationFeed[] = [];
@@ -58,7 +67,7 @@ export function withFeed(fn: (h: FeedHarness) => Promise<void>): Promise<void> {
       return nc;
     };
     const startFeed = async () => {
-      const feed = await NotificationFeed.start(await open(), { log });
+      const feed = await NotificationFeed.start(await open(), { log, queuePushMs });
       feeds.push(feed);
       return feed;
     };
@@ -87,7 +96,8 @@ export function withFeed(fn: (h: FeedHarness) => Promise<void>): Promise<void> {
           nc.publish(subject, JSON.stringify(change));
           await nc.flush();
         },
-        inbox: (tenant, agentId, groupIds = []) => collect(nc, tenant, agentId, groupIds),
+        inbox: (tenant, agentId, groupIds = [], more = {}) =>
+          collect(nc, { tenant, agentId, groupIds, ...more }),
       });
     } finally {
       for (const feed of feeds) await feed.stop();
@@ -98,16 +108,13 @@ export function withFeed(fn: (h: FeedHarness) => Promise<void>): Promise<void> {
 
 async function collect(
   nc: NatsConnection,
-  tenant: string,
-  agentId: string,
-  groupIds: string[],
+  options: Omit<InboxOptions, "deliver">,
 ): Promise<Collected> {
+  const { agentId } = options;
   const received: Notification[] = [];
   let wake = () => {};
   const inbox = await NotificationInbox.open(nc, {
-    tenant,
-    agentId,
-    groupIds,
+    ...options,
     deliver: (n) => {
       received.push(n);
       wake();

@@ -22,6 +22,8 @@ import {
   presenceNotification,
   slaNotification,
 } from "./notification_rules.ts";
+import { DEFAULT_QUEUE_PUSH_MS, QueueBatch } from "./queue_batch.ts";
+import { queueAudiences } from "./queue_rules.ts";
 import { followNewMessages, type StreamFollower } from "./stream_follower.ts";
 import { DEFAULT_ASSIGNMENT_CAPACITY, TicketAssignments } from "./ticket_assignments.ts";
 
@@ -40,6 +42,8 @@ export interface NotificationFeedOptions {
   assignmentCapacity?: number;
   sentIdsCapacity?: number;
   presenceCapacity?: number;
+  /** Queue changes are gathered this long into one notification per audience. */
+  queuePushMs?: number;
   log: Logger;
 }
 
@@ -66,6 +70,7 @@ export class NotificationFeed {
   readonly #sent: BoundedMap<string, true>;
   readonly #presence: BoundedMap<string, string>;
   readonly #counts = { published: 0, duplicates: 0, undecodable: 0 };
+  readonly #queues: QueueBatch;
   #followers: StreamFollower[] = [];
   #presenceSub: Subscription | undefined;
 
@@ -76,6 +81,10 @@ export class NotificationFeed {
   ) {
     this.#sent = new BoundedMap(options.sentIdsCapacity ?? DEFAULT_SENT_IDS_CAPACITY);
     this.#presence = new BoundedMap(options.presenceCapacity ?? DEFAULT_PRESENCE_CAPACITY);
+    this.#queues = new QueueBatch(
+      options.queuePushMs ?? DEFAULT_QUEUE_PUSH_MS,
+      (n) => this.#publish(n),
+    );
   }
 
   /** Starts following; resolves once every source is subscribed (later events are seen). */
@@ -110,6 +119,7 @@ export class NotificationFeed {
     this.#presenceSub?.unsubscribe();
     await Promise.all(this.#followers.map((f) => f.stop()));
     this.#followers = [];
+    this.#queues.flush();
   }
 
   async #onCommit(msg: JsMsg): Promise<void> {
@@ -122,6 +132,9 @@ export class NotificationFeed {
     const { notifications, after } = commitNotifications(commit, msg.seq, before);
     this.assignments.remember(tenant, ticketId, after);
     for (const notification of notifications) this.#publish(notification);
+    const told = new Set(notifications.filter((n) => n.kind === "assigned").map((n) => n.agentId!));
+    const queues = queueAudiences(before, after, told);
+    if (queues.length) this.#queues.add(tenant, ticketId, msg.seq, commit.meta.at, queues);
   }
 
   async #onAlarm(msg: JsMsg): Promise<void> {

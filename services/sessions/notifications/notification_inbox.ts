@@ -1,6 +1,7 @@
 /**
- * One connected agent's notifications, for the WebSocket layer: subscribes to the agent's own
- * subject, their groups' and their team's, checks each notification is theirs, drops a repeat
+ * One connected person's notifications, for the WebSocket layer: an agent's own subject, their
+ * groups', their team's and the queues they see; a customer's own subject only. Checks each
+ * notification is theirs, drops a repeat
  * (two feeds publishing the same event), and hands them to `deliver` one at a time. While
  * `deliver` is busy (a slow client), notifications wait in a bounded queue; when it is full the
  * oldest is dropped and counted, so one lagging socket never grows memory.
@@ -13,9 +14,12 @@ import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { BoundedMap } from "./bounded_map.ts";
 import {
   agentSubject,
+  allQueuesSubject,
+  customerSubject,
   groupSubject,
   type Notification,
   notificationSchema,
+  queueSubject,
   RECIPIENT_TOKEN,
   teamSubject,
 } from "./notification.ts";
@@ -25,11 +29,22 @@ export const DEFAULT_INBOX_QUEUE_SIZE = 256;
 /** Notification ids an inbox remembers to drop repeats. */
 export const DEFAULT_INBOX_SEEN_IDS = 1_024;
 
+/**
+ * Whose inbox: `agent` (the default) hears of their own tickets, their groups' and team's, and
+ * with `queues` the queues they see (`groups`: no group and their groups, as an agent sees
+ * tickets; `tenant`: every queue, for supervisors and admins). `customer`: only the tickets they
+ * requested (`agentId` is then the customer's id; groups and queues are ignored).
+ */
+export type InboxRole = "agent" | "customer";
+
 export interface InboxOptions {
   tenant: string;
+  /** The person's id: the agent's, or the customer's when `role` is `customer`. */
   agentId: string;
   /** The agent's groups (the token's `groups`): unassigned tickets' alarms reach them here. */
   groupIds: readonly string[];
+  role?: InboxRole;
+  queues?: "groups" | "tenant";
   /** Sends one notification to the client; a returned promise holds the next one back. */
   deliver: (notification: Notification) => void | Promise<void>;
   queueSize?: number;
@@ -67,12 +82,7 @@ export class NotificationInbox {
       }
     }
     const inbox = new NotificationInbox(options);
-    const subjects = [
-      agentSubject(tenant, agentId),
-      ...groupIds.map((g) => groupSubject(tenant, g)),
-      teamSubject(tenant),
-    ];
-    for (const subject of new Set(subjects)) {
+    for (const subject of new Set(inboxSubjects(options))) {
       inbox.#subscriptions.push(nc.subscribe(subject, {
         callback: (error, msg) => error ? undefined : inbox.#receive(msg.data),
       }));
@@ -119,9 +129,19 @@ export class NotificationInbox {
     }
     if (!parsed.success) return null;
     const n = parsed.data;
-    const mine = n.agentId === this.options.agentId ||
-      (n.groupId !== undefined && this.#groups.has(n.groupId)) || n.team === true;
-    return n.tenant === this.options.tenant && mine ? n : null;
+    return n.tenant === this.options.tenant && this.#mine(n) ? n : null;
+  }
+
+  #mine(n: Notification): boolean {
+    const { agentId, role, queues } = this.options;
+    if (role === "customer") return n.customerId === agentId;
+    if (n.queue !== undefined) {
+      const group = n.queue.groupId;
+      return queues === "tenant" ||
+        (queues === "groups" && (group === null || this.#groups.has(group)));
+    }
+    return n.agentId === agentId || (n.groupId !== undefined && this.#groups.has(n.groupId)) ||
+      n.team === true;
   }
 
   /** Delivers until the queue is empty; awaits only a `deliver` that returns a promise, so a
@@ -143,4 +163,21 @@ export class NotificationInbox {
       this.#draining = false;
     }
   }
+}
+
+/** The subjects an inbox listens on. */
+function inboxSubjects(options: InboxOptions): string[] {
+  const { tenant, agentId, groupIds, queues } = options;
+  if (options.role === "customer") return [customerSubject(tenant, agentId)];
+  const queueSubjects = queues === "tenant"
+    ? [allQueuesSubject(tenant)]
+    : queues === "groups"
+    ? [queueSubject(tenant, null), ...groupIds.map((g) => queueSubject(tenant, g))]
+    : [];
+  return [
+    agentSubject(tenant, agentId),
+    ...groupIds.map((g) => groupSubject(tenant, g)),
+    teamSubject(tenant),
+    ...queueSubjects,
+  ];
 }

@@ -1,17 +1,22 @@
 /**
- * Pure rules turning source events into notifications: ticket commits (assigned, reply), SLA
- * alarms (to the assignee, else the group) and presence changes (to the team). No I/O, no clock:
- * times come from the events themselves.
+ * Pure rules turning source events into notifications: ticket commits (assigned, reply; the
+ * requester's `customer_rules.ts`), SLA alarms (to the assignee, else the group) and presence
+ * changes (to the team). No I/O, no clock: times come from the events themselves.
  * @module
  */
-import type { TicketCommit, TicketEvent } from "@ticketd/shared/events/tickets.ts";
+import type { TicketCommit, TicketEvent, TicketStatus } from "@ticketd/shared/events/tickets.ts";
 import type { RoutingEvent } from "@ticketd/shared/events/routing.ts";
+import { customerNotification } from "./customer_rules.ts";
 import { type Audience, audienceFor, type Notification, notificationId } from "./notification.ts";
 
-/** Who a ticket is assigned to, as far as notifications care. */
+/** Who a ticket is assigned to, who asked and where it stands, as far as notifications care. */
 export interface TicketAssignment {
   assigneeId: string | null;
   groupId: string | null;
+  /** null: not known (the ticket's creation was not seen). */
+  requesterId: string | null;
+  /** null: not known. */
+  status: TicketStatus | null;
 }
 
 /** A presence change as routing publishes it on `routing.presence.<tenant>.<agentId>`. */
@@ -27,9 +32,15 @@ export function evolveAssignment(
   assignment: TicketAssignment | null,
   event: TicketEvent,
 ): TicketAssignment | null {
-  if (event.type === "TicketCreated" || event.type === "TicketAssigned") {
-    return { assigneeId: event.data.assigneeId, groupId: event.data.groupId };
+  if (event.type === "TicketCreated") {
+    const { assigneeId, groupId, requesterId, status } = event.data;
+    return { assigneeId, groupId, requesterId, status };
   }
+  const known = assignment ?? { assigneeId: null, groupId: null, requesterId: null, status: null };
+  if (event.type === "TicketAssigned") {
+    return { ...known, assigneeId: event.data.assigneeId, groupId: event.data.groupId };
+  }
+  if (event.type === "TicketStatusChanged") return { ...known, status: event.data.to };
   return assignment;
 }
 
@@ -48,6 +59,8 @@ export function commitNotifications(
     assignment = evolveAssignment(assignment, event);
     const raised = eventNotification(commit, seq, index, event, assignment);
     if (raised) notifications.push(raised);
+    const told = customerNotification(commit, seq, index, event, assignment);
+    if (told) notifications.push(told);
   });
   return { notifications, after: assignment };
 }

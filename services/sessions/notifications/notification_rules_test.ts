@@ -6,7 +6,8 @@ import {
 } from "./notification_rules.ts";
 import { alarm, assigned, commitOf, created, posted, SECRET_TEXT } from "./testing.ts";
 
-const agent7 = { assigneeId: "agent-7", groupId: "billing" };
+const unknown = { requesterId: null, status: null };
+const agent7 = { assigneeId: "agent-7", groupId: "billing", ...unknown };
 
 Deno.test("commitNotifications - an assignment notifies the new assignee", () => {
   const commit = commitOf("42", [assigned("agent-7", "billing")], { actorId: "sup-1" });
@@ -54,7 +55,7 @@ Deno.test("commitNotifications - the assignee's own message notifies nobody", ()
 
 Deno.test("commitNotifications - a reply on an unassigned or unknown ticket notifies nobody", () => {
   const commit = commitOf("42", [posted("80", "customer-1", "customer")]);
-  const unassigned = { assigneeId: null, groupId: "billing" };
+  const unassigned = { assigneeId: null, groupId: "billing", ...unknown };
   assert.deepEqual(commitNotifications(commit, 13, unassigned).notifications, []);
   assert.deepEqual(commitNotifications(commit, 13, null).notifications, []);
 });
@@ -82,7 +83,7 @@ Deno.test("slaNotification - a warning goes to the assignee, a breach of an unas
     "agent-7",
     undefined,
   ]);
-  const unassigned = { assigneeId: null, groupId: "billing" };
+  const unassigned = { assigneeId: null, groupId: "billing", ...unknown };
   const breach = slaNotification(alarm("SlaBreached", "42"), 5, at, unassigned)!;
   assert.deepEqual([breach.kind, breach.agentId, breach.groupId], [
     "sla_breached",
@@ -104,7 +105,7 @@ Deno.test("slaNotification - the same alarm stored twice has one id", () => {
 });
 
 Deno.test("slaNotification - an alarm on a ticket with neither assignee nor group notifies nobody", () => {
-  const none = { assigneeId: null, groupId: null };
+  const none = { assigneeId: null, groupId: null, ...unknown };
   assert.equal(
     slaNotification(alarm("SlaBreached", "42"), 5, "2025-03-01T11:00:00.000Z", none),
     null,
