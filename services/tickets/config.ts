@@ -105,6 +105,7 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
       maxSubjectChars: int("TICKETD_MAX_SUBJECT_CHARS", 500),
       maxBodyChars: int("TICKETD_MAX_BODY_CHARS", 200_000),
       maxPageSize: int("TICKETD_MAX_PAGE_SIZE", 200),
+      maxListIds: int("TICKETD_MAX_LIST_IDS", 100),
       maxReadWaitMs: int("TICKETD_MAX_READ_WAIT_MS", 5_000, 0),
     },
     revocation: env.TICKETD_REVOCATION_URL

@@ -73,6 +73,7 @@ export function openApiDocument(schemas: RequestSchemas) {
             query("group", "group id; repeat or comma list for several"),
             query("requester", "requester id (customers always see only their own)"),
             query("number", "the short ticket number people quote"),
+            query("id", "ticket id; repeat or comma list, at most TICKETD_MAX_LIST_IDS (100)"),
             query("tag", "comma list; a ticket must carry all"),
             query("created_from", "ISO 8601, inclusive"),
             query("created_to", "ISO 8601, exclusive"),
@@ -132,6 +133,24 @@ export function openApiDocument(schemas: RequestSchemas) {
       },
       "/tickets/{id}/fields": {
         patch: command("Set custom fields (null clears)", schemas.setFields),
+      },
+      "/keyring": {
+        get: {
+          summary:
+            "The ticket-text KEKs (id, alg, profile, active/retiring, data keys each wraps; never material) and the last rewrap (admins, auditors)",
+          responses: { 200: { description: "keks and rewrap" }, default: problem },
+        },
+      },
+      "/keyring/rewrap": {
+        post: {
+          summary:
+            "Start moving every data key onto its profile's active KEK (admins); follow it with GET /keyring",
+          responses: {
+            202: { description: "Started: the rewrap's status" },
+            409: problem,
+            default: problem,
+          },
+        },
       },
     },
     components: {

@@ -63,6 +63,20 @@ export function listParam<T extends string>(
   return items as T[];
 }
 
+/**
+ * `id=<ticket id>` (repeated or comma-separated), at most `max` distinct: one request for a known
+ * set of tickets (the workspace's SLA-at-risk list). Ids the caller may not see are left out.
+ */
+export function idsParam(c: Context, max: number): string[] | undefined {
+  const ids = listParam(c, "id");
+  if (!ids) return undefined;
+  const distinct = [...new Set(ids)];
+  if (distinct.length === 0 || distinct.length > max || !distinct.every(isSnowflake)) {
+    fail("invalid_query", `id must be 1 to ${max} ticket ids`, 400, { param: "id" });
+  }
+  return distinct;
+}
+
 /** An ISO 8601 time parameter. */
 export function timeParam(c: Context, name: string): Date | undefined {
   const raw = c.req.query(name);

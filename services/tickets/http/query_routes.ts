@@ -25,7 +25,7 @@ import {
 import { countQueues, type QueueName } from "../projections/ticket_counts.ts";
 import type { TicketsEnv } from "./env.ts";
 import { ticketHistory } from "./history.ts";
-import { intParam, listParam, stringParam, ticketIdParam, timeParam } from "./params.ts";
+import { idsParam, intParam, listParam, stringParam, ticketIdParam, timeParam } from "./params.ts";
 import type { HttpLimits } from "./schemas.ts";
 import { messageView, ticketView } from "./views.ts";
 import { type ReadActivityDeps, recordStaffRead } from "./read_activity.ts";
@@ -61,6 +61,7 @@ export function queryRoutes(deps: QueryRoutesDeps) {
       number: c.req.query("number") === undefined
         ? undefined
         : intParam(c, "number", 0, 1, 2 ** 31 - 1),
+      ids: idsParam(c, deps.limits.maxListIds),
       tags: listParam(c, "tag")?.map((t) => t.normalize("NFC").toLowerCase()),
       createdFrom: timeParam(c, "created_from"),
       createdTo: timeParam(c, "created_to"),

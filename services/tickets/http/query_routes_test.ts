@@ -107,3 +107,19 @@ Deno.test("GET /v1/tickets/counts - each count reads a partial index, never the 
     const text = plan.map((p) => Object.values(p)[0]).join("\n");
     assert.equal(text.match(/Index Only Scan using tickets_open_\w+/g)?.length, 2, text);
   }));
+
+Deno.test("GET /v1/tickets - id=a&id=b reads just those tickets in one request, still scoped; more than TICKETD_MAX_LIST_IDS is a 400", () =>
+  withHarness(async (h) => {
+    const t = await seedQueues(h);
+    assert.deepEqual(await ids(h, supervisorA, `id=${t.go}&id=${t.ops}`), [t.go, t.ops]);
+    assert.deepEqual(await ids(h, supervisorA, `id=${t.db},${t.solved}&status=solved`), [
+      t.solved,
+    ]);
+    // An agent of go and db asking for ops's ticket gets only what they may see.
+    assert.deepEqual(await ids(h, agentA, `id=${t.go}&id=${t.ops}`), [t.go]);
+    for (const query of ["id=1&id=2&id=3", "id=abc", "id="]) {
+      const response = await h.call(supervisorA, "GET", `/v1/tickets?${query}`);
+      assert.equal(response.status, 400, query);
+      assert.equal((await response.json()).code, "invalid_query");
+    }
+  }, { TICKETD_MAX_LIST_IDS: "2" }));

@@ -15,6 +15,8 @@ export interface HttpLimits {
   maxSubjectChars: number;
   maxBodyChars: number;
   maxPageSize: number;
+  /** Most `id` values one `GET /tickets` may name. */
+  maxListIds: number;
   maxReadWaitMs: number;
 }
 

@@ -32,6 +32,8 @@ export interface TicketQuery {
   requesterId?: string;
   /** The short number people quote ("#1042"). */
   number?: number;
+  /** Only these tickets (still within the scope and the other filters). */
+  ids?: string[];
   tags?: string[];
   createdFrom?: Date;
   createdTo?: Date;
@@ -117,6 +119,7 @@ function filters(sql: Sql, q: TicketQuery): Fragment[] {
   if (q.groupIds?.length) where.push(sql`group_id = any(${q.groupIds}::text[])`);
   if (q.requesterId !== undefined) where.push(sql`requester_id = ${q.requesterId}`);
   if (q.number !== undefined) where.push(sql`number = ${q.number}`);
+  if (q.ids) where.push(sql`id = any(${q.ids}::int8[])`);
   if (q.tags?.length) where.push(sql`tags @> ${q.tags}::text[]`);
   if (q.createdFrom) where.push(sql`created_at >= ${q.createdFrom}`);
   if (q.createdTo) where.push(sql`created_at < ${q.createdTo}`);
