@@ -242,6 +242,7 @@ export async function startRoutingService(
         states: (tenant) => sla.statesOf(tenant),
         policy: (tenant) => slaStore.policy(tenant),
         ticketView,
+        tracked: (tenant, ticketId) => routed.ticket(tenant, ticketId),
         now,
         maxPageSize: config.maxPageSize,
       }),

@@ -126,7 +126,10 @@ export function allowed(c: Context<RoutingEnv>, roles: readonly Role[]): Princip
 }
 
 /** The tickets service's rule: agents see no-group tickets, their groups' and their own. */
-export function canSee(me: Principal, ticket: RoutingTicket): boolean {
+export function canSee(
+  me: Principal,
+  ticket: Pick<RoutingTicket, "groupId" | "assigneeId">,
+): boolean {
   if (me.role !== "agent") return true;
   return ticket.groupId === null || me.groups.includes(ticket.groupId) ||
     ticket.assigneeId === me.id;
