@@ -83,11 +83,12 @@ export const customFields: CustomFieldSchema = {
 /** Starts everything; call `stop()` in a `finally`. */
 export async function startHarness(
   env: Record<string, string> = {},
-  { projectorThread = false, natsUrl }: HarnessOptions = {},
+  { projectorThread = false, natsUrl, databaseUrl, keyring: givenKeyring }: HarnessOptions = {},
 ): Promise<Harness> {
   // A given NATS (e.g. a test's cluster) belongs to its test, which stops it.
   const nats = natsUrl ? { url: natsUrl, stop: async () => {} } : await startTestNats();
-  const db = await createTestDatabase();
+  // So is a given database.
+  const db = databaseUrl ? { url: databaseUrl, drop: async () => {} } : await createTestDatabase();
   const dataDir = await Deno.makeTempDir({ prefix: "ticketd-test-" });
   const config = loadConfig({
     TICKETD_DATA_DIR: dataDir,
@@ -97,7 +98,7 @@ export async function startHarness(
   });
   const nc = await connect(natsServerOptions(nats.url));
   const sql = postgres(db.url, { max: 4, transform: postgres.camel, onnotice: () => {} });
-  const keyring = parseKeyring(generateKeyringFile());
+  const keyring = givenKeyring ?? parseKeyring(generateKeyringFile());
   const devKeys: DevKeys = await loadOrCreateDevKeys(dataDir);
   const verify = createVerifier({
     audience: DEV_AUDIENCE,
@@ -167,6 +168,10 @@ export interface HarnessOptions {
   projectorThread?: boolean;
   /** NATS servers to use (comma-separated) instead of a private nats-server of the harness. */
   natsUrl?: string;
+  /** A database to use (e.g. a restored one) instead of a fresh one the harness drops. */
+  databaseUrl?: string;
+  /** The keyring to use instead of a new one (a restored deployment keeps its keys). */
+  keyring?: Keyring;
 }
 
 /** Rate limits no test reaches by accident. */

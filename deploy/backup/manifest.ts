@@ -1,0 +1,85 @@
+/**
+ * The backup folder's table of contents, `manifest.json`, written last (a folder without it is
+ * an unfinished backup): what was saved, at which positions, by which servers, and the sha256
+ * of every file, which a restore checks before it changes anything.
+ * @module
+ */
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+
+export const MANIFEST_FILE = "manifest.json";
+export const MANIFEST_FORMAT = "ticketd-backup/1";
+export const POSTGRES_FILE = "postgres.dump";
+
+/** One stream: its snapshot file, its config/state file, and where it stood. */
+export interface StreamEntry {
+  name: string;
+  snapshotFile: string;
+  metaFile: string;
+  messages: number;
+  bytes: number;
+  firstSeq: number;
+  lastSeq: number;
+}
+
+export interface BackupManifest {
+  format: typeof MANIFEST_FORMAT;
+  /** UTC, ISO 8601, when the backup began. */
+  createdAt: string;
+  natsServerVersion: string;
+  /** In the order they were saved (and are restored): event streams, then KV buckets. */
+  streams: StreamEntry[];
+  /** Streams on the server left out on purpose (leases, presence: state that only lives). */
+  skippedStreams: string[];
+  /** The `pg_dump --format=custom` of the database, or null when it was not backed up. */
+  postgres: { file: string; pgDumpVersion: string } | null;
+  /** Every file of the backup (path relative to the folder) and its sha256, hex. */
+  sha256: Record<string, string>;
+}
+
+/** The sha256 (hex) of a file, read in pieces. */
+export async function fileSha256(path: string): Promise<string> {
+  const hash = createHash("sha256");
+  using file = await Deno.open(path, { read: true });
+  for await (const piece of file.readable) hash.update(piece);
+  return hash.digest("hex");
+}
+
+/** The manifest of `dir`, or a plain error saying why there is none. */
+export async function readManifest(dir: string): Promise<BackupManifest> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(join(dir, MANIFEST_FILE));
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    throw new Error(`${dir} has no ${MANIFEST_FILE}: not a backup, or an unfinished one`);
+  }
+  const manifest = JSON.parse(text) as BackupManifest;
+  if (manifest.format !== MANIFEST_FORMAT) {
+    throw new Error(
+      `${dir}: backup format "${manifest.format}", this build reads ${MANIFEST_FORMAT}`,
+    );
+  }
+  return manifest;
+}
+
+/**
+ * The files whose sha256 differs from the manifest's, or that are missing; empty when the backup
+ * is whole. `progress` hears each file checked.
+ */
+export async function damagedFiles(
+  dir: string,
+  manifest: BackupManifest,
+  progress: (file: string) => void = () => {},
+): Promise<string[]> {
+  const damaged: string[] = [];
+  for (const [file, expected] of Object.entries(manifest.sha256)) {
+    progress(file);
+    const actual = await fileSha256(join(dir, file)).catch((error) => {
+      if (error instanceof Deno.errors.NotFound) return "missing";
+      throw error;
+    });
+    if (actual !== expected) damaged.push(actual === "missing" ? `${file} (missing)` : file);
+  }
+  return damaged;
+}
