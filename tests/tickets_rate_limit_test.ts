@@ -32,7 +32,7 @@ Deno.test("rate limits - one address is limited across tokens and without any to
   withHarness(async (h) => {
     const from = (address: string, token?: string) =>
       h.service.fetch(
-        new Request("http://tickets.test/healthz", {
+        new Request("http://tickets.test/openapi.json", {
           headers: token ? { authorization: `Bearer ${token}` } : {},
         }),
         { remoteAddr: { transport: "tcp", hostname: address, port: 40000 } },

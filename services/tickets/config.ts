@@ -11,6 +11,10 @@ import type { HttpLimits } from "./http/schemas.ts";
 import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import { type ActivitySettings, activitySettings } from "@ticketd/shared/activity/settings.ts";
 import { loadTlsSettings, type TlsSettings } from "@ticketd/shared/runtime/tls_settings.ts";
+import {
+  loadOperationsSettings,
+  type OperationsSettings,
+} from "@ticketd/shared/metrics/settings.ts";
 
 /** A setting has a value the service cannot use; the message names the setting. */
 export class ConfigError extends Error {
@@ -70,6 +74,8 @@ export interface TicketsConfig {
   activity: ActivitySettings;
   /** HTTPS certificate, the CA for NATS and PostgreSQL (`shared/runtime/tls_settings.ts`). */
   tls: TlsSettings;
+  /** Probes and `/metrics` of every service (`TICKETD_METRICS_*`, shared/metrics/settings.ts). */
+  operations: OperationsSettings;
 }
 
 /** The configuration described by `env`; throws a readable error on a malformed value. */
@@ -140,6 +146,7 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
     shutdownGraceMs: int("TICKETD_SHUTDOWN_GRACE_SECONDS", 20, 1) * 1000,
     activity: activitySettings(int),
     tls: loadTlsSettings(env),
+    operations: loadOperationsSettings(env, (message) => new ConfigError(message)),
   };
 }
 

@@ -31,13 +31,15 @@ import { TicketProjector } from "./projections/projector.ts";
 import { ProjectorThread } from "./projections/projector_thread.ts";
 import { runWhileLeased } from "@ticketd/shared/runtime/lease_leader.ts";
 import { streamHead } from "./projections/rebuild.ts";
-import { waitForReadModel } from "./projections/read_model_position.ts";
+import { readModelPosition, waitForReadModel } from "./projections/read_model_position.ts";
 import { profileMismatches, SearchProfiles } from "./projections/search_profiles.ts";
 import { TicketStateCache } from "./state_cache.ts";
 import { TicketLoader } from "./ticket_loader.ts";
 import { respondToTicketAccess } from "./nats/access_responder.ts";
 import { respondToTicketCommands } from "./nats/command_responder.ts";
 import { ActivityRecorder } from "@ticketd/shared/activity/recorder.ts";
+import { jetstreamLag } from "@ticketd/shared/metrics/jetstream_lag.ts";
+import { projectionLag } from "@ticketd/shared/metrics/projection_lag.ts";
 import { ensureActivityStream } from "@ticketd/shared/activity/stream.ts";
 import { KeyringRewrap } from "./http/keyring_rewrap.ts";
 
@@ -160,7 +162,21 @@ export async function startTicketsService(
     watch,
     verify: deps.verify,
     log,
-    ready: () => !nc.isClosed(),
+    operations: {
+      service: "tickets",
+      settings: config.operations,
+      nc,
+      sql,
+      readyDetail: () => ({ projectedVersion: watch.position }),
+      metrics: (registry) => {
+        const { name } = config.projector;
+        const stream = config.stream.name;
+        jetstreamLag(registry, jsm, () => [{ stream, consumer: name, durable: true }]);
+        // The committed position, from the database: true on a standby instance too.
+        const position = () => readModelPosition(sql, name);
+        projectionLag(registry, jsm, () => [{ projection: name, stream, position }]);
+      },
+    },
     rateLimits: config.rateLimits,
     keyring: { keyring, dataKeys, rewrap, address: config.rateLimits },
     erasure: {

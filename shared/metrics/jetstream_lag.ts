@@ -7,7 +7,7 @@
  * @module
  */
 import type { JetStreamManager } from "@nats-io/jetstream";
-import type { CollectedSample, MetricsRegistry } from "./registry.ts";
+import type { MetricsRegistry } from "./registry.ts";
 
 /** A consumer of `stream`: durable (asked by name) or followed by position (ordered). */
 export type ConsumerLagSource =
@@ -36,22 +36,17 @@ export function jetstreamLag(
     help: "Messages delivered to this durable consumer more than once and not yet acknowledged.",
     labels,
   }, "gauge");
-  registry.collector("jetstream_consumers", async () => {
-    const read = sources().map(async (source): Promise<CollectedSample[]> => {
-      const at = { stream: source.stream, consumer: source.consumer };
-      if (!source.durable) {
-        const last = (await jsm.streams.info(source.stream)).state.last_seq;
-        return [pending.sample(at, Math.max(0, last - source.position()))];
-      }
-      const info = await jsm.consumers.info(source.stream, source.consumer);
-      return [
-        pending.sample(at, info.num_pending),
-        ackPending.sample(at, info.num_ack_pending),
-        redelivered.sample(at, info.num_redelivered),
-      ];
-    });
-    const settled = await Promise.allSettled(read);
-    for (const s of settled) if (s.status === "rejected") registry.failed("jetstream_consumers");
-    return settled.flatMap((s) => s.status === "fulfilled" ? s.value : []);
+  registry.collectorEach("jetstream_consumers", sources, async (source) => {
+    const at = { stream: source.stream, consumer: source.consumer };
+    if (!source.durable) {
+      const last = (await jsm.streams.info(source.stream)).state.last_seq;
+      return [pending.sample(at, Math.max(0, last - source.position()))];
+    }
+    const info = await jsm.consumers.info(source.stream, source.consumer);
+    return [
+      pending.sample(at, info.num_pending),
+      ackPending.sample(at, info.num_ack_pending),
+      redelivered.sample(at, info.num_redelivered),
+    ];
   });
 }

@@ -3,7 +3,8 @@
  * metrics for every route after it, `GET /healthz` (alive, no dependency asked), `GET /readyz`
  * (200 only when started and every dependency answers, else 503 naming the checks) and
  * `GET /metrics` (Prometheus text, unless `TICKETD_METRICS_ENABLED=false`). None needs a token:
- * they name no tenant and no content.
+ * they name no tenant and no content. Mounted before access logs and rate limits: a probe or a
+ * scrape is neither logged nor refused for its rate.
  * @module
  */
 import type { Env, Hono } from "hono";
@@ -21,6 +22,8 @@ export interface OperationsDeps extends ReadinessDeps {
   settings?: OperationsSettings;
   /** More fields of a ready answer (tickets: `projectedVersion`). */
   readyDetail?: () => Record<string, unknown>;
+  /** Registers the service's own metrics (consumer lag, positions) on its registry. */
+  metrics?: (registry: MetricsRegistry) => void;
 }
 
 /** Mounts the probes, `/metrics` and request metrics on `app`; returns its registry. */
@@ -31,6 +34,7 @@ export function mountOperations<E extends Env>(
   const settings = deps.settings ?? DEFAULT_OPERATIONS_SETTINGS;
   const registry = new MetricsRegistry();
   processMetrics(registry);
+  deps.metrics?.(registry);
   app.use(requestMetrics(registry, deps.service));
   app.get("/healthz", (c) => c.json({ status: "ok" }));
   app.get("/readyz", async (c) => {

@@ -80,9 +80,22 @@ export class MetricsRegistry {
     this.#collectors.push({ name, collect });
   }
 
-  /** Counts one failed read of `collector` (for a collector that reads many things). */
-  failed(collector: string): void {
-    this.#collectErrors.inc({ collector });
+  /**
+   * Runs `read` for each of `items()` at each scrape: one failed read leaves out that item's
+   * samples only, and counts one error of `name`.
+   */
+  collectorEach<T>(
+    name: string,
+    items: () => T[],
+    read: (item: T) => Promise<CollectedSample[]>,
+  ): void {
+    this.collector(name, async () => {
+      const settled = await Promise.allSettled(items().map(read));
+      for (const s of settled) {
+        if (s.status === "rejected") this.#collectErrors.inc({ collector: name });
+      }
+      return settled.flatMap((s) => s.status === "fulfilled" ? s.value : []);
+    });
   }
 
   /** The text exposition (format 0.0.4); each collector is given at most `timeoutMs`. */
@@ -107,7 +120,7 @@ export class MetricsRegistry {
     try {
       return await Promise.race([collector.collect(), late]);
     } catch {
-      this.failed(collector.name);
+      this.#collectErrors.inc({ collector: collector.name });
       return [];
     } finally {
       clearTimeout(timer);

@@ -1,6 +1,6 @@
 /**
  * The tickets HTTP app: request ids and access logs, problem documents for every error, bearer
- * auth on /v1, the OpenAPI document and health probes.
+ * auth on /v1, the OpenAPI document, and the probes and /metrics (shared/metrics/).
  * @module
  */
 import { Hono } from "hono";
@@ -9,6 +9,7 @@ import { errorHandler, notFoundHandler } from "@ticketd/shared/http/problem.ts";
 import { requestLog } from "@ticketd/shared/http/request_log.ts";
 import { rateLimits, type RateLimitSettings } from "@ticketd/shared/http/rate_limit.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
+import { mountOperations, type OperationsDeps } from "@ticketd/shared/metrics/operations_routes.ts";
 import { commandRoutes, type CommandRoutesDeps } from "./command_routes.ts";
 import type { TicketsEnv } from "./env.ts";
 import type { ErasureDeps } from "../erasure.ts";
@@ -23,7 +24,7 @@ export type TicketsAppDeps = CommandRoutesDeps & QueryRoutesDeps & {
   rateLimits: RateLimitSettings;
   verify: Verifier;
   log: Logger;
-  ready: () => boolean;
+  operations: OperationsDeps;
 };
 
 /** The whole tickets API as one Hono app. */
@@ -31,16 +32,9 @@ export function ticketsApp(deps: TicketsAppDeps): Hono<TicketsEnv> {
   const app = new Hono<TicketsEnv>();
   app.onError(errorHandler(deps.log));
   app.notFound(notFoundHandler);
+  mountOperations(app, deps.operations);
   app.use(requestLog(deps.log));
   app.use(rateLimits(deps.rateLimits));
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get(
-    "/readyz",
-    (c) =>
-      deps.ready()
-        ? c.json({ status: "ready", projectedVersion: deps.watch.position })
-        : c.json({ status: "starting" }, 503),
-  );
   app.get("/openapi.json", (c) => c.json(openApiDocument(deps.schemas)));
   const v1 = new Hono<TicketsEnv>();
   v1.use(bearerAuth(deps.verify));
