@@ -17,6 +17,7 @@ import { EmailConfigError } from "./email/config.ts";
 import { OutboundConfigError } from "./email/outbound/mod.ts";
 import { AuditKeysError } from "./audit/signing/audit_keys.ts";
 import { GatewayConfigError } from "./gateway/config.ts";
+import { WebhooksConfigError } from "./webhooks/config.ts";
 
 const KNOWN = [
   RuntimeError,
@@ -33,12 +34,13 @@ const KNOWN = [
   OutboundConfigError,
   AuditKeysError,
   GatewayConfigError,
+  WebhooksConfigError,
 ];
 
 /** The line to print for a start failure a person can fix, or null for a bug (rethrow it). */
 export function startFailureMessage(error: unknown): string | null {
   if (error instanceof Deno.errors.AddrInUse) {
-    return `a port is in use; set TICKETD_PORT, TICKETD_IDENTITY_PORT, TICKETD_ROUTING_PORT, TICKETD_SESSIONS_PORT, TICKETD_ATTACHMENTS_PORT, TICKETD_AUDIT_PORT or TICKETD_GATEWAY_PORT (${error.message})`;
+    return `a port is in use; set TICKETD_PORT, TICKETD_IDENTITY_PORT, TICKETD_ROUTING_PORT, TICKETD_SESSIONS_PORT, TICKETD_ATTACHMENTS_PORT, TICKETD_AUDIT_PORT, TICKETD_WEBHOOKS_PORT or TICKETD_GATEWAY_PORT (${error.message})`;
   }
   return KNOWN.some((kind) => error instanceof kind) ? (error as Error).message : null;
 }

@@ -1,50 +1,39 @@
 /**
- * The public names of the events a webhook can ask for (`ticket.created`, `sla.breached`,
- * `conversation.closed`): one table from each catalogue name in `shared/events/`, typed so a new
- * event there cannot be forgotten here, and the patterns a subscription may give (an exact
- * name, a family wildcard such as `ticket.*`, or `*` for every event).
+ * The public names of the events a webhook can ask for, derived from the catalogues in
+ * `shared/events/` so a new event there is offered here without a second list: a family
+ * (`ticket`, `sla`, `conversation`), a dot, and the catalogue name in snake case without the
+ * family's own word (`TicketCreated` -> `ticket.created`, `MessagePosted` ->
+ * `ticket.message_posted`, `SlaBreached` -> `sla.breached`, `ConversationClosed` ->
+ * `conversation.closed`). A subscription gives exact names, family wildcards (`ticket.*`) or `*`.
  * @module
  */
-import type { RoutingEventType } from "@ticketd/shared/events/routing.ts";
-import type { SessionsEventType } from "@ticketd/shared/events/sessions.ts";
-import type { TicketEventType } from "@ticketd/shared/events/tickets.ts";
+import { routingEventDefinitions } from "@ticketd/shared/events/routing.ts";
+import { sessionsEventDefinitions } from "@ticketd/shared/events/sessions.ts";
+import { ticketEventDefinitions } from "@ticketd/shared/events/tickets.ts";
+import type { SourceKind } from "./webhook_events.ts";
 
-export const TICKET_EVENT_NAMES = {
-  TicketCreated: "ticket.created",
-  MessagePosted: "ticket.message_posted",
-  TicketStatusChanged: "ticket.status_changed",
-  TicketAssigned: "ticket.assigned",
-  TicketTagsChanged: "ticket.tags_changed",
-  TicketPriorityChanged: "ticket.priority_changed",
-  TicketFieldsChanged: "ticket.fields_changed",
-  AttachmentAdded: "ticket.attachment_added",
-  TicketContentErased: "ticket.content_erased",
-} as const satisfies Record<TicketEventType, `ticket.${string}`>;
+const FAMILY: Record<SourceKind, { name: string; word: string }> = {
+  tickets: { name: "ticket", word: "Ticket" },
+  routing: { name: "sla", word: "Sla" },
+  sessions: { name: "conversation", word: "Conversation" },
+};
 
-export const ROUTING_EVENT_NAMES = {
-  SlaWarningIssued: "sla.warning_issued",
-  SlaBreached: "sla.breached",
-} as const satisfies Record<RoutingEventType, `sla.${string}`>;
-
-export const SESSIONS_EVENT_NAMES = {
-  ParticipantJoined: "conversation.participant_joined",
-  ParticipantLeft: "conversation.participant_left",
-  ConversationMessagePosted: "conversation.message_posted",
-  ParticipantTyping: "conversation.participant_typing",
-  MessagesRead: "conversation.messages_read",
-  ConversationHandedOff: "conversation.handed_off",
-  ConversationClosed: "conversation.closed",
-} as const satisfies Record<SessionsEventType, `conversation.${string}`>;
+/** The public name of catalogue event `type` of a `kind` stream. */
+export function publicEventName(kind: SourceKind, type: string): string {
+  const { name, word } = FAMILY[kind];
+  const rest = type.startsWith(word) ? type.slice(word.length) : type;
+  return `${name}.${rest.replace(/(?<!^)([A-Z])/g, "_$1").toLowerCase()}`;
+}
 
 /** Every public event name, in catalogue order. */
 export const WEBHOOK_EVENT_TYPES: readonly string[] = [
-  ...Object.values(TICKET_EVENT_NAMES),
-  ...Object.values(ROUTING_EVENT_NAMES),
-  ...Object.values(SESSIONS_EVENT_NAMES),
+  ...Object.keys(ticketEventDefinitions).map((type) => publicEventName("tickets", type)),
+  ...Object.keys(routingEventDefinitions).map((type) => publicEventName("routing", type)),
+  ...Object.keys(sessionsEventDefinitions).map((type) => publicEventName("sessions", type)),
 ];
 
 const KNOWN = new Set(WEBHOOK_EVENT_TYPES);
-const FAMILIES = new Set(WEBHOOK_EVENT_TYPES.map((type) => type.split(".")[0]));
+const FAMILIES = new Set(Object.values(FAMILY).map((family) => family.name));
 
 /** True when `pattern` is `*`, `<family>.*` of a known family, or a known event name. */
 export function isEventPattern(pattern: string): boolean {

@@ -13,7 +13,7 @@ import {
   sessionsEventDefinitions,
 } from "@ticketd/shared/events/sessions.ts";
 import { decodeCommit, ticketEventDefinitions } from "@ticketd/shared/events/tickets.ts";
-import { ROUTING_EVENT_NAMES, SESSIONS_EVENT_NAMES, TICKET_EVENT_NAMES } from "./event_types.ts";
+import { publicEventName } from "./event_types.ts";
 
 export type SourceKind = "tickets" | "routing" | "sessions";
 
@@ -53,7 +53,7 @@ export function webhookEvents(kind: SourceKind, message: SourceMessage): Webhook
     const { ip: _ip, tenant, ticketId, at, ...who } = meta;
     return events.map((event, index) => ({
       id: id(index),
-      type: TICKET_EVENT_NAMES[event.type],
+      type: publicEventName("tickets", event.type),
       version: ticketEventDefinitions[event.type].version,
       tenant,
       ticketId,
@@ -68,7 +68,7 @@ export function webhookEvents(kind: SourceKind, message: SourceMessage): Webhook
     const { tenant, ticketId, ...data } = event.data;
     return [{
       id: id(0),
-      type: ROUTING_EVENT_NAMES[event.type],
+      type: publicEventName("routing", event.type),
       version: routingEventDefinitions[event.type].version,
       tenant,
       ticketId,
@@ -85,7 +85,7 @@ export function webhookEvents(kind: SourceKind, message: SourceMessage): Webhook
   const name = CATALOGUE_SESSIONS[type];
   return [{
     id: id(0),
-    type: SESSIONS_EVENT_NAMES[name],
+    type: publicEventName("sessions", name),
     version: sessionsEventDefinitions[name].version,
     tenant,
     ticketId: "ticketId" in data ? data.ticketId : null,

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { encodeRoutingEvent } from "@ticketd/shared/events/routing.ts";
 import { encodeConversationEvent } from "@ticketd/shared/events/sessions.ts";
 import { encodeCommit } from "@ticketd/shared/events/tickets.ts";
-import { isEventPattern, matchesAny } from "./event_types.ts";
+import { isEventPattern, matchesAny, publicEventName } from "./event_types.ts";
 import { webhookEvents } from "./webhook_events.ts";
 
 const meta = {
@@ -112,4 +112,12 @@ Deno.test("event patterns - exact names, family wildcards and * match; unknown o
   assert.equal(matchesAny(["ticket.*"], "sla.breached"), false);
   assert.equal(matchesAny(["sla.breached"], "sla.breached"), true);
   assert.equal(matchesAny(["*"], "conversation.closed"), true);
+});
+
+Deno.test("publicEventName - family, dot, snake case without the family's word", () => {
+  assert.equal(publicEventName("tickets", "TicketCreated"), "ticket.created");
+  assert.equal(publicEventName("tickets", "MessagePosted"), "ticket.message_posted");
+  assert.equal(publicEventName("routing", "SlaWarningIssued"), "sla.warning_issued");
+  assert.equal(publicEventName("sessions", "ConversationClosed"), "conversation.closed");
+  assert.equal(publicEventName("sessions", "ParticipantJoined"), "conversation.participant_joined");
 });

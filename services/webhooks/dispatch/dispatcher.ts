@@ -1,0 +1,215 @@
+/**
+ * The dispatcher: takes due deliveries from the outbox and posts them, at most `concurrency` at
+ * once overall and `perEndpoint` at once per subscription, each endpoint behind its own circuit
+ * breaker, so a dead or slow endpoint holds only its own lane (its deliveries wait, uncounted,
+ * while its breaker is open) and never the others or the feed. A failure is retried after an
+ * exponential back-off with jitter until the attempts or the age run out (`failed`, redelivered
+ * by an admin). It wakes when the feed queues something, when an attempt ends, or every `pollMs`.
+ * @module
+ */
+import type { Keyring } from "@ticketd/shared/crypto/keyring.ts";
+import type { Logger } from "@ticketd/shared/log/logger.ts";
+import {
+  admits,
+  type Breaker,
+  type BreakerPolicy,
+  CLOSED,
+  settled,
+  trying,
+} from "../domain/breaker.ts";
+import { afterFailure, type RetryPolicy } from "../domain/retry.ts";
+import { openSecret } from "../secret_seal.ts";
+import type { DeliveryStore, DueDelivery } from "../store/deliveries.ts";
+import { postDelivery } from "./post_delivery.ts";
+
+export interface DispatchPolicy {
+  concurrency: number;
+  perEndpoint: number;
+  timeoutMs: number;
+  pollMs: number;
+  retry: RetryPolicy;
+  breaker: BreakerPolicy;
+}
+
+export interface DispatcherDeps {
+  deliveries: DeliveryStore;
+  keyring: Keyring;
+  policy: DispatchPolicy;
+  log: Logger;
+  random?: () => number;
+}
+
+const EXPIRE_EVERY_MS = 10_000;
+
+export class Dispatcher {
+  readonly #inFlight = new Map<string, Promise<void>>();
+  readonly #active = new Map<string, number>();
+  readonly #breakers = new Map<string, Breaker>();
+  #stopping = new AbortController();
+  #wake: (() => void) | null = null;
+  #loop: Promise<void> = Promise.resolve();
+  #lastExpiry = 0;
+  /** Attempts made, and how many of them succeeded, by this process. */
+  readonly counts = { attempts: 0, succeeded: 0, failed: 0 };
+
+  constructor(private readonly deps: DispatcherDeps) {}
+
+  start(): void {
+    this.#stopping = new AbortController();
+    this.#loop = this.#run();
+  }
+
+  /** Something was queued or is due: look now rather than at the next poll. */
+  wake(): void {
+    this.#wake?.();
+  }
+
+  /** The breaker of `subscriptionId` (closed when never tried). */
+  breakerOf(subscriptionId: string): Breaker {
+    return this.#breakers.get(subscriptionId) ?? CLOSED;
+  }
+
+  /** Ends the loop, aborts attempts under way (their deliveries stay pending) and waits. */
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    this.wake();
+    await this.#loop;
+    await Promise.allSettled(this.#inFlight.values());
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopping.signal.aborted) {
+      const woken = new Promise<void>((resolve) => this.#wake = resolve);
+      try {
+        await this.#expireOld();
+        await this.#startDue();
+      } catch (error) {
+        this.deps.log.error("webhook dispatch failed; retrying", {
+          error: String((error as Error)?.message).slice(0, 200),
+        });
+      }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      await Promise.race([
+        woken,
+        new Promise((r) => timer = setTimeout(r, this.deps.policy.pollMs)),
+      ]);
+      clearTimeout(timer);
+    }
+  }
+
+  async #startDue(): Promise<void> {
+    const { policy } = this.deps;
+    const free = policy.concurrency - this.#inFlight.size;
+    if (free <= 0) return;
+    const now = Date.now();
+    const skip = [...new Set([...this.#active.keys(), ...this.#breakers.keys()])].filter((id) =>
+      (this.#active.get(id) ?? 0) >= policy.perEndpoint || !admits(this.breakerOf(id), now)
+    );
+    const due = await this.deps.deliveries.due(new Date(now), {
+      limit: free,
+      perEndpoint: policy.perEndpoint,
+      skip,
+      inFlight: [...this.#inFlight.keys()],
+    });
+    for (const delivery of due) {
+      const id = delivery.subscriptionId;
+      if ((this.#active.get(id) ?? 0) >= policy.perEndpoint) continue;
+      if (!admits(this.breakerOf(id), now)) continue; // a half-open breaker lets one through
+      this.#breakers.set(id, trying(this.breakerOf(id), now));
+      this.#active.set(id, (this.#active.get(id) ?? 0) + 1);
+      const attempt = this.#attempt(delivery).catch((error) =>
+        this.deps.log.error("webhook attempt failed", { error: String(error).slice(0, 200) })
+      ).finally(() => {
+        this.#inFlight.delete(delivery.id);
+        const left = (this.#active.get(id) ?? 1) - 1;
+        if (left > 0) this.#active.set(id, left);
+        else this.#active.delete(id);
+        this.wake();
+      });
+      this.#inFlight.set(delivery.id, attempt);
+    }
+  }
+
+  async #attempt(delivery: DueDelivery): Promise<void> {
+    const { policy, deliveries, log } = this.deps;
+    const secrets = this.#secrets(delivery);
+    const outcome = secrets
+      ? await postDelivery(
+        {
+          url: delivery.url,
+          eventId: delivery.eventId,
+          deliveryId: delivery.id,
+          body: delivery.payload,
+          secrets,
+        },
+        policy.timeoutMs,
+        this.#stopping.signal,
+      )
+      : { ok: false, statusCode: null, error: "secret_unavailable", durationMs: 0, at: new Date() };
+    if (this.#stopping.signal.aborted && !outcome.ok) return; // not the endpoint's fault
+    const end = Date.now();
+    const id = delivery.subscriptionId;
+    this.#breakers.set(id, settled(policy.breaker, this.breakerOf(id), outcome.ok, end));
+    const attempts = delivery.attempts + 1;
+    const next = outcome.ok
+      ? "succeeded"
+      : afterFailure(policy.retry, attempts, delivery.queuedAt.getTime(), end, this.#random());
+    const result = next === "succeeded"
+      ? next
+      : "failed" in next
+      ? "failed"
+      : new Date(next.retryAt);
+    this.counts.attempts++;
+    if (result === "succeeded") this.counts.succeeded++;
+    if (result === "failed") this.counts.failed++;
+    await deliveries.attempted(delivery.id, outcome, result).catch((error) =>
+      // The row stays pending and due: it is tried again (receivers de-duplicate by event id).
+      log.error("webhook attempt not recorded", {
+        delivery: delivery.id,
+        error: String((error as Error)?.message).slice(0, 200),
+      })
+    );
+    if (!outcome.ok) {
+      log.warn("webhook delivery failed", {
+        subscription: id,
+        delivery: delivery.id,
+        attempts,
+        error: outcome.error,
+        final: result === "failed",
+      });
+    }
+  }
+
+  /** The secrets to sign with; null when they cannot be opened (a keyring without their KEK). */
+  #secrets(delivery: DueDelivery): string[] | null {
+    const scope = { tenant: delivery.tenant, subscriptionId: delivery.subscriptionId };
+    try {
+      const secrets = [openSecret(this.deps.keyring, delivery.secretSealed, scope)];
+      const previous = delivery.previousSecretSealed;
+      if (previous && (delivery.previousSecretExpiresAt?.getTime() ?? 0) > Date.now()) {
+        secrets.push(openSecret(this.deps.keyring, previous, scope));
+      }
+      return secrets;
+    } catch (error) {
+      this.deps.log.error("webhook secret cannot be opened", {
+        subscription: delivery.subscriptionId,
+        error: (error as Error)?.name,
+      });
+      return null;
+    }
+  }
+
+  async #expireOld(): Promise<void> {
+    const now = Date.now();
+    if (now - this.#lastExpiry < EXPIRE_EVERY_MS) return;
+    this.#lastExpiry = now;
+    const expired = await this.deps.deliveries.expire(
+      new Date(now - this.deps.policy.retry.maxAgeMs),
+    );
+    if (expired > 0) this.deps.log.warn("webhook deliveries expired", { count: expired });
+  }
+
+  #random(): number {
+    return (this.deps.random ?? Math.random)();
+  }
+}

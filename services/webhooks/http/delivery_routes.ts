@@ -1,0 +1,88 @@
+/**
+ * The delivery log of one webhook, newest first in keyset pages (`?status=&limit=&cursor=`),
+ * and redelivery of one delivery (a failed one, or any again): queued now with a fresh budget
+ * of attempts, under the same event id.
+ * @module
+ */
+import { Hono } from "hono";
+import { checkParamNames, invalidParam, plainParam } from "@ticketd/shared/http/query_params.ts";
+import { fail } from "@ticketd/shared/errors.ts";
+import type { DeliveryRow, DeliveryStatus, DeliveryStore } from "../store/deliveries.ts";
+import type { SubscriptionStore } from "../store/subscriptions.ts";
+import { adminTenant, notFound, pathId, type WebhooksEnv } from "./env.ts";
+
+export interface DeliveryRoutesDeps {
+  subscriptions: SubscriptionStore;
+  deliveries: DeliveryStore;
+  pages: { defaultSize: number; maxSize: number };
+  /** Told after a redelivery, so it goes out now. */
+  redelivered: () => void;
+}
+
+const KNOWN = new Set(["status", "limit", "cursor"]);
+const STATUSES: readonly DeliveryStatus[] = ["pending", "succeeded", "failed"];
+
+export function deliveryRoutes(deps: DeliveryRoutesDeps): Hono<WebhooksEnv> {
+  const app = new Hono<WebhooksEnv>();
+
+  app.get("/webhooks/:id/deliveries", async (c) => {
+    const tenant = adminTenant(c);
+    const id = pathId(c, "id");
+    const params = new URL(c.req.url).searchParams;
+    checkParamNames(params, KNOWN);
+    const status = plainParam(params, "status", 16) as DeliveryStatus | undefined;
+    if (status !== undefined && !STATUSES.includes(status)) {
+      invalidParam("status", `must be one of ${STATUSES.join(", ")}`);
+    }
+    const limit = pageSize(params.get("limit"), deps.pages);
+    const cursor = plainParam(params, "cursor", 20) ?? null;
+    if (cursor !== null && !/^[1-9][0-9]{0,18}$/.test(cursor)) {
+      fail("invalid_cursor", "The cursor is malformed", 400);
+    }
+    if (!(await deps.subscriptions.get(tenant, id))) notFound();
+    const rows = await deps.deliveries.page(id, { before: cursor, limit, status });
+    return c.json({
+      deliveries: rows.map(deliveryView),
+      nextCursor: rows.length === limit ? rows.at(-1)!.id : null,
+    });
+  });
+
+  app.post("/webhooks/:id/deliveries/:deliveryId/redeliver", async (c) => {
+    const tenant = adminTenant(c);
+    const id = pathId(c, "id");
+    const deliveryId = pathId(c, "deliveryId");
+    if (!(await deps.subscriptions.get(tenant, id))) notFound();
+    if (!(await deps.deliveries.redeliver(id, deliveryId, new Date()))) {
+      fail("delivery_not_found", "No such delivery of this webhook", 404);
+    }
+    deps.redelivered();
+    return c.json({ id: deliveryId, status: "pending" }, 202);
+  });
+
+  return app;
+}
+
+function pageSize(raw: string | null, pages: { defaultSize: number; maxSize: number }): number {
+  if (raw === null) return pages.defaultSize;
+  const limit = Number(raw);
+  if (!/^[0-9]{1,9}$/.test(raw) || limit < 1 || limit > pages.maxSize) {
+    invalidParam("limit", `must be an integer in 1..${pages.maxSize}`);
+  }
+  return limit;
+}
+
+function deliveryView(row: DeliveryRow) {
+  return {
+    id: row.id,
+    eventId: row.eventId,
+    eventType: row.eventType,
+    status: row.status,
+    attempts: row.attempts,
+    lastStatusCode: row.lastStatusCode,
+    lastError: row.lastError,
+    lastDurationMs: row.lastDurationMs,
+    lastAttemptAt: row.lastAttemptAt?.toISOString() ?? null,
+    nextAttemptAt: row.status === "pending" ? row.nextAttemptAt.toISOString() : null,
+    createdAt: row.createdAt.toISOString(),
+  };
+}
