@@ -37,6 +37,7 @@ export function routingFollower(env: Record<string, string | undefined>): Follow
           tenantModelsDir: `${config.dataDir}/routing-models`,
           ticketStream: config.stream.name,
           log: routingLog,
+          operations: config.operations,
         }),
     });
     console.error(`Routing at ${url}: docs/routing.md`);

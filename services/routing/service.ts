@@ -41,6 +41,9 @@ import { RulesStore } from "./store/rules_store.ts";
 import { SlaStore } from "./store/sla_store.ts";
 import { ActivityRecorder } from "@ticketd/shared/activity/recorder.ts";
 import { ensureActivityStream } from "@ticketd/shared/activity/stream.ts";
+import { jetstreamLag } from "@ticketd/shared/metrics/jetstream_lag.ts";
+import { projectionLag } from "@ticketd/shared/metrics/projection_lag.ts";
+import type { OperationsSettings } from "@ticketd/shared/metrics/settings.ts";
 
 export interface RoutingServiceDeps {
   nc: NatsConnection;
@@ -56,6 +59,8 @@ export interface RoutingServiceDeps {
   /** The ticket stream's name. */
   ticketStream: string;
   log: Logger;
+  /** Probes and `/metrics` (the tickets config's `operations`); default: the defaults. */
+  operations?: OperationsSettings;
 }
 
 export interface RoutingService {
@@ -215,7 +220,23 @@ export async function startRoutingService(
     verify: deps.verify,
     log,
     activity: { recorder, address: config },
-    ready: () => routed.live && !nc.isClosed(),
+    operations: {
+      service: "routing",
+      settings: deps.operations,
+      nc,
+      sql,
+      started: () => routed.live,
+      metrics: (registry) => {
+        const stream = deps.ticketStream;
+        // Ordered and ephemeral: its lag is the stream's last sequence minus what was folded.
+        jetstreamLag(registry, jsm, () => [
+          { stream, consumer: "routing-feed", durable: false, position: () => feed.position },
+        ]);
+        projectionLag(registry, jsm, () => [
+          { projection: "routing-acted", stream, position: () => acted.position },
+        ]);
+      },
+    },
     routes: [
       rules,
       agentsRoutes({

@@ -12,6 +12,8 @@ const KEY = "acted";
 export interface ActedPosition {
   /** The saved position, or undefined on a first start. */
   readonly saved: number | undefined;
+  /** The position last saved (or read at start); 0 when none yet. */
+  readonly position: number;
   stop(): Promise<void>;
 }
 
@@ -37,6 +39,9 @@ export async function keepActedPosition(
   }, everyMs);
   return {
     saved: Number.isFinite(saved) ? saved : undefined,
+    get position() {
+      return last;
+    },
     async stop() {
       clearInterval(timer);
       await saving;

@@ -1,6 +1,7 @@
 /**
  * The routing HTTP app: request ids and access logs, problem documents for every error, bearer
- * auth on /v1, health probes (ready once routing has caught up with the ticket stream).
+ * auth on /v1, the probes and /metrics (shared/metrics/; ready once routing has caught up with the
+ * ticket stream).
  * @module
  */
 import { Hono } from "hono";
@@ -8,6 +9,7 @@ import { bearerAuth, type Verifier } from "@ticketd/shared/http/auth.ts";
 import { errorHandler, notFoundHandler } from "@ticketd/shared/http/problem.ts";
 import { requestLog } from "@ticketd/shared/http/request_log.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
+import { mountOperations, type OperationsDeps } from "@ticketd/shared/metrics/operations_routes.ts";
 import type { RoutingEnv } from "./env.ts";
 import type { RequestActivity } from "@ticketd/shared/activity/request_source.ts";
 import { adminActivity } from "./admin_activity.ts";
@@ -15,7 +17,7 @@ import { adminActivity } from "./admin_activity.ts";
 export interface RoutingAppDeps {
   verify: Verifier;
   log: Logger;
-  ready: () => boolean;
+  operations: OperationsDeps;
   /** The sub-apps, mounted under /v1 behind bearer auth. */
   routes: Hono<RoutingEnv>[];
   activity: RequestActivity;
@@ -25,12 +27,8 @@ export function routingApp(deps: RoutingAppDeps): Hono<RoutingEnv> {
   const app = new Hono<RoutingEnv>();
   app.onError(errorHandler(deps.log));
   app.notFound(notFoundHandler);
+  mountOperations(app, deps.operations);
   app.use(requestLog(deps.log));
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get(
-    "/readyz",
-    (c) => deps.ready() ? c.json({ status: "ready" }) : c.json({ status: "catching_up" }, 503),
-  );
   const v1 = new Hono<RoutingEnv>();
   v1.use(bearerAuth(deps.verify));
   v1.use(adminActivity(deps.activity));
