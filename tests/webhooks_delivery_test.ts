@@ -71,3 +71,156 @@ Deno.test("webhooks - an event reaches its receiver signed with the secret shown
     }
   });
 });
+
+Deno.test("webhooks - a receiver answering 500 gets the same event again after a back-off, until it takes it", async () => {
+  await withBed(async (bed) => {
+    const service = await bed.startWebhooks({ TICKETD_WEBHOOKS_RETRY_BASE_MS: "400" });
+    const receiver = startReceiver((n) => n <= 2 ? 500 : 204);
+    try {
+      const hook = await subscribe(bed, service, "acme", receiver.url);
+      await bed.publishCommit("acme", "42");
+      await until("the third attempt", () => receiver.received.length === 3);
+      const [first, second, third] = receiver.received;
+      const ids = receiver.received.map((r) => r.headers.get("ticketd-event-id"));
+      assert.equal(new Set(ids).size, 1);
+      assert.equal(third.body, first.body);
+      // Back-off with jitter: at least half of 400 ms, then half of 800 ms.
+      assert.ok(second.at - first.at >= 200, `first retry after ${second.at - first.at} ms`);
+      assert.ok(third.at - second.at >= 400, `second retry after ${third.at - second.at} ms`);
+      const admin = await bed.token("acme", "admin");
+      await until("the log to say succeeded", async () => {
+        const log = await (await call(service, admin, "GET", `/v1/webhooks/${hook.id}/deliveries`))
+          .json();
+        return log.deliveries[0]?.status === "succeeded";
+      });
+      const log = await (await call(service, admin, "GET", `/v1/webhooks/${hook.id}/deliveries`))
+        .json();
+      assert.equal(log.deliveries[0].attempts, 3);
+      assert.equal(log.deliveries[0].lastStatusCode, 204);
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      assert.equal(receiver.received.length, 3); // nothing after the success
+    } finally {
+      await receiver.stop();
+    }
+  });
+});
+
+Deno.test("webhooks - a black-hole endpoint does not delay a healthy one, and the feed keeps up", async () => {
+  await withBed(async (bed) => {
+    const service = await bed.startWebhooks({
+      TICKETD_WEBHOOKS_TIMEOUT_MS: "1500",
+      TICKETD_WEBHOOKS_BREAKER_FAILURES: "2",
+      TICKETD_WEBHOOKS_BREAKER_OPEN_MS: "5000",
+    });
+    const hole = startBlackHole();
+    const receiver = startReceiver();
+    try {
+      await subscribe(bed, service, "acme", hole.url);
+      await subscribe(bed, service, "acme", receiver.url);
+      const events = 30;
+      const sentAt = new Map<string, number>();
+      const ticketFeed = service.feeds.find((feed) => feed.stream === "TICKETS")!;
+      let maxLag = 0;
+      for (let i = 0; i < events; i++) {
+        const at = Date.now();
+        sentAt.set(`TICKETS:${await bed.publishCommit("acme", String(100 + i))}:0`, at);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        maxLag = Math.max(maxLag, (await ticketFeed.lag()) ?? 0);
+      }
+      await until("every event at the healthy receiver", () => receiver.received.length >= events);
+      const latencies = receiver.received.map((r) =>
+        r.at - sentAt.get(r.headers.get("ticketd-event-id")!)!
+      );
+      const worst = Math.max(...latencies);
+      console.log(
+        `healthy receiver: worst latency ${worst} ms over ${events} events; feed lag at most ${maxLag}`,
+      );
+      assert.ok(maxLag <= 2, `feed lag reached ${maxLag}`);
+      // Generous for a shared machine, yet well under one black-hole timeout each.
+      assert.ok(worst < 1_500, `worst latency ${worst} ms`);
+      for (const feed of service.feeds) assert.ok(((await feed.lag()) ?? 0) <= 1);
+      assert.ok(hole.connections >= 1); // it was tried, and held its own lane only
+      assert.equal(
+        service.dispatcher.breakerOf(
+          (await bed.sql`select id from webhook_subscriptions where url = ${hole.url}`)[0].id,
+        ).state,
+        "open",
+      );
+    } finally {
+      await receiver.stop();
+      await hole.stop();
+    }
+  });
+});
+
+Deno.test("webhooks - a restart mid-stream, even one that re-reads the stream, sends no acknowledged delivery twice", async () => {
+  await withBed(async (bed) => {
+    const receiver = startReceiver();
+    try {
+      let service = await bed.startWebhooks();
+      await subscribe(bed, service, "acme", receiver.url);
+      const ids: string[] = [];
+      for (let i = 0; i < 10; i++) ids.push(`TICKETS:${await bed.publishCommit("acme", "7")}:0`);
+      await until("the first half", () => receiver.received.length >= 5);
+      await service.stop();
+      const acknowledged = (await bed.sql<{ eventId: string }[]>`
+        select event_id from webhook_deliveries where status = 'succeeded'`).map((r) => r.eventId);
+      // As if the feed's position (and the consumer's acks) were lost: the stream is read again.
+      await bed.sql`update webhook_feed_positions set seq = 0`;
+      await bed.js.publish("tickets.acme.none", new TextEncoder().encode("not a commit"));
+      for (let i = 0; i < 10; i++) ids.push(`TICKETS:${await bed.publishCommit("acme", "7")}:0`);
+      service = await bed.startWebhooks();
+      await until(
+        "every event",
+        () => new Set(receiver.received.map((r) => r.headers.get("ticketd-event-id"))).size === 20,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const times = new Map<string, number>();
+      for (const r of receiver.received) {
+        const id = r.headers.get("ticketd-event-id")!;
+        times.set(id, (times.get(id) ?? 0) + 1);
+      }
+      assert.deepEqual([...times.keys()].sort(), [...ids].sort());
+      for (const id of acknowledged) assert.equal(times.get(id), 1, `${id} was sent again`);
+      const [{ count }] = await bed.sql`select count(*)::int as count from webhook_deliveries`;
+      assert.equal(count, 20);
+    } finally {
+      await receiver.stop();
+    }
+  });
+});
+
+Deno.test("webhooks - a tenant's hook never sees another tenant's events; a disabled hook gets nothing", async () => {
+  await withBed(async (bed) => {
+    const service = await bed.startWebhooks();
+    const acme = startReceiver();
+    const globex = startReceiver();
+    const disabled = startReceiver();
+    try {
+      await subscribe(bed, service, "acme", acme.url);
+      await subscribe(bed, service, "globex", globex.url, ["*"]);
+      const off = await subscribe(bed, service, "acme", disabled.url, ["ticket.priority_changed"]);
+      const admin = await bed.token("acme", "admin");
+      const patched = await call(service, admin, "PATCH", `/v1/webhooks/${off.id}`, {
+        enabled: false,
+      });
+      assert.equal(patched.status, 200);
+      assert.equal((await patched.json()).enabled, false);
+      await bed.publishCommit("acme", "1");
+      await bed.publishCommit("globex", "2");
+      await bed.publishCommit("acme", "3");
+      await until(
+        "both tenants' events",
+        () => acme.received.length === 2 && globex.received.length === 1,
+      );
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      assert.deepEqual(acme.received.map((r) => JSON.parse(r.body).tenant), ["acme", "acme"]);
+      assert.deepEqual(globex.received.map((r) => JSON.parse(r.body).ticketId), ["2"]);
+      assert.equal(disabled.received.length, 0);
+    } finally {
+      await acme.stop();
+      await globex.stop();
+      await disabled.stop();
+    }
+  });
+});
