@@ -44,6 +44,7 @@ export function auditFollower(env: Record<string, string | undefined>): Follower
           dataDir: config.dataDir,
           ticketStream: config.stream.name,
           log: auditLog,
+          operations: config.operations,
         }),
       release: () => archiveS3.stop(),
     });

@@ -17,6 +17,8 @@ import type { Verifier } from "@ticketd/shared/http/auth.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { migrate } from "@ticketd/shared/postgres/migrate.ts";
 import { runWhileLeased } from "@ticketd/shared/runtime/lease_leader.ts";
+import { jetstreamLag } from "@ticketd/shared/metrics/jetstream_lag.ts";
+import type { OperationsSettings } from "@ticketd/shared/metrics/settings.ts";
 import type { Archiver } from "./archive/archiver.ts";
 import { openArchiver } from "./archive/open_archiver.ts";
 import { Checkpointer } from "./checkpointer.ts";
@@ -28,7 +30,7 @@ import { auditApp } from "./http/app.ts";
 import { auditRoutes } from "./http/audit_routes.ts";
 import { StreamIngester } from "./ingest/stream_ingester.ts";
 import { LagWatch } from "./lag_watch.ts";
-import { metricsText } from "./metrics.ts";
+import { auditMetrics } from "./metrics.ts";
 import { loadAuditKeys } from "./signing/audit_keys.ts";
 import { AuditStore } from "./store/audit_store.ts";
 import { CheckpointStore } from "./store/checkpoint_store.ts";
@@ -46,6 +48,8 @@ export interface AuditServiceDeps {
   log: Logger;
   /** How often a standby instance tries for the writer lease (ms). */
   leaseRetryMs?: number;
+  /** Probes and `/metrics` (the tickets config's `operations`); default: the defaults. */
+  operations?: OperationsSettings;
 }
 
 export interface AuditService {
@@ -148,21 +152,37 @@ export async function startAuditService(
   const app = auditApp({
     verify: deps.verify,
     log,
-    ready: () => !nc.isClosed(),
-    publicKeys: () => keys.publicJwks,
-    metrics: async () => {
-      await lagWatch.check();
-      return metricsText({
-        streams: ingesters.map((i) => ({
-          stream: i.stream,
-          lag: lagWatch.lags.get(i.stream),
-          written: i.written,
-          position: i.position,
-        })),
-        leading: leader.leading,
-        checkpointsSigned: checkpointer.signed,
-      });
+    operations: {
+      service: "audit",
+      settings: deps.operations,
+      nc,
+      sql,
+      metrics: (registry) => {
+        auditMetrics(registry, async () => {
+          await lagWatch.check();
+          return {
+            streams: ingesters.map((i) => ({
+              stream: i.stream,
+              lag: lagWatch.lags.get(i.stream),
+              written: i.written,
+              position: i.position,
+            })),
+            leading: leader.leading,
+            checkpointsSigned: checkpointer.signed,
+          };
+        });
+        // The durables are the writer's: a standby owns none of them.
+        jetstreamLag(
+          registry,
+          jsm,
+          () =>
+            leader.leading
+              ? ingesters.map((i) => ({ stream: i.stream, consumer: i.durable, durable: true }))
+              : [],
+        );
+      },
     },
+    publicKeys: () => keys.publicJwks,
     routes: auditRoutes({
       sql,
       checkpoints,
