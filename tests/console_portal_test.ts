@@ -2,13 +2,14 @@
  * The customer portal in a real Chromium against the real services behind the gateway: a
  * customer signs in with PKCE, submits a ticket with a file by tus (the progress bar reaches
  * 100%), sees it listed with a hostile subject shown as text, sees an agent's public reply
- * arrive (never the internal note) and answers; an upload cut off mid-way resumes and stores the
+ * pushed over the sessions socket with no polling (an internal note pushes nothing, a second
+ * customer is told nothing) and answers; an upload cut off mid-way resumes and stores the
  * whole file. Accessibility (axe-core) of each page; screenshots in `.ci/artifacts/console/`.
  * @module
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import type { Page } from "playwright-core";
+import type { Page, WebSocket } from "playwright-core";
 import { type ConsoleStack, startConsoleStack } from "../services/gateway/testing/console_stack.ts";
 import { seriousViolations, shot, signInThroughForm } from "./support/browser.ts";
 
@@ -51,6 +52,44 @@ async function storedFile(stack: ConsoleStack, ticketId: string) {
   };
 }
 
+/** The notifications pushed to `page` over its sessions sockets (watch before it opens one). */
+function notificationFrames(page: Page): { kind: string; ticketId?: string }[] {
+  const got: { kind: string; ticketId?: string }[] = [];
+  page.on("websocket", (socket) => watchFrames(socket, got));
+  return got;
+}
+
+function watchFrames(socket: WebSocket, into: { kind: string; ticketId?: string }[]) {
+  socket.on("framereceived", ({ payload }) => {
+    const frame = JSON.parse(String(payload));
+    if (frame.type === "notification") into.push(frame.notification);
+  });
+}
+
+/** A second customer, signed in on the portal with its socket ready, and what it is pushed. */
+async function otherCustomer(stack: ConsoleStack) {
+  const dave = { username: "dave", password: "dave-password-1", role: "customer" };
+  await stack.addUser(dave);
+  const context = await stack.browser.newContext({ locale: "en-US" });
+  const page = await context.newPage();
+  const frames: { kind: string; ticketId?: string }[] = [];
+  const ready = new Promise<void>((done) =>
+    page.on("websocket", (socket) => {
+      watchFrames(socket, frames);
+      socket.on("framereceived", ({ payload }) => String(payload).includes('"ready"') && done());
+    })
+  );
+  await signInThroughForm(
+    page,
+    `${stack.gatewayUrl}/portal/`,
+    dave,
+    `${stack.gatewayUrl}/portal/`,
+    "#portal:not([hidden])",
+  );
+  await ready;
+  return { context, frames };
+}
+
 async function submitTicket(page: Page, subject: string, file: Uint8Array, name: string) {
   await page.click("#new-ticket");
   await page.fill("#subject", subject);
@@ -89,6 +128,7 @@ Deno.test({
         timezoneId: "Europe/Berlin",
       });
       const page = await context.newPage();
+      const pushed = notificationFrames(page);
       const dialogs: string[] = [];
       page.on("dialog", (d) => {
         dialogs.push(d.message());
@@ -132,32 +172,49 @@ Deno.test({
         },
       );
 
-      await t.step("an agent's public reply arrives, the internal note never does", async () => {
-        await api(stack, "POST", `/v1/tickets/${ticketId}/messages`, {
-          body: "Internal: customer sounds annoyed",
-          internal: true,
-        });
-        await api(stack, "POST", `/v1/tickets/${ticketId}/messages`, {
-          body: "Please unplug it and tell us the model number.",
-          internal: false,
-        });
-        await page.locator(".conversation li.support", { hasText: "unplug it" }).waitFor({
-          timeout: 15_000,
-        });
-        assert.equal(await page.getByText("customer sounds annoyed").count(), 0);
-        // The API itself hides the note from the customer (the page never had it).
-        const ticket = await api(stack, "GET", `/v1/tickets/${ticketId}`);
-        const asCustomer = await (await fetch(`${stack.ticketsUrl}/v1/tickets/${ticketId}`, {
-          headers: {
-            authorization: `Bearer ${await stack.token(ticket.requesterId, "customer")}`,
-          },
-        })).json();
-        assert.equal(ticket.messages.length, 3);
-        assert.deepEqual(
-          asCustomer.messages.map((m: { body: string }) => m.body.slice(0, 12)),
-          ["It started s", "Please unplu"],
-        );
-      });
+      await t.step(
+        "pushed, not polled: a note pushes nothing, the public reply arrives, another customer hears nothing",
+        async () => {
+          const other = await otherCustomer(stack);
+          pushed.length = 0; // what is pushed from here on
+          const frames = pushed;
+          const requests: string[] = [];
+          page.on("request", (r) => r.url().includes("/api/") && requests.push(r.url()));
+          // Longer than the 5 s re-read the portal used to do: a quiet page asks for nothing.
+          await page.waitForTimeout(6_000);
+          assert.deepEqual(requests, [], "no polling while the socket is up");
+          await api(stack, "POST", `/v1/tickets/${ticketId}/messages`, {
+            body: "Internal: customer sounds annoyed",
+            internal: true,
+          });
+          await page.waitForTimeout(1_500);
+          assert.deepEqual([frames.length, requests], [0, []], "an internal note pushes nothing");
+          await api(stack, "POST", `/v1/tickets/${ticketId}/messages`, {
+            body: "Please unplug it and tell us the model number.",
+            internal: false,
+          });
+          await page.locator(".conversation li.support", { hasText: "unplug it" }).waitFor({
+            timeout: 10_000,
+          });
+          assert.ok(frames.some((f) => f.kind === "reply" && f.ticketId === ticketId));
+          assert.equal(await page.getByText("customer sounds annoyed").count(), 0);
+          await page.waitForTimeout(500);
+          assert.deepEqual(other.frames, [], "the other customer was told nothing");
+          await other.context.close();
+          // The API itself hides the note from the customer (the page never had it).
+          const ticket = await api(stack, "GET", `/v1/tickets/${ticketId}`);
+          const asCustomer = await (await fetch(`${stack.ticketsUrl}/v1/tickets/${ticketId}`, {
+            headers: {
+              authorization: `Bearer ${await stack.token(ticket.requesterId, "customer")}`,
+            },
+          })).json();
+          assert.equal(ticket.messages.length, 3);
+          assert.deepEqual(
+            asCustomer.messages.map((m: { body: string }) => m.body.slice(0, 12)),
+            ["It started s", "Please unplu"],
+          );
+        },
+      );
 
       await t.step("the customer answers; the answer is stored as a public message", async () => {
         await page.fill("#answer", "Model TX-5000.");

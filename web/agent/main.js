@@ -7,9 +7,9 @@ import { apiClient } from "../shared/api.js";
 import { beginSignIn, completeSignIn, refreshSession, signOut } from "../shared/auth.js";
 import { byId } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
+import { followNotifications } from "../shared/live.js";
 import { pageLanguage } from "../shared/page_language.js";
 import { bindKeys } from "./keyboard.js";
-import { followNotifications } from "./live.js";
 import { presenceToggle } from "./presence.js";
 import { workspace } from "./workspace.js";
 

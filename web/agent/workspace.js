@@ -4,6 +4,7 @@
  * @module
  */
 import { byId, h } from "../shared/dom.js";
+import { downloadAttachment } from "../shared/download.js";
 import { t, translatePage } from "../shared/i18n.js";
 import { loadCounts, loadQueue, rowElement } from "./queues.js";
 import { ticketElement } from "./ticket_view.js";
@@ -96,23 +97,15 @@ export function workspace(api, me, failed) {
         change(api.send("POST", `${path}/tags`, { add, remove })),
       post: (/** @type {string} */ body, /** @type {boolean} */ internal) =>
         change(api.send("POST", `${path}/messages`, { body, internal })),
-      download: (/** @type {any} */ a) => download(a).catch(failed),
+      download: (/** @type {any} */ a) => downloadAttachment(api, a).catch(failed),
       open: (/** @type {string} */ id) => openTicket(id).catch(failed),
     };
-  }
-
-  async function download(/** @type {any} */ attachment) {
-    const blob = await api.blob(`/attachments/v1/attachments/${attachment.attachmentId}`);
-    const url = URL.createObjectURL(blob);
-    const link = h("a", { href: url, download: attachment.fileName ?? "attachment" });
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
   }
 
   /** A pushed notification: refresh what it touches (debounced), never poll. */
   /** @type {ReturnType<typeof setTimeout> | undefined} */
   let pending;
-  function notified(/** @type {import("./live.js").Notification} */ n) {
+  function notified(/** @type {import("../shared/live.js").Notification} */ n) {
     clearTimeout(pending);
     pending = setTimeout(() => {
       showQueue(state.queue).then(refreshCounts).catch(failed);

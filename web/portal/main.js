@@ -1,12 +1,14 @@
 /**
  * The customer portal's entry: sign in (the console's public client, back to
- * `/portal/callback`), then the customer's tickets, a new ticket with uploads, and the language.
+ * `/portal/callback`), then the customer's tickets, a new ticket with uploads, the pushed
+ * changes to them (the sessions socket) and the language.
  * @module
  */
 import { apiClient } from "../shared/api.js";
 import { beginSignIn } from "../shared/auth.js";
 import { byId } from "../shared/dom.js";
 import { addMessages, t } from "../shared/i18n.js";
+import { followNotifications } from "../shared/live.js";
 import { pageLanguage } from "../shared/page_language.js";
 import { pageSession } from "../shared/session.js";
 import messages from "./messages.js";
@@ -34,10 +36,16 @@ function boot() {
       return;
     }
     const view = portal(apiClient(session.token), session, failed);
+    const feed = followNotifications({
+      token: session.token,
+      onNotification: view.notified,
+      onLive: view.live,
+    });
     language.addEventListener("change", () => view.redraw());
     byId("portal").hidden = false;
     byId("signout").hidden = false;
     byId("signout").addEventListener("click", async () => {
+      feed.stop();
       await session.end();
       location.assign("/portal/");
     });

@@ -1,16 +1,18 @@
 /**
  * The signed-in portal: the customer's own tickets (the API lists only those), one open ticket
  * with its public conversation (the API hides internal notes from customers) and an answer
- * box, and the new-ticket form. An open ticket is read again every FOLLOW_MS while the page is
- * visible: customers get no pushed notifications from the sessions service.
+ * box, and the new-ticket form. Support's replies and status changes are pushed over the
+ * sessions socket (`notified`); only while the socket is down is the open ticket read again,
+ * every FALLBACK_MS while the page is visible.
  * @module
  */
 import { byId, h } from "../shared/dom.js";
 import { t, translatePage } from "../shared/i18n.js";
 import { newTicketForm } from "./new_ticket.js";
 import { ticketView } from "./ticket_view.js";
+import { downloadAttachment } from "../shared/download.js";
 
-const FOLLOW_MS = 5_000;
+const FALLBACK_MS = 30_000;
 const PAGE_SIZE = 50;
 
 /**
@@ -23,9 +25,27 @@ export function portal(api, session, failed) {
   const state = { rows: [], openId: null, version: -1, writing: false };
   const pane = byId("pane");
 
+  /** `next`: the cursor of the page after the last one shown; `more`: "More…" was used. */
+  const paging = { next: /** @type {string | null} */ (null), more: false };
+
+  /** The newest page again; rows "More…" brought stay (a changed ticket moves to the top). */
   async function showList() {
     const page = await api.get(`/tickets/v1/tickets?sort=-updated_at&limit=${PAGE_SIZE}`);
-    state.rows = page.tickets;
+    const fresh = new Set(page.tickets.map((/** @type {any} */ row) => row.id));
+    const older = paging.more ? state.rows.filter((row) => !fresh.has(row.id)) : [];
+    state.rows = [...page.tickets, ...older];
+    if (!paging.more) paging.next = page.nextCursor;
+    drawList();
+  }
+
+  async function showMore() {
+    const after = encodeURIComponent(paging.next ?? "");
+    const page = await api.get(
+      `/tickets/v1/tickets?sort=-updated_at&limit=${PAGE_SIZE}&cursor=${after}`,
+    );
+    const shown = new Set(state.rows.map((row) => row.id));
+    state.rows.push(...page.tickets.filter((/** @type {any} */ row) => !shown.has(row.id)));
+    Object.assign(paging, { next: page.nextCursor, more: true });
     drawList();
   }
 
@@ -51,12 +71,20 @@ export function portal(api, session, failed) {
         ),
       )
     ));
+    if (paging.next) list.append(moreItem());
+  }
+
+  function moreItem() {
+    const button = h("button", { type: "button", id: "more-tickets" }, t("queue.more"));
+    button.addEventListener("click", () => showMore().catch(failed));
+    return h("li", { class: "more" }, button);
   }
 
   /** Draws the ticket again only when its version moved (or the language did). */
-  async function openTicket(/** @type {string} */ id, force = false) {
+  async function openTicket(/** @type {string} */ id, force = false, minVersion = 0) {
+    const caughtUp = minVersion ? `?min_version=${minVersion}` : "";
     const [ticket, attachments] = await Promise.all([
-      api.get(`/tickets/v1/tickets/${id}`),
+      api.get(`/tickets/v1/tickets/${id}${caughtUp}`),
       api.get(`/attachments/v1/attachments?ticketId=${id}`).then((a) => a.attachments, () => []),
     ]);
     if (!force && state.openId === id && state.version === ticket.version) return;
@@ -65,7 +93,10 @@ export function portal(api, session, failed) {
     const typed = /** @type {HTMLTextAreaElement | null} */ (document.getElementById("answer"));
     state.openId = id;
     state.version = ticket.version;
-    pane.replaceChildren(ticketView({ ticket, attachments, me: session.me().sub }, answer));
+    const download = (/** @type {any} */ a) => downloadAttachment(api, a).catch(failed);
+    pane.replaceChildren(
+      ticketView({ ticket, attachments, me: session.me().sub }, answer, download),
+    );
     if (typed?.value) {
       /** @type {HTMLTextAreaElement} */ (byId("answer")).value = typed.value;
     }
@@ -98,11 +129,25 @@ export function portal(api, session, failed) {
     /** @type {HTMLInputElement} */ (byId("subject")).focus();
   }
 
-  function follow() {
-    setInterval(() => {
+  /** A pushed change on one of the customer's tickets: read what it names again. */
+  function notified(/** @type {import("../shared/live.js").Notification} */ n) {
+    // The push can beat the read model: read the ticket as of the change it names.
+    const version = n.sourceSeq ?? 0;
+    if (n.ticketId && n.ticketId === state.openId) {
+      openTicket(n.ticketId, false, version).catch(failed);
+    }
+    showList().catch(failed);
+  }
+
+  /** @type {ReturnType<typeof setInterval> | undefined} */
+  let fallback;
+  function live(/** @type {boolean} */ on) {
+    clearInterval(fallback);
+    if (on) return;
+    fallback = setInterval(() => {
       if (document.visibilityState !== "visible" || !state.openId) return;
       openTicket(state.openId).catch(failed);
-    }, FOLLOW_MS);
+    }, FALLBACK_MS);
   }
 
   return {
@@ -115,9 +160,10 @@ export function portal(api, session, failed) {
         openTicket(/** @type {string} */ (link.getAttribute("data-ticket-link")), true)
           .catch(failed);
       });
-      follow();
       await showList();
     },
+    notified,
+    live,
     redraw() {
       translatePage(document);
       drawList();
