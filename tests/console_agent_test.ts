@@ -112,6 +112,12 @@ Deno.test({
         d.dismiss();
       });
 
+      // Both new tickets are at risk (30 minutes to a first response) before the page counts.
+      const atRiskPath = "/routing/v1/routing/sla/at-risk/count?within=60";
+      for (let i = 0; (await getAsAgent(stack, atRiskPath)).count < 2; i++) {
+        assert.ok(i < 100, "routing never counted both tickets at risk");
+        await new Promise((r) => setTimeout(r, 100));
+      }
       const first = await page.goto(stack.gatewayUrl);
       const csp = first!.headers()["content-security-policy"];
       assert.match(csp, /default-src 'self'/);
@@ -138,8 +144,20 @@ Deno.test({
         assert.ok(i < 100, "routing never listed the ticket at risk");
         await new Promise((r) => setTimeout(r, 100));
       }
+      // Its count is routing's exact count (no "50+"), and its tickets come in one request.
+      await page.locator('[data-queue="sla"] .count', { hasText: /^2$/ }).waitFor();
+      const slaRequests: string[] = [];
+      const onRequest = (r: { url(): string }) =>
+        r.url().includes("/api/tickets/") &&
+        slaRequests.push(new URL(r.url()).pathname + new URL(r.url()).search);
+      page.on("request", onRequest);
       await page.click('[data-queue="sla"]');
       await page.locator("#queue-list li", { hasText: "Printer on fire" }).waitFor();
+      await page.locator("#queue-list li", { hasText: XSS }).waitFor();
+      page.off("request", onRequest);
+      assert.equal(slaRequests.length, 1, `one tickets request: ${slaRequests}`);
+      assert.match(slaRequests[0], /^\/api\/tickets\/v1\/tickets\?id=\d+&id=\d+&limit=50$/);
+      await shot(stack, page, "2b-sla-at-risk");
       await page.click('[data-queue="unassigned"]');
 
       // Hostile text is shown as text: no element made from it, no dialog.
@@ -207,6 +225,25 @@ Deno.test({
         timeout: 10_000,
       });
       await shot(stack, page, "4-live");
+
+      // Live: a ticket created over the API appears in Unassigned and its count rises, pushed.
+      await page.click('[data-queue="unassigned"]');
+      await page.locator("#list-title", { hasText: "Unassigned" }).waitFor();
+      const { counts: before } = await getAsAgent(
+        stack,
+        "/tickets/v1/tickets/counts?queue=unassigned",
+      );
+      await page.locator('[data-queue="unassigned"] .count', {
+        hasText: new RegExp(`^${before.unassigned}$`),
+      }).waitFor();
+      await createTicket(stack, { subject: "Queued while watching" });
+      await page.locator("#queue-list li", { hasText: "Queued while watching" }).waitFor({
+        timeout: 10_000,
+      });
+      await page.locator('[data-queue="unassigned"] .count', {
+        hasText: new RegExp(`^${before.unassigned + 1}$`),
+      }).waitFor({ timeout: 10_000 });
+      await shot(stack, page, "4b-live-unassigned");
 
       // Nothing polls: a quiet page makes no API requests.
       const quietRequests: string[] = [];
