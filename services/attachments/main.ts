@@ -43,6 +43,7 @@ export function attachmentsFollower(env: Record<string, string | undefined>): Fo
           dataKeyCacheEntries: config.dataKeyCacheEntries,
           verify,
           log: attachmentsLog,
+          operations: config.operations,
         }),
       release: () => s3Env.stop(),
     });

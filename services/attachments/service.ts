@@ -42,6 +42,8 @@ import { UploadBucket } from "./uploads/upload_bucket.ts";
 import { UploadSweeper } from "./uploads/sweeper.ts";
 import { Uploads } from "./uploads/uploads.ts";
 import { RELAY_CLAIMS_BUCKET, respondToAttachmentRelays } from "./relay/relay_responder.ts";
+import { mountOperations } from "@ticketd/shared/metrics/operations_routes.ts";
+import type { OperationsSettings } from "@ticketd/shared/metrics/settings.ts";
 
 export interface AttachmentsServiceDeps {
   nc: NatsConnection;
@@ -50,6 +52,8 @@ export interface AttachmentsServiceDeps {
   dataKeyCacheEntries: number;
   verify: Verifier;
   log: Logger;
+  /** Probes and `/metrics` (the tickets config's `operations`); default: the defaults. */
+  operations?: OperationsSettings;
 }
 
 export interface AttachmentsService {
@@ -213,7 +217,13 @@ export async function startAttachmentsService(
   const app = new Hono();
   app.onError(errorHandler(log));
   app.notFound(notFoundHandler);
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
+  mountOperations(app, {
+    service: "attachments",
+    settings: deps.operations,
+    nc,
+    // S3 answers (a missing key is an answer): uploads and downloads can go there.
+    checks: { s3: () => store.size(".readyz") },
+  });
   const v1 = new Hono();
   v1.use(requestLog(log));
   v1.use(bearerAuth(deps.verify));

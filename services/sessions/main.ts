@@ -35,6 +35,7 @@ export function sessionsFollower(env: Record<string, string | undefined>): Follo
           verify,
           env,
           log: sessionsLog,
+          operations: config.operations,
         }),
     });
     console.error(`Sessions (chat) at ${url}: docs/sessions.md`);

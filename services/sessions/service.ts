@@ -20,6 +20,9 @@ import { leaseServiceWorkerId } from "@ticketd/shared/ids/worker_lease.ts";
 import { openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { runWhileLeased } from "@ticketd/shared/runtime/lease_leader.ts";
+import { jetstreamLag } from "@ticketd/shared/metrics/jetstream_lag.ts";
+import { mountOperations } from "@ticketd/shared/metrics/operations_routes.ts";
+import type { OperationsSettings } from "@ticketd/shared/metrics/settings.ts";
 import { archiveConversation, BotDesk } from "./bot_desk.ts";
 import { loadPluginHost, type PluginHost } from "./bots/plugin_host.ts";
 import { ExpiryCollector } from "./collector.ts";
@@ -44,6 +47,8 @@ export interface SessionsServiceDeps {
   /** Where the bot plugins' settings are read (`TICKETD_BOT_<PLUGIN>_<SETTING>`). */
   env: Record<string, string | undefined>;
   log: Logger;
+  /** Probes and `/metrics` (the tickets config's `operations`); default: the defaults. */
+  operations?: OperationsSettings;
 }
 
 export interface SessionsService {
@@ -122,11 +127,20 @@ export async function startSessionsService(
   const app = new Hono<SessionsEnv>();
   app.onError(errorHandler(log));
   app.notFound(notFoundHandler);
-  app.get("/healthz", (c) => c.json({ status: "ok" }));
-  app.get(
-    "/readyz",
-    (c) => nc.isClosed() ? c.json({ status: "stopping" }, 503) : c.json({ status: "ready" }),
-  );
+  mountOperations(app, {
+    service: "sessions",
+    settings: deps.operations,
+    nc,
+    // The feed's ordered consumers, while this instance holds its lease: lag = head - handled.
+    metrics: (registry) =>
+      jetstreamLag(registry, jsm, () =>
+        (feed?.followers ?? []).map((f) => ({
+          stream: f.stream,
+          consumer: "sessions-notification-feed",
+          durable: false,
+          position: () => f.position,
+        }))),
+  });
   // The socket authenticates with its first frame (browsers cannot set headers on a WebSocket).
   app.route(
     "/",

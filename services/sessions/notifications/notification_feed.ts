@@ -111,6 +111,11 @@ export class NotificationFeed {
     return feed;
   }
 
+  /** What each followed stream has been handled up to (for the lag in `/metrics`). */
+  get followers(): readonly StreamFollower[] {
+    return this.#followers;
+  }
+
   get counts(): FeedCounts {
     return { ...this.#counts, lookups: this.assignments.lookups };
   }

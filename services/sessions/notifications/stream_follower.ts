@@ -22,6 +22,9 @@ import { ResilientConsumer } from "@ticketd/shared/runtime/resilient_consumer.ts
 export const MISSING_STREAM_RETRY_MS = 2_000;
 
 export interface StreamFollower {
+  readonly stream: string;
+  /** The last sequence handled (at first the head the stream had at start; 0 without one). */
+  readonly position: number;
   /** Times the consumer was reopened after it ended or failed. */
   readonly reopens: number;
   stop(): Promise<void>;
@@ -68,7 +71,16 @@ export async function followNewMessages(
     maxReopenDelayMs: MISSING_STREAM_RETRY_MS,
   });
   await consumer.start({ waiting: true });
-  return consumer;
+  return {
+    stream,
+    get position() {
+      return after ?? 0;
+    },
+    get reopens() {
+      return consumer.reopens;
+    },
+    stop: () => consumer.stop(),
+  };
 }
 
 /** The stream's last sequence, or null when it does not exist. */
