@@ -14,6 +14,10 @@ import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import { type ActivitySettings, activitySettings } from "@ticketd/shared/activity/settings.ts";
 import { loadTlsSettings, type TlsSettings } from "@ticketd/shared/runtime/tls_settings.ts";
 import { OFFLINE_TOOL_WORKER_ID } from "@ticketd/shared/ids/worker_lease.ts";
+import {
+  loadOperationsSettings,
+  type OperationsSettings,
+} from "@ticketd/shared/metrics/settings.ts";
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -61,6 +65,8 @@ export interface IdentityConfig {
   tls: TlsSettings;
   /** How long an orderly stop may take before the process exits anyway. */
   shutdownGraceMs: number;
+  /** Probes and `/metrics` (`TICKETD_METRICS_*`, shared/metrics/settings.ts). */
+  operations: OperationsSettings;
   bootstrap: {
     tenant: string;
     username: string;
@@ -106,6 +112,7 @@ export function loadConfig(env: Record<string, string | undefined>): IdentityCon
     logLevel,
     workerId: int("TICKETD_IDENTITY_WORKER_ID", OFFLINE_TOOL_WORKER_ID, 0, OFFLINE_TOOL_WORKER_ID),
     shutdownGraceMs: int("TICKETD_SHUTDOWN_GRACE_SECONDS", 20, 1) * 1000,
+    operations: loadOperationsSettings(env, (message) => new ConfigError(message)),
     ttl: {
       accessSeconds: int("TICKETD_ACCESS_TOKEN_TTL_SECONDS", 900),
       refreshSeconds: int("TICKETD_REFRESH_TOKEN_TTL_SECONDS", 30 * 86_400),

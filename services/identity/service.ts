@@ -130,6 +130,7 @@ export async function startIdentityService(
   const app = identityApp({
     rateLimits,
     log,
+    operations: { service: "identity", settings: config.operations, nc: deps.nc, sql },
     metadata: { issuer, jwks: () => keys.jwks, grants, denyListMax: config.denyListMax },
     token: {
       clientAuth: { clients, dummyHash: dummy },
