@@ -36,6 +36,7 @@ export function webhooksFollower(env: Record<string, string | undefined>): Follo
           verify,
           ticketStream: config.stream.name,
           log: webhooksLog,
+          operations: config.operations,
         }),
     });
     console.error(`Webhooks at ${url}: docs/webhooks.md`);

@@ -18,6 +18,7 @@ import { SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
 import { leaseServiceWorkerId } from "@ticketd/shared/ids/worker_lease.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { migrate } from "@ticketd/shared/postgres/migrate.ts";
+import type { OperationsSettings } from "@ticketd/shared/metrics/settings.ts";
 import { runWhileLeased } from "@ticketd/shared/runtime/lease_leader.ts";
 import type { WebhooksConfig } from "./config.ts";
 import { Dispatcher } from "./dispatch/dispatcher.ts";
@@ -25,6 +26,7 @@ import { webhooksApp } from "./http/app.ts";
 import { deliveryRoutes } from "./http/delivery_routes.ts";
 import { webhookRoutes } from "./http/webhook_routes.ts";
 import { EventFeed } from "./ingest/event_feed.ts";
+import { webhookMetrics } from "./metrics.ts";
 import { DeliveryStore } from "./store/deliveries.ts";
 import { OutboxStore } from "./store/outbox.ts";
 import { SubscriptionStore } from "./store/subscriptions.ts";
@@ -41,6 +43,8 @@ export interface WebhooksServiceDeps {
   log: Logger;
   /** How often a standby instance tries for the writer lease (ms). */
   leaseRetryMs?: number;
+  /** Probes and `/metrics` (the tickets config's `operations`); default: the defaults. */
+  operations?: OperationsSettings;
 }
 
 export interface WebhooksService {
@@ -112,7 +116,14 @@ export async function startWebhooksService(
   const app = webhooksApp({
     verify: deps.verify,
     log,
-    ready: () => !nc.isClosed(),
+    operations: {
+      service: "webhooks",
+      settings: deps.operations,
+      nc,
+      sql,
+      metrics: (registry) =>
+        webhookMetrics(registry, { jsm, sql, feeds, dispatcher, leading: () => leader.leading }),
+    },
     routes: [
       webhookRoutes({
         subscriptions,
