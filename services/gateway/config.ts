@@ -5,6 +5,10 @@
  */
 import type { LogLevel } from "@ticketd/shared/log/logger.ts";
 import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+import {
+  loadOperationsSettings,
+  type OperationsSettings,
+} from "@ticketd/shared/metrics/settings.ts";
 
 export class GatewayConfigError extends Error {
   constructor(message: string) {
@@ -21,6 +25,7 @@ export const UPSTREAMS = [
   "attachments",
   "identity",
   "audit",
+  "reports",
 ] as const;
 export type UpstreamName = typeof UPSTREAMS[number];
 
@@ -39,6 +44,8 @@ export interface GatewayConfig {
   upstreamTimeoutMs: number;
   /** `TICKETD_LOG_LEVEL` (default info), read here when the gateway runs alone. */
   logLevel: LogLevel;
+  /** Its own probes and `/metrics` (`TICKETD_METRICS_*`, shared/metrics/settings.ts). */
+  operations: OperationsSettings;
 }
 
 const LOG_LEVELS: readonly string[] = ["debug", "info", "warn", "error"];
@@ -74,6 +81,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
     maxRequestBytes: int("TICKETD_GATEWAY_MAX_REQUEST_BYTES", 64 * 1024 * 1024),
     upstreamTimeoutMs: int("TICKETD_GATEWAY_UPSTREAM_TIMEOUT_MS", 30_000, 100),
     logLevel: logLevel as LogLevel,
+    operations: loadOperationsSettings(env, (message) => new GatewayConfigError(message)),
   };
 }
 

@@ -32,6 +32,7 @@ export async function startGatewayService(
     maxRequestBytes: config.maxRequestBytes,
     upstreamTimeoutMs: config.upstreamTimeoutMs,
     log: deps.log,
+    operations: config.operations,
   });
   deps.log.info("console loaded", { build: files.build, assets: files.assets.size });
   return { fetch: (request, info) => app.fetch(request, info), build: files.build };

@@ -1,13 +1,17 @@
 /**
  * The gateway's one origin: `/api/<service>/...` passed on to that service, identity's OAuth
  * endpoints at their own paths (so the sign-in form posts to this origin), the console's assets
- * under `/assets/<build>/`, and its page for every other GET.
+ * under `/assets/<build>/`, and its page for every other GET. A service's `/metrics` is never passed
+ * on (Prometheus scrapes each service directly); the gateway's own probes and `/metrics` come from
+ * shared/metrics/.
  * @module
  */
 import { type Context, Hono } from "hono";
 import { errorHandler, problem, problemResponse } from "@ticketd/shared/http/problem.ts";
 import { requestLog } from "@ticketd/shared/http/request_log.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
+import { mountOperations } from "@ticketd/shared/metrics/operations_routes.ts";
+import type { OperationsSettings } from "@ticketd/shared/metrics/settings.ts";
 import { type UpstreamName, UPSTREAMS } from "../config.ts";
 import { forward } from "./forward.ts";
 import { securityHeaders } from "./security_headers.ts";
@@ -22,6 +26,7 @@ export interface GatewayAppDeps {
   maxRequestBytes: number;
   upstreamTimeoutMs: number;
   log: Logger;
+  operations?: OperationsSettings;
 }
 
 type GatewayEnv = { Bindings: { remoteAddr?: Deno.NetAddr } };
@@ -35,15 +40,23 @@ const OAUTH_PATHS = ["/oauth/authorize", "/oauth/token", "/oauth/revoke"];
 export function gatewayApp(deps: GatewayAppDeps): Hono<GatewayEnv> {
   const app = new Hono<GatewayEnv>();
   app.onError(errorHandler(deps.log));
+  mountOperations(app, {
+    service: "gateway",
+    settings: deps.operations,
+    readyDetail: () => ({ build: deps.files.build }),
+  });
   app.use(requestLog(deps.log));
   app.use(securityHeaders(deps.publicUrl));
-  app.get("/healthz", (c) => c.json({ status: "ok", build: deps.files.build }));
   app.all("/api/:service/*", (c) => {
     const name = c.req.param("service") as UpstreamName;
     if (!UPSTREAMS.includes(name)) {
       return problemResponse(problem(404, "unknown_service", `No service "${name.slice(0, 40)}"`));
     }
-    return pass(c, name, c.req.path.slice(`/api/${name}`.length) || "/");
+    const rest = c.req.path.slice(`/api/${name}`.length).replace(/\/{2,}/g, "/");
+    if (rest.replace(/\/$/, "") === "/metrics") {
+      return problemResponse(problem(404, "not_found", "No such route"));
+    }
+    return pass(c, name, rest || "/");
   });
   for (const path of OAUTH_PATHS) app.all(path, (c) => pass(c, "identity", path));
   app.get("/assets/:build/*", (c) => {

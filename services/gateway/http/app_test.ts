@@ -195,3 +195,20 @@ Deno.test("gateway admin - /admin/... answers the admin page and /api/audit/... 
     await upstream.shutdown();
   }
 });
+
+Deno.test("gateway proxy - a service's /metrics is refused 404 and never passed on", async () => {
+  const upstream = echoServer();
+  try {
+    const gateway = await app({ tickets: `http://127.0.0.1:${upstream.addr.port}` });
+    for (const path of ["/api/tickets/metrics", "/api/tickets/metrics/", "/api/tickets//metrics"]) {
+      const response = await gateway.request(path, {}, REMOTE);
+      assert.equal(response.status, 404, path);
+      assert.equal(response.headers.get("x-upstream"), null, path);
+      assert.equal((await response.json()).code, "not_found");
+    }
+    const passed = await gateway.request("/api/tickets/v1/metrics", {}, REMOTE);
+    assert.equal((await passed.json()).path, "/v1/metrics");
+  } finally {
+    await upstream.shutdown();
+  }
+});
