@@ -12,6 +12,7 @@ import { sessionsFollower } from "../services/sessions/main.ts";
 import { attachmentsFollower } from "../services/attachments/main.ts";
 import { auditFollower } from "../services/audit/main.ts";
 import { emailFollower } from "../services/email/main.ts";
+import { webhooksFollower } from "../services/webhooks/main.ts";
 import { runGateway } from "../services/gateway/main.ts";
 
 /** Settings that are values, not paths, but must not sit in the compose file or `docker inspect`. */
@@ -28,6 +29,7 @@ export const SERVICES: Record<string, (env: Env) => Promise<void>> = {
   attachments: (env) => runAlone("attachments", attachmentsFollower(env), env),
   audit: (env) => runAlone("audit", auditFollower(env), env),
   email: (env) => runAlone("email", emailFollower(env), env),
+  webhooks: (env) => runAlone("webhooks", webhooksFollower(env), env),
   gateway: runGateway,
 };
 

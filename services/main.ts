@@ -2,7 +2,7 @@
  * `deno task start`: the whole of Ticketd on one machine: the tickets service with its
  * projector, the identity service beside it on the same database, whose tokens the tickets
  * service accepts (besides the dev tokens) unless revoked, and the routing, sessions,
- * attachments, audit and email services after them, on its connections. `deno task stack`
+ * attachments, audit, email and webhooks services after them, on its connections. `deno task stack`
  * (deploy/stack.ts) runs each of them as a process of its own instead.
  * @module
  */
@@ -14,6 +14,7 @@ import { attachmentsFollower } from "./attachments/main.ts";
 import { sessionsFollower } from "./sessions/main.ts";
 import { auditFollower } from "./audit/main.ts";
 import { emailFollower } from "./email/main.ts";
+import { webhooksFollower } from "./webhooks/main.ts";
 import { consoleRedirectUris } from "./gateway/config.ts";
 import { gatewayFollower } from "./gateway/main.ts";
 import { startFailureMessage } from "./start_failure.ts";
@@ -42,6 +43,7 @@ try {
     attachmentsFollower(env),
     auditFollower(env),
     emailFollower(env),
+    webhooksFollower(env),
     gatewayFollower(env),
   ]);
 } catch (error) {

@@ -1,5 +1,6 @@
 /**
- * A follower service (routing, sessions, attachments, audit, email) as a process of its own,
+ * A follower service (routing, sessions, attachments, audit, email, webhooks) as a process of
+ * its own,
  * for `deno task stack` and Compose: the connections, keyring, token checks, tickets config and
  * custom fields that `services/main.ts` hands it beside the tickets service, built here from the
  * environment. It serves until SIGINT/SIGTERM; a bad setting is one line and exit code 1.

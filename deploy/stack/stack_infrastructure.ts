@@ -23,6 +23,7 @@ export const CERTIFICATE_NAMES = [
   "sessions",
   "attachments",
   "audit",
+  "webhooks",
   "email",
   "gateway",
 ];

@@ -41,6 +41,7 @@ export const STACK_SERVICES: StackService[] = [
     about: "tus uploads",
   },
   { name: "audit", portSetting: "TICKETD_AUDIT_PORT", defaultPort: 8085, about: "audit trail" },
+  { name: "webhooks", portSetting: "TICKETD_WEBHOOKS_PORT", defaultPort: 8086, about: "webhooks" },
   {
     name: "email",
     portSetting: "TICKETD_EMAIL_SMTP_PORT",

@@ -25,6 +25,7 @@ export const UPSTREAMS = [
   "attachments",
   "identity",
   "audit",
+  "webhooks",
   "reports",
 ] as const;
 export type UpstreamName = typeof UPSTREAMS[number];

@@ -51,13 +51,7 @@ export function requestSchemas(limits: HttpLimits) {
       createdAt: importTime.optional(),
     }),
     postMessage: z.strictObject({ body, internal: z.boolean().default(false) }),
-    /** A built-in status, a tenant's custom one (its category follows), or both if they agree. */
-    changeStatus: z.strictObject({
-      status: z.enum(TICKET_STATUSES).optional(),
-      customStatusId: snowflake.optional(),
-    }).refine((b) => b.status !== undefined || b.customStatusId !== undefined, {
-      message: "name a status or a customStatusId",
-    }),
+    changeStatus: z.strictObject({ status: z.enum(TICKET_STATUSES) }),
     assign: z.strictObject({
       assigneeId: principalId.nullable(),
       groupId: principalId.nullable().default(null),
