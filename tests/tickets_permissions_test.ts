@@ -97,6 +97,12 @@ const WRITES: Partial<Record<Action, Write>> = {
     path: (who) => `/v1/customers/gone-${who.role}/erasure`,
     body: () => ({}),
   },
+  manage_statuses: {
+    method: "POST",
+    route: "",
+    path: () => "/v1/statuses",
+    body: (who) => ({ category: "pending", names: { en: `Matrix ${who.role}` } }),
+  },
 };
 
 /** The command a change request becomes, to check each probe exercises the action it names. */

@@ -11,8 +11,6 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import type { Sql } from "postgres";
 import type { Verifier } from "@ticketd/shared/http/auth.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
-import { projectionLag } from "@ticketd/shared/metrics/projection_lag.ts";
-import type { OperationsSettings } from "@ticketd/shared/metrics/settings.ts";
 import { migrate } from "@ticketd/shared/postgres/migrate.ts";
 import { runWhileLeased } from "@ticketd/shared/runtime/lease_leader.ts";
 import type { ReportsConfig } from "./config.ts";
@@ -32,8 +30,6 @@ export interface ReportsServiceDeps {
   /** How often a standby instance tries for the lease (ms). */
   leaseRetryMs?: number;
   now?: () => Date;
-  /** Probes and `/metrics` (the tickets config's `operations`); default: the defaults. */
-  operations?: OperationsSettings;
 }
 
 export interface ReportsService {
@@ -51,10 +47,9 @@ export async function startReportsService(
 ): Promise<ReportsService> {
   const { nc, sql, log } = deps;
   await migrate(sql, "reports", new URL("./migrations/", import.meta.url));
-  const jsm = await jetstreamManager(nc);
   const feeds = reportFeeds({
     js: jetstream(nc),
-    jsm,
+    jsm: await jetstreamManager(nc),
     sql,
     ticketStream: deps.ticketStream,
     batchSize: config.batchSize,
@@ -80,21 +75,7 @@ export async function startReportsService(
   const app = reportsApp({
     verify: deps.verify,
     log,
-    operations: {
-      service: "reports",
-      settings: deps.operations,
-      nc,
-      sql,
-      metrics: (registry) =>
-        projectionLag(registry, jsm, () =>
-          leader.leading
-            ? feeds.map((feed) => ({
-              projection: "reports",
-              stream: feed.stream,
-              position: () => feed.position,
-            }))
-            : []),
-    },
+    ready: () => !nc.isClosed(),
     routes: reportRoutes({
       sql,
       defaultTimeZone: config.defaultTimeZone,

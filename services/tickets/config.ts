@@ -61,6 +61,8 @@ export interface TicketsConfig {
   /** Requests per client address and per bearer token on every endpoint (429 beyond). */
   rateLimits: RateLimitSettings;
   maxTags: number;
+  /** The custom status catalogue: statuses per tenant (retired ones count), name length. */
+  customStatuses: { maxPerTenant: number; maxNameChars: number };
   /** `replicas`: copies of TICKETS on a cluster (`TICKETD_STREAM_REPLICAS`, unset: as it is). */
   stream: { name: string; duplicateWindowMs: number; replicas?: number };
   projector: { name: string; batchSize: number; maxTokens: number; thread: ProjectorThreading };
@@ -127,6 +129,10 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
       trustForwardedFor: env.TICKETD_TRUST_FORWARDED_FOR === "true",
     },
     maxTags: int("TICKETD_MAX_TAGS", 50),
+    customStatuses: {
+      maxPerTenant: int("TICKETD_MAX_CUSTOM_STATUSES", 100),
+      maxNameChars: int("TICKETD_MAX_STATUS_NAME_CHARS", 64),
+    },
     stream: {
       name: "TICKETS",
       duplicateWindowMs: int("TICKETD_DUPLICATE_WINDOW_SECONDS", 3_600) * 1000,

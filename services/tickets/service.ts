@@ -35,6 +35,7 @@ import { readModelPosition, waitForReadModel } from "./projections/read_model_po
 import { profileMismatches, SearchProfiles } from "./projections/search_profiles.ts";
 import { TicketStateCache } from "./state_cache.ts";
 import { TicketLoader } from "./ticket_loader.ts";
+import { CustomStatusStore } from "./statuses/status_store.ts";
 import { respondToTicketAccess } from "./nats/access_responder.ts";
 import { respondToTicketCommands } from "./nats/command_responder.ts";
 import { ActivityRecorder } from "@ticketd/shared/activity/recorder.ts";
@@ -178,6 +179,10 @@ export async function startTicketsService(
       },
     },
     rateLimits: config.rateLimits,
+    statuses: new CustomStatusStore(sql, config.customStatuses.maxPerTenant),
+    maxStatusNameChars: config.customStatuses.maxNameChars,
+    nextId: () => ids.next(),
+    now: () => new Date(),
     keyring: { keyring, dataKeys, rewrap, address: config.rateLimits },
     erasure: {
       commands,

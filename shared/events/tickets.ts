@@ -50,9 +50,18 @@ export const ticketEventDefinitions = {
       body: sealed,
     }),
   ),
+  /**
+   * v2 adds `customStatusId`: the tenant's own status within the category `to` (absent or null:
+   * the category's built-in name). v1 events had none.
+   */
   TicketStatusChanged: defineEvent(
-    1,
-    z.object({ from: z.enum(TICKET_STATUSES), to: z.enum(TICKET_STATUSES) }),
+    2,
+    z.object({
+      from: z.enum(TICKET_STATUSES),
+      to: z.enum(TICKET_STATUSES),
+      customStatusId: id.nullable().optional(),
+    }),
+    { 1: (data) => ({ ...(data as object), customStatusId: null }) },
   ),
   TicketAssigned: defineEvent(
     1,

@@ -19,7 +19,7 @@ const commit: TicketCommit = {
 Deno.test("encodeCommit/decodeCommit - a commit survives the round trip with versions attached", () => {
   const bytes = encodeCommit(commit);
   const stored = JSON.parse(new TextDecoder().decode(bytes));
-  assert.deepEqual(stored.events.map((e: { v: number }) => e.v), [1, 1]);
+  assert.deepEqual(stored.events.map((e: { v: number }) => e.v), [2, 1]);
   assert.deepEqual(decodeCommit(bytes), commit);
 });
 
@@ -52,4 +52,14 @@ Deno.test("decodeCommit - a commit stored before meta kept ip and requestId stil
 Deno.test("encodeCommit/decodeCommit - the source address and request id survive the round trip", () => {
   const sourced = { ...commit, meta: { ...commit.meta, ip: "10.0.0.5", requestId: "req-1" } };
   assert.deepEqual(decodeCommit(encodeCommit(sourced)).meta, sourced.meta);
+});
+
+Deno.test("decodeCommit - a v1 status change reads as v2 with no custom status", () => {
+  const old = new TextEncoder().encode(JSON.stringify({
+    meta: commit.meta,
+    events: [{ type: "TicketStatusChanged", v: 1, data: { from: "open", to: "pending" } }],
+  }));
+  assert.deepEqual(decodeCommit(old).events, [
+    { type: "TicketStatusChanged", data: { from: "open", to: "pending", customStatusId: null } },
+  ]);
 });

@@ -44,6 +44,8 @@ export interface PostMessage {
 export interface ChangeStatus {
   type: "ChangeStatus";
   to: TicketStatus;
+  /** A tenant's custom status within `to`, already looked up in its catalogue; absent = none. */
+  customStatusId?: string | null;
 }
 
 export interface AssignTicket {

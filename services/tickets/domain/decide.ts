@@ -134,8 +134,10 @@ function postMessage(c: PostMessage, ticket: ExistingTicket, actor: Actor): Tick
 }
 
 function changeStatus(c: ChangeStatus, ticket: ExistingTicket): TicketEvent[] {
-  if (ticket.status === c.to) return [];
-  if (!canTransition(ticket.status, c.to)) {
+  const custom = c.customStatusId ?? null;
+  // Within one category only the custom status moves; the transition table governs categories.
+  if (ticket.status === c.to && (ticket.customStatusId ?? null) === custom) return [];
+  if (ticket.status !== c.to && !canTransition(ticket.status, c.to)) {
     fail(
       "transition_not_allowed",
       `Cannot move ticket "${ticket.id}" from ${ticket.status} to ${c.to}`,
@@ -143,7 +145,11 @@ function changeStatus(c: ChangeStatus, ticket: ExistingTicket): TicketEvent[] {
       { from: ticket.status, to: c.to },
     );
   }
-  return [{ type: "TicketStatusChanged", data: { from: ticket.status, to: c.to } }];
+  const data = { from: ticket.status, to: c.to };
+  return [{
+    type: "TicketStatusChanged",
+    data: custom === null ? data : { ...data, customStatusId: custom },
+  }];
 }
 
 function assign(c: AssignTicket, ticket: ExistingTicket): TicketEvent[] {

@@ -31,6 +31,7 @@ export const ACTIONS = {
   assign_in_group: "assign tickets to others within their groups",
   assign_any: "assign tickets to any agent or group",
   erase_customer: "erase a customer (destroy their data keys)",
+  manage_statuses: "define, rename or retire custom statuses",
 } as const;
 export type Action = keyof typeof ACTIONS;
 
@@ -62,6 +63,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   assign_in_group: AGENTS,
   assign_any: LEADS,
   erase_customer: ["admin"],
+  manage_statuses: ["admin"],
 };
 
 /**

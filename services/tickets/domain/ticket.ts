@@ -20,6 +20,8 @@ export interface ExistingTicket {
   assigneeId: string | null;
   groupId: string | null;
   customFields: Record<string, FieldValue>;
+  /** The tenant's custom status within `status`; absent or null: none. */
+  customStatusId?: string | null;
 }
 
 export type Ticket = NoTicket | ExistingTicket;
@@ -46,7 +48,7 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
   if (state.status === "none") return state;
   switch (event.type) {
     case "TicketStatusChanged":
-      return { ...state, status: event.data.to };
+      return { ...state, status: event.data.to, customStatusId: event.data.customStatusId ?? null };
     case "TicketAssigned":
       return { ...state, assigneeId: event.data.assigneeId, groupId: event.data.groupId };
     case "TicketTagsChanged": {

@@ -17,8 +17,9 @@ import { erasureRoutes } from "./erasure_routes.ts";
 import { keyringRoutes, type KeyringRoutesDeps } from "./keyring_routes.ts";
 import { openApiDocument } from "./openapi.ts";
 import { queryRoutes, type QueryRoutesDeps } from "./query_routes.ts";
+import { statusRoutes, type StatusRoutesDeps } from "./status_routes.ts";
 
-export type TicketsAppDeps = CommandRoutesDeps & QueryRoutesDeps & {
+export type TicketsAppDeps = CommandRoutesDeps & QueryRoutesDeps & StatusRoutesDeps & {
   erasure: ErasureDeps;
   keyring: KeyringRoutesDeps;
   rateLimits: RateLimitSettings;
@@ -40,6 +41,7 @@ export function ticketsApp(deps: TicketsAppDeps): Hono<TicketsEnv> {
   v1.use(bearerAuth(deps.verify));
   v1.route("/", commandRoutes(deps));
   v1.route("/", queryRoutes(deps));
+  v1.route("/", statusRoutes(deps));
   v1.route("/", erasureRoutes(deps.erasure, deps));
   v1.route("/", keyringRoutes(deps.keyring));
   app.route("/v1", v1);

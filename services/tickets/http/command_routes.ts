@@ -10,6 +10,8 @@ import { etag, parseIfMatch } from "@ticketd/shared/http/etag.ts";
 import { readJson } from "@ticketd/shared/http/json_body.ts";
 import { fail } from "@ticketd/shared/errors.ts";
 import { authorise } from "../domain/permissions.ts";
+import { resolveStatus } from "../domain/custom_statuses.ts";
+import type { CustomStatusStore } from "../statuses/status_store.ts";
 import type { ChangeRequest, CommandOptions, TicketCommands } from "../command_handler.ts";
 import { commandView } from "./views.ts";
 import type { TicketsEnv } from "./env.ts";
@@ -24,10 +26,14 @@ export interface CommandRoutesDeps {
   limits: HttpLimits;
   /** How the client address recorded in each commit is derived: the rate limits' setting. */
   address: AddressOptions;
+  /** The custom status catalogue a status change may name. */
+  statuses: CustomStatusStore;
 }
 
 /** POST /tickets and the change routes under /tickets/:id. */
-export function commandRoutes({ commands, schemas, limits, address }: CommandRoutesDeps) {
+export function commandRoutes(
+  { commands, schemas, limits, address, statuses }: CommandRoutesDeps,
+) {
   const app = new Hono<TicketsEnv>();
   const body = <K extends keyof RequestSchemas>(
     c: Context,
@@ -75,7 +81,13 @@ export function commandRoutes({ commands, schemas, limits, address }: CommandRou
   );
   app.post(
     "/tickets/:id/status",
-    change(async (c) => ({ type: "ChangeStatus", to: (await body(c, "changeStatus")).status })),
+    change(async (c) => {
+      const request = await body(c, "changeStatus");
+      const id = request.customStatusId;
+      const tenant = (c as Context<TicketsEnv>).get("principal").tenant;
+      const found = id === undefined ? null : await statuses.get(tenant, id);
+      return { type: "ChangeStatus", ...resolveStatus(request, found) };
+    }),
   );
   app.put(
     "/tickets/:id/assignment",

@@ -12,6 +12,7 @@ import { PRIORITIES, TICKET_STATUSES } from "@ticketd/shared/events/tickets.ts";
 import type { EventStore } from "@ticketd/shared/eventstore/port.ts";
 import { fail } from "@ticketd/shared/errors.ts";
 import { etag } from "@ticketd/shared/http/etag.ts";
+import { isSnowflake } from "@ticketd/shared/ids/snowflake.ts";
 import { type Actor } from "../domain/commands.ts";
 import { allows, authorise, canSee, ticketScope } from "../domain/permissions.ts";
 import type { ProjectionWatch } from "../projections/projection_watch.ts";
@@ -53,6 +54,7 @@ export function queryRoutes(deps: QueryRoutesDeps) {
       tenant: principal.tenant,
       scope,
       status: listParam(c, "status", TICKET_STATUSES),
+      customStatusIds: customStatusParam(c),
       priority: listParam(c, "priority", PRIORITIES),
       assigneeId: assigneeParam(c),
       groupIds: listParam(c, "group"),
@@ -151,6 +153,17 @@ function withoutNoteCount<T extends { messageCount: number }>(actor: Actor, view
 function assigneeParam(c: Context): string | null | undefined {
   const assignee = stringParam(c, "assignee");
   return assignee === "none" ? null : assignee;
+}
+
+/** `custom_status=<id>` (repeated or comma-separated): custom status ids. */
+function customStatusParam(c: Context): string[] | undefined {
+  const ids = listParam(c, "custom_status");
+  if (ids?.some((id) => !isSnowflake(id))) {
+    fail("invalid_query", "custom_status items must be custom status ids", 400, {
+      param: "custom_status",
+    });
+  }
+  return ids;
 }
 
 const QUEUE_NAME = /^(mine|unassigned|groups|group:.+)$/;

@@ -51,7 +51,13 @@ export function requestSchemas(limits: HttpLimits) {
       createdAt: importTime.optional(),
     }),
     postMessage: z.strictObject({ body, internal: z.boolean().default(false) }),
-    changeStatus: z.strictObject({ status: z.enum(TICKET_STATUSES) }),
+    /** A built-in status, a tenant's custom one (its category follows), or both if they agree. */
+    changeStatus: z.strictObject({
+      status: z.enum(TICKET_STATUSES).optional(),
+      customStatusId: snowflake.optional(),
+    }).refine((b) => b.status !== undefined || b.customStatusId !== undefined, {
+      message: "name a status or a customStatusId",
+    }),
     assign: z.strictObject({
       assigneeId: principalId.nullable(),
       groupId: principalId.nullable().default(null),

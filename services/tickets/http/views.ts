@@ -18,6 +18,7 @@ export async function ticketView(envelope: Envelope, row: TicketRow) {
       ticketId: row.id,
     }),
     status: row.status,
+    customStatusId: row.customStatusId ?? null,
     priority: row.priority,
     requesterId: row.requesterId,
     assigneeId: row.assigneeId,

@@ -24,6 +24,8 @@ export interface TicketQuery {
   /** The tickets the caller can see (`ticketScope` in `domain/permissions.ts`). */
   scope: TicketScope;
   status?: TicketStatus[];
+  /** Tickets holding any of these custom statuses. */
+  customStatusIds?: string[];
   priority?: Priority[];
   /** An agent's id, or null for tickets nobody is assigned. */
   assigneeId?: string | null;
@@ -56,6 +58,7 @@ const LIST_COLUMNS = [
   "id",
   "number",
   "status",
+  "custom_status_id",
   "priority",
   "priority_rank",
   "requester_id",
@@ -111,6 +114,9 @@ export async function listTickets(sql: Sql, query: TicketQuery, hashTokens: Tena
 function filters(sql: Sql, q: TicketQuery): Fragment[] {
   const where: Fragment[] = [...scopeConditions(sql, q.scope)];
   if (q.status?.length) where.push(sql`status = any(${q.status}::text[])`);
+  if (q.customStatusIds?.length) {
+    where.push(sql`custom_status_id = any(${q.customStatusIds}::int8[])`);
+  }
   if (q.priority?.length) {
     where.push(sql`priority_rank = any(${q.priority.map((p) => PRIORITY_RANK[p])}::int2[])`);
   }

@@ -19,6 +19,8 @@ export interface TicketRow {
   id: string;
   number: number;
   status: string;
+  /** The tenant's custom status within `status`, or null. */
+  customStatusId: string | null;
   priority: Priority;
   priorityRank: number;
   requesterId: string;
@@ -74,6 +76,7 @@ export function evolveRow(
         id: d.ticketId,
         number: d.number,
         status: d.status,
+        customStatusId: null,
         priority: d.priority,
         priorityRank: PRIORITY_RANK[d.priority],
         requesterId: d.requesterId,
@@ -116,7 +119,14 @@ export function evolveRow(
       return { row: { ...touched, ...tokens, messageCount: row.messageCount + 1 }, message };
     }
     case "TicketStatusChanged":
-      return { row: { ...touched, status: event.data.to }, message: null };
+      return {
+        row: {
+          ...touched,
+          status: event.data.to,
+          customStatusId: event.data.customStatusId ?? null,
+        },
+        message: null,
+      };
     case "TicketAssigned":
       return { row: { ...touched, ...event.data }, message: null };
     case "TicketTagsChanged": {

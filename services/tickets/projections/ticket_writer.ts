@@ -13,6 +13,7 @@ const TICKET_COLUMNS = [
   "id",
   "number",
   "status",
+  "customStatusId",
   "priority",
   "priorityRank",
   "requesterId",
@@ -106,7 +107,8 @@ async function upsertTickets(tx: TransactionSql, rows: TicketRow[]): Promise<voi
   await tx`
     insert into tickets ${tx(values, ...TICKET_COLUMNS)}
     on conflict (tenant, id) do update set
-      status = excluded.status, priority = excluded.priority,
+      status = excluded.status, custom_status_id = excluded.custom_status_id,
+      priority = excluded.priority,
       priority_rank = excluded.priority_rank, assignee_id = excluded.assignee_id,
       group_id = excluded.group_id, tags = excluded.tags, custom_fields = excluded.custom_fields,
       message_count = excluded.message_count, search_tokens = excluded.search_tokens,
