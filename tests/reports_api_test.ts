@@ -104,3 +104,14 @@ Deno.test("reports API - CSV defuses formula-like text cells while numbers stay 
     match(await groups.text(), /\r\n2026-03-30,'-1\+2,1,0,0,1\r\n/);
   });
 });
+
+Deno.test("reports API - probes and /metrics need no token; /metrics shows each feed's lag", async () => {
+  await withSeededReports(async (_bed, service) => {
+    const ready = await service.fetch(new Request("http://reports.test/readyz"));
+    equal(ready.status, 200);
+    await ready.body?.cancel();
+    const metrics = await (await service.fetch(new Request("http://reports.test/metrics"))).text();
+    match(metrics, /ticketd_projection_lag_messages\{projection="reports",stream="TICKETS"\} 0/);
+    match(metrics, /ticketd_projection_lag_messages\{projection="reports",stream="ROUTING"\} 0/);
+  });
+});

@@ -34,6 +34,7 @@ export function reportsFollower(env: Record<string, string | undefined>): Follow
           verify,
           ticketStream: config.stream.name,
           log: reportsLog,
+          operations: config.operations,
         }),
     });
     console.error(`Reports at ${url}: docs/reports.md`);

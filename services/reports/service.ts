@@ -11,6 +11,8 @@ import type { NatsConnection } from "@nats-io/nats-core";
 import type { Sql } from "postgres";
 import type { Verifier } from "@ticketd/shared/http/auth.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
+import { projectionLag } from "@ticketd/shared/metrics/projection_lag.ts";
+import type { OperationsSettings } from "@ticketd/shared/metrics/settings.ts";
 import { migrate } from "@ticketd/shared/postgres/migrate.ts";
 import { runWhileLeased } from "@ticketd/shared/runtime/lease_leader.ts";
 import type { ReportsConfig } from "./config.ts";
@@ -30,6 +32,8 @@ export interface ReportsServiceDeps {
   /** How often a standby instance tries for the lease (ms). */
   leaseRetryMs?: number;
   now?: () => Date;
+  /** Probes and `/metrics` (the tickets config's `operations`); default: the defaults. */
+  operations?: OperationsSettings;
 }
 
 export interface ReportsService {
@@ -47,9 +51,10 @@ export async function startReportsService(
 ): Promise<ReportsService> {
   const { nc, sql, log } = deps;
   await migrate(sql, "reports", new URL("./migrations/", import.meta.url));
+  const jsm = await jetstreamManager(nc);
   const feeds = reportFeeds({
     js: jetstream(nc),
-    jsm: await jetstreamManager(nc),
+    jsm,
     sql,
     ticketStream: deps.ticketStream,
     batchSize: config.batchSize,
@@ -75,7 +80,21 @@ export async function startReportsService(
   const app = reportsApp({
     verify: deps.verify,
     log,
-    ready: () => !nc.isClosed(),
+    operations: {
+      service: "reports",
+      settings: deps.operations,
+      nc,
+      sql,
+      metrics: (registry) =>
+        projectionLag(registry, jsm, () =>
+          leader.leading
+            ? feeds.map((feed) => ({
+              projection: "reports",
+              stream: feed.stream,
+              position: () => feed.position,
+            }))
+            : []),
+    },
     routes: reportRoutes({
       sql,
       defaultTimeZone: config.defaultTimeZone,
