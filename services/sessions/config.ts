@@ -5,6 +5,7 @@
  */
 import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import { type BotHostSettings, loadBotHostSettings } from "./bots/settings.ts";
+import { type CollisionSettings, DEFAULT_COLLISION_SETTINGS } from "./collision/collision.ts";
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from "./http/limits.ts";
 import { DEFAULT_QUEUE_PUSH_MS } from "./notifications/queue_batch.ts";
 
@@ -33,6 +34,8 @@ export interface SessionsConfig {
   maxBodyChars: number;
   /** Queue changes gathered into one push per queue (`TICKETD_SESSIONS_QUEUE_PUSH_MS`). */
   queuePushMs: number;
+  /** Collision presence: claim, viewer and typing expiries. */
+  collision: CollisionSettings;
   /** `TICKETD_TRUST_FORWARDED_FOR`: the address recorded with a chat event is the last hop. */
   trustForwardedFor: boolean;
 }
@@ -41,6 +44,7 @@ export interface SessionsConfig {
 export function loadSessionsConfig(env: Record<string, string | undefined>): SessionsConfig {
   const int = intSettings(env, (message) => new SessionsConfigError(message));
   const d = DEFAULT_SESSION_LIMITS;
+  const c = DEFAULT_COLLISION_SETTINGS;
   let bots: BotHostSettings;
   try {
     bots = loadBotHostSettings(env);
@@ -76,6 +80,11 @@ export function loadSessionsConfig(env: Record<string, string | undefined>): Ses
     commandTimeoutMs: int("TICKETD_SESSIONS_COMMAND_TIMEOUT_MS", 5_000),
     maxBodyChars: int("TICKETD_MAX_BODY_CHARS", 200_000),
     queuePushMs: int("TICKETD_SESSIONS_QUEUE_PUSH_MS", DEFAULT_QUEUE_PUSH_MS, 10, 60_000),
+    collision: {
+      claimMs: int("TICKETD_SESSIONS_CLAIM_SECONDS", c.claimMs / 1000, 1, 3_600) * 1000,
+      viewerMs: int("TICKETD_SESSIONS_VIEWER_SECONDS", c.viewerMs / 1000, 3, 3_600) * 1000,
+      typingMs: int("TICKETD_SESSIONS_TYPING_MS", c.typingMs, 1_000, 60_000),
+    },
     trustForwardedFor: env.TICKETD_TRUST_FORWARDED_FOR === "true",
   };
 }

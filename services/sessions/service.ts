@@ -2,7 +2,8 @@
  * The sessions service assembled from live connections: conversations over NATS, the bot that
  * answers first (plugins in permission-limited workers), hand-off and archiving into tickets over
  * NATS commands, the expiry collector, agent notifications (one feed per deployment, behind a
- * lease) and the HTTP app: WebSocket, SSE + POST. Used by `deno task start` and the tests.
+ * lease), collision presence on tickets (viewers, typing, claims) and the HTTP app: WebSocket,
+ * SSE + POST, claims. Used by `deno task start` and the tests.
  * @module
  */
 import { jetstreamManager } from "@nats-io/jetstream";
@@ -25,6 +26,9 @@ import { mountOperations } from "@ticketd/shared/metrics/operations_routes.ts";
 import type { OperationsSettings } from "@ticketd/shared/metrics/settings.ts";
 import { archiveConversation, BotDesk } from "./bot_desk.ts";
 import { loadPluginHost, type PluginHost } from "./bots/plugin_host.ts";
+import { releaseClaimsOnChange } from "./collision/claim_releaser.ts";
+import { claimRoutes } from "./collision/claim_routes.ts";
+import { CollisionDesk } from "./collision/collision_desk.ts";
 import { ExpiryCollector } from "./collector.ts";
 import type { SessionsConfig } from "./config.ts";
 import { NatsConversations } from "./conversations.ts";
@@ -35,6 +39,7 @@ import { socketRoutes } from "./http/socket_routes.ts";
 import { OpenStreams } from "./http/open_streams.ts";
 import { sseRoutes } from "./http/sse_routes.ts";
 import { NotificationFeed } from "./notifications/notification_feed.ts";
+import type { StreamFollower } from "./notifications/stream_follower.ts";
 import { NotificationInbox } from "./notifications/notification_inbox.ts";
 import { TicketDesk } from "./ticket_desk.ts";
 
@@ -110,11 +115,23 @@ export async function startSessionsService(
     logger: log,
   });
   await collector.start();
+  const collision = await CollisionDesk.open(nc, {
+    settings: config.collision,
+    accessTimeoutMs: config.commandTimeoutMs,
+    log,
+  });
   let feed: NotificationFeed | null = null;
+  let releaser: StreamFollower | null = null;
+  // One per deployment: the feed, and the follower that ends claims on assign or solve.
   const feedLeader = await runWhileLeased(await kvm.create("leases", { ttl: 30_000 }), {
-    start: async () =>
-      void (feed = await NotificationFeed.start(nc, { log, queuePushMs: config.queuePushMs })),
-    stop: async () => await feed?.stop(),
+    start: async () => {
+      feed = await NotificationFeed.start(nc, { log, queuePushMs: config.queuePushMs });
+      releaser = await releaseClaimsOnChange(nc, collision.claims, log);
+    },
+    stop: async () => {
+      await releaser?.stop();
+      await feed?.stop();
+    },
   }, {
     name: "sessions-notification-feed",
     owner: `sessions@${Deno.hostname()}:${Deno.pid}`,
@@ -152,6 +169,7 @@ export async function startSessionsService(
       log,
       address: { trustForwardedFor: config.trustForwardedFor },
       notifications: (principal, push) => inboxFor(nc, principal, push, log),
+      collision,
     }),
   );
   const v1 = new Hono<SessionsEnv>();
@@ -162,6 +180,7 @@ export async function startSessionsService(
   v1.route("/", conversationRoutes({ actions, limits: config.limits, body, address }));
   const streams = new OpenStreams();
   v1.route("/", sseRoutes({ actions, conversations: desk, limits: config.limits, streams }));
+  v1.route("/", claimRoutes(collision));
   app.route("/v1", v1);
   log.info("sessions service started", { workerId: lease.workerId, bot: config.bot || null });
   return {

@@ -5,11 +5,11 @@
  * @module
  */
 import type { NatsConnection } from "@nats-io/nats-core";
-import { jetstreamManager } from "@nats-io/jetstream";
-import { type KV, Kvm } from "@nats-io/kv";
+import type { KV } from "@nats-io/kv";
 import { z } from "zod";
 import { fail } from "@ticketd/shared/errors.ts";
 import { TENANT } from "@ticketd/shared/http/auth.ts";
+import { openTtlBucket } from "@ticketd/shared/runtime/ttl_bucket.ts";
 import type { PresenceStatus } from "../domain/assignment.ts";
 
 export const PRESENCE_BUCKET = "agent-presence";
@@ -57,13 +57,6 @@ export function presenceSubject(tenant: string, agentId: string): string {
  * Opens (or creates) the bucket with a TTL of `ttlMs`. A bucket made earlier with another TTL
  * is changed to this one, so every instance and the server agree on when a heartbeat lapses.
  */
-export async function openPresenceBucket(nc: NatsConnection, ttlMs: number): Promise<KV> {
-  const kv = await new Kvm(nc).create(PRESENCE_BUCKET, { ttl: ttlMs, history: 1 });
-  const status = await kv.status();
-  if (status.ttl !== ttlMs) {
-    const jsm = await jetstreamManager(nc);
-    const config = status.streamInfo.config;
-    await jsm.streams.update(config.name, { ...config, max_age: ttlMs * 1_000_000 });
-  }
-  return kv;
+export function openPresenceBucket(nc: NatsConnection, ttlMs: number): Promise<KV> {
+  return openTtlBucket(nc, PRESENCE_BUCKET, ttlMs);
 }

@@ -1,10 +1,12 @@
 /**
  * What each authenticated client frame does: open, attach (replay then live), detach, message
- * (acknowledged with its sequence number), typing, read markers and ping.
+ * (acknowledged with its sequence number), typing, read markers and ping; and a ticket's
+ * collision presence (watch, leave, typing).
  * @module
  */
 import { DomainError } from "@ticketd/shared/errors.ts";
 import type { Principal } from "@ticketd/shared/http/auth.ts";
+import type { TicketWatch } from "../collision/ticket_watch.ts";
 import type { Caller, ConversationActions } from "./conversation_actions.ts";
 import type { SocketAttachments } from "./socket_attachments.ts";
 import type { ClientFrame, ServerFrame } from "./socket_frames.ts";
@@ -12,6 +14,8 @@ import type { ClientFrame, ServerFrame } from "./socket_frames.ts";
 export interface FrameContext {
   actions: ConversationActions;
   attachments: SocketAttachments;
+  /** The socket's collision presence, once authenticated (none when the service has none). */
+  collision?: TicketWatch;
   send: (frame: ServerFrame) => void;
 }
 
@@ -64,7 +68,18 @@ export async function dispatchFrame(
       return void await actions.read(who, frame.conversationId, frame.upToSeq);
     case "ping":
       return send({ type: "pong", ref });
+    case "ticket_watch":
+      return await watching(ctx).watch(frame.ticketId);
+    case "ticket_leave":
+      return await watching(ctx).leave(frame.ticketId);
+    case "ticket_typing":
+      return watching(ctx).typing(frame.ticketId);
   }
+}
+
+function watching(ctx: FrameContext): TicketWatch {
+  if (!ctx.collision) throw new DomainError("unavailable", "No ticket presence here", 503);
+  return ctx.collision;
 }
 
 async function attach(

@@ -1,5 +1,6 @@
 /**
- * The WebSocket protocol: client frames as schemas, and parsing that tells a malformed frame
+ * The WebSocket protocol: client frames as schemas (conversations, and collision presence on
+ * tickets), and parsing that tells a malformed frame
  * (`malformed_json`), an unknown type (`unknown_frame_type`) and a bad field (`invalid_frame`)
  * apart. Every frame may carry a `ref` the server echoes in its answer.
  * @module
@@ -7,10 +8,12 @@
 import { z } from "zod";
 import { DomainError } from "@ticketd/shared/errors.ts";
 import { plainString, text } from "@ticketd/shared/http/text.ts";
+import type { CollisionFrame } from "../collision/ticket_watch.ts";
 import type { ConversationEvent, ConversationState } from "../conversation_port.ts";
 
 const ref = plainString(64).optional();
 const conversationId = z.string().max(40);
+const ticketId = z.string().max(20);
 
 const built = new Map<number, ReturnType<typeof buildSchemas>>();
 
@@ -47,6 +50,10 @@ function buildSchemas(messageChars: number) {
       ref,
     }),
     ping: z.strictObject({ type: z.literal("ping"), ref }),
+    // Collision presence (issue 11): the ticket an agent views, and their typing on it.
+    ticket_watch: z.strictObject({ type: z.literal("ticket_watch"), ticketId, ref }),
+    ticket_leave: z.strictObject({ type: z.literal("ticket_leave"), ticketId, ref }),
+    ticket_typing: z.strictObject({ type: z.literal("ticket_typing"), ticketId, ref }),
   };
 }
 
@@ -61,6 +68,7 @@ export type ServerFrame =
   | { type: "detached"; conversationId: string; ref?: string }
   | { type: "ack"; conversationId: string; seq: number; messageId?: string; ref?: string }
   | { type: "notification"; notification: unknown }
+  | CollisionFrame
   | { type: "pong"; ref?: string }
   | { type: "error"; code: string; message: string; ref?: string };
 

@@ -7,6 +7,8 @@
 import { DomainError } from "@ticketd/shared/errors.ts";
 import type { Principal } from "@ticketd/shared/http/auth.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
+import type { CollisionDesk } from "../collision/collision_desk.ts";
+import { TicketWatch } from "../collision/ticket_watch.ts";
 import type { ConversationPort, EventSource } from "../conversation_port.ts";
 import { AGENTS } from "./access.ts";
 import type { Caller, ConversationActions } from "./conversation_actions.ts";
@@ -32,6 +34,8 @@ export interface SocketSessionDeps {
   conversations: ConversationPort;
   verify: (token: string) => Promise<Principal>;
   notifications?: NotificationFeed;
+  /** Collision presence on tickets (issue 11); absent: `ticket_*` frames are 503. */
+  collision?: CollisionDesk;
   limits: SessionLimits;
   log: Logger;
   /** Epoch ms (default `Date.now`). */
@@ -150,6 +154,13 @@ class SocketSession {
     this.#principal = { ...principal, source: this.source };
     clearTimeout(this.#authTimer);
     this.#send({ type: "ready", principal: { id: principal.id, role: principal.role } });
+    if (this.deps.collision) {
+      this.#context.collision = new TicketWatch(
+        this.deps.collision,
+        principal,
+        (f) => this.#send(f),
+      );
+    }
     const notified = AGENTS.includes(principal.role) || principal.role === "customer";
     if (notified && this.deps.notifications) {
       this.#stopNotifications = this.deps.notifications(principal, (notification) => {
@@ -216,6 +227,7 @@ class SocketSession {
     clearTimeout(this.#authTimer);
     clearTimeout(this.#idleTimer);
     this.#attachments.close();
+    void this.#context.collision?.leave();
     this.#stopNotifications?.();
     this.onClosed();
   }
