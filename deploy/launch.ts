@@ -13,6 +13,7 @@ import { attachmentsFollower } from "../services/attachments/main.ts";
 import { auditFollower } from "../services/audit/main.ts";
 import { emailFollower } from "../services/email/main.ts";
 import { webhooksFollower } from "../services/webhooks/main.ts";
+import { reportsFollower } from "../services/reports/main.ts";
 import { runGateway } from "../services/gateway/main.ts";
 
 /** Settings that are values, not paths, but must not sit in the compose file or `docker inspect`. */
@@ -30,6 +31,7 @@ export const SERVICES: Record<string, (env: Env) => Promise<void>> = {
   audit: (env) => runAlone("audit", auditFollower(env), env),
   email: (env) => runAlone("email", emailFollower(env), env),
   webhooks: (env) => runAlone("webhooks", webhooksFollower(env), env),
+  reports: (env) => runAlone("reports", reportsFollower(env), env),
   gateway: runGateway,
 };
 

@@ -2,7 +2,7 @@
  * `deno task start`: the whole of Ticketd on one machine: the tickets service with its
  * projector, the identity service beside it on the same database, whose tokens the tickets
  * service accepts (besides the dev tokens) unless revoked, and the routing, sessions,
- * attachments, audit, email and webhooks services after them, on its connections. `deno task stack`
+ * attachments, audit, email, reports and webhooks services after them, on its connections. `deno task stack`
  * (deploy/stack.ts) runs each of them as a process of its own instead.
  * @module
  */
@@ -15,6 +15,7 @@ import { sessionsFollower } from "./sessions/main.ts";
 import { auditFollower } from "./audit/main.ts";
 import { emailFollower } from "./email/main.ts";
 import { webhooksFollower } from "./webhooks/main.ts";
+import { reportsFollower } from "./reports/main.ts";
 import { consoleRedirectUris } from "./gateway/config.ts";
 import { gatewayFollower } from "./gateway/main.ts";
 import { startFailureMessage } from "./start_failure.ts";
@@ -44,6 +45,7 @@ try {
     auditFollower(env),
     emailFollower(env),
     webhooksFollower(env),
+    reportsFollower(env),
     gatewayFollower(env),
   ]);
 } catch (error) {

@@ -24,6 +24,7 @@ export const CERTIFICATE_NAMES = [
   "attachments",
   "audit",
   "webhooks",
+  "reports",
   "email",
   "gateway",
 ];

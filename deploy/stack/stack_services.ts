@@ -42,6 +42,7 @@ export const STACK_SERVICES: StackService[] = [
   },
   { name: "audit", portSetting: "TICKETD_AUDIT_PORT", defaultPort: 8085, about: "audit trail" },
   { name: "webhooks", portSetting: "TICKETD_WEBHOOKS_PORT", defaultPort: 8086, about: "webhooks" },
+  { name: "reports", portSetting: "TICKETD_REPORTS_PORT", defaultPort: 8089, about: "reports" },
   {
     name: "email",
     portSetting: "TICKETD_EMAIL_SMTP_PORT",

@@ -19,7 +19,7 @@ if [ "${1:-}" = "--force" ]; then
 fi
 out=${1:-"$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"}
 days=${TLS_DAYS:-825}
-names=${TLS_NAMES:-"nats nats-1 nats-2 nats-3 postgres minio edge tickets identity routing sessions attachments audit webhooks email gateway"}
+names=${TLS_NAMES:-"nats nats-1 nats-2 nats-3 postgres minio edge tickets identity routing sessions attachments audit webhooks reports email gateway"}
 # Unset: the loopback names; set empty (Compose): each certificate names its service alone.
 local_sans=${TLS_LOCAL_SANS-"DNS:localhost,IP:127.0.0.1"}
 mkdir -p "$out"
@@ -65,7 +65,7 @@ EXT
 key_owner() {
   case $1 in
   postgres) echo 70 ;;
-  tickets | identity | routing | sessions | attachments | audit | webhooks | email | gateway) echo 1993 ;;
+  tickets | identity | routing | sessions | attachments | audit | webhooks | reports | email | gateway) echo 1993 ;;
   *) echo 0 ;;
   esac
 }
