@@ -216,6 +216,50 @@ Deno.test({
         },
       );
 
+      await t.step(
+        "the customer downloads their own file from the ticket; another customer gets a 404",
+        async () => {
+          const [download] = await Promise.all([
+            page.waitForEvent("download"),
+            page.click('.attachments a[aria-label="Download smoke.log"]'),
+          ]);
+          assert.equal(download.suggestedFilename(), "smoke.log");
+          assert.deepEqual(new Uint8Array(await Deno.readFile((await download.path())!)), file);
+          const attachmentId = await page.getAttribute(".attachments a", "data-attachment");
+          const url = `${stack.gatewayUrl}/api/attachments/v1/attachments/${attachmentId}`;
+          const stranger = await fetch(url, {
+            headers: { authorization: `Bearer ${await stack.token("someone-else", "customer")}` },
+          });
+          assert.equal(stranger.status, 404);
+          assert.equal((await stranger.json()).code, "attachment_not_found");
+        },
+      );
+
+      await t.step(
+        "fifty more tickets: the list shows the newest 50, More brings the rest",
+        async () => {
+          const ticket = await api(stack, "GET", `/v1/tickets/${ticketId}`);
+          const asCustomer = `Bearer ${await stack.token(ticket.requesterId, "customer")}`;
+          for (let n = 1; n <= 50; n++) {
+            const created = await fetch(`${stack.ticketsUrl}/v1/tickets`, {
+              method: "POST",
+              headers: { authorization: asCustomer, "content-type": "application/json" },
+              body: JSON.stringify({ subject: `Older request ${n}`, body: "Seeded." }),
+            });
+            assert.equal(created.status, 201, await created.text());
+          }
+          // All in the read model before the page goes on (the list reads it).
+          for (let i = 0;; i++) {
+            const listed = await (await fetch(`${stack.ticketsUrl}/v1/tickets?limit=100`, {
+              headers: { authorization: asCustomer },
+            })).json();
+            if (listed.tickets.length === 51) break;
+            assert.ok(i < 100, `the read model has ${listed.tickets.length} of 51`);
+            await new Promise((r) => setTimeout(r, 100));
+          }
+        },
+      );
+
       await t.step("the customer answers; the answer is stored as a public message", async () => {
         await page.fill("#answer", "Model TX-5000.");
         await page.click("#send-answer");
@@ -227,6 +271,18 @@ Deno.test({
         assert.equal(last.authorId, ticket.requesterId);
         await shot(page, artifacts, "portal-3-answered");
         assert.deepEqual(await seriousViolations(page), [], "portal with a ticket open");
+      });
+
+      await t.step("More… lists the tickets after the newest 50, each once", async () => {
+        // The answer re-read the list: the answered ticket first, then the newest seeded ones.
+        await page.locator("#my-tickets li", { hasText: XSS }).first().waitFor();
+        await page.locator("#more-tickets").waitFor();
+        assert.equal(await page.locator("#my-tickets a[data-ticket-link]").count(), 50);
+        await page.click("#more-tickets");
+        await page.locator("#my-tickets li", { hasText: /Older request 1 ·/ }).waitFor();
+        assert.equal(await page.locator("#my-tickets a[data-ticket-link]").count(), 51);
+        assert.equal(await page.locator("#more-tickets").count(), 0, "nothing more");
+        await shot(page, artifacts, "portal-3b-more");
       });
 
       await t.step("Chinese, with times in the viewer's zone", async () => {

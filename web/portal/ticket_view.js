@@ -1,6 +1,7 @@
 /**
  * One of the customer's tickets: subject, status, the public conversation (the customer's own
- * messages and support's replies, as text), the attachments' names, and the answer box.
+ * messages and support's replies, as text), the attachments (each a download link: the file
+ * is fetched with the token, `downloadAttachment`), and the answer box.
  * @module
  */
 import { h } from "../shared/dom.js";
@@ -10,8 +11,9 @@ import { formatTime } from "../shared/time.js";
 /**
  * @param {{ ticket: Record<string, any>, attachments: any[], me: string }} data
  * @param {(body: string) => Promise<void>} answer
+ * @param {(attachment: any) => void} download
  */
-export function ticketView({ ticket, attachments, me }, answer) {
+export function ticketView({ ticket, attachments, me }, answer, download) {
   const box = /** @type {HTMLTextAreaElement} */ (h("textarea", {
     id: "answer",
     rows: "4",
@@ -66,8 +68,26 @@ export function ticketView({ ticket, attachments, me }, answer) {
     attachments.length === 0 ? h("p", {}, t("ticket.noAttachments")) : h(
       "ul",
       { class: "attachments" },
-      ...attachments.map((a) => h("li", {}, a.fileName ?? "—")),
+      ...attachments.map((a) => h("li", {}, attachmentLink(a, download))),
     ),
     form,
   );
+}
+
+/**
+ * @param {any} attachment
+ * @param {(attachment: any) => void} download
+ */
+function attachmentLink(attachment, download) {
+  const name = attachment.fileName ?? "—";
+  const link = h("a", {
+    href: "#",
+    "data-attachment": attachment.attachmentId,
+    "aria-label": t("ticket.download", { name }),
+  }, name);
+  link.addEventListener("click", (event) => {
+    event.preventDefault();
+    download(attachment);
+  });
+  return link;
 }
