@@ -1,6 +1,6 @@
 /**
  * The queues (mine, unassigned, my groups, SLA at risk, search) as API queries, their counts
- * (one `GET /v1/tickets/counts` call, plus the SLA list's first page), and the list rows.
+ * (one `GET /v1/tickets/counts` call, plus routing's exact SLA-at-risk count), and the list rows.
  * @module
  */
 import { h } from "../shared/dom.js";
@@ -39,7 +39,7 @@ export async function loadQueue(api, name, context, cursor = null) {
 
 /**
  * Every queue's count label: open tickets from the tickets API in one call; SLA at risk from
- * the first page of routing's list ("50+" when there is more).
+ * routing's count of the same list.
  * @param {import("../shared/api.js").Api} api
  * @param {import("../shared/auth.js").Me} me
  * @returns {Promise<Record<string, string>>}
@@ -49,13 +49,13 @@ export async function loadCounts(api, me) {
   if (me.groups.length > 0) queues.append("queue", "groups");
   const [{ counts }, sla] = await Promise.all([
     api.get(`/tickets/v1/tickets/counts?${queues}`),
-    api.get(`/routing/v1/routing/sla/at-risk?within=${SLA_WINDOW_MINUTES}&limit=${PAGE_SIZE}`),
+    api.get(`/routing/v1/routing/sla/at-risk/count?within=${SLA_WINDOW_MINUTES}`),
   ]);
   return {
     mine: String(counts.mine),
     unassigned: String(counts.unassigned),
     groups: String(counts.groups ?? 0),
-    sla: `${sla.tickets.length}${sla.nextCursor ? "+" : ""}`,
+    sla: String(sla.count),
   };
 }
 
@@ -81,7 +81,7 @@ export function queueParams(name, { me, query }) {
 }
 
 /**
- * Routing's SLA-at-risk list (earliest due first), each ticket in its current state.
+ * Routing's SLA-at-risk list (earliest due first), its tickets read in one request (`id=`).
  * @param {import("../shared/api.js").Api} api
  * @param {string | null} cursor
  * @returns {Promise<Page>}
@@ -93,12 +93,14 @@ async function slaPage(api, cursor) {
   });
   if (cursor) params.set("cursor", cursor);
   const page = await api.get(`/routing/v1/routing/sla/at-risk?${params}`);
-  const rows = await Promise.all(
-    page.tickets.map((/** @type {{ ticketId: string }} */ t) =>
-      api.get(`/tickets/v1/tickets/${t.ticketId}`).catch(() => null)
-    ),
-  );
-  return { rows: rows.filter(Boolean), more: Boolean(page.nextCursor), cursor: page.nextCursor };
+  const ids = page.tickets.map((/** @type {{ ticketId: string }} */ t) => t.ticketId);
+  const wanted = new URLSearchParams(ids.map((id) => ["id", id]));
+  wanted.set("limit", String(PAGE_SIZE));
+  const found = ids.length ? await api.get(`/tickets/v1/tickets?${wanted}`) : { tickets: [] };
+  // In routing's order (earliest due first), not the list's.
+  const byId = new Map(found.tickets.map((/** @type {Row} */ row) => [row.id, row]));
+  const rows = ids.map((id) => byId.get(id)).filter(Boolean);
+  return { rows, more: Boolean(page.nextCursor), cursor: page.nextCursor };
 }
 
 /**
