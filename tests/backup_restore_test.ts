@@ -108,6 +108,8 @@ Deno.test("backup and restore - tickets, versions, ETags, numbers and the read m
     const again = await task("restore", ["--from", backupDir], natsB, dbB);
     assert.equal(again.code, 1, "a second restore onto the restored servers is refused");
     assert.match(again.stderr, /streams .*TICKETS.* exist.*--replace.*nothing was changed/);
+    const replaced = await task("restore", ["--from", backupDir, "--replace"], natsB, dbB);
+    assert.equal(replaced.code, 0, `--replace overwrites them: ${replaced.stderr}`);
 
     const after = await startHarness({}, { natsUrl: natsB.url, databaseUrl: dbB.url, keyring });
     servers.push(after);

@@ -10,6 +10,8 @@ import { join } from "node:path";
 export const MANIFEST_FILE = "manifest.json";
 export const MANIFEST_FORMAT = "ticketd-backup/1";
 export const POSTGRES_FILE = "postgres.dump";
+/** A file of the folder or of one folder in it (`streams/TICKETS.tar.s2`). */
+const INSIDE = /^[A-Za-z0-9._%-]+(\/[A-Za-z0-9._%-]+)?$/;
 
 /** One stream: its snapshot file, its config/state file, and where it stood. */
 export interface StreamEntry {
@@ -59,6 +61,16 @@ export async function readManifest(dir: string): Promise<BackupManifest> {
     throw new Error(
       `${dir}: backup format "${manifest.format}", this build reads ${MANIFEST_FORMAT}`,
     );
+  }
+  // Only checked files inside the folder: an edited manifest cannot make a restore read elsewhere.
+  const named = [
+    ...manifest.streams.flatMap((entry) => [entry.snapshotFile, entry.metaFile]),
+    ...(manifest.postgres ? [manifest.postgres.file] : []),
+  ];
+  const stray = [...Object.keys(manifest.sha256), ...named]
+    .find((file) => !INSIDE.test(file) || file.includes("..") || !(file in manifest.sha256));
+  if (stray) {
+    throw new Error(`${dir}/${MANIFEST_FILE}: ${stray} is not a checked file of the backup`);
   }
   return manifest;
 }
