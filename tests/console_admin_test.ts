@@ -14,6 +14,11 @@ import {
   startConsoleStack,
 } from "../services/gateway/testing/console_stack.ts";
 import { seriousViolations, shot as shotInto, signInThroughForm } from "./support/browser.ts";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { connect } from "@nats-io/transport-node";
+import postgres from "postgres";
+import { recordedActivity } from "@ticketd/shared/activity/testing.ts";
+import { natsServerOptions } from "@ticketd/shared/runtime/nats_url.ts";
 
 const CRASH_RULE = {
   name: "crash is urgent",
@@ -46,6 +51,49 @@ async function createTicket(stack: ConsoleStack, subject: string): Promise<{ id:
     body: JSON.stringify({ subject, body: "It happens every morning." }),
   });
   assert.equal(response.status, 201, await response.clone().text());
+  return await response.json();
+}
+
+/** Users and agent profiles beyond the admin pages' first page (200 users, 100 profiles). */
+const SEEDED_USERS = 200;
+const SEEDED_AGENTS = 100;
+
+/**
+ * `SEEDED_USERS` customers written straight into identity's table (an API create hashes each
+ * password with scrypt: minutes for 200), ids above every real one so they list last.
+ */
+async function seedUsers(stack: ConsoleStack) {
+  const sql = postgres(stack.db.url, { onnotice: () => {} });
+  try {
+    await sql`
+      insert into identity_users (id, tenant, username, password_hash, role)
+      select 9000000000000000000 + n, 'demo', 'seeded-' || lpad(n::text, 3, '0'), 'x', 'customer'
+      from generate_series(1, ${SEEDED_USERS}) n`;
+  } finally {
+    await sql.end();
+  }
+}
+
+/** `SEEDED_AGENTS` profiles over routing's API; their ids sort after every snowflake. */
+async function seedAgents(stack: ConsoleStack) {
+  const authorization = `Bearer ${await stack.token("boss", "admin")}`;
+  for (let n = 1; n <= SEEDED_AGENTS; n++) {
+    const id = `zz-agent-${String(n).padStart(3, "0")}`;
+    const response = await fetch(`${stack.gatewayUrl}/api/routing/v1/routing/agents/${id}`, {
+      method: "PUT",
+      headers: { authorization, "content-type": "application/json" },
+      body: JSON.stringify({ displayName: `Seeded ${n}`, groups: ["bulk"] }),
+    });
+    assert.ok(response.ok, await response.text());
+  }
+}
+
+/** The keyring as the tickets service answers it to an admin. */
+async function keyringOf(stack: ConsoleStack) {
+  const response = await fetch(`${stack.ticketsUrl}/v1/keyring`, {
+    headers: { authorization: `Bearer ${await stack.token("boss", "admin")}` },
+  });
+  assert.equal(response.status, 200);
   return await response.json();
 }
 
@@ -85,6 +133,8 @@ Deno.test({
     const stack = await startConsoleStack();
     try {
       const ticket = await createTicket(stack, "App crash on start");
+      await seedUsers(stack);
+      await seedAgents(stack);
       const context = await stack.browser.newContext({
         locale: "en-US",
         timezoneId: "Asia/Shanghai",
@@ -113,6 +163,12 @@ Deno.test({
         .waitFor();
       await shot(stack, page, "1-users");
       assert.deepEqual(await seriousViolations(page), [], "users");
+      // The first page is 200 users; More brings the rest (admin, alice and 200 seeded).
+      assert.equal(await page.locator("#tab-users tbody tr").count(), 200);
+      await page.click("#tab-users button.more");
+      await page.locator("#tab-users tr[data-user=seeded-200]").waitFor();
+      assert.equal(await page.locator("#tab-users tbody tr").count(), SEEDED_USERS + 2);
+      assert.equal(await page.locator("#tab-users select[name=id] option").count(), 202);
 
       await openTab(page, "agents");
       const agentForm = page.locator("#tab-agents form");
@@ -134,6 +190,12 @@ Deno.test({
       assert.equal(await page.textContent("#tab-agents li[data-name=billing]"), "billing: 1");
       await shot(stack, page, "2-agents");
       assert.deepEqual(await seriousViolations(page), [], "agents");
+      // 101 profiles: the first 100, then More for the last seeded one.
+      assert.equal(await page.locator("#tab-agents tbody tr").count(), 100);
+      await page.click("#tab-agents button.more");
+      await page.locator(`#tab-agents tr[data-agent="zz-agent-${SEEDED_AGENTS}"]`).waitFor();
+      assert.equal(await page.locator("#tab-agents tbody tr").count(), SEEDED_AGENTS + 1);
+      assert.equal(await page.locator("#tab-agents button.more").count(), 0);
 
       // Rules: the server's refusal of a bad regex is shown beside the rule being edited.
       await openTab(page, "rules");
@@ -224,6 +286,41 @@ Deno.test({
       await page.locator("table[data-keys=identity] tbody tr").first().waitFor();
       await page.locator("table[data-keys=audit] tbody tr").first().waitFor();
       assert.doesNotMatch((await page.locator("#tab-keys").textContent())!, /"x"|"d"/);
+      // The ticket-text keyring: KEK ids, status and data-key counts as the API has them.
+      const keyring = await keyringOf(stack);
+      for (const kek of keyring.keks) {
+        const row = page.locator(`table[data-keys=keyring] tr[data-kek="${kek.id}"]`);
+        assert.equal((await row.locator("td").nth(3).textContent())!.trim(), kek.status);
+        assert.equal((await row.locator("td").nth(4).textContent())!.trim(), String(kek.dataKeys));
+      }
+      assert.ok(keyring.keks.some((k: { dataKeys: number }) => k.dataKeys >= 1));
+      const file = JSON.parse(await Deno.readTextFile(`${stack.dataDir}/keyring.json`));
+      const shown = (await page.locator("#tab-keys").textContent())!;
+      for (const secret of Object.values(file.keys).flatMap((k) => Object.values(k as object))) {
+        assert.ok(typeof secret !== "string" || secret.length < 40 || !shown.includes(secret));
+      }
+      assert.ok(!shown.includes(file.searchKey), "no key material on the page");
+      // Rewrap: started from the page, followed to the end, recorded as the admin's fact.
+      await page.click("#tab-keys .rewrap button");
+      const checked = keyring.keks.reduce(
+        (n: number, k: { dataKeys: number }) => n + k.dataKeys,
+        0,
+      );
+      await page.locator("#tab-keys .rewrap-status", {
+        hasText: new RegExp(`^Last rewrap .*: ${checked} checked, 0 rewrapped`),
+      }).waitFor({ timeout: 20_000 });
+      assert.equal((await keyringOf(stack)).rewrap.state, "done");
+      const nc = await connect(natsServerOptions(stack.natsUrl));
+      try {
+        const facts = await recordedActivity(await jetstreamManager(nc), "tickets.key.rewrapped");
+        assert.deepEqual(facts.map((f) => [f.tenant, f.actor.id, f.outcome]), [[
+          "system",
+          adminId,
+          "ok",
+        ]]);
+      } finally {
+        await nc.close();
+      }
       await shot(stack, page, "6-keys");
       assert.deepEqual(await seriousViolations(page), [], "keys");
 

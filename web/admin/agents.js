@@ -6,28 +6,46 @@
  */
 import { h, replaceChildren } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
-import { commaList, field, form, heading, textInput, valueOf } from "./panel.js";
+import { commaList, field, form, heading, moreButton, textInput, valueOf } from "./panel.js";
 
 const BASE = "/routing/v1/routing/agents";
+/** Profiles per page (routing's `limit`; `next` names the page after). */
+const PAGE_SIZE = 100;
 
 /**
  * @param {import("../shared/api.js").Api} api
  * @param {HTMLElement} root
  */
 export function agentsPanel(api, root) {
+  /** @type {{ agents: AgentProfile[], next: string | null, users: any[] }} */
+  const listed = { agents: [], next: null, users: [] };
+
   async function show() {
     const [page, people] = await Promise.all([
-      api.get(`${BASE}?limit=100`),
+      api.get(`${BASE}?limit=${PAGE_SIZE}`),
       api.get("/identity/users?limit=200"),
     ]);
+    Object.assign(listed, { agents: page.agents, next: page.next, users: people.users });
+    draw();
+  }
+
+  async function more() {
+    const after = encodeURIComponent(listed.next ?? "");
+    const page = await api.get(`${BASE}?limit=${PAGE_SIZE}&after=${after}`);
+    Object.assign(listed, { agents: [...listed.agents, ...page.agents], next: page.next });
+    draw();
+  }
+
+  function draw() {
     replaceChildren(
       root,
       heading("agents"),
-      tally("groups", page.agents),
-      tally("skills", page.agents),
-      agentsTable(page.agents),
+      tally("groups", listed.agents),
+      tally("skills", listed.agents),
+      agentsTable(listed.agents),
+      moreButton(listed.next, more),
       agentForm(),
-      userIds(people.users),
+      userIds(listed.users),
     );
   }
 

@@ -79,3 +79,24 @@ export function valueOf(element, name) {
   const control = element.elements.namedItem(name);
   return /** @type {HTMLInputElement} */ (control).value.trim();
 }
+
+/**
+ * "More…" under a list while the server said there is a next page (`next`), or nothing; a
+ * failed load is shown beside it.
+ * @param {string | null} next
+ * @param {() => Promise<void>} load
+ */
+export function moreButton(next, load) {
+  const row = h("p", { class: "more-row" });
+  if (!next) return row;
+  const button = h("button", { type: "button", class: "more" }, t("admin.more"));
+  button.addEventListener("click", () => {
+    button.toggleAttribute("disabled", true);
+    load().catch((error) => {
+      button.toggleAttribute("disabled", false);
+      row.append(h("span", { class: "error", role: "alert" }, failureText(error)));
+    });
+  });
+  row.append(button);
+  return row;
+}

@@ -7,27 +7,45 @@
 import { h, replaceChildren } from "../shared/dom.js";
 import { language, t } from "../shared/i18n.js";
 import { formatTime } from "../shared/time.js";
-import { commaList, field, form, heading, textInput, valueOf } from "./panel.js";
+import { commaList, field, form, heading, moreButton, textInput, valueOf } from "./panel.js";
 
 const ROLES = ["agent", "supervisor", "admin", "auditor", "customer"];
+/** Users per page (identity's `limit`; `next` names the page after). */
+const PAGE_SIZE = 200;
 
 /**
  * @param {import("../shared/api.js").Api} api
  * @param {HTMLElement} root
  */
 export function usersPanel(api, root) {
+  /** @type {{ users: User[], next: string | null }} */
+  const listed = { users: [], next: null };
+
   async function show() {
-    const page = await api.get("/identity/users?limit=200");
+    const page = await api.get(`/identity/users?limit=${PAGE_SIZE}`);
+    Object.assign(listed, page);
+    draw();
+  }
+
+  async function more() {
+    const after = encodeURIComponent(listed.next ?? "");
+    const page = await api.get(`/identity/users?limit=${PAGE_SIZE}&after=${after}`);
+    Object.assign(listed, { users: [...listed.users, ...page.users], next: page.next });
+    draw();
+  }
+
+  function draw() {
     replaceChildren(
       root,
       heading("users"),
-      usersTable(page.users),
+      usersTable(listed.users),
+      moreButton(listed.next, more),
       userForm(),
-      changeForm(page.users),
+      changeForm(listed.users),
     );
   }
 
-  /** @param {{ id: string, username: string, role: string, groups: string[], createdAt: string }[]} users */
+  /** @param {User[]} users */
   function usersTable(users) {
     const head = ["id", "username", "role", "groups", "created"]
       .map((key) => h("th", { scope: "col" }, t(`admin.users.${key}`)));
@@ -111,3 +129,7 @@ export function usersPanel(api, root) {
 function roleSelect() {
   return h("select", { name: "role" }, ...ROLES.map((r) => h("option", { value: r }, r)));
 }
+
+/**
+ * @typedef {{ id: string, username: string, role: string, groups: string[], createdAt: string }} User
+ */
