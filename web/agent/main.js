@@ -9,6 +9,7 @@ import { byId } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { followNotifications } from "../shared/live.js";
 import { pageLanguage } from "../shared/page_language.js";
+import { collisionDesk } from "./collision.js";
 import { bindKeys } from "./keyboard.js";
 import { presenceToggle } from "./presence.js";
 import { workspace } from "./workspace.js";
@@ -63,8 +64,11 @@ async function start(language) {
     onLive: (on) => {
       live.textContent = t(on ? "live.on" : "live.off");
       live.dataset.live = String(on);
+      collision.live(on);
     },
+    onFrame: (frame) => collision.received(frame),
   });
+  const collision = collisionDesk({ send: feed.send, api, me: me.sub, failed });
   presenceToggle(api, /** @type {HTMLSelectElement} */ (byId("presence")), failed);
   language.addEventListener("change", () => {
     live.textContent = t(live.dataset.live === "true" ? "live.on" : "live.off");

@@ -6,6 +6,7 @@
  */
 import { h } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
+import { collisionElement } from "./collision.js";
 import { timelineElement, timelineItems } from "./timeline.js";
 
 const STATUSES = ["new", "open", "pending", "on_hold", "solved", "closed"];
@@ -34,6 +35,7 @@ export function ticketElement(data, actions) {
       `${t("ticket.number", { number: ticket.number })} `,
       ticket.subject ?? "—",
     ),
+    collisionElement(ticket.id),
     fieldsElement(ticket, actions),
     tagsElement(ticket.tags, actions),
     h("h3", {}, t("ticket.timeline")),
