@@ -265,3 +265,40 @@ Deno.test("webhooks API - probes and /metrics answer without a token and name no
     assert.match(metrics, /ticketd_webhook_attempts_total/);
   });
 });
+
+Deno.test("webhooks - finished deliveries past their retention are deleted; pending ones stay", async () => {
+  await withBed(async (bed) => {
+    const service = await bed.startWebhooks({
+      TICKETD_WEBHOOKS_RETENTION_SECONDS: "1",
+      TICKETD_WEBHOOKS_SWEEP_MS: "200",
+      TICKETD_WEBHOOKS_RETRY_BASE_MS: "60000",
+    });
+    const healthy = startReceiver();
+    const failing = startReceiver(() => 500);
+    try {
+      const admin = await bed.token("acme", "admin");
+      for (const url of [healthy.url, failing.url]) {
+        const made = await call(service, admin, "POST", "/v1/webhooks", {
+          url,
+          eventTypes: ["*"],
+        });
+        await made.body?.cancel();
+      }
+      await bed.publishCommit("acme", "1");
+      await until(
+        "both attempted",
+        () => healthy.received.length === 1 && failing.received.length === 1,
+      );
+      await until("the succeeded one deleted", async () => {
+        const rows = await bed.sql`select status from webhook_deliveries`;
+        return rows.length === 1;
+      });
+      const [left] = await bed.sql`select status, attempts from webhook_deliveries`;
+      assert.equal(left.status, "pending");
+      assert.equal(left.attempts, 1);
+    } finally {
+      await healthy.stop();
+      await failing.stop();
+    }
+  });
+});

@@ -47,6 +47,8 @@ export function loadWebhooksConfig(env: Record<string, string | undefined>): Web
       perEndpoint: int("TICKETD_WEBHOOKS_ENDPOINT_CONCURRENCY", 2, 1, 100),
       timeoutMs: int("TICKETD_WEBHOOKS_TIMEOUT_MS", 10_000, 100, 120_000),
       pollMs: int("TICKETD_WEBHOOKS_POLL_MS", 1_000, 10, 60_000),
+      sweepMs: int("TICKETD_WEBHOOKS_SWEEP_MS", 10_000, 10, 3_600_000),
+      retentionMs: int("TICKETD_WEBHOOKS_RETENTION_SECONDS", 2_592_000, 1, 315_360_000) * 1000,
       retry: {
         baseDelayMs: int("TICKETD_WEBHOOKS_RETRY_BASE_MS", 10_000, 10, 3_600_000),
         maxDelayMs: int("TICKETD_WEBHOOKS_RETRY_MAX_MS", 3_600_000, 10, 86_400_000),

@@ -27,6 +27,9 @@ export interface DispatchPolicy {
   perEndpoint: number;
   timeoutMs: number;
   pollMs: number;
+  /** How often the sweeps run: the age limit, and the retention of finished deliveries. */
+  sweepMs: number;
+  retentionMs: number;
   retry: RetryPolicy;
   breaker: BreakerPolicy;
 }
@@ -39,8 +42,6 @@ export interface DispatcherDeps {
   random?: () => number;
 }
 
-const EXPIRE_EVERY_MS = 10_000;
-
 export class Dispatcher {
   readonly #inFlight = new Map<string, Promise<void>>();
   readonly #active = new Map<string, number>();
@@ -48,7 +49,7 @@ export class Dispatcher {
   #stopping = new AbortController();
   #wake: (() => void) | null = null;
   #loop: Promise<void> = Promise.resolve();
-  #lastExpiry = 0;
+  #lastSweep = 0;
   /** Attempts made, and how many of them succeeded, by this process. */
   readonly counts = { attempts: 0, succeeded: 0, failed: 0 };
 
@@ -81,7 +82,7 @@ export class Dispatcher {
     while (!this.#stopping.signal.aborted) {
       const woken = new Promise<void>((resolve) => this.#wake = resolve);
       try {
-        await this.#expireOld();
+        await this.#sweep();
         await this.#startDue();
       } catch (error) {
         this.deps.log.error("webhook dispatch failed; retrying", {
@@ -199,14 +200,15 @@ export class Dispatcher {
     }
   }
 
-  async #expireOld(): Promise<void> {
+  async #sweep(): Promise<void> {
+    const { policy, deliveries, log } = this.deps;
     const now = Date.now();
-    if (now - this.#lastExpiry < EXPIRE_EVERY_MS) return;
-    this.#lastExpiry = now;
-    const expired = await this.deps.deliveries.expire(
-      new Date(now - this.deps.policy.retry.maxAgeMs),
-    );
-    if (expired > 0) this.deps.log.warn("webhook deliveries expired", { count: expired });
+    if (now - this.#lastSweep < policy.sweepMs) return;
+    this.#lastSweep = now;
+    const expired = await deliveries.expire(new Date(now - policy.retry.maxAgeMs));
+    if (expired > 0) log.warn("webhook deliveries expired", { count: expired });
+    const pruned = await deliveries.prune(new Date(now - policy.retentionMs));
+    if (pruned > 0) log.info("webhook deliveries past retention deleted", { count: pruned });
   }
 
   #random(): number {

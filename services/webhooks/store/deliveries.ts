@@ -1,7 +1,8 @@
 /**
  * The outbox from the dispatcher's side: due deliveries (a few per endpoint, none of endpoints
- * that are busy or whose breaker is open), each attempt's outcome, the age sweep that fails what
- * waited too long; and the delivery log the admin API pages through and redelivers from.
+ * that are busy or whose breaker is open), each attempt's outcome, the sweeps (fail what waited
+ * too long, delete finished deliveries past their retention); and the delivery log the admin
+ * API pages through and redelivers from.
  * @module
  */
 import type { Sql } from "postgres";
@@ -49,7 +50,8 @@ export class DeliveryStore {
 
   /**
    * Up to `limit` due deliveries of enabled subscriptions, at most `perEndpoint` of each, oldest
-   * first, leaving out `skip` (endpoints busy or refused by their breaker) and `inFlight`.
+   * first, leaving out `skip` (endpoints busy or refused by their breaker) and `inFlight`. Read a
+   * few per subscription (an index walk each), so a long backlog of one endpoint costs nothing.
    */
   async due(
     now: Date,
@@ -58,27 +60,17 @@ export class DeliveryStore {
     return await this.sql<DueDelivery[]>`
       select d.id, d.subscription_id, d.tenant, d.event_id, d.payload, d.attempts, d.queued_at,
         s.url, s.secret_sealed, s.previous_secret_sealed, s.previous_secret_expires_at
-      from (
-        select *, row_number() over (partition by subscription_id
-          order by next_attempt_at, id) as place
-        from webhook_deliveries
-        where status = 'pending' and next_attempt_at <= ${now}
-          and subscription_id <> all(${options.skip}::bigint[])
+      from webhook_subscriptions s
+      cross join lateral (
+        select * from webhook_deliveries
+        where subscription_id = s.id and status = 'pending' and next_attempt_at <= ${now}
           and id <> all(${options.inFlight}::bigint[])
+        order by next_attempt_at, id
+        limit ${options.perEndpoint}
       ) d
-      join webhook_subscriptions s on s.id = d.subscription_id and s.enabled
-      where d.place <= ${options.perEndpoint}
+      where s.enabled and s.id <> all(${options.skip}::bigint[])
       order by d.next_attempt_at, d.id
       limit ${options.limit}`;
-  }
-
-  /** The next time a pending delivery of an enabled subscription is due, if any. */
-  async nextDueAt(): Promise<Date | null> {
-    const [row] = await this.sql<{ at: Date | null }[]>`
-      select min(d.next_attempt_at) as at from webhook_deliveries d
-      join webhook_subscriptions s on s.id = d.subscription_id and s.enabled
-      where d.status = 'pending'`;
-    return row?.at ?? null;
   }
 
   /** Records one attempt; `next` is the retry time, or the final status. */
@@ -101,6 +93,13 @@ export class DeliveryStore {
     const rows = await this.sql`update webhook_deliveries
       set status = 'failed', last_error = coalesce(last_error, 'expired')
       where status = 'pending' and queued_at < ${before} returning id`;
+    return rows.length;
+  }
+
+  /** Deletes finished (succeeded or failed) deliveries made before `before`. */
+  async prune(before: Date): Promise<number> {
+    const rows = await this.sql`delete from webhook_deliveries
+      where status <> 'pending' and created_at < ${before} returning id`;
     return rows.length;
   }
 
