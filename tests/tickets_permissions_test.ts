@@ -103,6 +103,7 @@ const WRITES: Partial<Record<Action, Write>> = {
     path: () => "/v1/statuses",
     body: (who) => ({ category: "pending", names: { en: `Matrix ${who.role}` } }),
   },
+  log_time: change("open", "POST", "time", () => ({ minutes: 5 })),
 };
 
 /** The command a change request becomes, to check each probe exercises the action it names. */
@@ -119,6 +120,8 @@ function commandOf(write: Write, who: Caller): Exclude<TicketCommand, { type: "C
       return { type: "ChangeTags", add: body.add, remove: [] };
     case "fields":
       return { type: "SetCustomFields", fields: body.fields };
+    case "time":
+      return { type: "LogTime", entryId: "1", seconds: body.minutes * 60, note: null };
     default:
       return { type: "AssignTicket", assigneeId: body.assigneeId, groupId: body.groupId };
   }
@@ -194,6 +197,8 @@ const READS: Partial<
   read: async (h, who, t) => (await readJson(h, who, `/v1/tickets/${t.id}`)) ? "allowed" : "denied",
   read_history: async (h, who, t) =>
     (await readJson(h, who, `/v1/tickets/${t.id}/history`)) ? "allowed" : "denied",
+  read_time: async (h, who, t) =>
+    (await readJson(h, who, `/v1/tickets/${t.id}/time`)) ? "allowed" : "denied",
   async read_notes(h, who, t) {
     const ticket = await readJson(h, who, `/v1/tickets/${t.id}`);
     const history = await readJson(h, who, `/v1/tickets/${t.id}/history`);

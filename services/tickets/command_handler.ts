@@ -68,7 +68,9 @@ export type CreateRequest =
 
 /** A change to an existing ticket, in plaintext (a message body is sealed before deciding). */
 export type ChangeRequest = Exclude<TicketCommand, CreateTicket> extends infer C
-  ? C extends { type: "PostMessage" } ? Omit<C, "messageId"> : C
+  ? C extends { type: "PostMessage" } ? Omit<C, "messageId">
+  : C extends { type: "LogTime" } ? Omit<C, "entryId">
+  : C
   : never;
 
 export class TicketCommands {
@@ -170,6 +172,12 @@ export class TicketCommands {
     if (request.type === "AddAttachment") {
       const fileName = await this.#sealForTicket(tenant, ticketId, request.fileName);
       return { ...request, fileName };
+    }
+    if (request.type === "LogTime") {
+      const note = request.note === null
+        ? null
+        : await this.#sealForTicket(tenant, ticketId, request.note);
+      return { ...request, entryId: this.deps.nextId(), note };
     }
     if (request.type !== "PostMessage") return request;
     const body = await this.#sealForTicket(tenant, ticketId, request.body);

@@ -63,6 +63,8 @@ export interface TicketsConfig {
   maxTags: number;
   /** The custom status catalogue: statuses per tenant (retired ones count), name length. */
   customStatuses: { maxPerTenant: number; maxNameChars: number };
+  /** Time tracking: the largest entry (either sign), the longest note. */
+  timeTracking: { maxEntryMinutes: number; maxNoteChars: number };
   /** `replicas`: copies of TICKETS on a cluster (`TICKETD_STREAM_REPLICAS`, unset: as it is). */
   stream: { name: string; duplicateWindowMs: number; replicas?: number };
   projector: { name: string; batchSize: number; maxTokens: number; thread: ProjectorThreading };
@@ -132,6 +134,10 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
     customStatuses: {
       maxPerTenant: int("TICKETD_MAX_CUSTOM_STATUSES", 100),
       maxNameChars: int("TICKETD_MAX_STATUS_NAME_CHARS", 64),
+    },
+    timeTracking: {
+      maxEntryMinutes: int("TICKETD_TIME_ENTRY_MAX_MINUTES", 1_440),
+      maxNoteChars: int("TICKETD_TIME_NOTE_MAX_CHARS", 2_000),
     },
     stream: {
       name: "TICKETS",

@@ -181,6 +181,7 @@ export async function startTicketsService(
     rateLimits: config.rateLimits,
     statuses: new CustomStatusStore(sql, config.customStatuses.maxPerTenant),
     maxStatusNameChars: config.customStatuses.maxNameChars,
+    time: config.timeTracking,
     nextId: () => ids.next(),
     now: () => new Date(),
     keyring: { keyring, dataKeys, rewrap, address: config.rateLimits },

@@ -92,6 +92,19 @@ export const ticketEventDefinitions = {
       uploaderId: principal,
     }),
   ),
+  /**
+   * Time an agent worked on the ticket. Entries are never edited: a correction is an entry with
+   * negative seconds (at most what that agent logged here). The note is sealed like a message.
+   */
+  TimeLogged: defineEvent(
+    1,
+    z.object({
+      entryId: id,
+      agentId: principal,
+      seconds: z.number().int().refine((s) => s !== 0, "must not be 0"),
+      note: sealed.nullable(),
+    }),
+  ),
   /** The requester was erased: their data keys are destroyed, so the text above is unreadable. */
   TicketContentErased: defineEvent(1, z.object({ erasureId: id })),
 };

@@ -87,6 +87,15 @@ export interface EraseContent {
   erasureId: string;
 }
 
+/** Time the actor worked on the ticket; negative seconds correct their own earlier entries. */
+export interface LogTime {
+  type: "LogTime";
+  entryId: string;
+  seconds: number;
+  /** Sealed, like a message body. */
+  note: string | null;
+}
+
 export type TicketCommand =
   | CreateTicket
   | AddAttachment
@@ -96,7 +105,8 @@ export type TicketCommand =
   | AssignTicket
   | ChangeTags
   | ChangePriority
-  | SetCustomFields;
+  | SetCustomFields
+  | LogTime;
 
 /** Deployment rules the decider applies; passed in, never read from the environment. */
 export interface TicketPolicy {

@@ -25,6 +25,7 @@ import { authorise, canSee, changeAction, createActions } from "./permissions.ts
 import { evolve, type ExistingTicket, type Ticket } from "./ticket.ts";
 import { canTransition } from "./transitions.ts";
 import { normaliseTags } from "./tags.ts";
+import { logTime } from "./time_tracking.ts";
 
 /**
  * Several changes decided as one commit, each on the state the ones before it leave (routing
@@ -73,6 +74,8 @@ export function decide(
       return [{ type: "TicketContentErased", data: { erasureId: command.erasureId } }];
     case "AddAttachment":
       return addAttachment(command, ticket);
+    case "LogTime":
+      return logTime(command, ticket, actor);
   }
 }
 

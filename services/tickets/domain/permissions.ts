@@ -32,6 +32,8 @@ export const ACTIONS = {
   assign_any: "assign tickets to any agent or group",
   erase_customer: "erase a customer (destroy their data keys)",
   manage_statuses: "define, rename or retire custom statuses",
+  log_time: "log time worked on tickets",
+  read_time: "read the time logged on tickets",
 } as const;
 export type Action = keyof typeof ACTIONS;
 
@@ -64,6 +66,8 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   assign_any: LEADS,
   erase_customer: ["admin"],
   manage_statuses: ["admin"],
+  log_time: AGENTS,
+  read_time: READERS,
 };
 
 /**
@@ -211,6 +215,8 @@ export function changeAction(
       return "erase_customer";
     case "AddAttachment":
       return "reply"; // a file is said to everyone who sees the ticket, like a public reply
+    case "LogTime":
+      return "log_time";
   }
 }
 
@@ -248,6 +254,8 @@ export function historyShows(actor: Actor, event: TicketEvent): boolean {
     case "TicketPriorityChanged":
     case "TicketFieldsChanged":
       return allows(actor, "read_workflow");
+    case "TimeLogged":
+      return allows(actor, "read_time");
     default:
       return true;
   }

@@ -5,6 +5,7 @@
  */
 import type { Priority, TicketEvent, TicketStatus } from "@ticketd/shared/events/tickets.ts";
 import type { FieldValue } from "./custom_fields.ts";
+import { addTime } from "./time_tracking.ts";
 
 export interface NoTicket {
   status: "none";
@@ -22,6 +23,8 @@ export interface ExistingTicket {
   customFields: Record<string, FieldValue>;
   /** The tenant's custom status within `status`; absent or null: none. */
   customStatusId?: string | null;
+  /** Seconds logged on the ticket by each agent (absent: none). */
+  timeByAgent?: Readonly<Record<string, number>>;
 }
 
 export type Ticket = NoTicket | ExistingTicket;
@@ -60,6 +63,8 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
       return { ...state, priority: event.data.to };
     case "TicketFieldsChanged":
       return { ...state, customFields: mergeFields(state.customFields, event.data.fields) };
+    case "TimeLogged":
+      return { ...state, timeByAgent: addTime(state.timeByAgent, event) };
     case "MessagePosted":
     case "AttachmentAdded":
     case "TicketContentErased":

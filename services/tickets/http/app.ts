@@ -18,15 +18,21 @@ import { keyringRoutes, type KeyringRoutesDeps } from "./keyring_routes.ts";
 import { openApiDocument } from "./openapi.ts";
 import { queryRoutes, type QueryRoutesDeps } from "./query_routes.ts";
 import { statusRoutes, type StatusRoutesDeps } from "./status_routes.ts";
+import { timeRoutes, type TimeRoutesDeps } from "./time_routes.ts";
 
-export type TicketsAppDeps = CommandRoutesDeps & QueryRoutesDeps & StatusRoutesDeps & {
-  erasure: ErasureDeps;
-  keyring: KeyringRoutesDeps;
-  rateLimits: RateLimitSettings;
-  verify: Verifier;
-  log: Logger;
-  operations: OperationsDeps;
-};
+export type TicketsAppDeps =
+  & CommandRoutesDeps
+  & QueryRoutesDeps
+  & StatusRoutesDeps
+  & TimeRoutesDeps
+  & {
+    erasure: ErasureDeps;
+    keyring: KeyringRoutesDeps;
+    rateLimits: RateLimitSettings;
+    verify: Verifier;
+    log: Logger;
+    operations: OperationsDeps;
+  };
 
 /** The whole tickets API as one Hono app. */
 export function ticketsApp(deps: TicketsAppDeps): Hono<TicketsEnv> {
@@ -42,6 +48,7 @@ export function ticketsApp(deps: TicketsAppDeps): Hono<TicketsEnv> {
   v1.route("/", commandRoutes(deps));
   v1.route("/", queryRoutes(deps));
   v1.route("/", statusRoutes(deps));
+  v1.route("/", timeRoutes(deps));
   v1.route("/", erasureRoutes(deps.erasure, deps));
   v1.route("/", keyringRoutes(deps.keyring));
   app.route("/v1", v1);

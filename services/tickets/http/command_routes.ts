@@ -111,7 +111,8 @@ export function commandRoutes(
   return app;
 }
 
-function options(c: Context, address: AddressOptions): CommandOptions {
+/** `If-Match`, `Idempotency-Key` and the request's source, as every command route reads them. */
+export function options(c: Context, address: AddressOptions): CommandOptions {
   const key = c.req.header("idempotency-key");
   if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) {
     fail("invalid_idempotency_key", "Idempotency-Key must be 1-255 visible ASCII characters", 400);

@@ -68,6 +68,14 @@ async function openEvent(envelope: Envelope, event: TicketEvent, scope: OpenScop
         ...event.data,
         fileName: await envelope.openUnlessErased(event.data.fileName, scope),
       };
+    case "TimeLogged":
+      return {
+        type: event.type,
+        ...event.data,
+        note: event.data.note === null
+          ? null
+          : await envelope.openUnlessErased(event.data.note, scope),
+      };
     default:
       return { type: event.type, ...event.data };
   }

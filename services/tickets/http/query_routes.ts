@@ -202,7 +202,10 @@ function sortParam(c: Context): { sort: SortField; descending: boolean } {
 }
 
 /** Waits for `min_version`, up to `wait_ms` (bounded by the configured maximum). */
-async function caughtUp(c: Context, deps: QueryRoutesDeps): Promise<void> {
+export async function caughtUp(
+  c: Context,
+  deps: Pick<QueryRoutesDeps, "watch" | "limits">,
+): Promise<void> {
   const minVersion = intParam(c, "min_version", 0, 0, Number.MAX_SAFE_INTEGER);
   if (minVersion === 0) return;
   const waitMs = intParam(c, "wait_ms", deps.limits.maxReadWaitMs, 0, deps.limits.maxReadWaitMs);

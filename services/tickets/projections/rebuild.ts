@@ -16,6 +16,7 @@ export async function resetReadModel(
   await sql.begin(async (tx) => {
     await tx`truncate tickets, ticket_messages, search_profiles`;
     await tx`delete from projector_positions where name = ${name}`;
+    await tx`truncate ticket_time_entries`;
   });
   await jsm.consumers.delete(stream, name).catch((error) => {
     if (!(error instanceof JetStreamApiError) || error.status !== 404) throw error;

@@ -7,6 +7,7 @@
  */
 import type { Sql, TransactionSql } from "postgres";
 import { evolveRow, type MessageRow, type ProjectedEvent, type TicketRow } from "./ticket_rows.ts";
+import { writeTimeEntries } from "./time_writer.ts";
 
 const TICKET_COLUMNS = [
   "tenant",
@@ -56,6 +57,7 @@ export async function writeBatch(
     if (messages.length > 0) {
       await tx`insert into ticket_messages ${tx(messages)} on conflict do nothing`;
     }
+    await writeTimeEntries(tx, fresh);
     const last = fresh.at(-1)!.version;
     await tx`update projector_positions set position = ${last}, updated_at = now()
              where name = ${name}`;
