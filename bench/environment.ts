@@ -99,6 +99,7 @@ export async function startService(
       TICKETD_ROUTING_PORT: "0",
       TICKETD_SESSIONS_PORT: "0",
       TICKETD_ATTACHMENTS_PORT: "0",
+      TICKETD_EMAIL_HTTP_PORT: "0",
       // The bench is one client hammering on purpose: rate limits would measure themselves.
       TICKETD_RATE_ADDRESS_BURST: "1000000",
       TICKETD_RATE_ADDRESS_PER_MINUTE: "100000000",

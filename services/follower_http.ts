@@ -1,7 +1,8 @@
 /**
- * A follower's HTTP front (audit, routing, sessions, attachments): it listens at once, answering
- * 503 `starting` until its service has started, so a client that comes early learns to retry
- * rather than finding nothing; then it writes `<data dir>/<name>.url` for the tools and tests.
+ * A follower's HTTP front (audit, routing, sessions, attachments, email's probes): it listens at
+ * once, answering 503 `starting` until its service has started, so a client that comes early
+ * learns to retry rather than finding nothing; then it writes `<data dir>/<name>.url` for the
+ * tools and tests.
  * @module
  */
 import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";

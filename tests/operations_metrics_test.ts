@@ -11,7 +11,7 @@ import { freePort } from "@ticketd/shared/runtime/free_port.ts";
 import { startPrivateNats } from "@ticketd/shared/runtime/private_nats.ts";
 import { createTestDatabase } from "./support/database.ts";
 
-const FOLLOWERS = ["routing", "sessions", "attachments", "audit"] as const;
+const FOLLOWERS = ["routing", "sessions", "attachments", "audit", "email-http"] as const;
 const WAIT_MS = 90_000; // two cores shared with other test runs: starts can be slow
 
 /** The samples of a scrape by `name{labels}` exactly as written (labels in declared order). */
@@ -83,6 +83,7 @@ async function startStack(): Promise<Stack> {
       TICKETD_ATTACHMENTS_PORT: "0",
       TICKETD_AUDIT_PORT: "0",
       TICKETD_EMAIL_SMTP_PORT: "0",
+      TICKETD_EMAIL_HTTP_PORT: "0",
       TICKETD_WEBHOOKS_PORT: "0",
       TICKETD_REPORTS_PORT: "0",
       TICKETD_LOG_LEVEL: "warn",
@@ -208,7 +209,7 @@ Deno.test(
       const position = (await scrape(tickets)).get(`ticketd_projection_position{${projected}}`) ??
         0;
       assert.ok(position >= made[2].version, `position ${position}`);
-      await eventually("routing and audit caught up", async () => {
+      await eventually("routing, audit and email caught up", async () => {
         const routing = await scrape(stack.urls.routing);
         const audit = await scrape(stack.urls.audit);
         const feed = routing.get(
@@ -218,7 +219,10 @@ Deno.test(
         const durable = audit.get(
           'ticketd_jetstream_consumer_pending_messages{stream="TICKETS",consumer="audit-tickets"}',
         );
-        return feed === 0 && written === 0 && durable === 0 || undefined;
+        const numbers = (await scrape(stack.urls["email-http"])).get(
+          'ticketd_jetstream_consumer_pending_messages{stream="TICKETS",consumer="email-ticket-numbers"}',
+        );
+        return feed === 0 && written === 0 && durable === 0 && numbers === 0 || undefined;
       });
 
       const gateway = await fetch(`${stack.urls.gateway}/api/tickets/metrics`);

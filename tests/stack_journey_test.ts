@@ -43,6 +43,7 @@ async function startStack(): Promise<Stack> {
     ...Deno.env.toObject(),
     TICKETD_DATA_DIR: dataDir,
     TICKETD_LOG_LEVEL: "info", // the journey reads the services' "listening" lines (CI runs at warn)
+    TICKETD_EMAIL_HTTP_PORT: String(freePort()), // email's probes and /metrics
   };
   for (const name of ["NATS_URL", "DATABASE_URL", "TICKETD_S3_ENDPOINT", "DENO_CERT"]) {
     delete env[name];

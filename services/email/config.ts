@@ -24,6 +24,8 @@ export interface EmailConfig {
   ownDomain: string;
   /** STARTTLS offers the shared `TICKETD_TLS_*`; `TICKETD_EMAIL_SMTP_REQUIRE_TLS` sets `requireTls`. */
   smtp: SmtpListenerSettings;
+  /** Where the probes and `/metrics` are served (`TICKETD_EMAIL_HTTP_PORT`; 0 = any free port). */
+  http: { host: string; port: number };
   imap: { pollIntervalMs: number; timeoutMs: number; maxPerPoll: number };
   text: {
     maxSubjectChars: number;
@@ -80,6 +82,10 @@ export function loadEmailConfig(
       idleTimeoutMs: int("TICKETD_EMAIL_SMTP_IDLE_SECONDS", 60, 1, 3_600) * 1000,
       tls: tls.server ?? null,
       requireTls: requireTls(env, tls),
+    },
+    http: {
+      host: env.TICKETD_EMAIL_HTTP_HOST ?? env.TICKETD_HOST ?? "127.0.0.1",
+      port: int("TICKETD_EMAIL_HTTP_PORT", 8087, 0, 65_535),
     },
     imap: {
       pollIntervalMs: int("TICKETD_EMAIL_IMAP_POLL_SECONDS", 30, 1, 86_400) * 1000,

@@ -2,7 +2,8 @@
  * The email service beside the tickets service (`deno task start`): the tickets service's
  * connections and keyring, mailboxes from `TICKETD_EMAIL_MAILBOXES_FILE`, the SMTP listener on
  * `TICKETD_EMAIL_SMTP_PORT`, and raw mail in the S3 of `TICKETD_S3_ENDPOINT` (or a private
- * s3rver in the data folder when none is given, as attachments does).
+ * s3rver in the data folder when none is given, as attachments does); its probes and `/metrics`
+ * on `TICKETD_EMAIL_HTTP_PORT` (8087; `<data dir>/email-http.url`).
  * Alone (`deno task stack`): `deno run -A services/email/main.ts`, deps from services/standalone.ts.
  * @module
  */
@@ -11,6 +12,7 @@ import { loadTlsSettings } from "@ticketd/shared/runtime/tls_settings.ts";
 import { loadAttachmentsConfig } from "../attachments/config.ts";
 import type { Follower } from "../tickets/main.ts";
 import { runAlone } from "../standalone.ts";
+import { serveFollower } from "../follower_http.ts";
 import { EmailConfigError, loadEmailConfig, readMailboxFiles } from "./config.ts";
 import { startEmailService } from "./service.ts";
 
@@ -23,14 +25,27 @@ export function emailFollower(env: Record<string, string | undefined>): Follower
     // The same reader of TICKETD_S3_* as attachments: one place that knows those settings.
     const { s3 } = loadAttachmentsConfig(s3Env.env);
     try {
-      const service = await startEmailService(settings, {
-        nc: infra.nc,
-        keyring,
-        profiles: config.profiles,
-        dataKeyCacheEntries: config.dataKeyCacheEntries,
-        s3: s3!,
-        ticketStream: config.stream.name,
+      const { server, service } = await serveFollower({
+        name: "email-http",
+        title: "Email",
+        host: settings.http.host,
+        port: settings.http.port,
+        portSetting: "TICKETD_EMAIL_HTTP_PORT",
+        configError: (message) => new EmailConfigError(message),
+        tls: config.tls,
+        dataDir: config.dataDir,
         log: emailLog,
+        start: () =>
+          startEmailService(settings, {
+            nc: infra.nc,
+            keyring,
+            profiles: config.profiles,
+            dataKeyCacheEntries: config.dataKeyCacheEntries,
+            s3: s3!,
+            ticketStream: config.stream.name,
+            log: emailLog,
+            operations: config.operations,
+          }),
       });
       const smtpUrl = service.smtpPort === null
         ? "off" // no mailbox configured: nothing to listen for
@@ -42,6 +57,7 @@ export function emailFollower(env: Record<string, string | undefined>): Follower
       }
       return {
         async stop() {
+          await server.shutdown();
           await service.stop();
           await s3Env.stop();
         },

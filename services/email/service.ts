@@ -23,6 +23,13 @@ import { CustomerMailIds, startOutbound } from "./outbound/mod.ts";
 import { loadSenders } from "./outbound/senders.ts";
 import { RawMailStore } from "./storage/raw_store.ts";
 import { handOff } from "./attachments/hand_off.ts";
+import { Hono } from "hono";
+import { errorHandler, notFoundHandler } from "@ticketd/shared/http/problem.ts";
+import { jetstreamLag } from "@ticketd/shared/metrics/jetstream_lag.ts";
+import { mountOperations } from "@ticketd/shared/metrics/operations_routes.ts";
+import type { OperationsSettings } from "@ticketd/shared/metrics/settings.ts";
+import { OUTBOX_STREAM, SENDER_CONSUMER } from "./outbound/outbox.ts";
+import { TRIGGER_CONSUMER } from "./outbound/trigger.ts";
 
 export interface EmailServiceDeps {
   nc: NatsConnection;
@@ -33,9 +40,13 @@ export interface EmailServiceDeps {
   s3: ObjectStoreConfig;
   ticketStream: string;
   log: Logger;
+  /** Probes and `/metrics` (the tickets config's `operations`); default: the defaults. */
+  operations?: OperationsSettings;
 }
 
 export interface EmailService {
+  /** The probes and `/metrics` (email has no other HTTP route). */
+  fetch: (request: Request) => Response | Promise<Response>;
   /** The SMTP listener's port, or null with no mailboxes configured. */
   smtpPort: number | null;
   pollers: Map<string, MailboxPoller>;
@@ -116,12 +127,37 @@ export async function startEmailService(
     log: log.with({ side: "outbound" }),
     now: () => Date.now(),
   });
+  const app = new Hono();
+  app.onError(errorHandler(log));
+  app.notFound(notFoundHandler);
+  mountOperations(app, {
+    service: "email",
+    settings: deps.operations,
+    nc: deps.nc,
+    checks: { s3: () => store.size(".readyz") },
+    metrics: (registry) =>
+      jetstreamLag(registry, jsm, () => [
+        // Ordered: folded from the first commit, lag = the stream's last sequence - folded.
+        {
+          stream: deps.ticketStream,
+          consumer: "email-ticket-numbers",
+          durable: false,
+          position: () => numbers.position,
+        },
+        // The outbound durables exist only while outbound is on (a senders file).
+        ...(senders.size === 0 ? [] : [
+          { stream: deps.ticketStream, consumer: TRIGGER_CONSUMER, durable: true as const },
+          { stream: OUTBOX_STREAM, consumer: SENDER_CONSUMER, durable: true as const },
+        ]),
+      ]),
+  });
   log.info("email inbound started", {
     mailboxes: config.mailboxes.length,
     imap: pollers.size,
     smtpPort: smtp?.port ?? null,
   });
   return {
+    fetch: (request) => app.fetch(request),
     smtpPort: smtp?.port ?? null,
     pollers,
     raw,

@@ -12,6 +12,8 @@ import type { Logger } from "@ticketd/shared/log/logger.ts";
 export interface TicketNumberIndex {
   /** The ticket with `number`, once the index has read what the stream held when asked. */
   lookup(tenant: string, number: number): Promise<string | null>;
+  /** The last stream sequence folded (its lag in `/metrics`). */
+  readonly position: number;
   stop(): Promise<void>;
 }
 
@@ -55,6 +57,9 @@ export async function followTicketNumbers(
     }
   })();
   return {
+    get position() {
+      return position;
+    },
     async lookup(tenant, number) {
       const head = (await jsm.streams.info(stream)).state.last_seq;
       if (head > position) {
