@@ -5,6 +5,7 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { decodeActivity } from "@ticketd/shared/events/activity.ts";
 import { verifySignature } from "../services/webhooks/domain/signature.ts";
 import {
   call,
@@ -299,6 +300,47 @@ Deno.test("webhooks - finished deliveries past their retention are deleted; pend
     } finally {
       await healthy.stop();
       await failing.stop();
+    }
+  });
+});
+
+Deno.test("webhooks API - admin changes are ACTIVITY facts naming fields, never the URL or a secret", async () => {
+  await withBed(async (bed) => {
+    const service = await bed.startWebhooks();
+    const admin = await bed.token("acme", "admin", "admin-7");
+    const url = "https://hooks.example.com/private-path?token=abc";
+    const made = await (await call(service, admin, "POST", "/v1/webhooks", {
+      url,
+      eventTypes: ["sla.*"],
+    })).json();
+    const rotated = await (await call(
+      service,
+      admin,
+      "POST",
+      `/v1/webhooks/${made.id}/rotate-secret`,
+      {},
+    )).json();
+    assert.equal((await call(service, admin, "DELETE", `/v1/webhooks/${made.id}`)).status, 204);
+    const jsm = await bed.js.jetstreamManager();
+    const facts = [];
+    for (let seq = 1; seq <= 3; seq++) {
+      const stored = await jsm.streams.getMessage("ACTIVITY", { seq });
+      facts.push(decodeActivity(stored!.data));
+    }
+    assert.deepEqual(facts.map((f) => f.action), [
+      "webhooks.webhook.created",
+      "webhooks.secret.rotated",
+      "webhooks.webhook.deleted",
+    ]);
+    for (const fact of facts) {
+      assert.equal(fact.tenant, "acme");
+      assert.equal(fact.actor.id, "admin-7");
+      assert.deepEqual(fact.target, { type: "webhook", id: made.id });
+    }
+    assert.deepEqual(facts[0].changes, { url: true, eventTypes: ["sla.*"] });
+    const text = JSON.stringify(facts);
+    for (const secret of [made.secret, rotated.secret, "private-path", "token=abc"]) {
+      assert.equal(text.includes(secret), false, secret);
     }
   });
 });

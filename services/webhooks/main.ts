@@ -36,6 +36,8 @@ export function webhooksFollower(env: Record<string, string | undefined>): Follo
           verify,
           ticketStream: config.stream.name,
           log: webhooksLog,
+          activity: config.activity,
+          address: config.rateLimits,
           operations: config.operations,
         }),
     });

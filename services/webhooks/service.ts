@@ -9,7 +9,11 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { Sql } from "postgres";
+import { ActivityRecorder } from "@ticketd/shared/activity/recorder.ts";
+import type { ActivitySettings } from "@ticketd/shared/activity/settings.ts";
+import { ensureActivityStream } from "@ticketd/shared/activity/stream.ts";
 import type { Keyring } from "@ticketd/shared/crypto/keyring.ts";
+import type { AddressOptions } from "@ticketd/shared/http/rate_limit.ts";
 import type { TenantProfiles } from "@ticketd/shared/crypto/profiles.ts";
 import { ROUTING_STREAM } from "@ticketd/shared/events/routing.ts";
 import { SESSIONS_STREAM } from "@ticketd/shared/events/sessions.ts";
@@ -43,6 +47,10 @@ export interface WebhooksServiceDeps {
   log: Logger;
   /** How often a standby instance tries for the writer lease (ms). */
   leaseRetryMs?: number;
+  /** The ACTIVITY stream's settings (the tickets config's `activity`). */
+  activity: ActivitySettings;
+  /** How a client's address is read (the tickets config's `rateLimits`). */
+  address: AddressOptions;
   /** Probes and `/metrics` (the tickets config's `operations`); default: the defaults. */
   operations?: OperationsSettings;
 }
@@ -112,6 +120,16 @@ export async function startWebhooksService(
     retryEveryMs: deps.leaseRetryMs ?? 10_000,
     log,
   });
+  await ensureActivityStream(jsm, deps.activity);
+  const recorder = new ActivityRecorder({
+    js,
+    service: "webhooks",
+    nextId: () => ids.next(),
+    now: () => new Date(),
+    settings: deps.activity,
+    log,
+  });
+  const activity = { recorder, address: deps.address };
   const body = { maxBytes: config.maxBodyBytes, timeoutMs: 10_000 };
   const app = webhooksApp({
     verify: deps.verify,
@@ -135,12 +153,14 @@ export async function startWebhooksService(
         maxEventTypes: config.maxEventTypes,
         overlap: { defaultMs: config.secretOverlapMs, maxMs: config.maxSecretOverlapMs },
         body,
+        activity,
       }),
       deliveryRoutes({
         subscriptions,
         deliveries,
         pages: { defaultSize: config.defaultPageSize, maxSize: config.maxPageSize },
         redelivered: () => dispatcher.wake(),
+        activity,
       }),
     ],
   });

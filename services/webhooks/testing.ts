@@ -9,6 +9,7 @@ import { connect } from "@nats-io/transport-node";
 import type { NatsConnection } from "@nats-io/nats-core";
 import { jetstream, type JetStreamClient, jetstreamManager } from "@nats-io/jetstream";
 import postgres, { type Sql } from "postgres";
+import { activitySettings } from "@ticketd/shared/activity/settings.ts";
 import { generateKeyringFile, parseKeyring } from "@ticketd/shared/crypto/keyring.ts";
 import { parseTenantProfiles } from "@ticketd/shared/crypto/profiles.ts";
 import { encodeCommit, type Role, ticketSubject } from "@ticketd/shared/events/tickets.ts";
@@ -20,6 +21,7 @@ import {
   mintDevToken,
 } from "@ticketd/shared/http/dev_keys.ts";
 import { createLogger } from "@ticketd/shared/log/logger.ts";
+import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import { createTestDatabase, type TestDatabase } from "../../tests/support/database.ts";
 import { startTestNats, type TestNats } from "../../tests/support/nats.ts";
 import { loadWebhooksConfig } from "./config.ts";
@@ -91,6 +93,8 @@ export async function startWebhooksTestBed(): Promise<WebhooksTestBed> {
         ticketStream: TEST_TICKET_STREAM,
         log: createLogger("error", { service: "webhooks-test" }),
         leaseRetryMs: 200,
+        activity: activitySettings(intSettings({}, (message) => new Error(message))),
+        address: {},
       });
       instances.push({ service, nc: own });
       const stop = service.stop;

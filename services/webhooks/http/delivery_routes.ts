@@ -7,8 +7,10 @@
 import { Hono } from "hono";
 import { checkParamNames, invalidParam, plainParam } from "@ticketd/shared/http/query_params.ts";
 import { fail } from "@ticketd/shared/errors.ts";
+import type { RequestActivity } from "@ticketd/shared/activity/request_source.ts";
 import type { DeliveryRow, DeliveryStatus, DeliveryStore } from "../store/deliveries.ts";
 import type { SubscriptionStore } from "../store/subscriptions.ts";
+import { recordChange } from "./activity.ts";
 import { adminTenant, notFound, pathId, type WebhooksEnv } from "./env.ts";
 
 export interface DeliveryRoutesDeps {
@@ -17,6 +19,7 @@ export interface DeliveryRoutesDeps {
   pages: { defaultSize: number; maxSize: number };
   /** Told after a redelivery, so it goes out now. */
   redelivered: () => void;
+  activity: RequestActivity;
 }
 
 const KNOWN = new Set(["status", "limit", "cursor"]);
@@ -56,6 +59,8 @@ export function deliveryRoutes(deps: DeliveryRoutesDeps): Hono<WebhooksEnv> {
       fail("delivery_not_found", "No such delivery of this webhook", 404);
     }
     deps.redelivered();
+    const target = { type: "delivery" as const, id: deliveryId };
+    await recordChange(c, deps.activity, "webhooks.delivery.redelivered", target, { webhook: id });
     return c.json({ id: deliveryId, status: "pending" }, 202);
   });
 

@@ -11,11 +11,13 @@ import { profileOf, type TenantProfiles } from "@ticketd/shared/crypto/profiles.
 import { fail } from "@ticketd/shared/errors.ts";
 import { readJson } from "@ticketd/shared/http/json_body.ts";
 import { text } from "@ticketd/shared/http/text.ts";
+import type { RequestActivity } from "@ticketd/shared/activity/request_source.ts";
 import type { SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
 import { endpointUrl } from "../domain/endpoint_url.ts";
 import { isEventPattern } from "../domain/event_types.ts";
 import { newSecret, sealSecret } from "../secret_seal.ts";
 import { publicView, type SubscriptionStore } from "../store/subscriptions.ts";
+import { recordChange } from "./activity.ts";
 import { adminTenant, notFound, pathId, type WebhooksEnv } from "./env.ts";
 
 export interface WebhookRoutesDeps {
@@ -28,6 +30,7 @@ export interface WebhookRoutesDeps {
   maxEventTypes: number;
   overlap: { defaultMs: number; maxMs: number };
   body: { maxBytes: number; timeoutMs: number };
+  activity: RequestActivity;
 }
 
 export function webhookRoutes(deps: WebhookRoutesDeps): Hono<WebhooksEnv> {
@@ -62,6 +65,7 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Hono<WebhooksEnv> {
       enabled: input.enabled ?? true,
       secretSealed: seal(tenant, id, secret),
     });
+    await recordChange(c, deps.activity, "webhooks.webhook.created", target(id), input);
     return c.json({ ...publicView(row), secret }, 201, { location: `/v1/webhooks/${id}` });
   });
 
@@ -85,12 +89,16 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Hono<WebhooksEnv> {
       eventTypes: input.eventTypes && checkedPatterns(input.eventTypes),
       enabled: input.enabled,
     });
-    return row ? c.json(publicView(row)) : notFound();
+    if (!row) notFound();
+    await recordChange(c, deps.activity, "webhooks.webhook.changed", target(id), input);
+    return c.json(publicView(row));
   });
 
   app.delete("/webhooks/:id", async (c) => {
-    const removed = await deps.subscriptions.remove(adminTenant(c), pathId(c, "id"));
-    return removed ? c.body(null, 204) : notFound();
+    const id = pathId(c, "id");
+    if (!(await deps.subscriptions.remove(adminTenant(c), id))) notFound();
+    await recordChange(c, deps.activity, "webhooks.webhook.deleted", target(id));
+    return c.body(null, 204);
   });
 
   app.post("/webhooks/:id/rotate-secret", async (c) => {
@@ -103,7 +111,9 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Hono<WebhooksEnv> {
     const secret = newSecret();
     const until = new Date(Date.now() + overlapMs);
     const row = await deps.subscriptions.rotate(tenant, id, seal(tenant, id, secret), until);
-    return row ? c.json({ ...publicView(row), secret }) : notFound();
+    if (!row) notFound();
+    await recordChange(c, deps.activity, "webhooks.secret.rotated", target(id), input);
+    return c.json({ ...publicView(row), secret });
   });
 
   return app;
@@ -112,6 +122,10 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Hono<WebhooksEnv> {
     const scope = { tenant, subscriptionId: id };
     return sealSecret(deps.keyring, profileOf(deps.profiles, tenant), secret, scope);
   }
+}
+
+function target(id: string) {
+  return { type: "webhook" as const, id };
 }
 
 /** The patterns, each known (400 `unknown_event_type` naming it), without repeats. */
