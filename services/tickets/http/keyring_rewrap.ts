@@ -68,7 +68,11 @@ export class KeyringRewrap {
     return { ...status };
   }
 
-  /** Resolves once the running rewrap (if any) has ended; for tests and an orderly stop. */
+  /**
+   * Resolves once the running rewrap (if any) has ended (tests wait on it). The service's stop
+   * does not: a rewrap may take minutes, and one cut off by the closing connection leaves every
+   * data key wrapped under a KEK the keyring holds; running it again finishes the job.
+   */
   async settled(): Promise<void> {
     await this.#running;
   }
