@@ -32,6 +32,7 @@ const PORTS = {
   sessions: "TICKETD_SESSIONS_PORT",
   attachments: "TICKETD_ATTACHMENTS_PORT",
   audit: "TICKETD_AUDIT_PORT",
+  webhooks: "TICKETD_WEBHOOKS_PORT",
   email: "TICKETD_EMAIL_SMTP_PORT",
   gateway: "TICKETD_GATEWAY_PORT",
 };
