@@ -5,6 +5,8 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { encodeRoutingEvent, routingSubject } from "@ticketd/shared/events/routing.ts";
+import { conversationSubject, encodeConversationEvent } from "@ticketd/shared/events/sessions.ts";
 import { verifySignature } from "../services/webhooks/domain/signature.ts";
 import {
   call,
@@ -221,6 +223,54 @@ Deno.test("webhooks - a tenant's hook never sees another tenant's events; a disa
       await acme.stop();
       await globex.stop();
       await disabled.stop();
+    }
+  });
+});
+
+Deno.test("webhooks - SLA and conversation events reach a hook that asked for them, without conversation text", async () => {
+  await withBed(async (bed) => {
+    const service = await bed.startWebhooks();
+    const receiver = startReceiver();
+    try {
+      await subscribe(bed, service, "acme", receiver.url, ["sla.breached", "conversation.*"]);
+      const warning = {
+        tenant: "acme",
+        ticketId: "42",
+        target: "resolution" as const,
+        dueAt: "2026-01-02T00:00:00.000Z",
+        policyPriority: "high" as const,
+      };
+      await bed.js.publish(
+        routingSubject("acme", "42"),
+        encodeRoutingEvent({ type: "SlaWarningIssued", data: warning }), // not asked for
+      );
+      await bed.js.publish(
+        routingSubject("acme", "42"),
+        encodeRoutingEvent({ type: "SlaBreached", data: warning }),
+      );
+      await bed.js.publish(
+        conversationSubject("acme", "900"),
+        encodeConversationEvent({
+          type: "message",
+          seq: 1,
+          at: new Date().toISOString(),
+          from: { role: "customer", id: "c-1" },
+          messageId: "77",
+          text: "enc:v2:A256GCM:k:iv:sealed-words",
+        }),
+      );
+      await until("both", () => receiver.received.length === 2);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const types = receiver.received.map((r) => JSON.parse(r.body).type).sort();
+      assert.deepEqual(types, ["conversation.message_posted", "sla.breached"]);
+      const chat = receiver.received.map((r) => JSON.parse(r.body))
+        .find((p) => p.type === "conversation.message_posted");
+      assert.equal(chat.conversationId, "900");
+      assert.deepEqual(chat.sealedFields, ["text"]);
+      assert.equal(receiver.received.some((r) => r.body.includes("sealed-words")), false);
+      assert.equal(receiver.received.length, 2);
+    } finally {
+      await receiver.stop();
     }
   });
 });
