@@ -25,12 +25,14 @@ type Styled = {
 };
 
 /** The embedding site: its page, hostile CSS, and its own token endpoint for its customer. */
-function hostSite(stack: ConsoleStack, port: number) {
+function hostSite(stack: ConsoleStack, port: number, httpFallback = false) {
   const socketOrigin = stack.gatewayUrl.replace(/^http/, "ws");
+  // The HTTP fallback also fetches from the gateway's own origin.
+  const connect = httpFallback ? `${socketOrigin} ${stack.gatewayUrl}` : socketOrigin;
   const csp = [
     "default-src 'self'",
     `script-src 'self' ${stack.gatewayUrl}`,
-    `connect-src 'self' ${socketOrigin}`,
+    `connect-src 'self' ${connect}`,
     "style-src 'self'",
     "img-src 'self'",
   ].join("; ");
@@ -180,6 +182,60 @@ Deno.test({
       await zhPage.locator("[data-ticketd-widget] button", { hasText: "在线咨询" }).waitFor();
       await shot(zhPage, stack.artifacts, "widget-3-chinese");
       await chinese.close();
+    } finally {
+      await host.shutdown();
+      await stack.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "widget - where WebSockets are blocked, the visitor chats over the SSE and POST fallback, across origins",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const stack = await startConsoleStack();
+    const port = freePort();
+    const host = hostSite(stack, port, true);
+    try {
+      const context = await stack.browser.newContext({ locale: "en-US" });
+      const page = await context.newPage();
+      await page.addInitScript(`window.__violations = [];
+        document.addEventListener("securitypolicyviolation",
+          (e) => window.__violations.push(e.violatedDirective + " " + e.blockedURI));`);
+      let blocked = 0;
+      await page.routeWebSocket(/\/api\/sessions\/sessions\/socket$/, (socket) => {
+        blocked++;
+        socket.close({ code: 4001, reason: "blocked by the network" });
+      });
+      const calls: string[] = [];
+      page.on("request", (r) => {
+        const url = new URL(r.url());
+        if (url.pathname.startsWith("/api/")) calls.push(`${r.method()} ${url.pathname}`);
+      });
+      await page.goto(`http://localhost:${port}/`);
+      await page.locator("[data-ticketd-widget] button", { hasText: "Chat with us" }).click();
+      const panel = page.locator("[data-ticketd-widget] section[role=dialog]");
+      await panel.locator("input").fill("How do I reset my password?");
+      await panel.locator("input").press("Enter");
+      await panel.locator("p.customer", { hasText: "reset my password" }).waitFor({
+        timeout: 15_000,
+      });
+      await panel.locator("p.bot").first().waitFor({ timeout: 30_000 });
+      await panel.locator("button", { hasText: "Talk to a person" }).click();
+      await panel.locator("p.note", { hasText: "A person will answer here soon." }).waitFor({
+        timeout: 30_000,
+      });
+      assert.equal(blocked, 1, "one socket tried, then HTTP");
+      const base = "/api/sessions/v1/sessions/conversations";
+      assert.ok(calls.includes(`POST ${base}`), `opened over HTTP: ${calls}`);
+      assert.ok(calls.some((c) => /^GET .*\/events$/.test(c)), "followed over SSE");
+      assert.ok(calls.some((c) => /^POST .*\/messages$/.test(c)), "sent over POST");
+      assert.equal(await panel.locator("p", { hasText: "reset my password" }).count(), 1);
+      assert.deepEqual(await page.evaluate("window.__violations"), [], "the host's CSP held");
+      await shot(page, stack.artifacts, "widget-4-http-fallback");
+      await context.close();
     } finally {
       await host.shutdown();
       await stack.stop();

@@ -9,7 +9,9 @@
  * (A host rule hiding the host element itself still hides the widget.) The token comes from the
  * host's own `data-token-url` (the site signs its customer in; `{"token": "..."}`); the panel
  * talks to the sessions service over the gateway's WebSocket: bot first, then a person after
- * the hand-off. Text is set as text only.
+ * the hand-off. Where the socket never gets through (a network blocking WebSockets), it falls
+ * back to the HTTP routes: POST to open and send, the SSE events read with fetch (EventSource
+ * cannot send the bearer token). Text is set as text only.
  */
 (() => {
   const script = /** @type {HTMLScriptElement | null} */ (document.currentScript);
@@ -116,6 +118,12 @@
 
   /** @type {WebSocket | null} */
   let socket = null;
+  let token = "";
+  /** The socket never got through: HTTP from here on (`following` while the events stream). */
+  let http = false;
+  let following = false;
+  let ended = false;
+  const api = `${gateway}/api/sessions/v1/sessions/conversations`;
   /** @type {string | null} */
   let conversationId = null;
   let lastSeq = 0;
@@ -148,7 +156,7 @@
       line(who, String(event.text ?? ""), role);
     } else if (event.type === "handed_off") {
       line("", say("handedOff"), "note");
-    }
+    } else if (event.type === "closed") ended = true;
   };
 
   const frame = (/** @type {Record<string, unknown>} */ body) => socket?.send(JSON.stringify(body));
@@ -159,15 +167,18 @@
       { credentials: "same-origin" },
     );
     if (!answer.ok) throw new Error(`token_${answer.status}`);
-    const { token } = await answer.json();
+    token = (await answer.json()).token;
+    if (http) return follow();
     socket = new WebSocket(`${gateway.replace(/^http/, "ws")}/api/sessions/sessions/socket`);
     const current = socket;
     /** @type {ReturnType<typeof setInterval> | undefined} */
     let ping;
+    let ready = false;
     current.onopen = () => current.send(JSON.stringify({ type: "auth", token }));
     current.onmessage = (message) => {
       const data = JSON.parse(String(message.data));
       if (data.type === "ready") {
+        ready = true;
         ping = setInterval(() => frame({ type: "ping" }), PING_MS);
         frame(
           conversationId ? { type: "attach", conversationId, afterSeq: lastSeq } : {
@@ -183,8 +194,50 @@
     current.onclose = () => {
       clearInterval(ping);
       socket = null; // opening the panel again reconnects
-      if (!panel.hidden) setTimeout(() => socket ?? connect().catch(failed), 2_000);
+      if (!ready) http = true;
+      if (!panel.hidden) setTimeout(() => socket ?? connect().catch(failed), http ? 0 : 2_000);
     };
+  };
+
+  /** @param {string} path @param {unknown} [body] */
+  const call = async (path, body) => {
+    const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+    const answer = await fetch(api + path, {
+      method: "POST",
+      headers,
+      body: JSON.stringify(body ?? {}),
+    });
+    if (!answer.ok) throw new Error(`http_${answer.status}`);
+    return answer.json();
+  };
+
+  /** Opens the conversation if need be, then reads its events after `lastSeq` until they end. */
+  const follow = async () => {
+    if (following) return;
+    following = true;
+    try {
+      if (!conversationId) {
+        conversationId = (await call("")).conversationId;
+        queued.splice(0).forEach(post);
+      }
+      const answer = await fetch(`${api}/${conversationId}/events`, {
+        headers: { authorization: `Bearer ${token}`, "last-event-id": String(lastSeq) },
+      });
+      if (!answer.ok || !answer.body) throw new Error(`http_${answer.status}`);
+      const reader = answer.body.pipeThrough(new TextDecoderStream()).getReader();
+      let text = "";
+      for (let next; !(next = await reader.read()).done;) {
+        const blocks = (text += next.value).split("\n\n");
+        text = blocks.pop() ?? "";
+        for (const block of blocks) {
+          const data = block.split("\n").find((l) => l.startsWith("data: "));
+          if (data) showEvent(JSON.parse(data.slice(6)));
+        }
+      }
+    } finally {
+      following = false;
+    }
+    if (!panel.hidden && !ended) setTimeout(() => follow().catch(failed), 2_000);
   };
 
   const failed = (/** @type {Error} */ error) => line("", say("failed", error.message), "note");
@@ -194,14 +247,17 @@
   const post = (/** @type {string} */ text) => {
     if (!text) return;
     if (!conversationId) return void queued.push(text);
-    frame({ type: "message", conversationId, text, clientMessageId: `w${Date.now()}-${++sent}` });
+    const message = { text, clientMessageId: `w${Date.now()}-${++sent}` };
+    if (http) call(`/${conversationId}/messages`, message).catch(failed);
+    else frame({ type: "message", conversationId, ...message });
   };
 
   opener.addEventListener("click", () => {
     panel.hidden = false;
     opener.hidden = true;
     input.focus();
-    if (!socket) {
+    if (http) follow().catch(failed);
+    else if (!socket) {
       line("", say("waiting"), "note");
       connect().catch(failed);
     }

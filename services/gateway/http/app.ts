@@ -17,6 +17,7 @@ import { forward } from "./forward.ts";
 import { securityHeaders } from "./security_headers.ts";
 import { relaySocket } from "./socket_relay.ts";
 import { type ConsoleFiles, fileResponse } from "./static_files.ts";
+import { widgetCors } from "./widget_cors.ts";
 
 export interface GatewayAppDeps {
   publicUrl: string;
@@ -47,6 +48,7 @@ export function gatewayApp(deps: GatewayAppDeps): Hono<GatewayEnv> {
   });
   app.use(requestLog(deps.log));
   app.use(securityHeaders(deps.publicUrl));
+  app.use(widgetCors());
   app.all("/api/:service/*", (c) => {
     const name = c.req.param("service") as UpstreamName;
     if (!UPSTREAMS.includes(name)) {
