@@ -179,6 +179,10 @@ export class TicketCommands {
         : await this.#sealForTicket(tenant, ticketId, request.note);
       return { ...request, entryId: this.deps.nextId(), note };
     }
+    if (request.type === "RateSatisfaction" && request.comment !== null) {
+      // A survey comment is ticket content: sealed like a body.
+      return { ...request, comment: await this.#sealForTicket(tenant, ticketId, request.comment) };
+    }
     if (request.type !== "PostMessage") return request;
     const body = await this.#sealForTicket(tenant, ticketId, request.body);
     return { ...request, messageId: this.deps.nextId(), body };

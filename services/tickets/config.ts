@@ -61,6 +61,8 @@ export interface TicketsConfig {
   /** Requests per client address and per bearer token on every endpoint (429 beyond). */
   rateLimits: RateLimitSettings;
   maxTags: number;
+  /** The satisfaction survey: how long its link lasts, the longest comment (docs/csat.md). */
+  csat: { surveyDays: number; maxCommentChars: number };
   /** The custom status catalogue: statuses per tenant (retired ones count), name length. */
   customStatuses: { maxPerTenant: number; maxNameChars: number };
   /** Time tracking: the largest entry (either sign), the longest note. */
@@ -131,6 +133,10 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
       trustForwardedFor: env.TICKETD_TRUST_FORWARDED_FOR === "true",
     },
     maxTags: int("TICKETD_MAX_TAGS", 50),
+    csat: {
+      surveyDays: int("TICKETD_CSAT_SURVEY_DAYS", 14, 1, 365),
+      maxCommentChars: int("TICKETD_CSAT_COMMENT_MAX_CHARS", 2_000, 1, 20_000),
+    },
     customStatuses: {
       maxPerTenant: int("TICKETD_MAX_CUSTOM_STATUSES", 100),
       maxNameChars: int("TICKETD_MAX_STATUS_NAME_CHARS", 64),

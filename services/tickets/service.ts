@@ -8,6 +8,7 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
 import type { Sql } from "postgres";
+import { surveyTokens } from "@ticketd/shared/csat/survey_token.ts";
 import { deriveSubkey, type Keyring } from "@ticketd/shared/crypto/keyring.ts";
 import { ALL_TICKETS_SUBJECT } from "@ticketd/shared/events/tickets.ts";
 import { ensureStream, JetStreamEventStore } from "@ticketd/shared/eventstore/jetstream.ts";
@@ -179,6 +180,8 @@ export async function startTicketsService(
       },
     },
     rateLimits: config.rateLimits,
+    surveys: surveyTokens(keyring.searchKey, config.profiles),
+    csat: config.csat,
     statuses: new CustomStatusStore(sql, config.customStatuses.maxPerTenant),
     maxStatusNameChars: config.customStatuses.maxNameChars,
     time: config.timeTracking,

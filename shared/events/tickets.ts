@@ -77,6 +77,14 @@ export const ticketEventDefinitions = {
   ),
   TicketFieldsChanged: defineEvent(1, z.object({ fields: z.record(z.string(), fieldValue) })),
   /**
+   * The requester answered the satisfaction survey (docs/csat.md): a rating of 1 (bad) to 5
+   * (great) and an optional comment, sealed like a message (it is ticket content).
+   */
+  SatisfactionRated: defineEvent(
+    1,
+    z.object({ rating: z.number().int().min(1).max(5), comment: sealed.nullable() }),
+  ),
+  /**
    * A file joined the ticket (stored encrypted by the attachments service, which keeps where and
    * under which key). The name is sealed like a message (a name can be personal data) and never
    * names the stored object.

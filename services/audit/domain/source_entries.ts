@@ -49,6 +49,7 @@ const TICKET_VERBS: Record<TicketEvent["type"], string> = {
   TicketTagsChanged: "change_tags",
   TicketPriorityChanged: "change_priority",
   TicketFieldsChanged: "change_fields",
+  SatisfactionRated: "rate_satisfaction",
   TimeLogged: "log_time",
   AttachmentAdded: "add_attachment",
   TicketContentErased: "erase_content",

@@ -8,6 +8,7 @@
  * - solved / reopened: each move into solved, each move out of solved or closed into an open one;
  * - first response: the first public reply by staff, counted under the replier and the group;
  * - resolution: created to the first solve, under the assignee and group then;
+ * - CSAT: each rating, under the ticket's agent and group when it was given;
  * - SLA: a target is counted once, where it ended (first response, first solve): breached when
  *   routing raised `SlaBreached` for it (before or after: the streams are folded apart, and a
  *   late breach moves the count from attained to breached), else attained. Targets not ended yet
@@ -46,6 +47,8 @@ const ENDED_KEY = { first_response: "firstResponse", resolution: "resolution" } 
 
 const OPEN: readonly TicketStatus[] = ["new", "open", "pending", "on_hold"];
 const STAFF = new Set(["agent", "supervisor", "admin"]);
+/** A rating of 4 or 5 of 5 counts as good (the CSAT share). */
+const GOOD_RATING = 4;
 
 /** A ticket the fold has not seen. */
 export function unknownTicket(): ReportTicket {
@@ -115,6 +118,13 @@ export function foldTicketCommit(
         next = { ...next, firstResponded: true };
         tally.duration(key(next, authorId), "first_response", (at - next.createdAt) / 1000);
         next = endTarget(next, "first_response", key(next, authorId), tally);
+        break;
+      }
+      case "SatisfactionRated": {
+        const { rating } = event.data;
+        tally.add(key(next), "csatCount");
+        tally.add(key(next), "csatSum", rating);
+        if (rating >= GOOD_RATING) tally.add(key(next), "csatGood");
         break;
       }
       default:

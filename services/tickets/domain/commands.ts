@@ -96,8 +96,16 @@ export interface LogTime {
   note: string | null;
 }
 
+/** The requester's answer to the satisfaction survey; the comment arrives sealed. */
+export interface RateSatisfaction {
+  type: "RateSatisfaction";
+  rating: number;
+  comment: string | null;
+}
+
 export type TicketCommand =
   | CreateTicket
+  | RateSatisfaction
   | AddAttachment
   | EraseContent
   | PostMessage

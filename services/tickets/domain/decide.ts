@@ -25,6 +25,7 @@ import { authorise, canSee, changeAction, createActions } from "./permissions.ts
 import { evolve, type ExistingTicket, type Ticket } from "./ticket.ts";
 import { canTransition } from "./transitions.ts";
 import { normaliseTags } from "./tags.ts";
+import { rateSatisfaction } from "./satisfaction.ts";
 import { logTime } from "./time_tracking.ts";
 
 /**
@@ -74,6 +75,8 @@ export function decide(
       return [{ type: "TicketContentErased", data: { erasureId: command.erasureId } }];
     case "AddAttachment":
       return addAttachment(command, ticket);
+    case "RateSatisfaction":
+      return rateSatisfaction(command, ticket, actor);
     case "LogTime":
       return logTime(command, ticket, actor);
   }

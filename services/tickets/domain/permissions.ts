@@ -215,6 +215,8 @@ export function changeAction(
       return "erase_customer";
     case "AddAttachment":
       return "reply"; // a file is said to everyone who sees the ticket, like a public reply
+    case "RateSatisfaction":
+      return "reply"; // the requester's word on their ticket; satisfaction.ts checks it is theirs
     case "LogTime":
       return "log_time";
   }

@@ -11,7 +11,7 @@ export interface NoTicket {
   status: "none";
 }
 
-export interface ExistingTicket {
+export interface ExistingTicket extends RatedTicket {
   status: TicketStatus;
   id: string;
   number: number;
@@ -28,6 +28,11 @@ export interface ExistingTicket {
 }
 
 export type Ticket = NoTicket | ExistingTicket;
+
+/** True once the requester answered the satisfaction survey (one answer per ticket). */
+export interface RatedTicket {
+  satisfactionRated?: true;
+}
 
 export const noTicket: NoTicket = { status: "none" };
 
@@ -65,6 +70,8 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
       return { ...state, customFields: mergeFields(state.customFields, event.data.fields) };
     case "TimeLogged":
       return { ...state, timeByAgent: addTime(state.timeByAgent, event) };
+    case "SatisfactionRated":
+      return { ...state, satisfactionRated: true };
     case "MessagePosted":
     case "AttachmentAdded":
     case "TicketContentErased":

@@ -19,12 +19,14 @@ import { openApiDocument } from "./openapi.ts";
 import { queryRoutes, type QueryRoutesDeps } from "./query_routes.ts";
 import { statusRoutes, type StatusRoutesDeps } from "./status_routes.ts";
 import { timeRoutes, type TimeRoutesDeps } from "./time_routes.ts";
+import { surveyLinkRoutes, surveyRoutes, type SurveyRoutesDeps } from "./survey_routes.ts";
 
 export type TicketsAppDeps =
   & CommandRoutesDeps
   & QueryRoutesDeps
   & StatusRoutesDeps
   & TimeRoutesDeps
+  & SurveyRoutesDeps
   & {
     erasure: ErasureDeps;
     keyring: KeyringRoutesDeps;
@@ -43,8 +45,11 @@ export function ticketsApp(deps: TicketsAppDeps): Hono<TicketsEnv> {
   app.use(requestLog(deps.log));
   app.use(rateLimits(deps.rateLimits));
   app.get("/openapi.json", (c) => c.json(openApiDocument(deps.schemas)));
+  // The survey answers behind its signed link alone: mounted before bearer auth takes /v1.
+  app.route("/v1/surveys", surveyRoutes(deps));
   const v1 = new Hono<TicketsEnv>();
   v1.use(bearerAuth(deps.verify));
+  v1.route("/", surveyLinkRoutes(deps));
   v1.route("/", commandRoutes(deps));
   v1.route("/", queryRoutes(deps));
   v1.route("/", statusRoutes(deps));

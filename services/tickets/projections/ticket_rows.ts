@@ -152,6 +152,9 @@ export function evolveRow(
     case "AttachmentAdded":
       // The attachment service lists a ticket's files; the row only moves on.
       return { row: touched, message: null };
+    case "SatisfactionRated":
+      // The survey's answer is the reports' (services/reports); the row only moves on.
+      return { row: touched, message: null };
     case "TimeLogged":
       // Entries go to ticket_time_entries (time_rows.ts); logging time does not bump a queue.
       return { row: { ...row, version }, message: null };
