@@ -145,6 +145,25 @@ async function runWrite(h: Harness, who: Caller, action: Action, write: Write): 
   return "denied";
 }
 
+/** A two-ticket write on two open tickets of the customer in group "go". */
+async function runPairWrite(
+  h: Harness,
+  who: Caller,
+  request: (other: string) => [string, unknown],
+): Promise<Outcome> {
+  const fixture = { requesterId: callers.customer.sub, groupId: "go", status: "open" };
+  const [one, other] = [
+    await createTicket(h, adminA, fixture),
+    await createTicket(h, adminA, fixture),
+  ];
+  const [route, body] = request(other.id);
+  const response = await h.call(who, "POST", `/v1/tickets/${one.id}/${route}`, body);
+  const json = await response.json();
+  if (response.ok) return "allowed";
+  assert.deepEqual([response.status, json.code], [403, "forbidden"], JSON.stringify(json));
+  return "denied";
+}
+
 /** A ticket with an internal note and every kind of workflow change, for the read cells. */
 async function readFixture(h: Harness): Promise<{ id: string; version: number }> {
   const { id } = await createTicket(h, adminA, { requesterId: callers.customer.sub });
@@ -212,6 +231,10 @@ const READS: Partial<
     assert.ok(seen.every((s) => s === seen[0]), `notes seen in some answers only: ${seen}`);
     return seen[0] ? "allowed" : "denied";
   },
+  // Merges and links need a second ticket, so they are probed here (docs/merge-split-links.md).
+  merge: (h, who) => runPairWrite(h, who, (other) => ["merge", { into: other }]),
+  link: (h, who) =>
+    runPairWrite(h, who, (other) => ["links", { ticketId: other, kind: "related" }]),
   async read_workflow(h, who, t) {
     const types = historyEvents(await readJson(h, who, `/v1/tickets/${t.id}/history`)).map((e) =>
       e.type

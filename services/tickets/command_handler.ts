@@ -17,7 +17,7 @@ import type { TicketNumbers } from "./adapters/ticket_numbers.ts";
 import type { Actor, CreateTicket, TicketCommand, TicketPolicy } from "./domain/commands.ts";
 import { decideAll } from "./domain/decide.ts";
 import { canSee, maySetExternalId } from "./domain/permissions.ts";
-import { type ExistingTicket, noTicket } from "./domain/ticket.ts";
+import { type ExistingTicket, noTicket, type Ticket } from "./domain/ticket.ts";
 import {
   appendCommit,
   commandResult,
@@ -196,11 +196,25 @@ export class TicketCommands {
     return await this.deps.envelope.seal(text, { tenant, ticketId, ownerId });
   }
 
+  /**
+   * Appends what `decision` makes of the ticket's current state, deciding again on a lost race:
+   * the steps of two-ticket operations (`pairs/pair_runner.ts`) go through the same write path.
+   */
+  decideWith(
+    tenant: string,
+    ticketId: string,
+    actor: Actor,
+    decision: Decision,
+    request: unknown,
+  ): Promise<CommandResult> {
+    return storeErrors(this.#run(tenant, ticketId, actor, decision, request, {}));
+  }
+
   #run(
     tenant: string,
     ticketId: string,
     actor: Actor,
-    commands: TicketCommand[],
+    commands: TicketCommand[] | Decision,
     request: unknown,
     options: CommandOptions,
     at?: Date,
@@ -217,22 +231,27 @@ export class TicketCommands {
       source: options.source,
       relayedBy: options.relayedBy,
     };
-    return this.#queue.run(commit.subject, () => this.#decideAndAppend(commit, commands, options));
+    const decision = typeof commands === "function"
+      ? commands
+      : (state: Ticket) => decideAll(commands, state, actor, this.deps.policy);
+    const create = typeof commands === "function" ? undefined : createIn(commands);
+    return this.#queue.run(
+      commit.subject,
+      () => this.#decideAndAppend(commit, decision, create, options),
+    );
   }
 
   async #decideAndAppend(
     commit: CommitRequest,
-    commands: TicketCommand[],
+    decision: Decision,
+    create: CreateTicket | undefined,
     { ifMatch }: CommandOptions,
   ): Promise<CommandResult> {
-    const [command] = commands;
     const { deps } = this;
     const { subject, ticketId, actor } = commit;
     // A create appends to a subject named by a fresh id (or a just-claimed external id): it is
     // empty unless a racer got there first, which the expected version 0 catches.
-    let current = command.type === "CreateTicket"
-      ? { state: noTicket, version: 0 }
-      : await deps.loader.load(subject);
+    let current = create ? { state: noTicket, version: 0 } : await deps.loader.load(subject);
     for (let attempt = 1;; attempt++) {
       if (ifMatch !== undefined && ifMatch !== current.version) {
         current = await deps.loader.catchUp(subject, current);
@@ -241,7 +260,7 @@ export class TicketCommands {
           throw new ConcurrencyError(ifMatch, current.version);
         }
       }
-      const events = decideAll(commands, current.state, actor, deps.policy);
+      const events = decision(current.state);
       try {
         return await appendCommit(deps, commit, current, events);
       } catch (error) {
@@ -251,10 +270,17 @@ export class TicketCommands {
         }
         current = await deps.loader.catchUp(subject, current);
         // A create can only lose to another create of the same external id: answer with it.
-        if (command.type === "CreateTicket") return visibleAnswer(actor, command, current);
+        if (create) return visibleAnswer(actor, create, current);
       }
     }
   }
+}
+
+/** The events a command makes of a ticket's state (or a `DomainError`). */
+export type Decision = (state: Ticket) => TicketEvent[];
+
+function createIn(commands: TicketCommand[]): CreateTicket | undefined {
+  return commands[0].type === "CreateTicket" ? commands[0] : undefined;
 }
 
 /** NATS failures of any dependency (stream, ticket numbers, external ids, data keys) leave as the

@@ -73,6 +73,8 @@ export interface TicketsConfig {
   numberBlockSize: number;
   stateCacheEntries: number;
   commandAttempts: number;
+  /** Merges and links (`pairs/pair_runner.ts`): reservation timeout, chain bound, sweep period. */
+  pairs: { reservationMs: number; maxChain: number; sweepEveryMs: number };
   databasePoolSize: number;
   /** How long an orderly stop may take before the process exits anyway (`TICKETD_SHUTDOWN_GRACE_SECONDS`). */
   shutdownGraceMs: number;
@@ -160,6 +162,11 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
     numberBlockSize: int("TICKETD_NUMBER_BLOCK", 100),
     stateCacheEntries: int("TICKETD_STATE_CACHE_ENTRIES", 100_000),
     commandAttempts: int("TICKETD_COMMAND_ATTEMPTS", 5),
+    pairs: {
+      reservationMs: int("TICKETD_PAIR_RESERVATION_SECONDS", 30, 1) * 1000,
+      maxChain: int("TICKETD_MAX_TICKET_CHAIN", 50, 1),
+      sweepEveryMs: int("TICKETD_PAIR_SWEEP_SECONDS", 30, 1) * 1000,
+    },
     databasePoolSize: int("TICKETD_DB_POOL", 10),
     shutdownGraceMs: int("TICKETD_SHUTDOWN_GRACE_SECONDS", 20, 1) * 1000,
     activity: activitySettings(int),

@@ -36,6 +36,8 @@ import { readModelPosition, waitForReadModel } from "./projections/read_model_po
 import { profileMismatches, SearchProfiles } from "./projections/search_profiles.ts";
 import { TicketStateCache } from "./state_cache.ts";
 import { TicketLoader } from "./ticket_loader.ts";
+import { PairRunner } from "./pairs/pair_runner.ts";
+import { PairSweeper } from "./pairs/pair_sweeper.ts";
 import { CustomStatusStore } from "./statuses/status_store.ts";
 import { respondToTicketAccess } from "./nats/access_responder.ts";
 import { respondToTicketCommands } from "./nats/command_responder.ts";
@@ -142,6 +144,25 @@ export async function startTicketsService(
     ),
     maxAttempts: config.commandAttempts,
   });
+  const pairs = new PairRunner({
+    commands,
+    loader,
+    store,
+    policy: { customFields: deps.customFields, maxTags: config.maxTags },
+    nextId: () => ids.next(),
+    now: () => new Date(),
+    settings: config.pairs,
+    log,
+  });
+  const sweeper = new PairSweeper({
+    sql,
+    pairs,
+    now: () => new Date(),
+    reservationMs: config.pairs.reservationMs,
+    sweepEveryMs: config.pairs.sweepEveryMs,
+    log,
+  });
+  sweeper.start();
   const activity = new ActivityRecorder({
     js,
     service: "tickets",
@@ -153,6 +174,7 @@ export async function startTicketsService(
   const rewrap = new KeyringRewrap({ dataKeys, activity, now: () => new Date(), log });
   const app = ticketsApp({
     commands,
+    pairs,
     activity,
     address: config.rateLimits,
     schemas: requestSchemas(config.limits),
@@ -217,6 +239,7 @@ export async function startTicketsService(
     fetch: app.fetch,
     watch,
     async stop() {
+      await sweeper.stop();
       await responder.drain().catch(() => {});
       await access.drain().catch(() => {});
       await leader.stop();

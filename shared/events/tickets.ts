@@ -22,6 +22,21 @@ const principal = z.string().min(1).max(128);
 const sealed = z.string().startsWith("enc:");
 const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
+/** Two-ticket operations, each run by reserving both tickets (docs/merge-split-links.md). */
+export const PAIR_OPS = ["merge", "unmerge", "link", "unlink"] as const;
+export type PairOp = (typeof PAIR_OPS)[number];
+/** Link kinds as one ticket sees them; each has an inverse on the other ticket. */
+export const LINK_KINDS = [
+  "related",
+  "duplicate_of",
+  "duplicated_by",
+  "follow_up_of",
+  "followed_up_by",
+  "parent_of",
+  "child_of",
+] as const;
+export type LinkKind = (typeof LINK_KINDS)[number];
+
 export const ticketEventDefinitions = {
   TicketCreated: defineEvent(
     1,
@@ -115,6 +130,49 @@ export const ticketEventDefinitions = {
   ),
   /** The requester was erased: their data keys are destroyed, so the text above is unreadable. */
   TicketContentErased: defineEvent(1, z.object({ erasureId: id })),
+  /**
+   * The pending marker of a two-ticket operation (merge, unmerge, link, unlink): the ticket is
+   * held for `opId` until the operation's own events or `TicketPairReleased` clear it, so two
+   * operations sharing a ticket never interleave (docs/merge-split-links.md).
+   */
+  TicketPairReserved: defineEvent(
+    1,
+    z.object({
+      opId: id,
+      op: z.enum(PAIR_OPS),
+      sourceId: id,
+      targetId: id,
+      /** A link's kind as the source sees it (link and unlink). */
+      linkKind: z.enum(LINK_KINDS).nullable(),
+      /** The merge or link an unmerge or unlink undoes. */
+      undoes: id.nullable(),
+      /** When the operation began: a reservation older than the timeout is recovered. */
+      reservedAt: z.iso.datetime(),
+    }),
+  ),
+  /** A reservation rolled back: the operation did not happen on this ticket. */
+  TicketPairReleased: defineEvent(1, z.object({ opId: id })),
+  /**
+   * `sourceId` was merged into `targetId`, on both tickets. `tickets` are the source and those
+   * merged into it before (shown on the target, their requesters answered there); `statusBefore`
+   * is the source's status to restore on unmerge; `addedTags` the tags the target gained.
+   */
+  TicketMerged: defineEvent(
+    1,
+    z.object({
+      mergeId: id,
+      sourceId: id,
+      targetId: id,
+      tickets: z.array(z.object({ ticketId: id, requesterId: principal })),
+      statusBefore: z.enum(TICKET_STATUSES),
+      addedTags: z.array(z.string()),
+    }),
+  ),
+  /** The merge `mergeId` was undone, on both tickets. */
+  TicketUnmerged: defineEvent(1, z.object({ mergeId: id, sourceId: id, targetId: id })),
+  /** A link as this ticket sees it (`parent_of` here is `child_of` on `otherId`). */
+  TicketLinked: defineEvent(1, z.object({ linkId: id, kind: z.enum(LINK_KINDS), otherId: id })),
+  TicketUnlinked: defineEvent(1, z.object({ linkId: id, kind: z.enum(LINK_KINDS), otherId: id })),
 };
 
 type Definitions = typeof ticketEventDefinitions;

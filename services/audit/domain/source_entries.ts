@@ -53,6 +53,12 @@ const TICKET_VERBS: Record<TicketEvent["type"], string> = {
   TimeLogged: "log_time",
   AttachmentAdded: "add_attachment",
   TicketContentErased: "erase_content",
+  TicketPairReserved: "reserve_pair",
+  TicketPairReleased: "release_pair",
+  TicketMerged: "merge",
+  TicketUnmerged: "unmerge",
+  TicketLinked: "link",
+  TicketUnlinked: "unlink",
 };
 
 function ticketEntry(message: SourceMessage): UnchainedEntry {

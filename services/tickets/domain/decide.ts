@@ -24,6 +24,7 @@ import { checkCustomFields } from "./custom_fields.ts";
 import { authorise, canSee, changeAction, createActions } from "./permissions.ts";
 import { evolve, type ExistingTicket, type Ticket } from "./ticket.ts";
 import { canTransition } from "./transitions.ts";
+import { refuseIfMerged } from "./pairs.ts";
 import { normaliseTags } from "./tags.ts";
 import { rateSatisfaction } from "./satisfaction.ts";
 import { logTime } from "./time_tracking.ts";
@@ -57,6 +58,8 @@ export function decide(
 ): TicketEvent[] {
   if (command.type === "CreateTicket") return create(command, state, actor, policy);
   const ticket = visible(state, actor);
+  // A merged ticket lives on in its target; only an erasure still reaches it.
+  if (command.type !== "EraseContent") refuseIfMerged(ticket);
   authorise(actor, changeAction(command, ticket.status, actor));
   switch (command.type) {
     case "PostMessage":

@@ -30,6 +30,8 @@ export const ACTIONS = {
   assign_self: "take or release tickets",
   assign_in_group: "assign tickets to others within their groups",
   assign_any: "assign tickets to any agent or group",
+  merge: "merge tickets and undo merges",
+  link: "link tickets and remove links",
   erase_customer: "erase a customer (destroy their data keys)",
   manage_statuses: "define, rename or retire custom statuses",
   log_time: "log time worked on tickets",
@@ -64,6 +66,8 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   assign_self: AGENTS,
   assign_in_group: AGENTS,
   assign_any: LEADS,
+  merge: AGENTS,
+  link: AGENTS,
   erase_customer: ["admin"],
   manage_statuses: ["admin"],
   log_time: AGENTS,
@@ -143,6 +147,8 @@ const ROLE_NAMES: Readonly<Record<Role, string>> = {
 /** What visibility depends on. */
 export interface TicketAccess {
   requesterId: string;
+  /** Requesters of tickets merged into this one (they are answered here). */
+  coRequesterIds?: readonly string[];
   groupId: string | null;
   assigneeId: string | null;
 }
@@ -163,7 +169,7 @@ export function authorise(actor: Actor, action: Action): void {
 export function canSee(actor: Actor, ticket: TicketAccess): boolean {
   switch (ROLE_SCOPES[actor.role]) {
     case "own":
-      return ticket.requesterId === actor.id;
+      return ticket.requesterId === actor.id || (ticket.coRequesterIds ?? []).includes(actor.id);
     case "groups":
       return ticket.groupId === null || actor.groups.includes(ticket.groupId) ||
         ticket.assigneeId === actor.id;
@@ -255,6 +261,13 @@ export function historyShows(actor: Actor, event: TicketEvent): boolean {
     case "TicketTagsChanged":
     case "TicketPriorityChanged":
     case "TicketFieldsChanged":
+    // Merges and links name other tickets (and merged requesters): the desk's workflow.
+    case "TicketPairReserved":
+    case "TicketPairReleased":
+    case "TicketMerged":
+    case "TicketUnmerged":
+    case "TicketLinked":
+    case "TicketUnlinked":
       return allows(actor, "read_workflow");
     case "TimeLogged":
       return allows(actor, "read_time");

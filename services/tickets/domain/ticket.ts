@@ -6,6 +6,7 @@
 import type { Priority, TicketEvent, TicketStatus } from "@ticketd/shared/events/tickets.ts";
 import type { FieldValue } from "./custom_fields.ts";
 import { addTime } from "./time_tracking.ts";
+import { evolvePair, type PairState } from "./pairs.ts";
 
 export interface NoTicket {
   status: "none";
@@ -21,6 +22,10 @@ export interface ExistingTicket extends RatedTicket {
   assigneeId: string | null;
   groupId: string | null;
   customFields: Record<string, FieldValue>;
+  /** Merges, links and a pending two-ticket operation (absent: none). */
+  pairs?: PairState;
+  /** Requesters of tickets merged into this one: answered here, so they may see it. */
+  coRequesterIds?: string[];
   /** The tenant's custom status within `status`; absent or null: none. */
   customStatusId?: string | null;
   /** Seconds logged on the ticket by each agent (absent: none). */
@@ -76,6 +81,13 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
     case "AttachmentAdded":
     case "TicketContentErased":
       return state;
+    case "TicketPairReserved":
+    case "TicketPairReleased":
+    case "TicketMerged":
+    case "TicketUnmerged":
+    case "TicketLinked":
+    case "TicketUnlinked":
+      return evolvePair(state, event);
   }
 }
 

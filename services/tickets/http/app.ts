@@ -15,6 +15,8 @@ import type { TicketsEnv } from "./env.ts";
 import type { ErasureDeps } from "../erasure.ts";
 import { erasureRoutes } from "./erasure_routes.ts";
 import { keyringRoutes, type KeyringRoutesDeps } from "./keyring_routes.ts";
+import type { PairRunner } from "../pairs/pair_runner.ts";
+import { pairRoutes } from "./pair_routes.ts";
 import { openApiDocument } from "./openapi.ts";
 import { queryRoutes, type QueryRoutesDeps } from "./query_routes.ts";
 import { statusRoutes, type StatusRoutesDeps } from "./status_routes.ts";
@@ -29,6 +31,8 @@ export type TicketsAppDeps =
   & SurveyRoutesDeps
   & {
     erasure: ErasureDeps;
+    /** Merges and links (`pair_routes.ts`). */
+    pairs: PairRunner;
     keyring: KeyringRoutesDeps;
     rateLimits: RateLimitSettings;
     verify: Verifier;
@@ -56,6 +60,7 @@ export function ticketsApp(deps: TicketsAppDeps): Hono<TicketsEnv> {
   v1.route("/", timeRoutes(deps));
   v1.route("/", erasureRoutes(deps.erasure, deps));
   v1.route("/", keyringRoutes(deps.keyring));
+  v1.route("/", pairRoutes(deps));
   app.route("/v1", v1);
   return app;
 }

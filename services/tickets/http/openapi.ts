@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { RequestSchemas } from "./schemas.ts";
+import { pairSchemas } from "./pair_routes.ts";
 
 const problem = {
   description: "An RFC 9457 problem document with a stable `code`",
@@ -34,6 +35,16 @@ function command(summary: string, schema: z.ZodType) {
     ],
     requestBody: body(schema),
     responses: { 200: { description: "Applied; the new version is the ETag" }, default: problem },
+  };
+}
+
+/** A two-ticket operation: both tickets in the answer (docs/merge-split-links.md). */
+function pair(summary: string, schema: z.ZodType | null) {
+  return {
+    summary,
+    parameters: [idParam],
+    ...(schema ? { requestBody: body(schema) } : {}),
+    responses: { 200: { description: "Done: ticket and other, as commands" }, default: problem },
   };
 }
 
@@ -133,6 +144,19 @@ export function openApiDocument(schemas: RequestSchemas) {
       },
       "/tickets/{id}/fields": {
         patch: command("Set custom fields (null clears)", schemas.setFields),
+      },
+      "/tickets/{id}/merge": {
+        post: pair("Merge into another ticket (followed if merged itself)", pairSchemas.merge),
+      },
+      "/tickets/{id}/unmerge": {
+        post: pair("Undo this ticket's merge: both tickets as before", null),
+      },
+      "/tickets/{id}/links": {
+        post: pair(
+          "Link to another ticket (related, duplicate_of, parent_of...)",
+          pairSchemas.link,
+        ),
+        delete: pair("Remove the link to another ticket, on both", pairSchemas.unlink),
       },
       "/keyring": {
         get: {

@@ -23,6 +23,12 @@ import {
   type SortField,
   SORTS,
 } from "../projections/ticket_queries.ts";
+import {
+  coRequesterIds,
+  mergedIds,
+  relationsView,
+  ticketRelations,
+} from "../projections/relation_queries.ts";
 import { countQueues, type QueueName } from "../projections/ticket_counts.ts";
 import type { TicketsEnv } from "./env.ts";
 import { ticketHistory } from "./history.ts";
@@ -107,15 +113,18 @@ export function queryRoutes(deps: QueryRoutesDeps) {
     const principal = c.get("principal");
     authorise(principal, "read");
     const row = await getTicket(deps.sql, principal.tenant, id);
-    if (!row || !canSee(principal, row)) {
+    const relations = row ? await ticketRelations(deps.sql, principal.tenant, id) : [];
+    if (!row || !canSee(principal, { ...row, coRequesterIds: coRequesterIds(relations) })) {
       fail("ticket_not_found", `No ticket with id "${id}"`, 404);
     }
     const notes = allows(principal, "read_notes");
-    const messages = await listMessages(deps.sql, principal.tenant, id, notes);
+    const merged = mergedIds(relations);
+    const messages = await listMessages(deps.sql, principal.tenant, id, notes, merged);
     const view = {
       ...(await ticketView(deps.envelope, row)),
-      // The stored count includes internal notes: those who may not read them get the public one.
-      ...(notes ? {} : { messageCount: messages.length }),
+      // The stored count includes internal notes (and not merged tickets' messages).
+      ...(notes && merged.length === 0 ? {} : { messageCount: messages.length }),
+      ...relationsView(relations),
       messages: await Promise.all(messages.map((m) => messageView(deps.envelope, m))),
     };
     await recordStaffRead(c, deps, "tickets.ticket.read", { type: "ticket", id }, {

@@ -38,6 +38,8 @@ export async function ticketView(envelope: Envelope, row: TicketRow) {
 export async function messageView(envelope: Envelope, row: MessageRow) {
   return {
     id: row.id,
+    /** The ticket it was posted on: another one for messages of a merged ticket. */
+    ticketId: row.ticketId,
     authorId: row.authorId,
     authorRole: row.authorRole,
     internal: row.internal,

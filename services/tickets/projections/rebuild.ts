@@ -14,7 +14,7 @@ export async function resetReadModel(
   name: string,
 ): Promise<void> {
   await sql.begin(async (tx) => {
-    await tx`truncate tickets, ticket_messages, search_profiles`;
+    await tx`truncate tickets, ticket_messages, ticket_relations, search_profiles`;
     await tx`delete from projector_positions where name = ${name}`;
     await tx`truncate ticket_time_entries`;
   });

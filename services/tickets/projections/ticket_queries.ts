@@ -192,16 +192,20 @@ export async function getTicket(sql: Sql, tenant: string, id: string): Promise<T
   return row ?? null;
 }
 
-/** A ticket's messages in order; internal notes only when `withInternal`. */
+/**
+ * A ticket's messages in order, with those of the tickets merged into it (`merged`); internal
+ * notes only when `withInternal`.
+ */
 export async function listMessages(
   sql: Sql,
   tenant: string,
   ticketId: string,
   withInternal: boolean,
+  merged: readonly string[] = [],
 ): Promise<MessageRow[]> {
   return await sql<MessageRow[]>`
     select * from ticket_messages
-    where tenant = ${tenant} and ticket_id = ${ticketId}
+    where tenant = ${tenant} and ticket_id = any(${[ticketId, ...merged]}::int8[])
       ${withInternal ? sql`` : sql`and not internal`}
     order by version, id`;
 }

@@ -152,6 +152,14 @@ export function evolveRow(
     case "AttachmentAdded":
       // The attachment service lists a ticket's files; the row only moves on.
       return { row: touched, message: null };
+    case "TicketPairReserved":
+    case "TicketPairReleased":
+    case "TicketMerged":
+    case "TicketUnmerged":
+    case "TicketLinked":
+    case "TicketUnlinked":
+      // Kept in ticket_relations (relation_rows.ts); status and tags move by their own events.
+      return { row: touched, message: null };
     case "SatisfactionRated":
       // The survey's answer is the reports' (services/reports); the row only moves on.
       return { row: touched, message: null };

@@ -6,6 +6,7 @@
  * @module
  */
 import type { Sql, TransactionSql } from "postgres";
+import { writeRelations } from "./relation_writer.ts";
 import { evolveRow, type MessageRow, type ProjectedEvent, type TicketRow } from "./ticket_rows.ts";
 import { writeTimeEntries } from "./time_writer.ts";
 
@@ -54,6 +55,7 @@ export async function writeBatch(
       if (next.message) messages.push(next.message);
     }
     await upsertTickets(tx, [...changed].map((key) => rows.get(key)!));
+    await writeRelations(tx, fresh);
     if (messages.length > 0) {
       await tx`insert into ticket_messages ${tx(messages)} on conflict do nothing`;
     }

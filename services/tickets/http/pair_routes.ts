@@ -1,0 +1,66 @@
+/**
+ * Merges and links over HTTP: each route runs one two-ticket operation (`pairs/pair_runner.ts`)
+ * and answers with both tickets once every step is acknowledged by JetStream.
+ * @module
+ */
+import { type Context, Hono } from "hono";
+import { z } from "zod";
+import { LINK_KINDS } from "@ticketd/shared/events/tickets.ts";
+import { readJson } from "@ticketd/shared/http/json_body.ts";
+import { isSnowflake } from "@ticketd/shared/ids/snowflake.ts";
+import type { PairResult, PairRunner } from "../pairs/pair_runner.ts";
+import type { TicketsEnv } from "./env.ts";
+import { ticketIdParam } from "./params.ts";
+import type { HttpLimits } from "./schemas.ts";
+import { commandView } from "./views.ts";
+
+export interface PairRoutesDeps {
+  pairs: PairRunner;
+  limits: HttpLimits;
+}
+
+const ticketId = z.string().refine(isSnowflake, "must be a ticket id");
+
+export const pairSchemas = {
+  merge: z.strictObject({ into: ticketId }),
+  link: z.strictObject({ ticketId, kind: z.enum(LINK_KINDS) }),
+  unlink: z.strictObject({ ticketId }),
+};
+
+/** POST /tickets/:id/merge, /unmerge, POST and DELETE /tickets/:id/links. */
+export function pairRoutes({ pairs, limits }: PairRoutesDeps) {
+  const app = new Hono<TicketsEnv>();
+  const body = <S extends z.ZodType>(c: Context, schema: S) =>
+    readJson(c, schema, { maxBytes: limits.maxRequestBytes, timeoutMs: limits.bodyTimeoutMs });
+
+  app.post("/tickets/:id/merge", async (c) => {
+    const principal = c.get("principal");
+    const { into } = await body(c, pairSchemas.merge);
+    const id = ticketIdParam(c);
+    return c.json(pairView(await pairs.merge(principal.tenant, principal, id, into)));
+  });
+  app.post("/tickets/:id/unmerge", async (c) => {
+    const principal = c.get("principal");
+    const id = ticketIdParam(c);
+    return c.json(pairView(await pairs.unmerge(principal.tenant, principal, id)));
+  });
+  app.post("/tickets/:id/links", async (c) => {
+    const principal = c.get("principal");
+    const { ticketId, kind } = await body(c, pairSchemas.link);
+    const id = ticketIdParam(c);
+    const result = await pairs.link(principal.tenant, principal, id, ticketId, kind);
+    return c.json(pairView(result));
+  });
+  app.delete("/tickets/:id/links", async (c) => {
+    const principal = c.get("principal");
+    const { ticketId } = await body(c, pairSchemas.unlink);
+    const id = ticketIdParam(c);
+    return c.json(pairView(await pairs.unlink(principal.tenant, principal, id, ticketId)));
+  });
+  return app;
+}
+
+/** Both tickets as their commands left them. */
+function pairView(result: PairResult) {
+  return { ticket: commandView(result.source), other: commandView(result.target) };
+}

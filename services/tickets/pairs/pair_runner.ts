@@ -1,0 +1,289 @@
+/**
+ * Runs two-ticket operations (merge, unmerge, link, unlink) as the steps of `domain/pairs.ts`,
+ * each a conditional append through the one write path: reserve the lower id, then the higher,
+ * commit on the source, finish on the target. A reservation older than the timeout is recovered
+ * (completed if the source committed, else rolled back) by the next operation that meets it or
+ * by the sweeper. Why: docs/merge-split-links.md.
+ * @module
+ */
+import {
+  decodeCommit,
+  type LinkKind,
+  type TicketEvent,
+  ticketSubject,
+} from "@ticketd/shared/events/tickets.ts";
+import { DomainError, fail } from "@ticketd/shared/errors.ts";
+import type { EventStore } from "@ticketd/shared/eventstore/port.ts";
+import type { Logger } from "@ticketd/shared/log/logger.ts";
+import type { CommandResult, Decision, TicketCommands } from "../command_handler.ts";
+import type { Actor, TicketPolicy } from "../domain/commands.ts";
+import {
+  commit,
+  finish,
+  type PairSpec,
+  parentOf,
+  release,
+  reserve,
+  type Side,
+} from "../domain/pairs.ts";
+import { canSee } from "../domain/permissions.ts";
+import type { ExistingTicket, Ticket } from "../domain/ticket.ts";
+import type { TicketLoader } from "../ticket_loader.ts";
+
+export interface PairSettings {
+  /** A reservation older than this is taken for a crashed operation and recovered. */
+  reservationMs: number;
+  /** How many merges a merge target is followed through, and how deep a parent chain may be. */
+  maxChain: number;
+}
+
+export interface PairRunnerDeps {
+  commands: TicketCommands;
+  loader: TicketLoader;
+  store: EventStore;
+  policy: TicketPolicy;
+  nextId: () => string;
+  now: () => Date;
+  settings: PairSettings;
+  log: Logger;
+}
+
+/** Both tickets after the operation. */
+export interface PairResult {
+  source: CommandResult;
+  target: CommandResult;
+}
+
+/** What a recovery did to a reserved ticket. */
+export type Recovery = "none" | "completed" | "rolled_back";
+
+/** Recovery appends as the service itself: it finishes what someone else began. */
+const RECOVERY_ACTOR: Actor = { id: "svc:tickets", role: "supervisor", groups: [] };
+
+export class PairRunner {
+  constructor(private readonly deps: PairRunnerDeps) {}
+
+  /** Merges `sourceId` into `intoId`, following `intoId` if it was merged itself. */
+  async merge(tenant: string, actor: Actor, sourceId: string, intoId: string) {
+    if (sourceId === intoId) fail("merge_into_self", "A ticket cannot be merged into itself", 422);
+    const targetId = await this.#follow(tenant, intoId);
+    if (targetId === sourceId) {
+      fail("merge_cycle", `Ticket "${intoId}" was merged into "${sourceId}" already`, 409, {
+        mergedInto: sourceId,
+      });
+    }
+    return await this.#run(tenant, actor, this.#spec("merge", sourceId, targetId));
+  }
+
+  /** Undoes the merge of `sourceId`: both tickets as they were, less what changed since. */
+  async unmerge(tenant: string, actor: Actor, sourceId: string) {
+    const into = (await this.#visible(tenant, actor, sourceId)).pairs?.mergedInto;
+    if (!into) fail("not_merged", `Ticket "${sourceId}" is not merged`, 409);
+    const spec = { ...this.#spec("unmerge", sourceId, into.targetId), undoes: into.mergeId };
+    return await this.#run(tenant, actor, spec);
+  }
+
+  /** Links `sourceId` to `otherId` as `kind` (as the source sees it); parents never loop. */
+  async link(tenant: string, actor: Actor, sourceId: string, otherId: string, kind: LinkKind) {
+    if (sourceId === otherId) fail("link_to_self", "A ticket cannot be linked to itself", 422);
+    if (kind === "parent_of") await this.#refuseParentLoop(tenant, sourceId, otherId);
+    if (kind === "child_of") await this.#refuseParentLoop(tenant, otherId, sourceId);
+    const spec = { ...this.#spec("link", sourceId, otherId), linkKind: kind };
+    return await this.#run(tenant, actor, spec);
+  }
+
+  /** Removes the link between `sourceId` and `otherId`, on both. */
+  async unlink(tenant: string, actor: Actor, sourceId: string, otherId: string) {
+    const state = await this.#visible(tenant, actor, sourceId);
+    const link = state.pairs?.links.find((l) => l.otherId === otherId);
+    if (!link) fail("link_not_found", `Ticket "${sourceId}" has no link to "${otherId}"`, 404);
+    const spec = {
+      ...this.#spec("unlink", sourceId, otherId),
+      linkKind: link.kind,
+      undoes: link.linkId,
+    };
+    return await this.#run(tenant, actor, spec);
+  }
+
+  /**
+   * Settles the operation holding `ticketId` if its reservation is stale: completed when its
+   * source committed, else rolled back. The source is released first, so a slow original can
+   * no longer commit once the target is let go.
+   */
+  async recover(tenant: string, ticketId: string): Promise<Recovery> {
+    const state = await this.#load(tenant, ticketId);
+    const spec = state.status === "none" ? null : state.pairs?.reservation ?? null;
+    if (!spec || !this.#stale(spec)) return "none";
+    const fenced = await this.#step(
+      tenant,
+      spec.sourceId,
+      RECOVERY_ACTOR,
+      (s) => release(spec.opId, s),
+    );
+    const committed = fenced.events.length === 0 ? await this.#committed(tenant, spec) : null;
+    if (committed) {
+      await this.#finish(tenant, RECOVERY_ACTOR, spec, committed);
+      this.deps.log.warn("completed an interrupted ticket operation", logged(spec));
+      return "completed";
+    }
+    await this.#step(tenant, spec.targetId, RECOVERY_ACTOR, (s) => release(spec.opId, s));
+    this.deps.log.warn("rolled back an interrupted ticket operation", logged(spec));
+    return "rolled_back";
+  }
+
+  #spec(op: PairSpec["op"], sourceId: string, targetId: string): PairSpec {
+    const reservedAt = this.deps.now().toISOString();
+    return {
+      opId: this.deps.nextId(),
+      op,
+      sourceId,
+      targetId,
+      linkKind: null,
+      undoes: null,
+      reservedAt,
+    };
+  }
+
+  async #run(tenant: string, actor: Actor, spec: PairSpec): Promise<PairResult> {
+    const [first, second]: [string, Side][] = BigInt(spec.sourceId) < BigInt(spec.targetId)
+      ? [[spec.sourceId, "source"], [spec.targetId, "target"]]
+      : [[spec.targetId, "target"], [spec.sourceId, "source"]];
+    await this.#reserve(tenant, actor, spec, first[0], first[1]);
+    try {
+      await this.#reserve(tenant, actor, spec, second[0], second[1]);
+      this.#inTime(spec);
+    } catch (error) {
+      await this.#releaseBoth(tenant, spec);
+      throw error;
+    }
+    const committed = await this.#step(
+      tenant,
+      spec.sourceId,
+      actor,
+      (s) => commit(spec, s, this.deps.policy),
+    );
+    const target = await this.#finish(tenant, actor, spec, committed.events[0]);
+    return { source: committed, target };
+  }
+
+  /** Reserves one ticket; a stale reservation in the way is recovered once, then retried. */
+  async #reserve(tenant: string, actor: Actor, spec: PairSpec, ticketId: string, side: Side) {
+    const decision = (s: Ticket) => reserve(spec, side, s, actor);
+    try {
+      return await this.#step(tenant, ticketId, actor, decision);
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === "ticket_busy")) throw error;
+      if (await this.recover(tenant, ticketId) === "none") throw error;
+      return await this.#step(tenant, ticketId, actor, decision);
+    }
+  }
+
+  /** Step 3; a recovery that finished it first leaves nothing to do. */
+  async #finish(tenant: string, actor: Actor, spec: PairSpec, committed: TicketEvent) {
+    const decision = (s: Ticket) => finish(spec, committed, s, this.deps.policy);
+    try {
+      return await this.#step(tenant, spec.targetId, actor, decision);
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === "operation_aborted")) throw error;
+      return await this.#step(tenant, spec.targetId, actor, () => []);
+    }
+  }
+
+  async #releaseBoth(tenant: string, spec: PairSpec): Promise<void> {
+    for (const id of [spec.sourceId, spec.targetId]) {
+      await this.#step(tenant, id, RECOVERY_ACTOR, (s) => release(spec.opId, s)).catch((e) => {
+        // Left reserved, it is recovered once stale; the operation's own error is the answer.
+        this.deps.log.warn("could not release a ticket reservation", {
+          ...logged(spec),
+          error: String(e),
+        });
+      });
+    }
+  }
+
+  /** An operation that took half the timeout to reserve is given up before it commits. */
+  #inTime(spec: PairSpec): void {
+    const age = this.deps.now().getTime() - Date.parse(spec.reservedAt);
+    if (age > this.deps.settings.reservationMs / 2) {
+      fail("operation_timeout", "Reserving the tickets took too long; retry", 503);
+    }
+  }
+
+  #stale(spec: PairSpec): boolean {
+    return this.deps.now().getTime() - Date.parse(spec.reservedAt) >
+      this.deps.settings.reservationMs;
+  }
+
+  #step(tenant: string, ticketId: string, actor: Actor, decision: Decision) {
+    return this.deps.commands.decideWith(tenant, ticketId, actor, decision, { ticketId });
+  }
+
+  async #visible(tenant: string, actor: Actor, ticketId: string): Promise<ExistingTicket> {
+    const state = await this.#load(tenant, ticketId);
+    if (state.status === "none" || !canSee(actor, state)) {
+      fail("ticket_not_found", "No such ticket", 404);
+    }
+    return state;
+  }
+
+  async #load(tenant: string, ticketId: string): Promise<Ticket> {
+    const subject = ticketSubject(tenant, ticketId);
+    const { loader } = this.deps;
+    return (await loader.catchUp(subject, await loader.load(subject))).state;
+  }
+
+  /** The source's commit of `spec`, if it is in the stream. */
+  async #committed(tenant: string, spec: PairSpec): Promise<TicketEvent | null> {
+    const messages = await this.deps.store.readSubject(ticketSubject(tenant, spec.sourceId));
+    for (const message of messages) {
+      const found = decodeCommit(message.data).events.find((e) => commits(spec, e));
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /** Where a merge into `ticketId` lands: past every merge it went through. */
+  async #follow(tenant: string, ticketId: string): Promise<string> {
+    let current = ticketId;
+    for (let hops = 0; hops <= this.deps.settings.maxChain; hops++) {
+      const state = await this.#load(tenant, current);
+      const into = state.status === "none" ? null : state.pairs?.mergedInto;
+      if (!into) return current;
+      current = into.targetId;
+    }
+    fail("merge_chain_too_long", `Ticket "${ticketId}" is at the end of too many merges`, 409);
+  }
+
+  /** Refuses a parent link that would make `childId` an ancestor of itself. */
+  async #refuseParentLoop(tenant: string, parentId: string, childId: string): Promise<void> {
+    let current: string | null = parentId;
+    for (let depth = 0; current !== null; depth++) {
+      if (current === childId) {
+        fail("link_cycle", `Ticket "${childId}" is already above "${parentId}"`, 409);
+      }
+      if (depth >= this.deps.settings.maxChain) {
+        fail("link_too_deep", `Parent chains are at most ${this.deps.settings.maxChain} deep`, 409);
+      }
+      current = parentOf(await this.#load(tenant, current));
+    }
+  }
+}
+
+/** Whether `event` is the source's commit of `spec`. */
+function commits(spec: PairSpec, event: TicketEvent): boolean {
+  switch (spec.op) {
+    case "merge":
+      return event.type === "TicketMerged" && event.data.mergeId === spec.opId;
+    case "unmerge":
+      return event.type === "TicketUnmerged" && event.data.mergeId === spec.undoes;
+    case "link":
+      return event.type === "TicketLinked" && event.data.linkId === spec.opId;
+    case "unlink":
+      return event.type === "TicketUnlinked" && event.data.linkId === spec.undoes;
+  }
+}
+
+function logged(spec: PairSpec) {
+  const { opId, op, sourceId, targetId } = spec;
+  return { opId, op, sourceId, targetId };
+}

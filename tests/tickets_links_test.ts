@@ -1,0 +1,114 @@
+/**
+ * Ticket links on real NATS and PostgreSQL: stored on both tickets with the inverse kind, listed,
+ * validated (self, unseen, duplicate, parent loops) and removed from both.
+ * @module
+ */
+import assert from "node:assert/strict";
+import {
+  adminA,
+  agentA,
+  type Caller,
+  createTicket,
+  customerA,
+  type Harness,
+  projected,
+  withHarness,
+} from "./support/tickets_harness.ts";
+
+async function link(h: Harness, who: Caller, id: string, ticketId: string, kind: string) {
+  const response = await h.call(who, "POST", `/v1/tickets/${id}/links`, { ticketId, kind });
+  return { status: response.status, json: await response.json() };
+}
+
+async function links(h: Harness, id: string) {
+  await projected(h, (await h.jsm.streams.info("TICKETS")).state.last_seq);
+  const ticket = await (await h.call(agentA, "GET", `/v1/tickets/${id}`)).json();
+  return ticket.links.map((l: { ticketId: string; kind: string }) => [l.ticketId, l.kind]);
+}
+
+Deno.test("links - a link is listed on both tickets with the inverse kind, and removed from both", () =>
+  withHarness(async (h) => {
+    const [a, b, c] = [
+      (await createTicket(h, customerA)).id,
+      (await createTicket(h, customerA)).id,
+      (await createTicket(h, customerA)).id,
+    ];
+    assert.equal((await link(h, agentA, a, b, "parent_of")).status, 200);
+    assert.equal((await link(h, agentA, a, c, "duplicate_of")).status, 200);
+    assert.deepEqual(await links(h, a), [[b, "parent_of"], [c, "duplicate_of"]]);
+    assert.deepEqual(await links(h, b), [[a, "child_of"]]);
+    assert.deepEqual(await links(h, c), [[a, "duplicated_by"]]);
+
+    const removed = await h.call(agentA, "DELETE", `/v1/tickets/${b}/links`, { ticketId: a });
+    assert.equal(removed.status, 200);
+    assert.deepEqual(await links(h, a), [[c, "duplicate_of"]]);
+    assert.deepEqual(await links(h, b), []);
+    const again = await h.call(agentA, "DELETE", `/v1/tickets/${b}/links`, { ticketId: a });
+    assert.deepEqual([again.status, (await again.json()).code], [404, "link_not_found"]);
+  }));
+
+Deno.test("links - refused: to itself, twice between two tickets, to an unseen ticket, by a customer", () =>
+  withHarness(async (h) => {
+    const a = (await createTicket(h, customerA)).id;
+    const b = (await createTicket(h, customerA)).id;
+    const hidden = (await createTicket(h, adminA, { groupId: "elsewhere" })).id;
+    const self = await link(h, agentA, a, a, "related");
+    assert.deepEqual([self.status, self.json.code], [422, "link_to_self"]);
+    assert.equal((await link(h, agentA, a, b, "related")).status, 200);
+    const twice = await link(h, agentA, b, a, "follow_up_of");
+    assert.deepEqual([twice.status, twice.json.code], [409, "already_linked"]);
+    const unseen = await link(h, agentA, a, hidden, "related");
+    assert.deepEqual([unseen.status, unseen.json.code], [422, "invalid_pair_target"]);
+    const byCustomer = await link(h, customerA, a, b, "related");
+    assert.deepEqual([byCustomer.status, byCustomer.json.code], [403, "forbidden"]);
+    const badKind = await link(h, agentA, a, b, "cousin_of");
+    assert.deepEqual([badKind.status, badKind.json.code], [422, "invalid_request"]);
+  }));
+
+Deno.test("links - a parent link that would close a loop is refused; a second parent too", () =>
+  withHarness(async (h) => {
+    const [a, b, c] = [
+      (await createTicket(h, customerA)).id,
+      (await createTicket(h, customerA)).id,
+      (await createTicket(h, customerA)).id,
+    ];
+    assert.equal((await link(h, agentA, a, b, "parent_of")).status, 200);
+    assert.equal((await link(h, agentA, b, c, "parent_of")).status, 200);
+    const loop = await link(h, agentA, c, a, "parent_of");
+    assert.deepEqual([loop.status, loop.json.code], [409, "link_cycle"]);
+    const loopFromBelow = await link(h, agentA, a, c, "child_of");
+    assert.deepEqual([loopFromBelow.status, loopFromBelow.json.code], [409, "link_cycle"]);
+    const d = (await createTicket(h, customerA)).id;
+    const secondParent = await link(h, agentA, d, c, "parent_of");
+    assert.deepEqual([secondParent.status, secondParent.json.code], [409, "already_has_parent"]);
+  }));
+
+Deno.test("links - linking the same two tickets from both sides at once stores one link", () =>
+  withHarness(async (h) => {
+    for (let round = 0; round < 8; round++) {
+      const a = (await createTicket(h, customerA)).id;
+      const b = (await createTicket(h, customerA)).id;
+      const results = await Promise.all([
+        link(h, agentA, a, b, "parent_of"),
+        link(h, agentA, b, a, "parent_of"),
+      ]);
+      assert.deepEqual(results.map((r) => r.status).sort(), [200, 409], `round ${round}`);
+      assert.equal((await links(h, a)).length, 1);
+      assert.equal((await links(h, b)).length, 1);
+    }
+  }));
+
+Deno.test("links - a merged ticket cannot be linked (409 merged)", () =>
+  withHarness(async (h) => {
+    const a = (await createTicket(h, customerA)).id;
+    const b = (await createTicket(h, customerA)).id;
+    const c = (await createTicket(h, customerA)).id;
+    const merged = await h.call(agentA, "POST", `/v1/tickets/${a}/merge`, { into: b });
+    assert.equal(merged.status, 200);
+    const refused = await link(h, agentA, a, c, "related");
+    assert.deepEqual([refused.status, refused.json.code, refused.json.mergedInto], [
+      409,
+      "merged",
+      b,
+    ]);
+  }));
