@@ -93,6 +93,7 @@ async function slaPage(api, cursor) {
   });
   if (cursor) params.set("cursor", cursor);
   const page = await api.get(`/routing/v1/routing/sla/at-risk?${params}`);
+  /** @type {string[]} */
   const ids = page.tickets.map((/** @type {{ ticketId: string }} */ t) => t.ticketId);
   const wanted = new URLSearchParams(ids.map((id) => ["id", id]));
   wanted.set("limit", String(PAGE_SIZE));
