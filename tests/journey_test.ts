@@ -76,6 +76,7 @@ Deno.test("journey - start, import both real data sets, search, read history; no
       TICKETD_ROUTING_PORT: "0",
       TICKETD_SESSIONS_PORT: "0",
       TICKETD_ATTACHMENTS_PORT: "0",
+      TICKETD_REPORTS_PORT: "0",
       TICKETD_EMAIL_HTTP_PORT: "0",
       TICKETD_LOG_LEVEL: "info",
     },

@@ -33,6 +33,7 @@ const PORTS = {
   attachments: "TICKETD_ATTACHMENTS_PORT",
   audit: "TICKETD_AUDIT_PORT",
   webhooks: "TICKETD_WEBHOOKS_PORT",
+  reports: "TICKETD_REPORTS_PORT",
   email: "TICKETD_EMAIL_SMTP_PORT",
   gateway: "TICKETD_GATEWAY_PORT",
 };
