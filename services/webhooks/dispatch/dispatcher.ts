@@ -9,17 +9,11 @@
  */
 import type { Keyring } from "@ticketd/shared/crypto/keyring.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
-import {
-  admits,
-  type Breaker,
-  type BreakerPolicy,
-  CLOSED,
-  settled,
-  trying,
-} from "../domain/breaker.ts";
+import type { Breaker, BreakerPolicy } from "../domain/breaker.ts";
 import { afterFailure, type RetryPolicy } from "../domain/retry.ts";
 import { openSecret } from "../secret_seal.ts";
 import type { DeliveryStore, DueDelivery } from "../store/deliveries.ts";
+import { EndpointLanes } from "./endpoint_lanes.ts";
 import { postDelivery } from "./post_delivery.ts";
 
 export interface DispatchPolicy {
@@ -44,8 +38,7 @@ export interface DispatcherDeps {
 
 export class Dispatcher {
   readonly #inFlight = new Map<string, Promise<void>>();
-  readonly #active = new Map<string, number>();
-  readonly #breakers = new Map<string, Breaker>();
+  readonly #lanes: EndpointLanes;
   #stopping = new AbortController();
   #wake: (() => void) | null = null;
   #loop: Promise<void> = Promise.resolve();
@@ -53,7 +46,9 @@ export class Dispatcher {
   /** Attempts made, and how many of them succeeded, by this process. */
   readonly counts = { attempts: 0, succeeded: 0, failed: 0 };
 
-  constructor(private readonly deps: DispatcherDeps) {}
+  constructor(private readonly deps: DispatcherDeps) {
+    this.#lanes = new EndpointLanes(deps.policy);
+  }
 
   start(): void {
     this.#stopping = new AbortController();
@@ -67,7 +62,7 @@ export class Dispatcher {
 
   /** The breaker of `subscriptionId` (closed when never tried). */
   breakerOf(subscriptionId: string): Breaker {
-    return this.#breakers.get(subscriptionId) ?? CLOSED;
+    return this.#lanes.breakerOf(subscriptionId);
   }
 
   /** Ends the loop, aborts attempts under way (their deliveries stay pending) and waits. */
@@ -103,35 +98,29 @@ export class Dispatcher {
     const free = policy.concurrency - this.#inFlight.size;
     if (free <= 0) return;
     const now = Date.now();
-    const skip = [...new Set([...this.#active.keys(), ...this.#breakers.keys()])].filter((id) =>
-      (this.#active.get(id) ?? 0) >= policy.perEndpoint || !admits(this.breakerOf(id), now)
-    );
     const due = await this.deps.deliveries.due(new Date(now), {
       limit: free,
       perEndpoint: policy.perEndpoint,
-      skip,
+      skip: this.#lanes.refused(now),
       inFlight: [...this.#inFlight.keys()],
     });
     for (const delivery of due) {
       const id = delivery.subscriptionId;
-      if ((this.#active.get(id) ?? 0) >= policy.perEndpoint) continue;
-      if (!admits(this.breakerOf(id), now)) continue; // a half-open breaker lets one through
-      this.#breakers.set(id, trying(this.breakerOf(id), now));
-      this.#active.set(id, (this.#active.get(id) ?? 0) + 1);
-      const attempt = this.#attempt(delivery).catch((error) =>
-        this.deps.log.error("webhook attempt failed", { error: String(error).slice(0, 200) })
-      ).finally(() => {
+      if (!this.#lanes.tryStart(id, now)) continue; // a half-open breaker lets one through
+      const attempt = this.#attempt(delivery).catch((error) => {
+        this.deps.log.error("webhook attempt failed", { error: String(error).slice(0, 200) });
+        return null;
+      }).then((ok) => {
         this.#inFlight.delete(delivery.id);
-        const left = (this.#active.get(id) ?? 1) - 1;
-        if (left > 0) this.#active.set(id, left);
-        else this.#active.delete(id);
+        this.#lanes.finish(id, ok, Date.now());
         this.wake();
       });
       this.#inFlight.set(delivery.id, attempt);
     }
   }
 
-  async #attempt(delivery: DueDelivery): Promise<void> {
+  /** One attempt, recorded; whether the endpoint took it (null: broken off by a stop). */
+  async #attempt(delivery: DueDelivery): Promise<boolean | null> {
     const { policy, deliveries, log } = this.deps;
     const secrets = this.#secrets(delivery);
     const outcome = secrets
@@ -147,10 +136,9 @@ export class Dispatcher {
         this.#stopping.signal,
       )
       : { ok: false, statusCode: null, error: "secret_unavailable", durationMs: 0, at: new Date() };
-    if (this.#stopping.signal.aborted && !outcome.ok) return; // not the endpoint's fault
+    if (this.#stopping.signal.aborted && !outcome.ok) return null; // not the endpoint's fault
     const end = Date.now();
     const id = delivery.subscriptionId;
-    this.#breakers.set(id, settled(policy.breaker, this.breakerOf(id), outcome.ok, end));
     const attempts = delivery.attempts + 1;
     const next = outcome.ok
       ? "succeeded"
@@ -179,6 +167,7 @@ export class Dispatcher {
         final: result === "failed",
       });
     }
+    return outcome.ok;
   }
 
   /** The secrets to sign with; null when they cannot be opened (a keyring without their KEK). */
