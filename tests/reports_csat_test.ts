@@ -50,7 +50,7 @@ Deno.test("CSAT - the requester rates a solved ticket by its link alone; the com
     const link = await h.call(customerA, "GET", `/v1/tickets/${id}/survey`);
     equal(link.status, 200);
     const { token, path } = await link.json();
-    ok(path.startsWith("/portal/survey.html#"));
+    ok(path.startsWith("/survey/#"));
     const shown = await survey(h, token);
     deepEqual((await shown.json()).open, true);
     const answer = await survey(h, token, { rating: 5, comment: COMMENT });

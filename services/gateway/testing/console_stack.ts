@@ -65,6 +65,7 @@ export async function startConsoleStack(extraEnv: Record<string, string> = {}) {
     TICKETD_ATTACHMENTS_PORT: "0",
     TICKETD_AUDIT_PORT: "0",
     TICKETD_REPORTS_PORT: "0",
+    TICKETD_WEBHOOKS_PORT: "0",
     TICKETD_EMAIL_SMTP_PORT: "0",
     TICKETD_EMAIL_HTTP_PORT: "0",
     TICKETD_LOG_LEVEL: "warn",

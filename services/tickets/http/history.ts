@@ -76,6 +76,14 @@ async function openEvent(envelope: Envelope, event: TicketEvent, scope: OpenScop
           ? null
           : await envelope.openUnlessErased(event.data.note, scope),
       };
+    case "SatisfactionRated":
+      return {
+        type: event.type,
+        ...event.data,
+        comment: event.data.comment === null
+          ? null
+          : await envelope.openUnlessErased(event.data.comment, scope),
+      };
     default:
       return { type: event.type, ...event.data };
   }

@@ -35,7 +35,7 @@ export interface SurveyRoutesDeps {
 }
 
 /** Where the console's survey page takes the token (after `#`, so it is never sent or logged). */
-export const SURVEY_PAGE = "/portal/survey.html";
+export const SURVEY_PAGE = "/survey/";
 
 /** The public routes, mounted at `/v1/surveys` before bearer auth. */
 export function surveyRoutes(deps: SurveyRoutesDeps) {

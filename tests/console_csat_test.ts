@@ -1,0 +1,85 @@
+/**
+ * The satisfaction survey page in a real Chromium against the real services behind the
+ * gateway: the requester opens the signed link (no sign-in), rates and comments, sees the
+ * thanks; the answer is in the ticket's history (comment opened for staff, sealed at rest);
+ * opening the link again says it was answered; the page reads in Chinese too. Accessibility
+ * (axe-core); screenshots in `.ci/artifacts/console/`.
+ * @module
+ */
+import assert from "node:assert/strict";
+import { startConsoleStack } from "../services/gateway/testing/console_stack.ts";
+import { seriousViolations, shot } from "./support/browser.ts";
+
+const COMMENT = "Quick and kind, thank you";
+
+Deno.test({
+  name: "survey page - the requester rates a solved ticket by its link alone, once",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const stack = await startConsoleStack();
+    try {
+      const call = async (who: [string, string], method: string, path: string, body?: unknown) => {
+        const response = await fetch(`${stack.ticketsUrl}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${await stack.token(...who)}`,
+            "content-type": "application/json",
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+        assert.ok(
+          response.ok,
+          `${method} ${path}: ${response.status} ${await response.clone().text()}`,
+        );
+        return await response.json();
+      };
+      const customer: [string, string] = ["carol", "customer"];
+      const admin: [string, string] = ["boss", "admin"];
+      const ticket = await call(customer, "POST", "/v1/tickets", {
+        subject: "Invoice missing",
+        body: "Where is my invoice?",
+      });
+      const solved = await call(admin, "POST", `/v1/tickets/${ticket.id}/status`, {
+        status: "solved",
+      });
+      await call(admin, "GET", `/v1/tickets/${ticket.id}?min_version=${solved.version}`);
+      const link = await call(customer, "GET", `/v1/tickets/${ticket.id}/survey`);
+
+      const context = await stack.browser.newContext({ locale: "en-US" });
+      const page = await context.newPage();
+      await page.goto(`${stack.gatewayUrl}${link.path}`);
+      await page.waitForSelector("#survey-form:not([hidden])");
+      assert.match(await page.textContent("#survey-about") ?? "", new RegExp(`#${ticket.number}`));
+      assert.deepEqual(await seriousViolations(page), []);
+      await page.check("input[name=rating][value='5']");
+      await page.fill("#survey-comment", COMMENT);
+      await shot(page, stack.artifacts, "survey-filled");
+      await page.click("#survey-send");
+      await page.waitForSelector("#survey-status[data-key='survey.thanks']");
+
+      const history = await call(admin, "GET", `/v1/tickets/${ticket.id}/history`);
+      const rated = history.entries.flatMap((e: { events: { type: string }[] }) => e.events)
+        .find((e: { type: string }) => e.type === "SatisfactionRated");
+      assert.deepEqual(rated, { type: "SatisfactionRated", rating: 5, comment: COMMENT });
+
+      const again = await context.newPage();
+      await again.goto(`${stack.gatewayUrl}${link.path}`);
+      await again.waitForSelector("#survey-form:not([hidden])");
+      await again.check("input[name=rating][value='1']");
+      await again.click("#survey-send");
+      await again.waitForSelector("#survey-status[data-key='survey.answered']");
+      await again.selectOption("#language", "zh");
+      assert.equal(await again.textContent("h1"), "我们的服务如何？");
+      assert.equal(await again.textContent("#survey-status"), "此调查已经提交过了，谢谢。");
+      await shot(again, stack.artifacts, "survey-answered-zh");
+
+      const forged = await context.newPage();
+      await forged.goto(`${stack.gatewayUrl}/survey/#not-a-token`);
+      await forged.waitForSelector("#survey-status[data-key='survey.missing']");
+      await context.close();
+    } finally {
+      await stack.stop();
+    }
+  },
+});
