@@ -6,6 +6,7 @@
  */
 import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import type { DispatchPolicy } from "./dispatch/dispatcher.ts";
+import type { EndpointPolicy } from "./domain/endpoint_url.ts";
 
 export class WebhooksConfigError extends Error {
   override name = "WebhooksConfigError";
@@ -14,8 +15,8 @@ export class WebhooksConfigError extends Error {
 export interface WebhooksConfig {
   host: string;
   port: number;
-  /** Dev only: allow `http://127.0.0.1` endpoints (tests, a receiver on the same host). */
-  allowLoopbackHttp: boolean;
+  /** Dev only: `http://127.0.0.1` endpoints; and private addresses (operators only). */
+  endpoints: EndpointPolicy;
   /** Most source messages turned into deliveries in one transaction. */
   batchSize: number;
   dispatch: DispatchPolicy;
@@ -33,14 +34,18 @@ export interface WebhooksConfig {
 export function loadWebhooksConfig(env: Record<string, string | undefined>): WebhooksConfig {
   const int = intSettings(env, (message) => new WebhooksConfigError(message));
   const maxPageSize = int("TICKETD_WEBHOOKS_MAX_PAGE_SIZE", 200, 1, 1_000);
-  const loopback = env.TICKETD_WEBHOOKS_ALLOW_LOOPBACK_HTTP ?? "";
-  if (!["", "0", "1"].includes(loopback)) {
-    throw new WebhooksConfigError(`TICKETD_WEBHOOKS_ALLOW_LOOPBACK_HTTP must be 0 or 1`);
-  }
+  const flag = (name: string): boolean => {
+    const value = env[name] ?? "";
+    if (!["", "0", "1"].includes(value)) throw new WebhooksConfigError(`${name} must be 0 or 1`);
+    return value === "1";
+  };
   return {
     host: env.TICKETD_WEBHOOKS_HOST ?? env.TICKETD_HOST ?? "127.0.0.1",
     port: int("TICKETD_WEBHOOKS_PORT", 8086, 0, 65_535),
-    allowLoopbackHttp: loopback === "1",
+    endpoints: {
+      allowLoopbackHttp: flag("TICKETD_WEBHOOKS_ALLOW_LOOPBACK_HTTP"),
+      allowPrivateAddresses: flag("TICKETD_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES"),
+    },
     batchSize: int("TICKETD_WEBHOOKS_BATCH", 500, 1, 10_000),
     dispatch: {
       concurrency: int("TICKETD_WEBHOOKS_CONCURRENCY", 32, 1, 1_000),

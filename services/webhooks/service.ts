@@ -81,6 +81,7 @@ export async function startWebhooksService(
     deliveries,
     keyring: deps.keyring,
     policy: config.dispatch,
+    endpoints: config.endpoints,
     log,
   });
   const sources = [
@@ -148,7 +149,7 @@ export async function startWebhooksService(
         keyring: deps.keyring,
         profiles: deps.profiles,
         ids,
-        allowLoopbackHttp: config.allowLoopbackHttp,
+        endpoints: config.endpoints,
         maxPerTenant: config.maxSubscriptionsPerTenant,
         maxEventTypes: config.maxEventTypes,
         overlap: { defaultMs: config.secretOverlapMs, maxMs: config.maxSecretOverlapMs },

@@ -12,7 +12,9 @@ import type { Logger } from "@ticketd/shared/log/logger.ts";
 import type { Breaker, BreakerPolicy } from "../domain/breaker.ts";
 import { afterFailure, type RetryPolicy } from "../domain/retry.ts";
 import { openSecret } from "../secret_seal.ts";
-import type { DeliveryStore, DueDelivery } from "../store/deliveries.ts";
+import type { DeliveryStore, DueDelivery, Outcome } from "../store/deliveries.ts";
+import type { EndpointPolicy } from "../domain/endpoint_url.ts";
+import { addressRefusal, type Resolve } from "./address_guard.ts";
 import { EndpointLanes } from "./endpoint_lanes.ts";
 import { postDelivery } from "./post_delivery.ts";
 
@@ -32,8 +34,11 @@ export interface DispatcherDeps {
   deliveries: DeliveryStore;
   keyring: Keyring;
   policy: DispatchPolicy;
+  endpoints: EndpointPolicy;
   log: Logger;
   random?: () => number;
+  /** How endpoint names are resolved for the address check (default: DNS). */
+  resolve?: Resolve;
 }
 
 export class Dispatcher {
@@ -122,20 +127,7 @@ export class Dispatcher {
   /** One attempt, recorded; whether the endpoint took it (null: broken off by a stop). */
   async #attempt(delivery: DueDelivery): Promise<boolean | null> {
     const { policy, deliveries, log } = this.deps;
-    const secrets = this.#secrets(delivery);
-    const outcome = secrets
-      ? await postDelivery(
-        {
-          url: delivery.url,
-          eventId: delivery.eventId,
-          deliveryId: delivery.id,
-          body: delivery.payload,
-          secrets,
-        },
-        policy.timeoutMs,
-        this.#stopping.signal,
-      )
-      : { ok: false, statusCode: null, error: "secret_unavailable", durationMs: 0, at: new Date() };
+    const outcome = await this.#post(delivery);
     if (this.#stopping.signal.aborted && !outcome.ok) return null; // not the endpoint's fault
     const end = Date.now();
     const id = delivery.subscriptionId;
@@ -168,6 +160,24 @@ export class Dispatcher {
       });
     }
     return outcome.ok;
+  }
+
+  /** Posts `delivery` unless its address is refused or its secret cannot be opened. */
+  async #post(delivery: DueDelivery): Promise<Outcome & { ok: boolean }> {
+    const refused = await addressRefusal(delivery.url, this.deps.endpoints, this.deps.resolve);
+    const secrets = refused ? null : this.#secrets(delivery);
+    if (!secrets) {
+      const error = refused ?? "secret_unavailable";
+      return { ok: false, statusCode: null, error, durationMs: 0, at: new Date() };
+    }
+    const attempt = {
+      url: delivery.url,
+      eventId: delivery.eventId,
+      deliveryId: delivery.id,
+      body: delivery.payload,
+      secrets,
+    };
+    return await postDelivery(attempt, this.deps.policy.timeoutMs, this.#stopping.signal);
   }
 
   /** The secrets to sign with; null when they cannot be opened (a keyring without their KEK). */

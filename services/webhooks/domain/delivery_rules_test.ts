@@ -3,6 +3,8 @@ import { admits, type BreakerPolicy, CLOSED, settled, trying } from "./breaker.t
 import { afterFailure } from "./retry.ts";
 import { signatureHeader, verifySignature } from "./signature.ts";
 import { endpointUrl } from "./endpoint_url.ts";
+import { isPrivateAddress } from "./private_address.ts";
+import { addressRefusal } from "../dispatch/address_guard.ts";
 import { DomainError } from "@ticketd/shared/errors.ts";
 
 const policy = { baseDelayMs: 1_000, maxDelayMs: 60_000, maxAttempts: 5, maxAgeMs: 3_600_000 };
@@ -55,18 +57,86 @@ Deno.test("signature - verifies with the secret, fails with another, a changed b
   assert.equal(verifySignature("new", overlapping, body, 1_700_000_000), true);
 });
 
+const PUBLIC_ONLY = { allowLoopbackHttp: false, allowPrivateAddresses: false };
+const DEV = { allowLoopbackHttp: true, allowPrivateAddresses: false };
+
+function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    return (error as DomainError).code;
+  }
+}
+
 Deno.test("endpointUrl - https only; loopback http only with the dev setting; no credentials", () => {
-  assert.equal(endpointUrl("https://hooks.example.com/x", false), "https://hooks.example.com/x");
-  assert.equal(endpointUrl("http://127.0.0.1:9/x", true), "http://127.0.0.1:9/x");
-  const code = (fn: () => unknown) => {
-    try {
-      fn();
-    } catch (error) {
-      return (error as DomainError).code;
-    }
-  };
-  assert.equal(code(() => endpointUrl("http://127.0.0.1:9/x", false)), "https_required");
-  assert.equal(code(() => endpointUrl("http://example.com/x", true)), "https_required");
-  assert.equal(code(() => endpointUrl("https://u:p@example.com/", false)), "invalid_url");
-  assert.equal(code(() => endpointUrl("not a url", false)), "invalid_url");
+  const url = "https://hooks.example.com/x";
+  assert.equal(endpointUrl(url, PUBLIC_ONLY), url);
+  assert.equal(endpointUrl("http://127.0.0.1:9/x", DEV), "http://127.0.0.1:9/x");
+  assert.equal(codeOf(() => endpointUrl("http://127.0.0.1:9/x", PUBLIC_ONLY)), "https_required");
+  assert.equal(codeOf(() => endpointUrl("http://example.com/x", DEV)), "https_required");
+  assert.equal(codeOf(() => endpointUrl("https://u:p@example.com/", PUBLIC_ONLY)), "invalid_url");
+  assert.equal(codeOf(() => endpointUrl("not a url", PUBLIC_ONLY)), "invalid_url");
+});
+
+Deno.test("endpointUrl - private and local addresses are refused unless the operator allows them", () => {
+  for (
+    const url of [
+      "https://10.1.2.3/x",
+      "https://169.254.169.254/latest",
+      "https://127.0.0.1/",
+      "https://localhost:8443/",
+      "https://[::1]/",
+      "https://[fd00::1]/",
+      "https://[::ffff:192.168.1.1]/",
+      "https://0.0.0.0/",
+    ]
+  ) {
+    assert.equal(codeOf(() => endpointUrl(url, DEV)), "private_address", url);
+  }
+  const allowed = { allowLoopbackHttp: false, allowPrivateAddresses: true };
+  assert.equal(endpointUrl("https://10.1.2.3/x", allowed), "https://10.1.2.3/x");
+  assert.equal(endpointUrl("https://93.184.216.34/x", PUBLIC_ONLY), "https://93.184.216.34/x");
+});
+
+Deno.test("isPrivateAddress - the blocked ranges, IPv4 and IPv6, and public neighbours", () => {
+  for (
+    const ip of [
+      "10.0.0.1",
+      "172.31.255.255",
+      "192.168.0.1",
+      "100.64.0.1",
+      "224.0.0.1",
+      "fe80::1",
+      "fc00::1",
+      "::",
+    ]
+  ) {
+    assert.equal(isPrivateAddress(ip), true, ip);
+  }
+  for (
+    const ip of [
+      "172.32.0.1",
+      "11.0.0.1",
+      "8.8.8.8",
+      "2606:4700::1111",
+      "::ffff:8.8.8.8",
+      "::ffff:808:808",
+    ]
+  ) {
+    assert.equal(isPrivateAddress(ip), false, ip);
+  }
+});
+
+Deno.test("addressRefusal - a name resolving to a private address is refused before any request", async () => {
+  const resolving = (addresses: string[]) => () => Promise.resolve(addresses);
+  const url = "https://hooks.example.com/x";
+  assert.equal(await addressRefusal(url, PUBLIC_ONLY, resolving(["93.184.216.34"])), null);
+  assert.equal(
+    await addressRefusal(url, PUBLIC_ONLY, resolving(["93.184.216.34", "10.0.0.5"])),
+    "private_address",
+  );
+  assert.equal(await addressRefusal(url, PUBLIC_ONLY, resolving([])), "dns_failed");
+  assert.equal(await addressRefusal("http://127.0.0.1:9/", DEV, resolving([])), null);
+  const anything = { allowLoopbackHttp: false, allowPrivateAddresses: true };
+  assert.equal(await addressRefusal(url, anything, resolving(["10.0.0.5"])), null);
 });

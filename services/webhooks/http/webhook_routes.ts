@@ -13,7 +13,7 @@ import { readJson } from "@ticketd/shared/http/json_body.ts";
 import { text } from "@ticketd/shared/http/text.ts";
 import type { RequestActivity } from "@ticketd/shared/activity/request_source.ts";
 import type { SnowflakeGenerator } from "@ticketd/shared/ids/snowflake.ts";
-import { endpointUrl } from "../domain/endpoint_url.ts";
+import { type EndpointPolicy, endpointUrl } from "../domain/endpoint_url.ts";
 import { isEventPattern } from "../domain/event_types.ts";
 import { newSecret, sealSecret } from "../secret_seal.ts";
 import { publicView, type SubscriptionStore } from "../store/subscriptions.ts";
@@ -25,7 +25,7 @@ export interface WebhookRoutesDeps {
   keyring: Keyring;
   profiles: TenantProfiles;
   ids: SnowflakeGenerator;
-  allowLoopbackHttp: boolean;
+  endpoints: EndpointPolicy;
   maxPerTenant: number;
   maxEventTypes: number;
   overlap: { defaultMs: number; maxMs: number };
@@ -50,7 +50,7 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Hono<WebhooksEnv> {
   app.post("/webhooks", async (c) => {
     const tenant = adminTenant(c);
     const input = await readJson(c, created, deps.body);
-    const url = endpointUrl(input.url, deps.allowLoopbackHttp);
+    const url = endpointUrl(input.url, deps.endpoints);
     if (await deps.subscriptions.count(tenant) >= deps.maxPerTenant) {
       fail("too_many_webhooks", `A tenant may have at most ${deps.maxPerTenant} webhooks`, 409);
     }
@@ -84,7 +84,7 @@ export function webhookRoutes(deps: WebhookRoutesDeps): Hono<WebhooksEnv> {
     const id = pathId(c, "id");
     const input = await readJson(c, changed, deps.body);
     const row = await deps.subscriptions.update(tenant, id, {
-      url: input.url === undefined ? undefined : endpointUrl(input.url, deps.allowLoopbackHttp),
+      url: input.url === undefined ? undefined : endpointUrl(input.url, deps.endpoints),
       description: input.description,
       eventTypes: input.eventTypes && checkedPatterns(input.eventTypes),
       enabled: input.enabled,
