@@ -95,6 +95,23 @@ Deno.test("reports - SLA counts a target where it ended; a breach arriving later
   });
 });
 
+Deno.test("reports - tracked time per agent; a correction subtracts, and a negative total stays a number in CSV", async () => {
+  await withSeededReports(async (bed, service) => {
+    const tracked = await rows(bed, service, `/v1/reports/time_tracked?${RANGE}&by=agent`);
+    deepEqual(tracked.filter((r) => r.time_tracked_seconds !== 0), [
+      { period: "2026-03-29", agent: "agent-a", time_tracked_seconds: 1_200 },
+      { period: "2026-03-30", agent: "agent-a", time_tracked_seconds: -100 },
+    ]);
+    const csv = await getReport(
+      service,
+      await bed.token(TENANT, "admin"),
+      `/v1/reports/time_tracked.csv?${RANGE}&by=agent`,
+    );
+    const lines = (await csv.text()).split("\r\n");
+    equal(lines.includes("2026-03-30,agent-a,-100"), true, lines.join("|"));
+  });
+});
+
 Deno.test("reports - a rebuild from the streams gives the same reports as the live fold", async () => {
   await withSeededReports(async (bed, service) => {
     const paths = ["volumes", "times", "sla", "csat", "time_tracked"].flatMap((name) => [

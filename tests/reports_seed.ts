@@ -42,6 +42,10 @@ function reply(messageId: string, authorId: string): TicketEvent {
   };
 }
 
+function logged(entryId: string, agentId: string, seconds: number): TicketEvent {
+  return { type: "TimeLogged", data: { entryId, agentId, seconds, note: null } };
+}
+
 function breach(ticketId: string, target: "first_response" | "resolution", dueAt: string) {
   return {
     type: "SlaBreached" as const,
@@ -54,8 +58,10 @@ export async function seedBefore(bed: ReportsTestBed): Promise<void> {
   // 1: Berlin 2026-03-28 23:30 CET; 2: 2026-03-29 00:30 CET (UTC still says the 28th).
   await bed.commit(TENANT, "1", "2026-03-28T22:30:00Z", [created("1", "agent-a", "g1")]);
   await bed.commit(TENANT, "2", "2026-03-28T23:30:00Z", [created("2", null, "g1")]);
-  // A reply to 1 after 2 h (01:30 CET), solved after 4.5 h (05:00 CEST).
+  // A reply to 1 after 2 h (01:30 CET), solved after 4.5 h (05:00 CEST); 25 min worked, 5 taken back.
   await bed.commit(TENANT, "1", "2026-03-29T00:30:00Z", [reply("101", "agent-a")]);
+  await bed.commit(TENANT, "1", "2026-03-29T00:40:00Z", [logged("901", "agent-a", 1_500)]);
+  await bed.commit(TENANT, "1", "2026-03-29T00:50:00Z", [logged("902", "agent-a", -300)]);
   await bed.commit(TENANT, "1", "2026-03-29T03:00:00Z", [status("new", "solved")]);
   // 2 goes to agent-b and is solved after 10.5 h; routing's breach of it comes after.
   await bed.commit(TENANT, "2", "2026-03-29T08:00:00Z", [{
@@ -75,6 +81,8 @@ export async function seedAfter(bed: ReportsTestBed): Promise<void> {
   await bed.commit(TENANT, "4", "2026-03-29T22:30:00Z", [created("4", null, "g1")]);
   // 3 answered after 8.5 h (08:00 CEST on the 30th); 2 reopened by the customer.
   await bed.commit(TENANT, "3", "2026-03-30T06:00:00Z", [reply("301", "agent-a")]);
+  // A day whose only time entry is a correction: its total is negative.
+  await bed.commit(TENANT, "1", "2026-03-30T07:00:00Z", [logged("903", "agent-a", -100)]);
   await bed.commit(TENANT, "2", "2026-03-30T08:00:00Z", [status("solved", "open")], {
     id: "cust-1",
     role: "customer",

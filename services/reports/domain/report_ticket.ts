@@ -8,6 +8,7 @@
  * - solved / reopened: each move into solved, each move out of solved or closed into an open one;
  * - first response: the first public reply by staff, counted under the replier and the group;
  * - resolution: created to the first solve, under the assignee and group then;
+ * - time tracked: each `TimeLogged` entry under its agent (a correction is negative);
  * - CSAT: each rating, under the ticket's agent and group when it was given;
  * - SLA: a target is counted once, where it ended (first response, first solve): breached when
  *   routing raised `SlaBreached` for it (before or after: the streams are folded apart, and a
@@ -127,9 +128,13 @@ export function foldTicketCommit(
         if (rating >= GOOD_RATING) tally.add(key(next), "csatGood");
         break;
       }
+      case "TimeLogged":
+        // Under the agent who worked; a correction is negative and subtracts.
+        tally.add(key(next, event.data.agentId), "timeTrackedSeconds", event.data.seconds);
+        break;
       default:
-        // Tags, priority, fields, attachments, erasure: not in the reports. Time tracking joins
-        // here (timeTrackedSeconds) once its event is in shared/events/tickets.ts.
+        // Tags, priority, fields, attachments, erasure, merges and links: not in the reports
+        // (a merge closes its source by a status change, which the backlog follows).
         break;
     }
   }
