@@ -28,6 +28,14 @@ export interface SurveyTokens {
   verify(token: string, nowMs: number): SurveyScope;
 }
 
+/** The console's survey page; the token goes after `#`, so it is never sent or logged. */
+export const SURVEY_PAGE = "/survey/";
+
+/** The survey page's path (or, given an origin, URL) for `token`. */
+export function surveyLink(token: string, origin = ""): string {
+  return `${origin.replace(/\/+$/, "")}${SURVEY_PAGE}#${token}`;
+}
+
 const MAX_TOKEN_CHARS = 1_024;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -1,7 +1,7 @@
 import { deepEqual, equal, throws } from "node:assert/strict";
 import { parseTenantProfiles } from "../crypto/profiles.ts";
 import type { DomainError } from "../errors.ts";
-import { surveyTokens } from "./survey_token.ts";
+import { surveyLink, surveyTokens } from "./survey_token.ts";
 
 const tokens = surveyTokens(new Uint8Array(32).fill(7), parseTenantProfiles("intl", "gov=gm"));
 const scope = { tenant: "acme", ticketId: "42", requesterId: "cust-1", expiresAt: 2_000_000_000 };
@@ -33,4 +33,9 @@ Deno.test("surveyTokens - a token with a changed ticket, another key or garbage 
     equal(code(() => tokens.verify(junk, 0)), "survey_not_found", junk);
   }
   throws(() => tokens.verify(`${token}x`, 0));
+});
+
+Deno.test("surveyLink - the token after # on the survey page, below an origin if given", () => {
+  equal(surveyLink("abc.def"), "/survey/#abc.def");
+  equal(surveyLink("abc.def", "https://help.example/"), "https://help.example/survey/#abc.def");
 });

@@ -16,6 +16,7 @@ const rendered = renderMail("reply", "en", {
   subject: "Printer",
   body: "Hi",
   sender: "Acme",
+  survey: "",
 });
 const [ack] = plannedMails(commitOf([created()]), 1, ALL);
 const [reply] = plannedMails(commitOf([posted("777", { id: "agent-1", role: "agent" })]), 5, ALL);

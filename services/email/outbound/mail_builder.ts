@@ -15,6 +15,7 @@ import type { RelaySettings, TenantSender } from "./senders.ts";
 import { renderMail } from "./templates.ts";
 import { foldThread } from "./thread.ts";
 import { historyUpTo, type PositionedCommit } from "./ticket_history.ts";
+import { surveyInvite, type SurveyInvites } from "./survey_invite.ts";
 
 /** A mail that can never be sent (retrying cannot help); `code` says why. */
 export class UnsendableMail extends Error {
@@ -34,6 +35,8 @@ export interface MailBuilderDeps {
   envelope: Envelope;
   senders: ReadonlyMap<string, TenantSender>;
   customerIds: CustomerMailIds;
+  /** Signs the CSAT link of solved notices (absent: none is sent). */
+  survey?: SurveyInvites;
 }
 
 /** The mail of `entry`, or {@link UnsendableMail}. */
@@ -43,7 +46,8 @@ export async function buildMail(deps: MailBuilderDeps, entry: OutboxEntry): Prom
   const history = await historyUpTo(deps.store, entry.tenant, entry.ticketId, entry.seq);
   const thread = foldThread(history.map((h) => h.commit));
   if (!thread?.recipient) throw new UnsendableMail("no_recipient", "The requester has no address");
-  const source = history.find((h) => h.seq === entry.seq)?.commit.events[entry.index];
+  const sourceCommit = history.find((h) => h.seq === entry.seq)?.commit;
+  const source = sourceCommit?.events[entry.index];
   if (!source) throw new UnsendableMail("source_missing", "The source event is not in the stream");
   const scope = { tenant: entry.tenant, ticketId: entry.ticketId };
   const subject = await deps.envelope.openUnlessErased(thread.sealedSubject, scope);
@@ -60,6 +64,15 @@ export async function buildMail(deps: MailBuilderDeps, entry: OutboxEntry): Prom
     subject: bareSubject(subject),
     body,
     sender: sender.from.name,
+    survey: entry.kind === "solved"
+      ? surveyInvite(
+        deps.survey,
+        sender.surveyUrl,
+        language,
+        history.map((h) => h.commit),
+        sourceCommit!.meta.at,
+      )
+      : "",
   });
   const place = {
     earlier: earlierMails(history, planned, sender),

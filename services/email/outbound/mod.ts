@@ -6,6 +6,7 @@
  */
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
+import { surveyTokens } from "@ticketd/shared/csat/survey_token.ts";
 import type { Keyring } from "@ticketd/shared/crypto/keyring.ts";
 import type { TenantProfiles } from "@ticketd/shared/crypto/profiles.ts";
 import { JetStreamEventStore } from "@ticketd/shared/eventstore/jetstream.ts";
@@ -72,6 +73,10 @@ export async function startOutbound(deps: OutboundDeps): Promise<Outbound> {
     envelope,
     senders,
     customerIds: await CustomerMailIds.open(nc),
+    survey: {
+      tokens: surveyTokens(deps.keyring.searchKey, deps.profiles),
+      days: settings.surveyDays,
+    },
     deliver: smtpDeliver(settings.smtpTimeoutMs),
     settings,
     stats,

@@ -35,6 +35,8 @@ const tenantSchema = z.strictObject({
   notify: z.strictObject({ created: z.boolean(), solved: z.boolean() })
     .default({ created: true, solved: true }),
   smtp: relaySchema,
+  /** The console's origin for the CSAT survey link in solved notices (none: no link). */
+  surveyUrl: z.url({ protocol: /^https?$/ }).optional(),
 });
 const sendersSchema = z.strictObject({ tenants: z.record(z.string().regex(TENANT), tenantSchema) });
 const secretsSchema = z.record(z.string(), z.string());

@@ -26,6 +26,8 @@ export interface OutboundSettings {
   smtpTimeoutMs: number;
   /** Mails sent at the same time by one process. */
   concurrency: number;
+  /** How long the CSAT link of a solved notice lasts (`TICKETD_CSAT_SURVEY_DAYS`, as tickets). */
+  surveyDays: number;
 }
 
 /** Reads `TICKETD_EMAIL_OUTBOUND_*` and `TICKETD_EMAIL_SMTP_TIMEOUT_MS`; throws naming a bad one. */
@@ -46,6 +48,7 @@ export function outboundSettings(env: Record<string, string | undefined>): Outbo
     retryMaxMs,
     smtpTimeoutMs: int("TICKETD_EMAIL_SMTP_TIMEOUT_MS", 30_000, 100, 600_000),
     concurrency: int("TICKETD_EMAIL_OUTBOUND_CONCURRENCY", 4, 1, 256),
+    surveyDays: int("TICKETD_CSAT_SURVEY_DAYS", 14, 1, 365),
   };
 }
 

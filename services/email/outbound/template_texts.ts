@@ -13,7 +13,7 @@ export interface MailTemplate {
 }
 
 /** The placeholders a template may use. */
-export const PLACEHOLDERS = ["number", "subject", "body", "sender"] as const;
+export const PLACEHOLDERS = ["number", "subject", "body", "sender", "survey"] as const;
 
 const SIGNATURE_EN = "{{sender}}";
 const SIGNATURE_ZH = "{{sender}}";
@@ -38,9 +38,9 @@ export const TEMPLATES: Record<Language, Record<MailKind, MailTemplate>> = {
     solved: {
       subject: "Re: {{subject}} [#{{number}}]",
       text: `Your request #{{number}} "{{subject}}" has been marked as solved. ` +
-        `If it is not, just reply to this email and it will be reopened.\n\n-- \n${SIGNATURE_EN}\n`,
+        `If it is not, just reply to this email and it will be reopened.{{survey}}\n\n-- \n${SIGNATURE_EN}\n`,
       html: `<p>Your request #{{number}} “{{subject}}” has been marked as solved. ` +
-        `If it is not, just reply to this email and it will be reopened.</p>` +
+        `If it is not, just reply to this email and it will be reopened.{{survey}}</p>` +
         `<hr><p>${SIGNATURE_EN}</p>`,
     },
   },
@@ -60,9 +60,9 @@ export const TEMPLATES: Record<Language, Record<MailKind, MailTemplate>> = {
     solved: {
       subject: "回复：{{subject}} [#{{number}}]",
       text: `您的工单 #{{number}}“{{subject}}”已标记为已解决。如问题仍未解决，` +
-        `请直接回复此邮件，工单将重新打开。\n\n-- \n${SIGNATURE_ZH}\n`,
+        `请直接回复此邮件，工单将重新打开。{{survey}}\n\n-- \n${SIGNATURE_ZH}\n`,
       html: `<p>您的工单 #{{number}}“{{subject}}”已标记为已解决。如问题仍未解决，` +
-        `请直接回复此邮件，工单将重新打开。</p><hr><p>${SIGNATURE_ZH}</p>`,
+        `请直接回复此邮件，工单将重新打开。{{survey}}</p><hr><p>${SIGNATURE_ZH}</p>`,
     },
   },
 };

@@ -7,6 +7,7 @@ const values = {
   subject: "Printer <b>on fire</b>",
   body: "Hello Alice,\n<script>alert(1)</script> & more",
   sender: "Acme Support",
+  survey: "",
 };
 
 Deno.test("renderMail - a reply carries the body as typed in text and escaped in HTML", () => {

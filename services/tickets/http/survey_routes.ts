@@ -9,7 +9,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Sql } from "postgres";
-import type { SurveyTokens } from "@ticketd/shared/csat/survey_token.ts";
+import { surveyLink, type SurveyTokens } from "@ticketd/shared/csat/survey_token.ts";
 import { fail } from "@ticketd/shared/errors.ts";
 import { etag } from "@ticketd/shared/http/etag.ts";
 import { readJson } from "@ticketd/shared/http/json_body.ts";
@@ -33,9 +33,6 @@ export interface SurveyRoutesDeps {
   csat: { surveyDays: number; maxCommentChars: number };
   now: () => Date;
 }
-
-/** Where the console's survey page takes the token (after `#`, so it is never sent or logged). */
-export const SURVEY_PAGE = "/survey/";
 
 /** The public routes, mounted at `/v1/surveys` before bearer auth. */
 export function surveyRoutes(deps: SurveyRoutesDeps) {
@@ -96,7 +93,7 @@ export function surveyLinkRoutes(deps: SurveyRoutesDeps) {
     });
     return c.json({
       token,
-      path: `${SURVEY_PAGE}#${token}`,
+      path: surveyLink(token),
       expiresAt: new Date(expiresAt * 1000).toISOString(),
     });
   });
