@@ -43,7 +43,7 @@ export async function measureQuery(path: string, options: LatencyOptions): Promi
       if (response.status !== 200) {
         errors++;
         firstError ??= `${response.status} ${text.slice(0, 300)}`;
-      } else pageSize = JSON.parse(text).tickets.length;
+      } else pageSize = JSON.parse(text).tickets?.length ?? 0; // a count answers no page
     }
   };
   await Promise.all(Array.from({ length: options.concurrency }, client));

@@ -104,6 +104,18 @@ const WRITES: Partial<Record<Action, Write>> = {
     body: (who) => ({ category: "pending", names: { en: `Matrix ${who.role}` } }),
   },
   log_time: change("open", "POST", "time", () => ({ minutes: 5 })),
+  use_macros: {
+    method: "POST",
+    route: "",
+    path: () => "/v1/macros",
+    body: (who) => ({ name: `Mine ${who.role}`, priority: "low" }),
+  },
+  manage_macros: {
+    method: "POST",
+    route: "",
+    path: () => "/v1/macros",
+    body: (who) => ({ scope: "tenant", name: `Shared ${who.role}`, priority: "low" }),
+  },
 };
 
 /** The command a change request becomes, to check each probe exercises the action it names. */

@@ -67,6 +67,8 @@ export interface TicketsConfig {
   customStatuses: { maxPerTenant: number; maxNameChars: number };
   /** Time tracking: the largest entry (either sign), the longest note. */
   timeTracking: { maxEntryMinutes: number; maxNoteChars: number };
+  /** Macros: how many one owner (the tenant, or an agent) keeps; the longest name. */
+  macros: { maxPerOwner: number; maxNameChars: number };
   /** `replicas`: copies of TICKETS on a cluster (`TICKETD_STREAM_REPLICAS`, unset: as it is). */
   stream: { name: string; duplicateWindowMs: number; replicas?: number };
   projector: { name: string; batchSize: number; maxTokens: number; thread: ProjectorThreading };
@@ -142,6 +144,10 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
     customStatuses: {
       maxPerTenant: int("TICKETD_MAX_CUSTOM_STATUSES", 100),
       maxNameChars: int("TICKETD_MAX_STATUS_NAME_CHARS", 64),
+    },
+    macros: {
+      maxPerOwner: int("TICKETD_MAX_MACROS", 200),
+      maxNameChars: int("TICKETD_MAX_MACRO_NAME_CHARS", 100),
     },
     timeTracking: {
       maxEntryMinutes: int("TICKETD_TIME_ENTRY_MAX_MINUTES", 1_440),

@@ -39,6 +39,7 @@ import { TicketLoader } from "./ticket_loader.ts";
 import { PairRunner } from "./pairs/pair_runner.ts";
 import { PairSweeper } from "./pairs/pair_sweeper.ts";
 import { CustomStatusStore } from "./statuses/status_store.ts";
+import { MacroStore } from "./macros/macro_store.ts";
 import { respondToTicketAccess } from "./nats/access_responder.ts";
 import { respondToTicketCommands } from "./nats/command_responder.ts";
 import { ActivityRecorder } from "@ticketd/shared/activity/recorder.ts";
@@ -207,6 +208,9 @@ export async function startTicketsService(
     statuses: new CustomStatusStore(sql, config.customStatuses.maxPerTenant),
     maxStatusNameChars: config.customStatuses.maxNameChars,
     time: config.timeTracking,
+    macros: new MacroStore(sql, config.macros.maxPerOwner),
+    maxMacroNameChars: config.macros.maxNameChars,
+    loader,
     nextId: () => ids.next(),
     now: () => new Date(),
     keyring: { keyring, dataKeys, rewrap, address: config.rateLimits },

@@ -35,6 +35,8 @@ export const ACTIONS = {
   erase_customer: "erase a customer (destroy their data keys)",
   manage_statuses: "define, rename or retire custom statuses",
   log_time: "log time worked on tickets",
+  use_macros: "keep macros of their own and apply macros",
+  manage_macros: "keep the tenant's macros",
   read_time: "read the time logged on tickets",
 } as const;
 export type Action = keyof typeof ACTIONS;
@@ -71,6 +73,8 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   erase_customer: ["admin"],
   manage_statuses: ["admin"],
   log_time: AGENTS,
+  use_macros: AGENTS,
+  manage_macros: ["admin"],
   read_time: READERS,
 };
 

@@ -21,6 +21,7 @@ import { openApiDocument } from "./openapi.ts";
 import { queryRoutes, type QueryRoutesDeps } from "./query_routes.ts";
 import { statusRoutes, type StatusRoutesDeps } from "./status_routes.ts";
 import { timeRoutes, type TimeRoutesDeps } from "./time_routes.ts";
+import { macroRoutes, type MacroRoutesDeps } from "./macro_routes.ts";
 import { surveyLinkRoutes, surveyRoutes, type SurveyRoutesDeps } from "./survey_routes.ts";
 
 export type TicketsAppDeps =
@@ -28,6 +29,7 @@ export type TicketsAppDeps =
   & QueryRoutesDeps
   & StatusRoutesDeps
   & TimeRoutesDeps
+  & MacroRoutesDeps
   & SurveyRoutesDeps
   & {
     erasure: ErasureDeps;
@@ -58,6 +60,7 @@ export function ticketsApp(deps: TicketsAppDeps): Hono<TicketsEnv> {
   v1.route("/", queryRoutes(deps));
   v1.route("/", statusRoutes(deps));
   v1.route("/", timeRoutes(deps));
+  v1.route("/", macroRoutes(deps));
   v1.route("/", erasureRoutes(deps.erasure, deps));
   v1.route("/", keyringRoutes(deps.keyring));
   v1.route("/", pairRoutes(deps));
