@@ -2,13 +2,19 @@
  * The satisfaction survey page in a real Chromium against the real services behind the
  * gateway: the requester opens the signed link (no sign-in), rates and comments, sees the
  * thanks; the answer is in the ticket's history (comment opened for staff, sealed at rest);
- * opening the link again says it was answered; the page reads in Chinese too. Accessibility
- * (axe-core); screenshots in `.ci/artifacts/console/`.
+ * opening the link again says it was answered; the page reads in Chinese too; an admin's Reports
+ * tab shows the answer in the CSAT report. Accessibility (axe-core); screenshots in
+ * `.ci/artifacts/console/`.
  * @module
  */
 import assert from "node:assert/strict";
-import { startConsoleStack } from "../services/gateway/testing/console_stack.ts";
-import { seriousViolations, shot } from "./support/browser.ts";
+import type { Page } from "playwright-core";
+import {
+  ADMIN_PASSWORD,
+  type ConsoleStack,
+  startConsoleStack,
+} from "../services/gateway/testing/console_stack.ts";
+import { seriousViolations, shot, signInThroughForm } from "./support/browser.ts";
 
 const COMMENT = "Quick and kind, thank you";
 
@@ -78,8 +84,39 @@ Deno.test({
       await forged.goto(`${stack.gatewayUrl}/survey/#not-a-token`);
       await forged.waitForSelector("#survey-status[data-key='survey.missing']");
       await context.close();
+      await reportsTabShowsTheAnswer(stack);
     } finally {
       await stack.stop();
     }
   },
 });
+
+/** The admin's Reports tab: the CSAT report of this month counts the one answer. */
+async function reportsTabShowsTheAnswer(stack: ConsoleStack) {
+  const context = await stack.browser.newContext({ locale: "en-US" });
+  const page: Page = await context.newPage();
+  const admin = `${stack.gatewayUrl}/admin/`;
+  await signInThroughForm(
+    page,
+    admin,
+    { username: "admin", password: ADMIN_PASSWORD },
+    admin,
+    "#signout",
+  );
+  await page.click("#tabs button[data-tab=reports]");
+  await page.waitForSelector("#tab-reports:not([hidden]) h2");
+  await page.selectOption("#tab-reports select[name=report]", "csat");
+  await page.selectOption("#tab-reports select[name=interval]", "month");
+  const responses = "#tab-reports table[data-report=csat] tbody tr:last-child td:nth-child(2)";
+  const until = Date.now() + 20_000; // the reports fold the stream asynchronously
+  for (;;) {
+    await page.click("#tab-reports button[type=submit]");
+    const cell = await page.waitForSelector(responses).catch(() => null);
+    if (cell && (await cell.textContent()) === "1") break;
+    assert.ok(Date.now() < until, "the CSAT report never counted the answer");
+    await page.waitForTimeout(300);
+  }
+  assert.deepEqual(await seriousViolations(page), []);
+  await shot(page, stack.artifacts, "admin-reports-csat");
+  await context.close();
+}

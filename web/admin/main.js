@@ -1,6 +1,6 @@
 /**
  * The admin pages' entry: sign in (back to `/admin/callback`), refuse anyone but an admin, then
- * the sections (agents, users, rules, SLA, keys, audit) as tabs on one page, so the in-memory
+ * the sections (agents, users, rules, SLA, keys, audit, reports) as tabs on one page, so the in-memory
  * token survives moving between them.
  * @module
  */
@@ -15,6 +15,8 @@ import zh from "./messages/zh.js";
 import { agentsPanel } from "./agents.js";
 import { auditPanel } from "./audit.js";
 import { keysPanel } from "./keys.js";
+import { reportsPanel } from "./reports.js";
+import reportsMessages from "./reports_messages.js";
 import { rulesPanel } from "./rules.js";
 import { slaPanel } from "./sla.js";
 import { tabs } from "./tabs.js";
@@ -24,6 +26,7 @@ const CLIENT_ID = "console";
 const CALLBACK = "/admin/callback";
 
 addMessages({ en, zh });
+addMessages(reportsMessages);
 const session = pageSession(CLIENT_ID, CALLBACK);
 
 function boot() {
@@ -59,6 +62,7 @@ function start(language) {
     sla: slaPanel(api, byId("tab-sla")),
     keys: keysPanel(api, byId("tab-keys")),
     audit: auditPanel(api, byId("tab-audit")),
+    reports: reportsPanel(api, byId("tab-reports")),
   });
   language.addEventListener("change", () => shown.redraw());
 }
