@@ -6,6 +6,7 @@
  * @module
  */
 import { dataDir } from "./corpus.ts";
+import { exportRevision } from "./revision_tree.ts";
 
 const [rev, ...flags] = Deno.args;
 if (!rev) {
@@ -13,28 +14,16 @@ if (!rev) {
   Deno.exit(2);
 }
 const repo = new URL("../", import.meta.url).pathname;
-const commit = (await git("rev-parse", "--short", `${rev}^{commit}`)).trim();
-const tree = await Deno.makeTempDir({ prefix: `ticketd_at_${commit}_` });
+const tree = await exportRevision(rev);
+const { commit } = tree;
 // Ctrl-C reaches the bench too; it cleans up and exits, then this removes the tree.
 const ignore = () => {};
 Deno.addSignalListener("SIGINT", ignore);
 let code = 0;
 try {
-  const archive = new Deno.Command("git", {
-    args: ["archive", "--format=tar", commit],
-    cwd: repo,
-    stdout: "piped",
-  }).spawn();
-  const untar = new Deno.Command("tar", { args: ["-x", "-C", tree], stdin: "piped" }).spawn();
-  await archive.stdout.pipeTo(untar.stdin);
-  if (!(await archive.status).success || !(await untar.status).success) {
-    throw new Error(`git archive ${commit} failed`);
-  }
-  await Deno.remove(`${tree}/bench`, { recursive: true }).catch(() => {});
-  await copyDir(`${repo}bench`, `${tree}/bench`, (name) => name !== "results");
   const status = await new Deno.Command(Deno.execPath(), {
     args: ["task", "bench", ...flags],
-    cwd: tree,
+    cwd: tree.dir,
     env: { TICKETD_BENCH_DATA: dataDir().pathname, TICKETD_BENCH_REV: commit },
   }).spawn().status;
   code = status.code;
@@ -42,7 +31,7 @@ try {
   await Deno.mkdir(`${repo}bench/results`, { recursive: true });
   for (const ext of ["json", "md"]) {
     await Deno.copyFile(
-      `${tree}/bench/results/latest.${ext}`,
+      `${tree.dir}/bench/results/latest.${ext}`,
       `${repo}bench/results/${commit}.${ext}`,
     );
   }
@@ -51,24 +40,7 @@ try {
   console.error(String(error));
   code ||= 1;
 } finally {
-  await Deno.remove(tree, { recursive: true });
+  await tree.remove();
   Deno.removeSignalListener("SIGINT", ignore);
 }
 Deno.exit(code);
-
-async function git(...args: string[]): Promise<string> {
-  const out = await new Deno.Command("git", { args, cwd: repo }).output();
-  if (!out.success) {
-    throw new Error(`git ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
-  }
-  return new TextDecoder().decode(out.stdout);
-}
-
-async function copyDir(from: string, to: string, keep: (name: string) => boolean): Promise<void> {
-  await Deno.mkdir(to, { recursive: true });
-  for await (const entry of Deno.readDir(from)) {
-    if (!keep(entry.name)) continue;
-    if (entry.isDirectory) await copyDir(`${from}/${entry.name}`, `${to}/${entry.name}`, keep);
-    else await Deno.copyFile(`${from}/${entry.name}`, `${to}/${entry.name}`);
-  }
-}

@@ -73,6 +73,8 @@ export async function startService(
     dataDir: string;
     extraArgs?: string[];
     extra?: Record<string, string>;
+    /** The checkout whose services/main.ts runs (default: the one holding this bench). */
+    repo?: string;
   },
   cleanup: Cleanup,
 ): Promise<ServiceProcess> {
@@ -87,7 +89,7 @@ export async function startService(
       ...(env.extraArgs ?? []),
       "services/main.ts",
     ],
-    cwd: REPO,
+    cwd: env.repo ?? REPO,
     env: {
       NATS_URL: env.natsUrl,
       DATABASE_URL: env.databaseUrl,
@@ -100,6 +102,11 @@ export async function startService(
       TICKETD_SESSIONS_PORT: "0",
       TICKETD_ATTACHMENTS_PORT: "0",
       TICKETD_EMAIL_HTTP_PORT: "0",
+      TICKETD_EMAIL_SMTP_PORT: "0",
+      TICKETD_AUDIT_PORT: "0",
+      TICKETD_WEBHOOKS_PORT: "0",
+      TICKETD_REPORTS_PORT: "0",
+      TICKETD_GATEWAY_PORT: "0",
       // The bench is one client hammering on purpose: rate limits would measure themselves.
       TICKETD_RATE_ADDRESS_BURST: "1000000",
       TICKETD_RATE_ADDRESS_PER_MINUTE: "100000000",

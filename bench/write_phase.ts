@@ -91,7 +91,8 @@ export async function measureCreation(
   }
 }
 
-async function createAttempt(
+/** One load of `settings.seconds` with lag and CPU sampled, whatever else runs on the machine. */
+export async function createAttempt(
   service: ServiceProcess,
   nats: BenchNats,
   jsm: JetStreamManager,
