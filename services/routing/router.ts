@@ -38,9 +38,11 @@ const HOLDING = new Set(["new", "open", "pending", "on_hold"]);
 
 export type RuleTrigger = "created" | "updated" | "sla_warning" | "sla_breached";
 
+/** A ticket's subject and first message in plaintext ("" when erased or unreadable). */
+type Text = { subject: string; body: string };
+
 export interface RouterPorts {
-  /** The subject and first message in plaintext ("" when erased or unreadable). */
-  openText(ticket: TrackedTicket): Promise<{ subject: string; body: string }>;
+  openText(ticket: TrackedTicket): Promise<Text>;
   rules(ticket: RoutingTicket, trigger: RuleTrigger): Promise<RuleActions>;
   /** The model's guess, for what `ask` still needs. */
   model(ticket: RoutingTicket, ask: { queue: boolean; priority: boolean }): ModelGuess;
@@ -128,8 +130,10 @@ export class Router implements FeedHandler {
     this.#account(key, previous, next);
     this.ports.tracked?.(next, previous);
     const created = commit.events.some((e) => e.type === "TicketCreated");
+    // A new ticket's text is opened once, for the similar index and its first decision both.
+    const text = created && !next.erased ? this.ports.openText(next) : undefined;
     if (next.erased) this.ports.similar.remove(next.tenant, next.ticketId);
-    else if (created) this.#index(next);
+    else if (text) this.#index(next, text);
     if (!live) {
       if (needsAgent(next)) this.#wait(next);
       return;
@@ -142,7 +146,7 @@ export class Router implements FeedHandler {
       return;
     }
     if (!created) this.#touched.set(key, touchedBy(commit));
-    this.#schedule(next, created ? "created" : "updated");
+    this.#schedule(next, created ? "created" : "updated", text);
   }
 
   caughtUp(): void {
@@ -192,7 +196,8 @@ export class Router implements FeedHandler {
     while (this.#inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
-  #schedule(ticket: TrackedTicket, trigger: Decision["trigger"]): void {
+  /** `text`, if given, is `ticket`'s opened text (used while the decided ticket has the same). */
+  #schedule(ticket: TrackedTicket, trigger: Decision["trigger"], text?: Promise<Text>): void {
     const key = keyOf(ticket.tenant, ticket.ticketId);
     this.#inFlight++;
     this.#pending.set(key, (this.#pending.get(key) ?? 0) + 1);
@@ -200,7 +205,8 @@ export class Router implements FeedHandler {
       // Decide on what routing knows now, which may be newer than when this was scheduled.
       const current = this.#tickets.get(key) ?? ticket;
       const started = performance.now();
-      const decision = await this.#decide(current, trigger, started).catch((error) => {
+      const opened = text && sameText(current, ticket) ? text : undefined;
+      const decision = await this.#decide(current, trigger, started, opened).catch((error) => {
         this.ports.log.error("routing decision failed", {
           ticketId: current.ticketId,
           error: String(error),
@@ -220,7 +226,12 @@ export class Router implements FeedHandler {
     });
   }
 
-  async #decide(ticket: TrackedTicket, trigger: Decision["trigger"], started: number) {
+  async #decide(
+    ticket: TrackedTicket,
+    trigger: Decision["trigger"],
+    started: number,
+    text?: Promise<Text>,
+  ) {
     if (trigger === "requeue") {
       const change: ServiceChange = {
         type: "AssignTicket",
@@ -230,7 +241,7 @@ export class Router implements FeedHandler {
       const reasons = [`agent ${ticket.assigneeId} went offline`];
       return await this.#send(ticket, trigger, [change], reasons, started);
     }
-    const view: RoutingTicket = { ...ticket, ...(await this.ports.openText(ticket)) };
+    const view: RoutingTicket = { ...ticket, ...(await (text ?? this.ports.openText(ticket))) };
     let plan: RoutePlan;
     if (trigger === "assign") {
       plan = { changes: [], groupId: ticket.groupId, needsAgent: needsAgent(ticket), reasons: [] };
@@ -352,8 +363,8 @@ export class Router implements FeedHandler {
     waiting.add(keyOf(ticket.tenant, ticket.ticketId));
   }
 
-  #index(ticket: TrackedTicket): void {
-    this.ports.openText(ticket).then(
+  #index(ticket: TrackedTicket, text: Promise<Text>): void {
+    text.then(
       (text) => {
         if (text.subject || text.body) {
           this.ports.similar.upsert(ticket.tenant, ticket.ticketId, text);
@@ -418,4 +429,9 @@ function touchedBy(commit: TicketCommit): Set<TouchedField> {
     if (event.type === "TicketAssigned") touched.add("group").add("assignee");
   }
   return touched;
+}
+
+/** Whether two states of a ticket hold the same sealed text (so the same opened text). */
+function sameText(a: TrackedTicket, b: TrackedTicket): boolean {
+  return a.sealedSubject === b.sealedSubject && a.sealedBody === b.sealedBody && !a.erased;
 }
