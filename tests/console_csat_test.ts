@@ -3,7 +3,7 @@
  * gateway: the requester opens the signed link (no sign-in), rates and comments, sees the
  * thanks; the answer is in the ticket's history (comment opened for staff, sealed at rest);
  * opening the link again says it was answered; the page reads in Chinese too; an admin's Reports
- * tab shows the answer in the CSAT report. Accessibility (axe-core); screenshots in
+ * tab shows the answer in the CSAT report; the portal shows a solved ticket's survey link. Accessibility (axe-core); screenshots in
  * `.ci/artifacts/console/`.
  * @module
  */
@@ -85,6 +85,7 @@ Deno.test({
       await forged.waitForSelector("#survey-status[data-key='survey.missing']");
       await context.close();
       await reportsTabShowsTheAnswer(stack);
+      await portalLinksTheSurvey(stack, (path, body) => call(admin, "POST", path, body));
     } finally {
       await stack.stop();
     }
@@ -118,5 +119,35 @@ async function reportsTabShowsTheAnswer(stack: ConsoleStack) {
   }
   assert.deepEqual(await seriousViolations(page), []);
   await shot(page, stack.artifacts, "admin-reports-csat");
+  await context.close();
+}
+
+/** A signed-in customer's solved ticket in the portal links its survey, which opens ready. */
+async function portalLinksTheSurvey(
+  stack: ConsoleStack,
+  asAdmin: (path: string, body: unknown) => Promise<unknown>,
+) {
+  const customer = { username: "erin", password: "erin-password-1", role: "customer" };
+  await stack.addUser(customer);
+  const context = await stack.browser.newContext({ locale: "en-US" });
+  const page: Page = await context.newPage();
+  const portal = `${stack.gatewayUrl}/portal/`;
+  await signInThroughForm(page, portal, customer, portal, "#portal:not([hidden])");
+  await page.click("#new-ticket");
+  await page.fill("#subject", "Refund please");
+  await page.fill("#body", "The order arrived broken.");
+  await page.click("#submit-ticket");
+  await page.waitForSelector("article[data-ticket]");
+  const id = (await page.getAttribute("article[data-ticket]", "data-ticket"))!;
+  await asAdmin(`/v1/tickets/${id}/status`, { status: "solved" });
+  const until = Date.now() + 20_000; // the read model and the pushed change come asynchronously
+  while (!(await page.locator("#survey-link").count())) {
+    assert.ok(Date.now() < until, "the solved ticket never showed its survey link");
+    await page.locator("#my-tickets li", { hasText: "Refund please" }).click();
+    await page.waitForTimeout(300);
+  }
+  await page.click("#survey-link");
+  await page.waitForSelector("#survey-form:not([hidden])");
+  await shot(page, stack.artifacts, "portal-survey-link");
   await context.close();
 }

@@ -20,6 +20,7 @@ export default {
     "portal.send": "Send answer",
     "portal.none": "Choose a ticket, or open a new one.",
     "portal.updated": "Updated {time}",
+    "portal.survey": "How did we do? Rate our answer",
   },
   zh: {
     "portal.title": "Ticketd 客户支持",
@@ -41,5 +42,6 @@ export default {
     "portal.send": "发送回复",
     "portal.none": "请选择一个工单，或新建工单。",
     "portal.updated": "更新于 {time}",
+    "portal.survey": "您对我们的答复满意吗？请评价",
   },
 };

@@ -94,8 +94,12 @@ export function portal(api, session, failed) {
     state.openId = id;
     state.version = ticket.version;
     const download = (/** @type {any} */ a) => downloadAttachment(api, a).catch(failed);
+    // A solved ticket invites its requester to the satisfaction survey (docs/csat.md).
+    const survey = ticket.status === "solved" || ticket.status === "closed"
+      ? await api.get(`/tickets/v1/tickets/${id}/survey`).then((s) => s.path, () => null)
+      : null;
     pane.replaceChildren(
-      ticketView({ ticket, attachments, me: session.me().sub }, answer, download),
+      ticketView({ ticket, attachments, me: session.me().sub, survey }, answer, download),
     );
     if (typed?.value) {
       /** @type {HTMLTextAreaElement} */ (byId("answer")).value = typed.value;

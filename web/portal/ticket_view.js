@@ -1,7 +1,8 @@
 /**
  * One of the customer's tickets: subject, status, the public conversation (the customer's own
  * messages and support's replies, as text), the attachments (each a download link: the file
- * is fetched with the token, `downloadAttachment`), and the answer box.
+ * is fetched with the token, `downloadAttachment`), the satisfaction survey's link once solved,
+ * and the answer box.
  * @module
  */
 import { h } from "../shared/dom.js";
@@ -9,11 +10,11 @@ import { language, t } from "../shared/i18n.js";
 import { formatTime } from "../shared/time.js";
 
 /**
- * @param {{ ticket: Record<string, any>, attachments: any[], me: string }} data
+ * @param {{ ticket: Record<string, any>, attachments: any[], me: string, survey?: string | null }} data
  * @param {(body: string) => Promise<void>} answer
  * @param {(attachment: any) => void} download
  */
-export function ticketView({ ticket, attachments, me }, answer, download) {
+export function ticketView({ ticket, attachments, me, survey = null }, answer, download) {
   const box = /** @type {HTMLTextAreaElement} */ (h("textarea", {
     id: "answer",
     rows: "4",
@@ -46,6 +47,9 @@ export function ticketView({ ticket, attachments, me }, answer, download) {
       `${t("ticket.status")}: ${t(`status.${ticket.status}`)} · `,
       t("portal.updated", { time: formatTime(ticket.updatedAt, language()) }),
     ),
+    survey
+      ? h("p", { class: "survey" }, h("a", { id: "survey-link", href: survey }, t("portal.survey")))
+      : null,
     h("h3", {}, t("portal.timeline")),
     h(
       "ol",
