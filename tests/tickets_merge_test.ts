@@ -12,6 +12,7 @@ import {
   ticketSubject,
 } from "@ticketd/shared/events/tickets.ts";
 import { JetStreamEventStore } from "@ticketd/shared/eventstore/jetstream.ts";
+import { resetReadModel, streamHead } from "../services/tickets/projections/rebuild.ts";
 import { commit, type PairSpec, reserve } from "../services/tickets/domain/pairs.ts";
 import { evolve, noTicket, type Ticket } from "../services/tickets/domain/ticket.ts";
 import {
@@ -232,9 +233,10 @@ async function eventually(
   h: Harness,
   id: string,
   done: (ticket: Record<string, unknown>) => boolean,
+  readId = id,
 ) {
   for (let i = 0; i < 60; i++) {
-    const ticket = (await read(h, agentA, id)).json;
+    const ticket = (await read(h, agentA, readId)).json;
     if (done(ticket)) return ticket;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -278,3 +280,162 @@ Deno.test("recovery - a merge meeting a stale reservation settles it first and g
     assert.equal(merged.status, 200, JSON.stringify(merged.json));
     assert.equal((await read(h, agentA, b)).json.mergedInto, a);
   }, { TICKETD_PAIR_RESERVATION_SECONDS: "1", TICKETD_PAIR_SWEEP_SECONDS: "3600" }));
+
+/** A ticket of customerA with three more messages after the first; returns their ids. */
+async function conversation(h: Harness) {
+  const { id } = await createTicket(h, customerA, { body: "First question", tags: ["t"] });
+  for (const body of ["Agent answer", "Second question", "Agent again"]) {
+    const who = body.startsWith("Agent") ? agentA : customerA;
+    await h.call(who, "POST", `/v1/tickets/${id}/messages`, { body });
+  }
+  const ticket = (await read(h, agentA, id)).json;
+  return { id, messageIds: ticket.messages.map((m: { id: string }) => m.id) as string[] };
+}
+
+const bodies = (ticket: { messages: { body: string }[] }) => ticket.messages.map((m) => m.body);
+
+Deno.test("split - a new follow-up ticket gets the message and those after it; the original keeps the rest", () =>
+  withHarness(async (h) => {
+    const { id, messageIds } = await conversation(h);
+    const response = await h.call(agentA, "POST", `/v1/tickets/${id}/split`, {
+      atMessageId: messageIds[2],
+    });
+    const json = await response.json();
+    assert.equal(response.status, 200, JSON.stringify(json));
+    const newId = json.other.id;
+    const original = (await read(h, agentA, id)).json;
+    assert.deepEqual(bodies(original), ["First question", "Agent answer"]);
+    assert.deepEqual(
+      original.links.map((l: { ticketId: string; kind: string }) => [l.ticketId, l.kind]),
+      [[newId, "followed_up_by"]],
+    );
+    const split = (await read(h, agentA, newId)).json;
+    assert.deepEqual(bodies(split), ["Second question", "Agent again"]);
+    assert.deepEqual([split.followUpOf, split.requesterId, split.status, split.tags], [
+      id,
+      customerA.sub,
+      "open",
+      ["t"],
+    ]);
+    assert.equal(split.subject, original.subject);
+    assert.deepEqual(split.links.map((l: { kind: string }) => l.kind), ["follow_up_of"]);
+    assert.equal((await read(h, customerA, newId)).status, 200, "the requester follows it");
+  }));
+
+Deno.test("split - refused at the first message or a message of another ticket", () =>
+  withHarness(async (h) => {
+    const { id, messageIds } = await conversation(h);
+    const first = await h.call(agentA, "POST", `/v1/tickets/${id}/split`, {
+      atMessageId: messageIds[0],
+    });
+    assert.deepEqual([first.status, (await first.json()).code], [422, "split_at_first_message"]);
+    const other = await conversation(h);
+    const foreign = await h.call(agentA, "POST", `/v1/tickets/${id}/split`, {
+      atMessageId: other.messageIds[1],
+    });
+    assert.deepEqual([foreign.status, (await foreign.json()).code], [422, "invalid_split_message"]);
+    const byCustomer = await h.call(customerA, "POST", `/v1/tickets/${id}/split`, {
+      atMessageId: messageIds[1],
+    });
+    assert.deepEqual([byCustomer.status, (await byCustomer.json()).code], [403, "forbidden"]);
+  }));
+
+Deno.test("unsplit - the original shows every message again and the split-off ticket closes; refused once it was answered", () =>
+  withHarness(async (h) => {
+    const { id, messageIds } = await conversation(h);
+    const split = async () => {
+      const response = await h.call(agentA, "POST", `/v1/tickets/${id}/split`, {
+        atMessageId: messageIds[1],
+      });
+      assert.equal(response.status, 200);
+      return (await response.json()).other.id as string;
+    };
+    const first = await split();
+    const undone = await h.call(agentA, "POST", `/v1/tickets/${first}/unsplit`);
+    assert.equal(undone.status, 200, JSON.stringify(await undone.clone().json()));
+    const original = (await read(h, agentA, id)).json;
+    assert.equal(original.messages.length, 4);
+    assert.deepEqual(original.links, []);
+    const closed = (await read(h, agentA, first)).json;
+    assert.deepEqual([closed.status, closed.links], ["closed", []]);
+
+    const second = await split();
+    await h.call(agentA, "POST", `/v1/tickets/${second}/messages`, { body: "New answer" });
+    const refused = await h.call(agentA, "POST", `/v1/tickets/${second}/unsplit`);
+    assert.deepEqual([refused.status, (await refused.json()).code], [409, "split_answered"]);
+    const notSplit = await h.call(agentA, "POST", `/v1/tickets/${id}/unsplit`);
+    assert.deepEqual([notSplit.status, (await notSplit.json()).code], [409, "not_split"]);
+  }));
+
+Deno.test("recovery - a split interrupted after the original committed opens its new ticket on recovery", () =>
+  withHarness(async (h) => {
+    const { id, messageIds } = await conversation(h);
+    const store = new JetStreamEventStore(jetstream(h.nc), h.jsm, "TICKETS");
+    const newId = String(BigInt(id) + 1_000_000n);
+    const spec: PairSpec = {
+      opId: String(BigInt(id) + 2_000_000n),
+      op: "split",
+      sourceId: id,
+      targetId: newId,
+      linkKind: null,
+      undoes: null,
+      reservedAt: new Date().toISOString(),
+    };
+    const actor = { id: agentA.sub, role: agentA.role, groups: agentA.groups ?? [] };
+    const subject = ticketSubject("acme", id);
+    for (
+      const [step, decide] of [
+        (s: Ticket) => reserve(spec, "source", s, actor),
+        (s: Ticket) => commit(spec, s, { customFields: {}, maxTags: 50 }, messageIds.slice(2)),
+      ].entries()
+    ) {
+      const messages = await store.readSubject(subject);
+      const state = messages.flatMap((m) => decodeCommit(m.data).events).reduce(evolve, noTicket);
+      const last = messages.at(-1)!;
+      await store.append(
+        subject,
+        encodeCommit({
+          meta: { ...decodeCommit(last.data).meta, commandId: spec.opId, at: spec.reservedAt },
+          events: decide(state),
+        }),
+        { expectedVersion: last.version, messageId: `${spec.opId}-${step}` },
+      );
+    }
+    const split = await eventually(
+      h,
+      id,
+      (t) => Array.isArray(t.messages) && t.messages.length === 2,
+      newId,
+    );
+    assert.deepEqual(bodies(split as { messages: { body: string }[] }), [
+      "Second question",
+      "Agent again",
+    ]);
+  }, FAST_RECOVERY));
+
+Deno.test("replay - merges, links and splits rebuild to the same read model", () =>
+  withHarness(async (h) => {
+    const { a, b } = await ticketPair(h);
+    const c = (await createTicket(h, customerA)).id;
+    const { id, messageIds } = await conversation(h);
+    assert.equal((await merge(h, agentA, a, b)).status, 200);
+    assert.equal((await merge(h, agentA, b, c)).status, 200);
+    assert.equal((await h.call(agentA, "POST", `/v1/tickets/${b}/unmerge`)).status, 200);
+    await h.call(agentA, "POST", `/v1/tickets/${id}/links`, { ticketId: c, kind: "related" });
+    await h.call(agentA, "POST", `/v1/tickets/${id}/split`, { atMessageId: messageIds[3] });
+    await projected(h, await streamHead(h.jsm, "TICKETS"));
+    const snapshot = async () => ({
+      tickets: [...await h.sql`select * from tickets order by tenant, id`],
+      messages: [...await h.sql`select * from ticket_messages order by tenant, ticket_id, id`],
+      relations: [
+        ...await h.sql`select * from ticket_relations order by tenant, ticket_id, kind, other_id`,
+      ],
+    });
+    const live = await snapshot();
+    assert.ok(live.relations.length > 0);
+    await h.service.stop();
+    await resetReadModel(h.sql, h.jsm, "TICKETS", h.config.projector.name);
+    await h.restart();
+    await projected(h, await streamHead(h.jsm, "TICKETS"));
+    assert.deepEqual(await snapshot(), live);
+  }));

@@ -147,6 +147,8 @@ export async function startTicketsService(
   });
   const pairs = new PairRunner({
     commands,
+    envelope,
+    numbers: new KvTicketNumbers(await kvm.create("ticket-numbers"), config.numberBlockSize),
     loader,
     store,
     policy: { customFields: deps.customFields, maxTags: config.maxTags },

@@ -23,7 +23,7 @@ const sealed = z.string().startsWith("enc:");
 const fieldValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
 /** Two-ticket operations, each run by reserving both tickets (docs/merge-split-links.md). */
-export const PAIR_OPS = ["merge", "unmerge", "link", "unlink"] as const;
+export const PAIR_OPS = ["merge", "unmerge", "link", "unlink", "split", "unsplit"] as const;
 export type PairOp = (typeof PAIR_OPS)[number];
 /** Link kinds as one ticket sees them; each has an inverse on the other ticket. */
 export const LINK_KINDS = [
@@ -173,6 +173,16 @@ export const ticketEventDefinitions = {
   /** A link as this ticket sees it (`parent_of` here is `child_of` on `otherId`). */
   TicketLinked: defineEvent(1, z.object({ linkId: id, kind: z.enum(LINK_KINDS), otherId: id })),
   TicketUnlinked: defineEvent(1, z.object({ linkId: id, kind: z.enum(LINK_KINDS), otherId: id })),
+  /**
+   * Messages `messageIds` of `originalId` (one and those after it) continue as ticket
+   * `newTicketId`, on both: the original hides them once the new ticket holds its copies.
+   */
+  TicketSplit: defineEvent(
+    1,
+    z.object({ splitId: id, originalId: id, newTicketId: id, messageIds: z.array(id) }),
+  ),
+  /** The split `splitId` was undone, on both: the original shows its messages again. */
+  TicketSplitUndone: defineEvent(1, z.object({ splitId: id, originalId: id, newTicketId: id })),
 };
 
 type Definitions = typeof ticketEventDefinitions;

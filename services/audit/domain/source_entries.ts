@@ -59,6 +59,8 @@ const TICKET_VERBS: Record<TicketEvent["type"], string> = {
   TicketUnmerged: "unmerge",
   TicketLinked: "link",
   TicketUnlinked: "unlink",
+  TicketSplit: "split",
+  TicketSplitUndone: "unsplit",
 };
 
 function ticketEntry(message: SourceMessage): UnchainedEntry {

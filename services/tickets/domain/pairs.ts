@@ -1,5 +1,5 @@
 /**
- * Two-ticket operations (merge, unmerge, link, unlink) as pure steps. Each operation reserves
+ * Two-ticket operations (merge, split, link and their undos) as pure steps. Each operation reserves
  * both tickets (lower id first), commits on the source, then finishes on the target; each step
  * is one conditional append decided here. Why this order is safe: docs/merge-split-links.md.
  * @module
@@ -46,14 +46,31 @@ export interface Link {
   otherId: string;
 }
 
+/** On a ticket split off another: which split, and how many messages it got since. */
+export interface SplitFrom {
+  splitId: string;
+  originalId: string;
+  repliesSince: number;
+}
+
 export interface PairState {
   reservation: PairSpec | null;
   mergedInto: MergedInto | null;
   absorbed: Absorbed[];
   links: Link[];
+  splitFrom: SplitFrom | null;
+  /** Splits made of this ticket (not undone). */
+  splitTo: string[];
 }
 
-export const noPairs: PairState = { reservation: null, mergedInto: null, absorbed: [], links: [] };
+export const noPairs: PairState = {
+  reservation: null,
+  mergedInto: null,
+  absorbed: [],
+  links: [],
+  splitFrom: null,
+  splitTo: [],
+};
 
 /** The inverse of each link kind: what the other ticket records. */
 export const INVERSE_LINK: Readonly<Record<LinkKind, LinkKind>> = {
@@ -75,7 +92,9 @@ type PairEvent = Extract<
       | "TicketMerged"
       | "TicketUnmerged"
       | "TicketLinked"
-      | "TicketUnlinked";
+      | "TicketUnlinked"
+      | "TicketSplit"
+      | "TicketSplitUndone";
   }
 >;
 
@@ -112,7 +131,28 @@ export function evolvePair(state: ExistingTicket, event: PairEvent): ExistingTic
       const { linkId } = event.data;
       return next({ links: pairs.links.filter((l) => l.linkId !== linkId) }, linkId);
     }
+    case "TicketSplit": {
+      const { splitId, originalId } = event.data;
+      // The original stays held until the new ticket exists (its release ends the split).
+      if (state.id === originalId) return next({ splitTo: [...pairs.splitTo, splitId] }, null);
+      return next({ splitFrom: { splitId, originalId, repliesSince: 0 } }, splitId);
+    }
+    case "TicketSplitUndone": {
+      const { splitId, originalId } = event.data;
+      if (state.id === originalId) {
+        return next({ splitTo: pairs.splitTo.filter((id) => id !== splitId) }, splitId);
+      }
+      return next({ splitFrom: null }, splitId);
+    }
   }
+}
+
+/** A message on a ticket split off another: undoing the split would now hide an answer. */
+export function countReply(state: ExistingTicket): ExistingTicket {
+  const from = state.pairs?.splitFrom;
+  if (!from) return state;
+  const splitFrom = { ...from, repliesSince: from.repliesSince + 1 };
+  return { ...state, pairs: { ...state.pairs!, splitFrom } };
 }
 
 /** An operation's own events clear its reservation: `id` is its op id or what it undoes. */
@@ -146,7 +186,7 @@ export function reserve(
   actor: Actor,
 ): TicketEvent[] {
   const ticket = existing(state, actor, side);
-  authorise(actor, spec.op === "merge" || spec.op === "unmerge" ? "merge" : "link");
+  authorise(actor, spec.op === "link" || spec.op === "unlink" ? "link" : "merge");
   const pairs = ticket.pairs ?? noPairs;
   if (pairs.reservation?.opId === spec.opId) return []; // a retried step
   if (pairs.reservation) {
@@ -195,6 +235,30 @@ function checkOp(spec: PairSpec, side: Side, ticket: ExistingTicket, pairs: Pair
       if (!pairs.links.some((l) => l.linkId === spec.undoes)) {
         fail("link_not_found", `No such link on ticket "${ticket.id}"`, 404);
       }
+      return;
+    case "split":
+      refuseIfMerged(ticket);
+      if (ticket.status === "closed") {
+        fail("ticket_closed", `Ticket "${ticket.id}" is closed and cannot be split`, 409);
+      }
+      return;
+    case "unsplit":
+      refuseIfMerged(ticket);
+      if (side === "source") checkUnsplit(spec, pairs);
+      else if (!pairs.splitTo.includes(spec.undoes!)) {
+        fail("not_split", `Ticket "${ticket.id}" does not hold that split`, 409);
+      }
+  }
+}
+
+/** Undoing a split is refused once the new ticket was answered: the answer would vanish. */
+function checkUnsplit(spec: PairSpec, pairs: PairState): void {
+  const from = pairs.splitFrom;
+  if (from?.splitId !== spec.undoes) fail("not_split", "The ticket was not split off another", 409);
+  if (from.repliesSince > 0) {
+    fail("split_answered", "The ticket has messages since the split; undo would hide them", 409, {
+      messages: from.repliesSince,
+    });
   }
 }
 
@@ -208,7 +272,13 @@ function kindOn(spec: PairSpec, side: Side): LinkKind {
  * Step 2, on the source: the decisive append. Once it is in the stream the operation happened
  * and recovery completes it; before, recovery rolls it back.
  */
-export function commit(spec: PairSpec, state: Ticket, policy: TicketPolicy): TicketEvent[] {
+export function commit(
+  spec: PairSpec,
+  state: Ticket,
+  policy: TicketPolicy,
+  /** For a split: the messages that move (`splitMessages`). */
+  messageIds: readonly string[] = [],
+): TicketEvent[] {
   const ticket = held(spec, state);
   switch (spec.op) {
     case "merge": {
@@ -244,7 +314,37 @@ export function commit(spec: PairSpec, state: Ticket, policy: TicketPolicy): Tic
       return [linked(spec, "source")];
     case "unlink":
       return [unlinked(spec, ticket)];
+    case "split": {
+      if (messageIds.length === 0) throw new Error("a split moves at least one message");
+      const data = {
+        splitId: spec.opId,
+        originalId: spec.sourceId,
+        newTicketId: spec.targetId,
+        messageIds: [...messageIds],
+      };
+      // The original stays held: `closeSplit` links and releases it once the new ticket exists.
+      return [{ type: "TicketSplit", data }];
+    }
+    case "unsplit": {
+      // The split-off ticket closes; the original shows its messages again.
+      const events = [...unsplitEvents(spec, ticket)];
+      if (ticket.status !== "closed") {
+        events.push({ type: "TicketStatusChanged", data: { from: ticket.status, to: "closed" } });
+      }
+      return events;
+    }
   }
+}
+
+/** Both sides of an unsplit: the split undone and its follow-up link removed. */
+function unsplitEvents(spec: PairSpec, ticket: ExistingTicket): TicketEvent[] {
+  // An unsplit acts on the split-off ticket: it is the source, the original the target.
+  const split = { newTicketId: spec.sourceId, originalId: spec.targetId };
+  const link = ticket.pairs!.links.find((l) => l.linkId === spec.undoes);
+  return [
+    { type: "TicketSplitUndone", data: { splitId: spec.undoes!, ...split } },
+    ...(link ? [{ type: "TicketUnlinked", data: link } satisfies TicketEvent] : []),
+  ];
 }
 
 /**
@@ -286,7 +386,28 @@ export function finish(
       return [linked(spec, "target")];
     case "unlink":
       return [unlinked(spec, ticket)];
+    case "unsplit":
+      return unsplitEvents(spec, ticket);
+    case "split":
+      throw new Error("a split finishes by creating its new ticket (split.ts)");
   }
+}
+
+/**
+ * The split's last step, on the original once the new ticket exists: the follow-up link (unless
+ * there) and the release of its reservation (unless a recovery released it already).
+ */
+export function closeSplit(
+  split: { splitId: string; newTicketId: string },
+  state: Ticket,
+): TicketEvent[] {
+  if (state.status === "none") return [];
+  const linked = (state.pairs?.links ?? []).some((l) => l.linkId === split.splitId);
+  const link: TicketEvent = {
+    type: "TicketLinked",
+    data: { linkId: split.splitId, kind: "followed_up_by", otherId: split.newTicketId },
+  };
+  return [...(linked ? [] : [link]), ...release(split.splitId, state)];
 }
 
 /** Rolls a reservation back; nothing when `opId` no longer holds the ticket. */

@@ -4,6 +4,7 @@ import { DomainError } from "@ticketd/shared/errors.ts";
 import { decide } from "./decide.ts";
 import { commit, finish, type PairSpec, parentOf, release, reserve } from "./pairs.ts";
 import { canSee } from "./permissions.ts";
+import { shownMessages, splitMessages } from "./split.ts";
 import { agent, createCommand, customer, policy, stranger } from "./testing.ts";
 import { evolve, type ExistingTicket, noTicket, type Ticket } from "./ticket.ts";
 
@@ -154,4 +155,47 @@ Deno.test("links - a ticket has one parent at most", () => {
   );
   const again = spec({ opId: "901", op: "link", linkKind: "child_of", targetId: "300" });
   fails(() => reserve(again, "source", first.source, agent), "already_has_parent");
+});
+
+Deno.test("split - moves the message and those after it, never the first; moved ones leave the original", () => {
+  const message = (messageId: string): TicketEvent => ({
+    type: "MessagePosted",
+    data: { messageId, authorId: "cust-1", authorRole: "customer", internal: false, body: "enc:x" },
+  });
+  const events = [message("1"), message("2"), message("3"), message("4")];
+  assert.deepEqual(splitMessages(events, "3"), ["3", "4"]);
+  fails(() => splitMessages(events, "1"), "split_at_first_message");
+  fails(() => splitMessages(events, "9"), "invalid_split_message");
+  const split: TicketEvent = {
+    type: "TicketSplit",
+    data: { splitId: "50", originalId: "100", newTicketId: "200", messageIds: ["3", "4"] },
+  };
+  assert.deepEqual(shownMessages([...events, split]).map((m) => m.messageId), ["1", "2"]);
+  fails(() => splitMessages([...events, split], "4"), "invalid_split_message");
+  const undone: TicketEvent = {
+    type: "TicketSplitUndone",
+    data: { splitId: "50", originalId: "100", newTicketId: "200" },
+  };
+  assert.equal(shownMessages([...events, split, undone]).length, 4);
+});
+
+Deno.test("unsplit - refused once the split-off ticket has a message since the split", () => {
+  const split: TicketEvent = {
+    type: "TicketSplit",
+    data: { splitId: "50", originalId: "100", newTicketId: "200", messageIds: ["3"] },
+  };
+  const fresh = apply(ticket("200", "cust-1"), [split]);
+  const undo = spec({ opId: "951", op: "unsplit", sourceId: "200", targetId: "100", undoes: "50" });
+  assert.equal(reserve(undo, "source", fresh, agent).length, 1);
+  const answered = apply(fresh, [{
+    type: "MessagePosted",
+    data: {
+      messageId: "7",
+      authorId: "agent-1",
+      authorRole: "agent",
+      internal: false,
+      body: "enc:y",
+    },
+  }]);
+  fails(() => reserve(undo, "source", answered, agent), "split_answered");
 });

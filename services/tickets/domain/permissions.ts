@@ -30,7 +30,7 @@ export const ACTIONS = {
   assign_self: "take or release tickets",
   assign_in_group: "assign tickets to others within their groups",
   assign_any: "assign tickets to any agent or group",
-  merge: "merge tickets and undo merges",
+  merge: "merge or split tickets and undo either",
   link: "link tickets and remove links",
   erase_customer: "erase a customer (destroy their data keys)",
   manage_statuses: "define, rename or retire custom statuses",
@@ -272,6 +272,8 @@ export function historyShows(actor: Actor, event: TicketEvent): boolean {
     case "TicketUnmerged":
     case "TicketLinked":
     case "TicketUnlinked":
+    case "TicketSplit":
+    case "TicketSplitUndone":
       return allows(actor, "read_workflow");
     case "TimeLogged":
       return allows(actor, "read_time");

@@ -6,7 +6,7 @@
 import type { Priority, TicketEvent, TicketStatus } from "@ticketd/shared/events/tickets.ts";
 import type { FieldValue } from "./custom_fields.ts";
 import { addTime } from "./time_tracking.ts";
-import { evolvePair, type PairState } from "./pairs.ts";
+import { countReply, evolvePair, type PairState } from "./pairs.ts";
 
 export interface NoTicket {
   status: "none";
@@ -78,6 +78,7 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
     case "SatisfactionRated":
       return { ...state, satisfactionRated: true };
     case "MessagePosted":
+      return countReply(state);
     case "AttachmentAdded":
     case "TicketContentErased":
       return state;
@@ -87,6 +88,8 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
     case "TicketUnmerged":
     case "TicketLinked":
     case "TicketUnlinked":
+    case "TicketSplit":
+    case "TicketSplitUndone":
       return evolvePair(state, event);
   }
 }

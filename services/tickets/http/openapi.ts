@@ -151,6 +151,12 @@ export function openApiDocument(schemas: RequestSchemas) {
       "/tickets/{id}/unmerge": {
         post: pair("Undo this ticket's merge: both tickets as before", null),
       },
+      "/tickets/{id}/split": {
+        post: pair("Split at a message: it and those after it open a follow-up", pairSchemas.split),
+      },
+      "/tickets/{id}/unsplit": {
+        post: pair("Undo the split that made this ticket (refused once it was answered)", null),
+      },
       "/tickets/{id}/links": {
         post: pair(
           "Link to another ticket (related, duplicate_of, parent_of...)",

@@ -1,6 +1,7 @@
 /**
- * Merges and links over HTTP: each route runs one two-ticket operation (`pairs/pair_runner.ts`)
- * and answers with both tickets once every step is acknowledged by JetStream.
+ * Merges, splits and links over HTTP: each route runs one two-ticket operation
+ * (`pairs/pair_runner.ts`) and answers with both tickets once JetStream has acknowledged every
+ * step.
  * @module
  */
 import { type Context, Hono } from "hono";
@@ -25,9 +26,10 @@ export const pairSchemas = {
   merge: z.strictObject({ into: ticketId }),
   link: z.strictObject({ ticketId, kind: z.enum(LINK_KINDS) }),
   unlink: z.strictObject({ ticketId }),
+  split: z.strictObject({ atMessageId: ticketId }),
 };
 
-/** POST /tickets/:id/merge, /unmerge, POST and DELETE /tickets/:id/links. */
+/** POST /tickets/:id/merge, /unmerge, /split, /unsplit, POST and DELETE /tickets/:id/links. */
 export function pairRoutes({ pairs, limits }: PairRoutesDeps) {
   const app = new Hono<TicketsEnv>();
   const body = <S extends z.ZodType>(c: Context, schema: S) =>
@@ -56,6 +58,17 @@ export function pairRoutes({ pairs, limits }: PairRoutesDeps) {
     const { ticketId } = await body(c, pairSchemas.unlink);
     const id = ticketIdParam(c);
     return c.json(pairView(await pairs.unlink(principal.tenant, principal, id, ticketId)));
+  });
+  app.post("/tickets/:id/split", async (c) => {
+    const principal = c.get("principal");
+    const { atMessageId } = await body(c, pairSchemas.split);
+    const id = ticketIdParam(c);
+    return c.json(pairView(await pairs.split(principal.tenant, principal, id, atMessageId)));
+  });
+  app.post("/tickets/:id/unsplit", async (c) => {
+    const principal = c.get("principal");
+    const id = ticketIdParam(c);
+    return c.json(pairView(await pairs.unsplit(principal.tenant, principal, id)));
   });
   return app;
 }

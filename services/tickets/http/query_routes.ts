@@ -122,8 +122,8 @@ export function queryRoutes(deps: QueryRoutesDeps) {
     const messages = await listMessages(deps.sql, principal.tenant, id, notes, merged);
     const view = {
       ...(await ticketView(deps.envelope, row)),
-      // The stored count includes internal notes (and not merged tickets' messages).
-      ...(notes && merged.length === 0 ? {} : { messageCount: messages.length }),
+      // The stored count includes notes (for everyone), merged tickets' and split-off messages.
+      messageCount: messages.length,
       ...relationsView(relations),
       messages: await Promise.all(messages.map((m) => messageView(deps.envelope, m))),
     };

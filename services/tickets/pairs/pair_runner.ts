@@ -1,5 +1,5 @@
 /**
- * Runs two-ticket operations (merge, unmerge, link, unlink) as the steps of `domain/pairs.ts`,
+ * Runs two-ticket operations (merge, split, link and their undos) as the steps of `domain/pairs.ts`,
  * each a conditional append through the one write path: reserve the lower id, then the higher,
  * commit on the source, finish on the target. A reservation older than the timeout is recovered
  * (completed if the source committed, else rolled back) by the next operation that meets it or
@@ -18,6 +18,7 @@ import type { Logger } from "@ticketd/shared/log/logger.ts";
 import type { CommandResult, Decision, TicketCommands } from "../command_handler.ts";
 import type { Actor, TicketPolicy } from "../domain/commands.ts";
 import {
+  closeSplit,
   commit,
   finish,
   type PairSpec,
@@ -27,8 +28,11 @@ import {
   type Side,
 } from "../domain/pairs.ts";
 import { canSee } from "../domain/permissions.ts";
-import type { ExistingTicket, Ticket } from "../domain/ticket.ts";
+import { evolve, type ExistingTicket, noTicket, type Ticket } from "../domain/ticket.ts";
 import type { TicketLoader } from "../ticket_loader.ts";
+import type { Envelope } from "@ticketd/shared/crypto/envelope.ts";
+import type { TicketNumbers } from "../adapters/ticket_numbers.ts";
+import { splitMessages, splitTicketEvents } from "../domain/split.ts";
 
 export interface PairSettings {
   /** A reservation older than this is taken for a crashed operation and recovered. */
@@ -39,6 +43,9 @@ export interface PairSettings {
 
 export interface PairRunnerDeps {
   commands: TicketCommands;
+  /** A split copies text into a new ticket: opened here, sealed again for it. */
+  envelope: Envelope;
+  numbers: TicketNumbers;
   loader: TicketLoader;
   store: EventStore;
   policy: TicketPolicy;
@@ -105,6 +112,42 @@ export class PairRunner {
     return await this.#run(tenant, actor, spec);
   }
 
+  /** Splits `ticketId` at `atMessageId`: that message and those after it open a new ticket. */
+  async split(tenant: string, actor: Actor, ticketId: string, atMessageId: string) {
+    await this.#visible(tenant, actor, ticketId);
+    const messageIds = splitMessages(await this.#events(tenant, ticketId), atMessageId);
+    const spec = this.#spec("split", ticketId, this.deps.nextId());
+    await this.#reserve(tenant, actor, spec, ticketId, "source");
+    try {
+      this.#inTime(spec);
+    } catch (error) {
+      await this.#releaseBoth(tenant, spec);
+      throw error;
+    }
+    const source = await this.#step(
+      tenant,
+      ticketId,
+      actor,
+      (s) => commit(spec, s, this.deps.policy, messageIds),
+    );
+    const target = await this.#createSplit(tenant, actor, source.events[0]);
+    const closed = await this.#step(
+      tenant,
+      ticketId,
+      actor,
+      (s) => closeSplit(committedSplit(source.events[0]), s),
+    );
+    return { source: closed, target };
+  }
+
+  /** Undoes the split that made `ticketId`: it closes, the original shows its messages again. */
+  async unsplit(tenant: string, actor: Actor, ticketId: string) {
+    const from = (await this.#visible(tenant, actor, ticketId)).pairs?.splitFrom;
+    if (!from) fail("not_split", `Ticket "${ticketId}" was not split off another`, 409);
+    const spec = { ...this.#spec("unsplit", ticketId, from.originalId), undoes: from.splitId };
+    return await this.#run(tenant, actor, spec);
+  }
+
   /**
    * Settles the operation holding `ticketId` if its reservation is stale: completed when its
    * source committed, else rolled back. The source is released first, so a slow original can
@@ -114,19 +157,27 @@ export class PairRunner {
     const state = await this.#load(tenant, ticketId);
     const spec = state.status === "none" ? null : state.pairs?.reservation ?? null;
     if (!spec || !this.#stale(spec)) return "none";
-    const fenced = await this.#step(
-      tenant,
-      spec.sourceId,
-      RECOVERY_ACTOR,
-      (s) => release(spec.opId, s),
-    );
-    const committed = fenced.events.length === 0 ? await this.#committed(tenant, spec) : null;
+    // After the fence the stream alone says whether the source committed (a split's original
+    // stays held after its commit, so the fence lands there either way).
+    await this.#step(tenant, spec.sourceId, RECOVERY_ACTOR, (s) => release(spec.opId, s));
+    const committed = await this.#committed(tenant, spec);
     if (committed) {
-      await this.#finish(tenant, RECOVERY_ACTOR, spec, committed);
+      if (spec.op === "split") {
+        await this.#createSplit(tenant, RECOVERY_ACTOR, committed);
+        await this.#step(
+          tenant,
+          spec.sourceId,
+          RECOVERY_ACTOR,
+          (s) => closeSplit(committedSplit(committed), s),
+        );
+      } else await this.#finish(tenant, RECOVERY_ACTOR, spec, committed);
       this.deps.log.warn("completed an interrupted ticket operation", logged(spec));
       return "completed";
     }
-    await this.#step(tenant, spec.targetId, RECOVERY_ACTOR, (s) => release(spec.opId, s));
+    // A split's new ticket does not exist before its commit: nothing holds it.
+    if (spec.op !== "split") {
+      await this.#step(tenant, spec.targetId, RECOVERY_ACTOR, (s) => release(spec.opId, s));
+    }
     this.deps.log.warn("rolled back an interrupted ticket operation", logged(spec));
     return "rolled_back";
   }
@@ -190,7 +241,7 @@ export class PairRunner {
   }
 
   async #releaseBoth(tenant: string, spec: PairSpec): Promise<void> {
-    for (const id of [spec.sourceId, spec.targetId]) {
+    for (const id of spec.op === "split" ? [spec.sourceId] : [spec.sourceId, spec.targetId]) {
       await this.#step(tenant, id, RECOVERY_ACTOR, (s) => release(spec.opId, s)).catch((e) => {
         // Left reserved, it is recovered once stale; the operation's own error is the answer.
         this.deps.log.warn("could not release a ticket reservation", {
@@ -212,6 +263,49 @@ export class PairRunner {
   #stale(spec: PairSpec): boolean {
     return this.deps.now().getTime() - Date.parse(spec.reservedAt) >
       this.deps.settings.reservationMs;
+  }
+
+  /**
+   * Opens the split's new ticket with copies of the moved messages, sealed for it. Appended at
+   * version 0 of a fresh subject: done once, however many recoveries race.
+   */
+  async #createSplit(tenant: string, actor: Actor, committed: TicketEvent) {
+    const split = committedSplit(committed);
+    const events = await this.#events(tenant, split.originalId);
+    const original = events.reduce(evolve, noTicket);
+    if (original.status === "none") throw new Error("a split's original exists");
+    const { envelope, nextId } = this.deps;
+    const from = { tenant, ticketId: split.originalId };
+    const to = { tenant, ticketId: split.newTicketId, ownerId: original.requesterId };
+    const reseal = async (sealed: string) =>
+      await envelope.seal(await envelope.openUnlessErased(sealed, from) ?? "", to);
+    const created = events.find((e) => e.type === "TicketCreated")!;
+    const moved = new Set(split.messageIds);
+    const messages = await Promise.all(
+      allMessages(events).filter((m) => moved.has(m.messageId)).map(async (m) => ({
+        ...m,
+        messageId: nextId(),
+        body: await reseal(m.body),
+      })),
+    );
+    const first = splitTicketEvents({
+      split,
+      original,
+      number: await this.deps.numbers.next(tenant),
+      subject: await reseal(created.data.subject),
+      messages,
+    });
+    return await this.#step(
+      tenant,
+      split.newTicketId,
+      actor,
+      (s) => s.status === "none" ? first : [],
+    );
+  }
+
+  async #events(tenant: string, ticketId: string): Promise<TicketEvent[]> {
+    const messages = await this.deps.store.readSubject(ticketSubject(tenant, ticketId));
+    return messages.flatMap((m) => decodeCommit(m.data).events);
   }
 
   #step(tenant: string, ticketId: string, actor: Actor, decision: Decision) {
@@ -280,7 +374,21 @@ function commits(spec: PairSpec, event: TicketEvent): boolean {
       return event.type === "TicketLinked" && event.data.linkId === spec.opId;
     case "unlink":
       return event.type === "TicketUnlinked" && event.data.linkId === spec.undoes;
+    case "split":
+      return event.type === "TicketSplit" && event.data.splitId === spec.opId;
+    case "unsplit":
+      return event.type === "TicketSplitUndone" && event.data.splitId === spec.undoes;
   }
+}
+
+function committedSplit(event: TicketEvent) {
+  if (event.type !== "TicketSplit") throw new Error("a split commits TicketSplit");
+  return event.data;
+}
+
+/** Every message posted on the ticket (shown or moved away), in order. */
+function allMessages(events: readonly TicketEvent[]) {
+  return events.flatMap((e) => e.type === "MessagePosted" ? [e.data] : []);
 }
 
 function logged(spec: PairSpec) {

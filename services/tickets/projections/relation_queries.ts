@@ -55,4 +55,4 @@ export function mergedIds(relations: readonly RelationRow[]): string[] {
   return relations.filter((r) => r.kind === "absorbed").map((r) => r.otherId);
 }
 
-const NOT_LINKS = new Set(["reserved", "merged_into", "absorbed"]);
+const NOT_LINKS = new Set(["reserved", "merged_into", "absorbed", "moved"]);

@@ -64,6 +64,18 @@ export function relationChanges(e: ProjectedEvent): RelationChange[] {
       return [settled, row(event.data.kind, event.data.otherId, event.data.linkId)];
     case "TicketUnlinked":
       return [settled, remove(event.data.kind, event.data.linkId)];
+    case "TicketSplit": {
+      const d = event.data;
+      if (d.originalId === ticketId) return []; // still held: its release ends the split
+      // The new ticket holds its copies now: the original hides the moved messages.
+      return d.messageIds.map((messageId) => ({
+        insert: { ...row("moved", messageId, d.splitId).insert, ticketId: d.originalId },
+      }));
+    }
+    case "TicketSplitUndone": {
+      const d = event.data;
+      return d.originalId === ticketId ? [settled, remove("moved", d.splitId)] : [settled];
+    }
     default:
       return [];
   }

@@ -193,8 +193,8 @@ export async function getTicket(sql: Sql, tenant: string, id: string): Promise<T
 }
 
 /**
- * A ticket's messages in order, with those of the tickets merged into it (`merged`); internal
- * notes only when `withInternal`.
+ * A ticket's messages in order, with those of the tickets merged into it (`merged`), less those
+ * split off into other tickets; internal notes only when `withInternal`.
  */
 export async function listMessages(
   sql: Sql,
@@ -206,6 +206,10 @@ export async function listMessages(
   return await sql<MessageRow[]>`
     select * from ticket_messages
     where tenant = ${tenant} and ticket_id = any(${[ticketId, ...merged]}::int8[])
+      and id not in (
+        select other_id from ticket_relations
+        where tenant = ${tenant} and ticket_id = any(${[ticketId, ...merged]}::int8[])
+          and kind = 'moved')
       ${withInternal ? sql`` : sql`and not internal`}
     order by version, id`;
 }

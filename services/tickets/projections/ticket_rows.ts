@@ -158,6 +158,8 @@ export function evolveRow(
     case "TicketUnmerged":
     case "TicketLinked":
     case "TicketUnlinked":
+    case "TicketSplit":
+    case "TicketSplitUndone":
       // Kept in ticket_relations (relation_rows.ts); status and tags move by their own events.
       return { row: touched, message: null };
     case "SatisfactionRated":
