@@ -120,6 +120,43 @@ export function openApiDocument(schemas: RequestSchemas) {
           },
         },
       },
+      "/tickets/{id}/survey": {
+        get: {
+          summary: "The requester's satisfaction survey link of a solved ticket (docs/csat.md)",
+          parameters: [idParam],
+          responses: { 200: { description: "{token, path, expiresAt}" }, default: problem },
+        },
+      },
+      "/surveys/{token}": {
+        get: {
+          summary: "The survey behind a signed link (no bearer token)",
+          security: [],
+          parameters: [{ name: "token", in: "path", required: true, schema: { type: "string" } }],
+          responses: { 200: { description: "{ticketNumber, status, open}" }, default: problem },
+        },
+        post: {
+          summary: "Answer the survey once: rating 1-5 and an optional comment (no bearer token)",
+          security: [],
+          parameters: [{ name: "token", in: "path", required: true, schema: { type: "string" } }],
+          requestBody: {
+            required: true,
+            content: {
+              "application/json": {
+                schema: {
+                  type: "object",
+                  required: ["rating"],
+                  additionalProperties: false,
+                  properties: {
+                    rating: { type: "integer", minimum: 1, maximum: 5 },
+                    comment: { type: "string" },
+                  },
+                },
+              },
+            },
+          },
+          responses: { 200: { description: "{rated, version}" }, default: problem },
+        },
+      },
       "/tickets/{id}/history": {
         get: {
           summary: "Every change, from the ticket's events",
