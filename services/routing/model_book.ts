@@ -8,7 +8,14 @@
 import type { NatsConnection } from "@nats-io/nats-core";
 import { TENANT } from "@ticketd/shared/http/auth.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
-import { classify, type Model, parseModel } from "./classifier/mod.ts";
+import {
+  classify,
+  featurize,
+  type Model,
+  parseModel,
+  sameFeatures,
+  type SparseVector,
+} from "./classifier/mod.ts";
 import type { Priority } from "@ticketd/shared/events/tickets.ts";
 import { PRIORITIES } from "@ticketd/shared/events/tickets.ts";
 import type { ModelGuess } from "./domain/route_plan.ts";
@@ -56,14 +63,18 @@ export class ModelBook {
   guess(ticket: RoutingTicket, ask: { queue: boolean; priority: boolean }): ModelGuess {
     const models = this.#tenants.get(ticket.tenant) ?? this.bootstrap;
     const text = `${ticket.subject}\n${ticket.body}`;
+    // Featurising is most of a classification: both models share it when configured alike.
+    let made: { model: Model; vector: SparseVector } | undefined;
+    const label = (model: Model) => {
+      if (!made || !sameFeatures(made.model.features, model.features)) {
+        made = { model, vector: featurize(text, model.features) };
+      }
+      return classify(model, text, { reasons: 0, vector: made.vector }).label;
+    };
     const guess: ModelGuess = {};
-    const queue = ask.queue && models.queue
-      ? classify(models.queue, text, { reasons: 0 }).label
-      : null;
+    const queue = ask.queue && models.queue ? label(models.queue) : null;
     if (queue) guess.groupId = queue;
-    const priority = ask.priority && models.priority
-      ? classify(models.priority, text, { reasons: 0 }).label
-      : null;
+    const priority = ask.priority && models.priority ? label(models.priority) : null;
     if (priority && (PRIORITIES as readonly string[]).includes(priority)) {
       guess.priority = priority as Priority;
     }

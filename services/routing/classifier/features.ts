@@ -49,6 +49,12 @@ export function normalizeText(text: string): string {
   return text.normalize("NFKC").toLowerCase();
 }
 
+/** Whether two configurations featurise every text alike. */
+export function sameFeatures(a: FeatureConfig, b: FeatureConfig): boolean {
+  return a.minN === b.minN && a.maxN === b.maxN && a.words === b.words && a.bits === b.bits &&
+    a.maxChars === b.maxChars;
+}
+
 /** The slot a named feature (`w:…` or `c:…`) hashes to. */
 export function featureSlot(feature: string, bits: number): number {
   return (fnvUpdate(FNV_OFFSET_BASIS, feature) >>> 0) >>> (32 - bits);

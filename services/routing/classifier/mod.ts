@@ -8,6 +8,8 @@ export {
   type FeatureConfig,
   featurize,
   normalizeText,
+  sameFeatures,
+  type SparseVector,
   textFeatures,
 } from "./features.ts";
 export {

@@ -3,7 +3,7 @@
  * stored quantised to int8 so the model in memory is exactly the model on disk. Pure.
  * @module
  */
-import { type FeatureConfig, featurize, walkFeatures } from "./features.ts";
+import { type FeatureConfig, featurize, type SparseVector, walkFeatures } from "./features.ts";
 
 /** A labelled text, the unit of training and evaluation. */
 export interface Example {
@@ -49,6 +49,8 @@ export interface ClassifyOptions {
   minConfidence?: number;
   /** How many reasons to give (default 5). */
   reasons?: number;
+  /** `text` already featurised with `model.features` (two models of one config share it). */
+  vector?: SparseVector;
 }
 
 /** The most probable label of `text`, its probability, every score, and the features behind it. */
@@ -57,7 +59,7 @@ export function classify(
   text: string,
   options: ClassifyOptions = {},
 ): Classification {
-  const vector = featurize(text, model.features);
+  const vector = options.vector ?? featurize(text, model.features);
   const probabilities = softmax(logits(model, vector.indices, vector.values));
   const scores = model.labels
     .map((label, i) => ({ label, score: probabilities[i] }))
@@ -103,6 +105,7 @@ function reasons(
   label: number,
   limit: number,
 ): Reason[] {
+  if (limit === 0) return []; // routing asks for none: sorting every pushing slot is wasted
   const pushes: { slot: number; weight: number }[] = [];
   indices.forEach((slot, i) => {
     const weight = model.weights[slot * model.labels.length + label] * model.scale * values[i];

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { textFeatures } from "./features.ts";
+import { featurize, textFeatures } from "./features.ts";
 import { classify } from "./model.ts";
 import { syntheticExamples } from "./test_examples.ts";
 import { seededRandom, trainClassifier } from "./training.ts";
@@ -48,4 +48,13 @@ Deno.test("classify - because names the input's own n-grams that pushed the labe
 Deno.test("classify - reasons: 0 gives no reasons, text without letters gives none either", () => {
   assert.deepEqual(classify(model, "refund", { reasons: 0 }).because, []);
   assert.deepEqual(classify(model, "!!! ???").because, []);
+});
+
+Deno.test("classify - a vector featurised beforehand gives the same answer as the text alone", () => {
+  const text = "Where is the refund for my invoice?";
+  const vector = featurize(text, model.features);
+  const alone = classify(model, text, { reasons: 0 });
+  const given = classify(model, text, { reasons: 0, vector });
+  assert.deepEqual(given, alone);
+  assert.deepEqual(alone.because, [], "no reasons asked, none made");
 });
