@@ -12,7 +12,9 @@ import {
   ticketSubject,
 } from "@ticketd/shared/events/tickets.ts";
 import { JetStreamEventStore } from "@ticketd/shared/eventstore/jetstream.ts";
+import { createLogger } from "@ticketd/shared/log/logger.ts";
 import { resetReadModel, streamHead } from "../services/tickets/projections/rebuild.ts";
+import { startTicketsService } from "../services/tickets/service.ts";
 import { commit, type PairSpec, reserve } from "../services/tickets/domain/pairs.ts";
 import { evolve, noTicket, type Ticket } from "../services/tickets/domain/ticket.ts";
 import {
@@ -22,6 +24,7 @@ import {
   createTicket,
   customerA,
   customerA2,
+  customFields,
   type Harness,
   projected,
   withHarness,
@@ -438,4 +441,47 @@ Deno.test("replay - merges, links and splits rebuild to the same read model", ()
     await h.restart();
     await projected(h, await streamHead(h.jsm, "TICKETS"));
     assert.deepEqual(await snapshot(), live);
+  }));
+
+Deno.test("merge - opposite merges sent at once to two tickets processes end with exactly one merge", () =>
+  withHarness(async (h) => {
+    // A second tickets service on the same NATS and database: its own state cache and queue, so
+    // only JetStream's expected versions stand between the two merges.
+    const other = await startTicketsService(h.config, {
+      nc: h.nc,
+      sql: h.sql,
+      keyring: h.keyring,
+      verify: h.verify,
+      customFields,
+      log: createLogger("error", { service: "tickets-second" }),
+    });
+    try {
+      const viaOther = async (id: string, into: string) => {
+        const response = await other.fetch(
+          new Request(`http://tickets.test/v1/tickets/${id}/merge`, {
+            method: "POST",
+            headers: {
+              authorization: `Bearer ${await h.token(agentA)}`,
+              "content-type": "application/json",
+            },
+            body: JSON.stringify({ into }),
+          }),
+        );
+        return { status: response.status, json: await response.json() };
+      };
+      for (let round = 0; round < 12; round++) {
+        const { a, b } = await ticketPair(h);
+        const results = await Promise.all([merge(h, agentA, a, b), viaOther(b, a)]);
+        assert.deepEqual(
+          results.map((r) => r.status).sort(),
+          [200, 409],
+          JSON.stringify(results.map((r) => r.json)),
+        );
+        const [ta, tb] = [(await read(h, agentA, a)).json, (await read(h, agentA, b)).json];
+        assert.equal([ta.mergedInto, tb.mergedInto].filter((x) => x !== null).length, 1);
+        assert.deepEqual([ta.pendingOperation, tb.pendingOperation], [null, null]);
+      }
+    } finally {
+      await other.stop();
+    }
   }));

@@ -7,6 +7,7 @@
 import { h } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { collisionElement } from "./collision.js";
+import { linksElement } from "./links.js";
 import { timelineElement, timelineItems } from "./timeline.js";
 
 const STATUSES = ["new", "open", "pending", "on_hold", "solved", "closed"];
@@ -17,7 +18,8 @@ const PRIORITIES = ["low", "normal", "high", "urgent"];
  *   TicketData
  * @typedef {{ status(s: string): void, priority(p: string): void, assignToMe(): void,
  *   tags(add: string[], remove: string[]): void, post(body: string, internal: boolean): void,
- *   download(attachment: any): void, open(id: string): void }} TicketActions
+ *   download(attachment: any): void, open(id: string): void }
+ *   & import("./links.js").LinkActions} TicketActions
  */
 
 /**
@@ -38,6 +40,7 @@ export function ticketElement(data, actions) {
     collisionElement(ticket.id),
     fieldsElement(ticket, actions),
     tagsElement(ticket.tags, actions),
+    linksElement(ticket, actions),
     h("h3", {}, t("ticket.timeline")),
     timelineElement(timelineItems(ticket.messages ?? [], data.history)),
     composerElement(actions),

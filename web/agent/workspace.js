@@ -99,6 +99,12 @@ export function workspace(api, me, failed) {
         change(api.send("POST", `${path}/messages`, { body, internal })),
       download: (/** @type {any} */ a) => downloadAttachment(api, a).catch(failed),
       open: (/** @type {string} */ id) => openTicket(id).catch(failed),
+      // Merges and links answer with both tickets: this one's version is what to wait for.
+      pair: (
+        /** @type {string} */ method,
+        /** @type {string} */ route,
+        /** @type {Record<string, string> | undefined} */ body,
+      ) => change(api.send(method, `${path}/${route}`, body).then((r) => r.ticket)),
     };
   }
 
