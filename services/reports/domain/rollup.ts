@@ -1,22 +1,23 @@
 /**
- * Sums 15-minute slots into the tenant's local days, weeks or months (optionally per agent or
- * group): counts, backlog at the end of each period, averages and percentiles from the
+ * Sums the tenant's local days (slots already summed per local date) into days, weeks or months
+ * (optionally per agent or group): counts, backlog at the end of each period, averages and percentiles from the
  * histogram, SLA attainment, CSAT. Pure; the slots come from `store/report_queries.ts`.
  * @module
  */
-import { type Interval, localDate, periodStart, periodStarts } from "./periods.ts";
+import { type Interval, periodStart, periodStarts } from "./periods.ts";
 import { type Counter, COUNTERS, type DurationMetric, OVER_LAST_BOUND } from "./slots.ts";
 
-/** A slot's counters summed over the dims the filter keeps. */
+/** A local date's counters summed over the dims the filter keeps. */
 export interface SlotSums {
-  slot: number;
+  /** The local date in the tenant's zone, `YYYY-MM-DD`. */
+  day: string;
   /** The agent or group the breakdown is by; '' without one. */
   dim: string;
   counts: Record<Counter, number>;
 }
 
 export interface DurationSums {
-  slot: number;
+  day: string;
   dim: string;
   metric: DurationMetric;
   le: number;
@@ -27,7 +28,6 @@ export interface RollupInput {
   from: string;
   to: string;
   interval: Interval;
-  timeZone: string;
   /** Backlog deltas of every slot before the fetched ones, per dim. */
   backlogBefore: Map<string, number>;
   slots: SlotSums[];
@@ -63,20 +63,18 @@ export interface PeriodReport {
 
 /** One report row per period (and dim), in order; periods without facts are zeros. */
 export function rollup(input: RollupInput): PeriodReport[] {
-  const { from, to, interval, timeZone } = input;
+  const { from, to, interval } = input;
   const backlog = new Map(input.backlogBefore);
   const totals = new Map<string, Record<Counter, number>>();
   const histograms = new Map<string, Map<number, number>>();
   const dims = new Set<string>(input.backlogBefore.keys());
-  const periodOf = (slot: number) => {
-    const date = localDate(slot, timeZone);
-    return date < from ? "" : date > to ? null : periodStart(date, interval);
-  };
+  const periodOf = (date: string) =>
+    date < from ? "" : date > to ? null : periodStart(date, interval);
   const backlogByPeriod = new Map<string, number>();
   const backlogAtFrom = new Map(input.backlogBefore);
-  for (const row of [...input.slots].sort((a, b) => a.slot - b.slot)) {
+  for (const row of [...input.slots].sort((a, b) => a.day.localeCompare(b.day))) {
     dims.add(row.dim);
-    const period = periodOf(row.slot);
+    const period = periodOf(row.day);
     if (period === null) continue;
     backlog.set(row.dim, (backlog.get(row.dim) ?? 0) + row.counts.backlogDelta);
     if (period === "") {
@@ -89,7 +87,7 @@ export function rollup(input: RollupInput): PeriodReport[] {
     totals.set(`${period}|${row.dim}`, sums);
   }
   for (const row of input.durations) {
-    const period = periodOf(row.slot);
+    const period = periodOf(row.day);
     if (!period) continue;
     const id = `${period}|${row.dim}|${row.metric}`;
     const histogram = histograms.get(id) ?? new Map<number, number>();

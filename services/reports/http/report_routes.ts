@@ -74,11 +74,12 @@ async function report(
     by: query.by,
     from: dateEpoch(query.from) - ZONE_MARGIN_MS,
     until: dateEpoch(query.to) + DAY_MS + ZONE_MARGIN_MS,
+    timeZone,
   };
   const [before, slots, durations] = await Promise.all([
     backlogBefore(sql, filter),
     slotSums(sql, filter),
     durationSums(sql, filter),
   ]);
-  return rollup({ ...query, timeZone, backlogBefore: before, slots, durations });
+  return rollup({ ...query, backlogBefore: before, slots, durations });
 }

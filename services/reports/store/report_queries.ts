@@ -1,7 +1,8 @@
 /**
- * Reads of the report tables for one tenant and a UTC window of slots: counters summed per slot
- * (and per agent or group when the report is broken down), histogram counts, and the backlog
- * deltas before the window. Only the aggregate tables: never the live ticket tables.
+ * Reads of the report tables for one tenant and a UTC window of slots: counters summed per local
+ * date in the tenant's zone (PostgreSQL's `at time zone`, DST-correct; and per agent or group
+ * when the report is broken down), histogram counts likewise, and the backlog deltas before the
+ * window. Only the aggregate tables: never the live ticket tables.
  * @module
  */
 import type { Sql } from "postgres";
@@ -19,14 +20,16 @@ export interface SlotFilter {
   /** The window of slots, epoch ms: `from` included, `until` not. */
   from: number;
   until: number;
+  /** The IANA zone whose local dates the sums are per. */
+  timeZone: string;
 }
 
-type SumRow = { slot: Date; dim: string } & Record<Counter, string>;
+type SumRow = { day: string; dim: string } & Record<Counter, string>;
 
-/** Counters per slot (and dim) inside the window. */
+/** Counters per local date (and dim) of the slots inside the window. */
 export async function slotSums(sql: Sql, filter: SlotFilter): Promise<SlotSums[]> {
   const rows = await sql<SumRow[]>`
-    select slot, ${dimOf(sql, filter.by)} as dim,
+    select ${localDay(sql, filter)} as day, ${dimOf(sql, filter.by)} as dim,
       sum(created) as created, sum(solved) as solved, sum(reopened) as reopened,
       sum(backlog_delta) as backlog_delta, sum(first_response_count) as first_response_count,
       sum(first_response_seconds) as first_response_seconds,
@@ -37,25 +40,26 @@ export async function slotSums(sql: Sql, filter: SlotFilter): Promise<SlotSums[]
     from report_slots
     where ${matches(sql, filter)} and slot >= ${new Date(filter.from)}
       and slot < ${new Date(filter.until)}
-    group by slot, dim`;
+    group by day, dim`;
   return rows.map((row) => ({
-    slot: row.slot.getTime(),
+    day: row.day,
     dim: row.dim,
     counts: Object.fromEntries(COUNTERS.map((c) => [c, Number(row[c])])) as Record<Counter, number>,
   }));
 }
 
-/** Histogram counts per slot (and dim) inside the window. */
+/** Histogram counts per local date (and dim) of the slots inside the window. */
 export async function durationSums(sql: Sql, filter: SlotFilter): Promise<DurationSums[]> {
   const rows = await sql<
-    { slot: Date; dim: string; metric: DurationMetric; le: number; count: string }[]
+    { day: string; dim: string; metric: DurationMetric; le: number; count: string }[]
   >`
-    select slot, ${dimOf(sql, filter.by)} as dim, metric, le, sum(count) as count
+    select ${localDay(sql, filter)} as day, ${dimOf(sql, filter.by)} as dim, metric, le,
+      sum(count) as count
     from report_durations
     where ${matches(sql, filter)} and slot >= ${new Date(filter.from)}
       and slot < ${new Date(filter.until)}
-    group by slot, dim, metric, le`;
-  return rows.map((row) => ({ ...row, slot: row.slot.getTime(), count: Number(row.count) }));
+    group by day, dim, metric, le`;
+  return rows.map((row) => ({ ...row, count: Number(row.count) }));
 }
 
 /** The backlog per dim from every slot before the window. */
@@ -66,6 +70,11 @@ export async function backlogBefore(sql: Sql, filter: SlotFilter): Promise<Map<s
     where ${matches(sql, filter)} and slot < ${new Date(filter.from)}
     group by dim`;
   return new Map(rows.map((row) => [row.dim, Number(row.backlog)]));
+}
+
+/** The slot's local date in the filter's zone, `YYYY-MM-DD`. */
+function localDay(sql: Sql, filter: SlotFilter) {
+  return sql`to_char(slot at time zone ${filter.timeZone}, 'YYYY-MM-DD')`;
 }
 
 function dimOf(sql: Sql, by: Breakdown) {
