@@ -4,6 +4,8 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { signInAsAgent, startConsoleStack } from "../services/gateway/testing/console_stack.ts";
+import { shot as shotInto } from "./support/browser.ts";
 import {
   adminA,
   agentA,
@@ -112,3 +114,55 @@ Deno.test("links - a merged ticket cannot be linked (409 merged)", () =>
       b,
     ]);
   }));
+
+Deno.test({
+  name:
+    "console - an agent links the open ticket to another and merges it there; the page shows both",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  async fn() {
+    const stack = await startConsoleStack();
+    try {
+      const customer = await stack.token("customer-1", "customer");
+      const open = async (subject: string) => {
+        const response = await fetch(`${stack.ticketsUrl}/v1/tickets`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${customer}`, "content-type": "application/json" },
+          body: JSON.stringify({ subject, body: "Details follow." }),
+        });
+        assert.equal(response.status, 201);
+        return (await response.json()).id as string;
+      };
+      const printer = await open("Printer jams");
+      const scanner = await open("Scanner jams too");
+      const page = await (await stack.browser.newContext({ locale: "en-US" })).newPage();
+      page.on("dialog", (d) => d.accept());
+      await page.goto(stack.gatewayUrl);
+      await signInAsAgent(stack, page);
+      await page.locator("#queue-list li", { hasText: "Printer jams" }).click();
+      await page.waitForSelector(`article[data-ticket="${printer}"]`);
+
+      await page.fill("#link-ticket", scanner);
+      await page.selectOption("#link-kind", "related");
+      await page.click("#link-add");
+      await page.locator(`#ticket-links li[data-link="${scanner}"]`, { hasText: "Related to" })
+        .waitFor();
+
+      await page.click(`#ticket-links li[data-link="${scanner}"] button:has-text("Remove")`);
+      await page.locator(`#ticket-links li[data-link="${scanner}"]`).waitFor({ state: "detached" });
+
+      await page.fill("#link-ticket", scanner);
+      await page.click("#merge-into");
+      await page.locator("#ticket-links .merged").waitFor();
+      await page.locator("#unmerge").waitFor();
+      await shotInto(page, stack.artifacts, "agent-merged");
+
+      const stored = await (await fetch(`${stack.ticketsUrl}/v1/tickets/${scanner}`, {
+        headers: { authorization: `Bearer ${await stack.token("boss", "admin")}` },
+      })).json();
+      assert.deepEqual(stored.merged.map((m: { ticketId: string }) => m.ticketId), [printer]);
+    } finally {
+      await stack.stop();
+    }
+  },
+});
