@@ -231,15 +231,14 @@ async function interruptedMerge(h: Harness, source: string, target: string, step
   }
 }
 
-/** Reads `id` until `done` holds (the sweeper runs every second here). */
+/** Reads `id` until `done` holds. */
 async function eventually(
   h: Harness,
   id: string,
   done: (ticket: Record<string, unknown>) => boolean,
-  readId = id,
 ) {
-  for (let i = 0; i < 60; i++) {
-    const ticket = (await read(h, agentA, readId)).json;
+  for (let i = 0; i < 160; i++) { // 40 s: the sweeper runs every second here
+    const ticket = (await read(h, agentA, id)).json;
     if (done(ticket)) return ticket;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
@@ -406,9 +405,8 @@ Deno.test("recovery - a split interrupted after the original committed opens its
     }
     const split = await eventually(
       h,
-      id,
-      (t) => Array.isArray(t.messages) && t.messages.length === 2,
       newId,
+      (t) => Array.isArray(t.messages) && t.messages.length === 2,
     );
     assert.deepEqual(bodies(split as { messages: { body: string }[] }), [
       "Second question",
