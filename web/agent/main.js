@@ -9,6 +9,7 @@ import { byId } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
 import { followNotifications } from "../shared/live.js";
 import { pageLanguage } from "../shared/page_language.js";
+import { chatDesk } from "./chat.js";
 import { collisionDesk } from "./collision.js";
 import { bindKeys } from "./keyboard.js";
 import { presenceToggle } from "./presence.js";
@@ -65,10 +66,15 @@ async function start(language) {
       live.textContent = t(on ? "live.on" : "live.off");
       live.dataset.live = String(on);
       collision.live(on);
+      chat.live(on);
     },
-    onFrame: (frame) => collision.received(frame),
+    onFrame: (frame) => {
+      collision.received(frame);
+      chat.received(frame);
+    },
   });
   const collision = collisionDesk({ send: feed.send, api, me: me.sub, failed });
+  const chat = chatDesk({ send: feed.send, api, me: me.sub, failed });
   presenceToggle(api, /** @type {HTMLSelectElement} */ (byId("presence")), failed);
   language.addEventListener("change", () => {
     live.textContent = t(live.dataset.live === "true" ? "live.on" : "live.off");

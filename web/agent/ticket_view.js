@@ -6,8 +6,10 @@
  */
 import { h } from "../shared/dom.js";
 import { t } from "../shared/i18n.js";
+import { chatElement } from "./chat.js";
 import { collisionElement } from "./collision.js";
 import { linksElement } from "./links.js";
+import { personName } from "./people.js";
 import { timelineElement, timelineItems } from "./timeline.js";
 
 const STATUSES = ["new", "open", "pending", "on_hold", "solved", "closed"];
@@ -38,6 +40,7 @@ export function ticketElement(data, actions) {
       ticket.subject ?? "—",
     ),
     collisionElement(ticket.id),
+    chatElement(ticket),
     fieldsElement(ticket, actions),
     tagsElement(ticket.tags, actions),
     linksElement(ticket, actions),
@@ -79,7 +82,11 @@ function fieldsElement(ticket, actions) {
         "div",
         { class: "hint" },
         `${t("ticket.assignee")}: `,
-        h("span", { id: "assignee" }, ticket.assigneeId ?? t("ticket.unassigned")),
+        h(
+          "span",
+          { id: "assignee", "data-id": ticket.assigneeId ?? "" },
+          ticket.assigneeId ? personName(ticket.assigneeId) : t("ticket.unassigned"),
+        ),
       ),
       assign,
     ),
@@ -201,6 +208,7 @@ function similarElement(similar, actions) {
       "a",
       { href: "#" },
       `${t("ticket.number", { number: s.number })} · ${t(`status.${s.status}`)}`,
+      s.subject ? ` · ${s.subject}` : "",
     );
     link.addEventListener("click", (e) => {
       e.preventDefault();

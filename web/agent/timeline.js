@@ -6,6 +6,7 @@
 import { h } from "../shared/dom.js";
 import { language, t } from "../shared/i18n.js";
 import { formatTime } from "../shared/time.js";
+import { personName } from "./people.js";
 
 /**
  * @typedef {{ id: string, authorId: string, internal: boolean, body: string | null,
@@ -25,13 +26,13 @@ export function timelineItems(messages, history) {
   const items = messages.map((m) => ({
     at: m.createdAt,
     kind: m.internal ? "note" : "message",
-    by: m.authorId,
+    by: personName(m.authorId),
     text: m.body ?? "—",
   }));
   for (const entry of history) {
     for (const event of entry.events) {
       const text = changeText(event);
-      if (text) items.push({ at: entry.at, kind: "change", by: entry.actor.id, text });
+      if (text) items.push({ at: entry.at, kind: "change", by: personName(entry.actor.id), text });
     }
   }
   // At the same instant the change (the ticket's opening) reads before its first message.
@@ -57,7 +58,8 @@ function changeText(event) {
       });
     case "TicketAssigned":
       return t("ticket.changed.assigned", {
-        who: event.assigneeId ?? event.groupId ?? t("ticket.unassigned"),
+        who: event.assigneeId ? personName(event.assigneeId) : event.groupId ??
+          t("ticket.unassigned"),
       });
     case "TicketTagsChanged":
       return t("ticket.changed.tags", {

@@ -6,7 +6,9 @@
 import { byId, h } from "../shared/dom.js";
 import { downloadAttachment } from "../shared/download.js";
 import { t, translatePage } from "../shared/i18n.js";
+import { loadPeople } from "./people.js";
 import { loadCounts, loadQueue, rowElement } from "./queues.js";
+import { loadSimilar } from "./similar.js";
 import { ticketElement } from "./ticket_view.js";
 
 /** @type {import("./queues.js").QueueName[]} */
@@ -68,7 +70,8 @@ export function workspace(api, me, failed) {
       api.get(`/tickets/v1/tickets/${id}${suffix}`),
       api.get(`/tickets/v1/tickets/${id}/history`).then((a) => a.entries, () => []),
       api.get(`/attachments/v1/attachments?ticketId=${id}`).then((a) => a.attachments, () => []),
-      api.get(`/routing/v1/routing/tickets/${id}/similar?limit=5`).then((a) => a.items, () => []),
+      loadSimilar(api, id, 5).catch(() => []),
+      loadPeople(api),
     ]);
     if (state.openId !== id) return;
     byId("ticket").replaceChildren(
