@@ -7,6 +7,7 @@
  */
 import { h } from "../shared/dom.js";
 import { language, t } from "../shared/i18n.js";
+import { personName } from "./people.js";
 
 /** A keystroke signal is sent at most this often. */
 const TYPING_EVERY_MS = 2_000;
@@ -61,7 +62,7 @@ export function presenceLines(presence, me, now) {
   for (const [agentId, seen] of Object.entries(presence.viewers)) {
     if (agentId === me) continue;
     const state = holds(seen.typing) ? "typing" : holds(seen.viewing) ? "viewing" : null;
-    if (state) lines.push({ key: `collision.${state}`, values: { name: agentId } });
+    if (state) lines.push({ key: `collision.${state}`, values: { name: personName(agentId) } });
   }
   const claim = presence.claim;
   if (claim && holds(claim.until)) {
@@ -70,7 +71,7 @@ export function presenceLines(presence, me, now) {
       minute: "2-digit",
     });
     const key = claim.agentId === me ? "collision.mine" : "collision.claimed";
-    lines.push({ key, values: { name: claim.agentId, time } });
+    lines.push({ key, values: { name: personName(claim.agentId), time } });
   }
   return lines;
 }
