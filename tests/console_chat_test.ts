@@ -207,6 +207,24 @@ Deno.test({
         admin,
       );
       assert.equal(state.status, "closed");
+      // Its transcript reaches the ticket as one internal note (sessions archives on close).
+      const ticketId = await agent.getAttribute("article[data-ticket]", "data-ticket");
+      const transcriptNote = async () => {
+        const ticket = await call(stack, "GET", `/tickets/v1/tickets/${ticketId}`, admin);
+        return ticket.messages.find((m: { internal: boolean; body: string }) =>
+          m.internal && m.body.includes(XSS_FROM_AGENT) && m.body.includes("Thanks, that worked!")
+        );
+      };
+      for (let i = 0; !(await transcriptNote()); i++) {
+        assert.ok(i < 200, "the transcript never reached the ticket");
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // In Chinese the panel speaks Chinese (the catalogues' parity is web/shared/i18n_test.js).
+      await agent.selectOption("#language", "zh");
+      await chat.locator("h3", { hasText: "在线会话" }).waitFor();
+      await chat.locator("#chat-status", { hasText: "此会话已结束" }).waitFor();
+      await shot(agent, stack.artifacts, "chat-3-ended-chinese");
+      await agent.selectOption("#language", "en");
       // No polling: the panel only ever asked to join, send and close.
       assert.deepEqual(
         [...new Set(sessionsCalls.map((c) => c.replace(/\/\d+(?=\/|$)/g, "/:id")))].sort(),
