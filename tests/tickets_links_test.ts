@@ -166,3 +166,35 @@ Deno.test({
     }
   },
 });
+
+Deno.test("links - two parent links on disjoint pairs made at once never close a loop", () =>
+  withHarness(async (h) => {
+    for (let round = 0; round < 8; round++) {
+      const [a, b, c, d] = [
+        (await createTicket(h, customerA)).id,
+        (await createTicket(h, customerA)).id,
+        (await createTicket(h, customerA)).id,
+        (await createTicket(h, customerA)).id,
+      ];
+      // b above c and d above a; then a above b and c above d at once would close a -> b -> c -> d -> a.
+      assert.equal((await link(h, agentA, b, c, "parent_of")).status, 200);
+      assert.equal((await link(h, agentA, d, a, "parent_of")).status, 200);
+      const results = await Promise.all([
+        link(h, agentA, a, b, "parent_of"),
+        link(h, agentA, c, d, "parent_of"),
+      ]);
+      assert.ok(results.some((r) => r.status === 409), `round ${round}: both linked`);
+      const parents = new Map<string, string | undefined>();
+      for (const id of [a, b, c, d]) {
+        const up = (await links(h, id)).find(([, kind]: string[]) => kind === "child_of");
+        parents.set(id, up?.[0]);
+      }
+      for (const start of [a, b, c, d]) {
+        let current: string | undefined = start;
+        for (let hops = 0; current !== undefined; hops++) {
+          assert.ok(hops < 4, `round ${round}: a loop through ${start}`);
+          current = parents.get(current);
+        }
+      }
+    }
+  }));

@@ -93,10 +93,25 @@ export class PairRunner {
   /** Links `sourceId` to `otherId` as `kind` (as the source sees it); parents never loop. */
   async link(tenant: string, actor: Actor, sourceId: string, otherId: string, kind: LinkKind) {
     if (sourceId === otherId) fail("link_to_self", "A ticket cannot be linked to itself", 422);
-    if (kind === "parent_of") await this.#refuseParentLoop(tenant, sourceId, otherId);
-    if (kind === "child_of") await this.#refuseParentLoop(tenant, otherId, sourceId);
+    const parentChild = kind === "parent_of"
+      ? [sourceId, otherId] as const
+      : kind === "child_of"
+      ? [otherId, sourceId] as const
+      : null;
+    if (parentChild) await this.#refuseParentLoop(tenant, ...parentChild);
     const spec = { ...this.#spec("link", sourceId, otherId), linkKind: kind };
-    return await this.#run(tenant, actor, spec);
+    const result = await this.#run(tenant, actor, spec);
+    if (!parentChild) return result;
+    // Parent links on other pairs are not reserved here, so two made at once could close a loop
+    // that neither saw. Checked again once committed: the last link of a loop always sees it,
+    // and takes itself back.
+    try {
+      await this.#refuseParentLoop(tenant, ...parentChild);
+    } catch (error) {
+      await this.unlink(tenant, actor, sourceId, otherId);
+      throw error;
+    }
+    return result;
   }
 
   /** Removes the link between `sourceId` and `otherId`, on both. */
