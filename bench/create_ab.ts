@@ -6,6 +6,8 @@
  * Reported per revision: the median creation rate, and CPU per created ticket (service,
  * nats-server, PostgreSQL), which depends less on other processes than the rate does; routing's
  * lag behind each load; and B ÷ A of each. Writes `bench/results/ab-<A>-<B>.{json,md}`.
+ * A side may name what it runs, `<rev>:<entry>` (e.g. `HEAD:services/tickets/main.ts`, the
+ * tickets service without the followers; routing's lag is then not sampled).
  * With `--cpu-prof` both services run under the V8 profiler (slower, alike) and the report adds
  * where each one's time went (`bench/cpu_profile.ts`).
  * @module
@@ -62,7 +64,8 @@ interface Side {
   natsUrl: string;
   natsPid: number | null;
   token: string;
-  routingUrl: string;
+  /** None when the side runs without routing. */
+  routingUrl?: string;
   tmp: string;
   loads: Load[];
 }
@@ -103,7 +106,8 @@ try {
   await cleanup.run();
 }
 
-async function startSide(rev: string): Promise<Side> {
+async function startSide(spec: string): Promise<Side> {
+  const [rev, entry] = spec.split(":");
   const tree = await exportRevision(rev);
   cleanup.add(`tree ${tree.commit}`, tree.remove);
   const tmp = await Deno.makeTempDir({ prefix: `ticketd_ab_${tree.commit}_` });
@@ -115,14 +119,16 @@ async function startSide(rev: string): Promise<Side> {
     databaseUrl,
     dataDir: `${tmp}/service`,
     repo: tree.dir,
+    entry,
     extraArgs: profiled ? ["--cpu-prof", `--cpu-prof-dir=${tmp}/profile`] : [],
   }, cleanup);
   const keys = await loadOrCreateDevKeys(service.dataDir);
   const token = await mintDevToken(keys, { sub: "bench", tenant: "load", role: "supervisor" });
-  const routingUrl = await waitForRouting(service.dataDir, token);
-  console.error(`${tree.commit}: service at ${service.url}`);
+  const routingUrl = entry ? undefined : await waitForRouting(service.dataDir, token);
+  const name = entry ? `${tree.commit}-${entry.split("/").at(-2)}` : tree.commit;
+  console.error(`${name}: service at ${service.url}`);
   return {
-    commit: tree.commit,
+    commit: name,
     service,
     natsUrl: nats.url,
     natsPid: nats.pid,

@@ -73,8 +73,10 @@ export async function startService(
     dataDir: string;
     extraArgs?: string[];
     extra?: Record<string, string>;
-    /** The checkout whose services/main.ts runs (default: the one holding this bench). */
+    /** The checkout whose `entry` runs (default: the one holding this bench). */
     repo?: string;
+    /** What runs, relative to `repo` (default `services/main.ts`: every service in one process). */
+    entry?: string;
   },
   cleanup: Cleanup,
 ): Promise<ServiceProcess> {
@@ -87,7 +89,7 @@ export async function startService(
       "--unstable-net",
       "--unstable-worker-options",
       ...(env.extraArgs ?? []),
-      "services/main.ts",
+      env.entry ?? "services/main.ts",
     ],
     cwd: env.repo ?? REPO,
     env: {
