@@ -1,7 +1,7 @@
 /**
  * The identity HTTP app: request ids and access logs, rate limits on every route (per client
  * address and per bearer token), the OAuth endpoints, the well-known documents and the users
- * API; the probes and /metrics (shared/metrics/) before all of them.
+ * API and people's names; the probes and /metrics (shared/metrics/) before all of them.
  * @module
  */
 import { Hono } from "hono";
@@ -13,6 +13,7 @@ import { mountOperations, type OperationsDeps } from "@ticketd/shared/metrics/op
 import type { IdentityRateLimits } from "../config.ts";
 import { authorizeRoutes, type AuthorizeRoutesDeps } from "./authorize_routes.ts";
 import { metadataRoutes, type MetadataRoutesDeps } from "./metadata_routes.ts";
+import { peopleRoutes } from "./people_routes.ts";
 import { tokenRoutes, type TokenRoutesDeps } from "./token_routes.ts";
 import { usersRoutes, type UsersRoutesDeps } from "./users_routes.ts";
 
@@ -38,5 +39,6 @@ export function identityApp(deps: IdentityAppDeps): Hono {
   app.route("/oauth", tokenRoutes(deps.token));
   app.route("/oauth", authorizeRoutes(deps.authorize));
   app.route("/users", usersRoutes(deps.users));
+  app.route("/people", peopleRoutes(deps.users));
   return app;
 }

@@ -63,6 +63,14 @@ export class UserStore {
     return row ?? null;
   }
 
+  /** The usernames of those of `ids` that are users of `tenant` (the others are left out). */
+  async names(tenant: string, ids: readonly string[]): Promise<{ id: string; name: string }[]> {
+    if (ids.length === 0) return [];
+    return await this.sql<{ id: string; name: string }[]>`
+      select id::text as id, username as name from identity_users
+      where tenant = ${tenant} and id = any(${ids as string[]}::bigint[]) order by id`;
+  }
+
   /** A page of `tenant`'s users in id order, after the id `after`. */
   async list(tenant: string, page: { after?: string; limit: number }): Promise<User[]> {
     return await this.sql<User[]>`
