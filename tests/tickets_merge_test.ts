@@ -342,6 +342,27 @@ Deno.test("split - refused at the first message or a message of another ticket",
     assert.deepEqual([byCustomer.status, (await byCustomer.json()).code], [403, "forbidden"]);
   }));
 
+Deno.test("split - two splits of one ticket at once move its messages once", () =>
+  withHarness(async (h) => {
+    for (let round = 0; round < 6; round++) {
+      const { id, messageIds } = await conversation(h);
+      const split = (at: string) =>
+        h.call(agentA, "POST", `/v1/tickets/${id}/split`, { atMessageId: at });
+      const results = await Promise.all([split(messageIds[2]), split(messageIds[1])]);
+      const statuses = results.map((r) => r.status);
+      assert.equal(statuses.filter((s) => s === 200).length >= 1, true, String(statuses));
+      const made = await Promise.all(
+        results.filter((r) => r.ok).map(async (r) => (await r.json()).other.id as string),
+      );
+      for (const r of results) if (!r.ok) await r.body?.cancel();
+      const shown = [id, ...made].map(async (ticket) =>
+        bodies((await read(h, agentA, ticket)).json)
+      );
+      const all = (await Promise.all(shown)).flat().sort();
+      assert.deepEqual(all, ["Agent again", "Agent answer", "First question", "Second question"]);
+    }
+  }));
+
 Deno.test("unsplit - the original shows every message again and the split-off ticket closes; refused once it was answered", () =>
   withHarness(async (h) => {
     const { id, messageIds } = await conversation(h);

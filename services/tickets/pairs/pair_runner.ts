@@ -130,10 +130,13 @@ export class PairRunner {
   /** Splits `ticketId` at `atMessageId`: that message and those after it open a new ticket. */
   async split(tenant: string, actor: Actor, ticketId: string, atMessageId: string) {
     await this.#visible(tenant, actor, ticketId);
-    const messageIds = splitMessages(await this.#events(tenant, ticketId), atMessageId);
+    splitMessages(await this.#events(tenant, ticketId), atMessageId); // refuse before holding it
     const spec = this.#spec("split", ticketId, this.deps.nextId());
     await this.#reserve(tenant, actor, spec, ticketId, "source");
+    let messageIds: string[];
     try {
+      // Read again while held: a split that just ended may have moved some of them.
+      messageIds = splitMessages(await this.#events(tenant, ticketId), atMessageId);
       this.#inTime(spec);
     } catch (error) {
       await this.#releaseBoth(tenant, spec);
