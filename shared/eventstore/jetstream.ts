@@ -13,6 +13,7 @@ import {
   StorageType,
 } from "@nats-io/jetstream";
 import { headers as natsHeaders, type MsgHdrs } from "@nats-io/nats-core";
+import { setImmediate } from "node:timers";
 import { ConcurrencyError } from "../errors.ts";
 import { asStoreUnavailable } from "../runtime/nats_unavailable.ts";
 import type { AppendOptions, AppendResult, EventStore, StoredMessage } from "./port.ts";
@@ -53,6 +54,8 @@ export async function ensureStream(jsm: JetStreamManager, settings: StreamSettin
 
 /** An {@link EventStore} on one JetStream stream. */
 export class JetStreamEventStore implements EventStore {
+  #turn: Promise<void> | null = null;
+
   constructor(
     private readonly js: JetStreamClient,
     private readonly jsm: JetStreamManager,
@@ -60,6 +63,7 @@ export class JetStreamEventStore implements EventStore {
   ) {}
 
   async append(subject: string, data: Uint8Array, options: AppendOptions): Promise<AppendResult> {
+    await this.#batched();
     try {
       const ack = await this.js.publish(subject, data, {
         msgID: options.messageId,
@@ -77,6 +81,20 @@ export class JetStreamEventStore implements EventStore {
       }
       throw asStoreUnavailable(error);
     }
+  }
+
+  /**
+   * Resolves once the event loop has run what was ready (other requests' appends among it), so
+   * appends of one turn are published together: the client writes its buffer to the socket once
+   * per microtask checkpoint, and one write per append was a sixth of the request thread's time.
+   */
+  #batched(): Promise<void> {
+    return this.#turn ??= new Promise((resolve) =>
+      setImmediate(() => {
+        this.#turn = null;
+        resolve();
+      })
+    );
   }
 
   readSubject(subject: string, afterVersion = 0): Promise<StoredMessage[]> {
