@@ -4,6 +4,7 @@
  * @module
  */
 import { h } from "../shared/dom.js";
+import { knownProblem } from "../shared/failure.js";
 import { t } from "../shared/i18n.js";
 
 /**
@@ -29,6 +30,8 @@ export function textInput(name, attributes = {}) {
  * @param {unknown} error
  */
 export function failureText(error) {
+  const known = knownProblem(error);
+  if (known) return known;
   const { code, message } = /** @type {{ code?: string, message?: string }} */ (error ?? {});
   return code ? t("admin.failed", { code, detail: message ?? "" }) : t("error", {
     code: message ?? "unknown",

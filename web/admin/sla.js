@@ -1,6 +1,7 @@
 /**
  * SLA (`/v1/routing/sla/...`): targets per priority (business minutes to first response and to
- * resolution, and when to warn; an empty row is no target), and the business calendar as JSON.
+ * resolution, and when to warn; an empty row is no target, an empty warning is 80 %), and the
+ * business calendar as JSON. A half-filled row is refused at its empty field, before sending.
  * @module
  */
 import { h, replaceChildren } from "../shared/dom.js";
@@ -10,6 +11,8 @@ import { form, heading, textInput, valueOf } from "./panel.js";
 const BASE = "/routing/v1/routing/sla";
 const PRIORITIES = ["urgent", "high", "normal", "low"];
 const TARGETS = ["firstResponseMinutes", "resolutionMinutes", "warnAtPercent"];
+/** What routing assumes when a row leaves warnAtPercent empty. */
+const DEFAULT_WARN_AT_PERCENT = "80";
 
 /**
  * @param {import("../shared/api.js").Api} api
@@ -31,24 +34,28 @@ export function slaPanel(api, root) {
 
   /** @param {Record<string, Record<string, number>>} policies */
   function policiesForm(policies) {
-    const cell = (/** @type {string} */ priority, /** @type {string} */ target) =>
-      h(
-        "td",
-        {},
-        textInput(`${priority}.${target}`, {
-          type: "number",
-          min: "1",
-          value: String(policies[priority]?.[target] ?? ""),
-          "aria-label": t("admin.sla.cell", { priority, target: t(`admin.sla.${target}`) }),
-        }),
-      );
+    const cell = (/** @type {string} */ priority, /** @type {string} */ target) => {
+      const input = textInput(`${priority}.${target}`, {
+        type: "number",
+        min: "1",
+        ...(target === "warnAtPercent"
+          ? { max: "99", placeholder: DEFAULT_WARN_AT_PERCENT }
+          : { step: "1" }),
+        value: String(policies[priority]?.[target] ?? ""),
+        "aria-label": t("admin.sla.cell", { priority, target: t(`admin.sla.${target}`) }),
+      });
+      input.addEventListener("input", () => input.setCustomValidity(""));
+      return h("td", {}, input);
+    };
     const rows = PRIORITIES.map((priority) =>
       h("tr", {}, h("th", { scope: "row" }, priority), ...TARGETS.map((x) => cell(priority, x)))
     );
     return form(
       "admin.sla.policies",
       async (element) => {
-        await api.send("PUT", `${BASE}/policies`, { policies: policiesOf(element) });
+        const policies = policiesOf(element);
+        if (!policies) return; // a field says what it needs
+        await api.send("PUT", `${BASE}/policies`, { policies });
         await show();
       },
       h("h3", {}, t("admin.sla.policies")),
@@ -72,16 +79,31 @@ export function slaPanel(api, root) {
     );
   }
 
-  /** @param {HTMLFormElement} element */
+  /**
+   * The rows as policies, or null after marking the first field a half-filled row lacks.
+   * @param {HTMLFormElement} element
+   */
   function policiesOf(element) {
     /** @type {Record<string, Record<string, number>>} */
     const policies = {};
+    const input = (
+      /** @type {string} */ name,
+    ) => /** @type {HTMLInputElement} */ (element.elements.namedItem(name));
     for (const priority of PRIORITIES) {
       const values = TARGETS.map((x) => valueOf(element, `${priority}.${x}`));
+      for (const x of TARGETS) input(`${priority}.${x}`).setCustomValidity("");
       if (values.every((v) => v === "")) continue;
+      for (const x of TARGETS.slice(0, 2)) {
+        if (valueOf(element, `${priority}.${x}`) !== "") continue;
+        const missing = input(`${priority}.${x}`);
+        missing.setCustomValidity(
+          t("admin.sla.needed", { priority, target: t(`admin.sla.${x}`) }),
+        );
+        missing.reportValidity();
+        return null;
+      }
       policies[priority] = Object.fromEntries(
-        TARGETS.map((x, i) => [x, values[i]]).filter(([, v]) => v !== "")
-          .map(([x, v]) => [x, Number(v)]),
+        TARGETS.map((x, i) => [x, Number(values[i] || DEFAULT_WARN_AT_PERCENT)]),
       );
     }
     return policies;

@@ -95,30 +95,44 @@ export function usersPanel(api, root) {
   }
 
   /**
-   * Role and groups of an existing user (`PATCH /users/:id`; it ends that user's sessions).
-   * @param {{ id: string, username: string }[]} users
+   * Role and groups of an existing user (`PATCH /users/:id`; it ends that user's sessions). The
+   * fields start as the picked user's, and only what was changed is sent: editing groups never
+   * touches the role (identity refuses anyone changing their own role, 403).
+   * @param {User[]} users
    */
   function changeForm(users) {
-    const who = h(
+    const who = /** @type {HTMLSelectElement} */ (h(
       "select",
       { name: "id" },
       ...users.map((u) => h("option", { value: u.id }, u.username)),
-    );
+    ));
+    const role = roleSelect();
+    const groups = textInput("groups");
+    const picked = () => users.find((u) => u.id === who.value);
+    const prefill = () => {
+      role.value = picked()?.role ?? "agent";
+      groups.value = (picked()?.groups ?? []).join(", ");
+    };
+    who.addEventListener("change", prefill);
+    prefill();
     return form(
       "admin.users.change",
       async (element) => {
-        const groups = commaList(valueOf(element, "groups"));
-        await api.send("PATCH", `/identity/users/${valueOf(element, "id")}`, {
-          role: valueOf(element, "role"),
-          ...(groups.length ? { groups } : {}),
-        });
+        const user = picked();
+        const newGroups = commaList(valueOf(element, "groups"));
+        const changes = {
+          ...(role.value !== user?.role ? { role: role.value } : {}),
+          ...(newGroups.join() !== (user?.groups ?? []).join() ? { groups: newGroups } : {}),
+        };
+        if (Object.keys(changes).length === 0) return; // identity refuses an empty change
+        await api.send("PATCH", `/identity/users/${valueOf(element, "id")}`, changes);
         await show();
       },
       h("h3", {}, t("admin.users.change")),
       h("p", { class: "hint" }, t("admin.users.changeHint")),
       field("admin.users.username", who),
-      field("admin.users.role", roleSelect()),
-      field("admin.users.groups", textInput("groups")),
+      field("admin.users.role", role),
+      field("admin.users.groups", groups),
       h("button", { type: "submit", class: "primary" }, t("admin.save")),
     );
   }
@@ -127,7 +141,9 @@ export function usersPanel(api, root) {
 }
 
 function roleSelect() {
-  return h("select", { name: "role" }, ...ROLES.map((r) => h("option", { value: r }, r)));
+  return /** @type {HTMLSelectElement} */ (
+    h("select", { name: "role" }, ...ROLES.map((r) => h("option", { value: r }, r)))
+  );
 }
 
 /**

@@ -6,20 +6,26 @@
 import { apiClient } from "../shared/api.js";
 import { beginSignIn, completeSignIn, refreshSession, signOut } from "../shared/auth.js";
 import { byId } from "../shared/dom.js";
-import { t } from "../shared/i18n.js";
+import { errorLine } from "../shared/failure.js";
+import { addMessages, t } from "../shared/i18n.js";
 import { followNotifications } from "../shared/live.js";
 import { pageLanguage } from "../shared/page_language.js";
 import { chatDesk } from "./chat.js";
 import { collisionDesk } from "./collision.js";
 import { bindKeys } from "./keyboard.js";
 import { presenceToggle } from "./presence.js";
+import messages from "./messages.js";
 import { workspace } from "./workspace.js";
 
 const CLIENT_ID = "console";
 const REFRESH_EARLY_MS = 60_000;
+/** Who may use the workspace; a customer is sent to the portal instead. */
+const STAFF = ["agent", "supervisor", "admin"];
 
 /** @type {import("../shared/auth.js").Session | null} */
 let session = null;
+/** @type {ReturnType<typeof followNotifications> | null} */
+let feed = null;
 
 async function token() {
   if (!session) throw new Error("signed_out");
@@ -29,12 +35,8 @@ async function token() {
   return session.accessToken;
 }
 
-/** @param {unknown} error */
-function failed(error) {
-  const code = /** @type {{ code?: string, message?: string }} */ (error)?.code ??
-    /** @type {Error} */ (error)?.message ?? "unknown";
-  byId("error").textContent = t("error", { code });
-}
+addMessages(messages);
+const errors = errorLine(byId("error"));
 
 function boot() {
   const language = pageLanguage();
@@ -52,14 +54,28 @@ function boot() {
 /** @param {HTMLSelectElement} language */
 async function start(language) {
   const me = /** @type {import("../shared/auth.js").Session} */ (session).me;
+  byId("signout").hidden = false;
+  byId("signout").addEventListener("click", async () => {
+    feed?.stop();
+    if (session) await signOut(CLIENT_ID, session);
+    session = null;
+    location.assign("/");
+  });
+  if (!STAFF.includes(me.role)) {
+    byId("refused").hidden = false;
+    byId("refused-text").textContent = t("refused.text", { role: me.role });
+    return;
+  }
   const api = apiClient(token);
-  const desk = workspace(api, me, failed);
-  for (const id of ["workspace", "search-form", "presence-box", "signout", "live"]) {
+  const desk = workspace(api, me, errors.failed, errors.clear);
+  for (const id of ["workspace", "search-form", "presence-box", "live"]) {
     byId(id).hidden = false;
   }
   const live = byId("live");
   live.textContent = t("live.off");
-  const feed = followNotifications({
+  // What was pushed while the socket was down is lost: read it all again on a reconnect.
+  let connected = false;
+  feed = followNotifications({
     token,
     onNotification: desk.notified,
     onLive: (on) => {
@@ -67,29 +83,27 @@ async function start(language) {
       live.dataset.live = String(on);
       collision.live(on);
       chat.live(on);
+      if (on && connected) desk.reload();
+      if (on) connected = true;
     },
     onFrame: (frame) => {
       collision.received(frame);
       chat.received(frame);
     },
   });
+  const failed = errors.failed;
   const collision = collisionDesk({ send: feed.send, api, me: me.sub, failed });
   const chat = chatDesk({ send: feed.send, api, me: me.sub, failed });
   presenceToggle(api, /** @type {HTMLSelectElement} */ (byId("presence")), failed);
   language.addEventListener("change", () => {
     live.textContent = t(live.dataset.live === "true" ? "live.on" : "live.off");
+    errors.redraw();
     desk.redraw();
   });
   const search = /** @type {HTMLInputElement} */ (byId("search"));
   byId("search-form").addEventListener("submit", (e) => {
     e.preventDefault();
     desk.search(search.value.trim());
-  });
-  byId("signout").addEventListener("click", async () => {
-    feed.stop();
-    if (session) await signOut(CLIENT_ID, session);
-    session = null;
-    location.assign("/");
   });
   bindKeys({
     move: desk.move,

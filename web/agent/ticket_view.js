@@ -5,7 +5,8 @@
  * @module
  */
 import { h } from "../shared/dom.js";
-import { t } from "../shared/i18n.js";
+import { formatBytes } from "../shared/bytes.js";
+import { language, t } from "../shared/i18n.js";
 import { chatElement } from "./chat.js";
 import { collisionElement } from "./collision.js";
 import { linksElement } from "./links.js";
@@ -18,8 +19,10 @@ const PRIORITIES = ["low", "normal", "high", "urgent"];
 /**
  * @typedef {{ ticket: Record<string, any>, history: any[], attachments: any[], similar: any[] }}
  *   TicketData
- * @typedef {{ status(s: string): void, priority(p: string): void, assignToMe(): void,
- *   tags(add: string[], remove: string[]): void, post(body: string, internal: boolean): void,
+ * @typedef {{ status(s: string): Promise<boolean>, priority(p: string): Promise<boolean>,
+ *   assignToMe(): void, tags(add: string[], remove: string[]): void,
+ *   post(body: string, internal: boolean): Promise<boolean>,
+ *   draft: { get(): string, set(text: string): void },
  *   download(attachment: any): void, open(id: string): void }
  *   & import("./links.js").LinkActions} TicketActions
  */
@@ -97,7 +100,7 @@ function fieldsElement(ticket, actions) {
  * @param {string} name
  * @param {string[]} values
  * @param {string} current
- * @param {(value: string) => void} changed
+ * @param {(value: string) => Promise<boolean>} changed true when the change went through
  */
 function selectElement(name, values, current, changed) {
   const select = /** @type {HTMLSelectElement} */ (h(
@@ -105,7 +108,10 @@ function selectElement(name, values, current, changed) {
     { id: `ticket-${name}` },
     ...values.map((v) => h("option", { value: v, selected: v === current }, t(`${name}.${v}`))),
   ));
-  select.addEventListener("change", () => changed(select.value));
+  // A refused change shows the ticket's actual value again, not the one picked.
+  select.addEventListener("change", async () => {
+    if (!(await changed(select.value))) select.value = current;
+  });
   return select;
 }
 
@@ -153,15 +159,21 @@ function tagsElement(tags, actions) {
 function composerElement(actions) {
   const text =
     /** @type {HTMLTextAreaElement} */ (h("textarea", { id: "composer", maxlength: "20000" }));
+  text.value = actions.draft.get();
+  text.addEventListener("input", () => actions.draft.set(text.value));
   const reply = h(
     "button",
     { type: "button", class: "primary", id: "send-reply" },
     t("composer.reply"),
   );
   const note = h("button", { type: "button", id: "send-note" }, t("composer.note"));
-  const send = (/** @type {boolean} */ internal) => {
+  // Disabled while a message is on its way, so a double-click sends it once.
+  const send = async (/** @type {boolean} */ internal) => {
     const body = text.value.trim();
-    if (body) actions.post(body, internal);
+    if (!body) return;
+    for (const b of [reply, note]) b.setAttribute("disabled", "");
+    await actions.post(body, internal);
+    for (const b of [reply, note]) b.removeAttribute("disabled");
   };
   reply.addEventListener("click", () => send(false));
   note.addEventListener("click", () => send(true));
@@ -188,7 +200,7 @@ function attachmentsElement(attachments, actions) {
       e.preventDefault();
       actions.download(a);
     });
-    return h("li", {}, link, ` (${a.size} B)`);
+    return h("li", {}, link, ` (${formatBytes(a.size, language())})`);
   });
   return h(
     "section",

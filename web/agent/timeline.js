@@ -61,11 +61,12 @@ function changeText(event) {
         who: event.assigneeId ? personName(event.assigneeId) : event.groupId ??
           t("ticket.unassigned"),
       });
-    case "TicketTagsChanged":
-      return t("ticket.changed.tags", {
-        added: (event.added ?? []).join(", "),
-        removed: (event.removed ?? []).join(", "),
-      });
+    case "TicketTagsChanged": {
+      // Only the side that changed: "+printer", not "+printer −".
+      const added = event.added?.length ? `+${event.added.join(", ")}` : "";
+      const removed = event.removed?.length ? `−${event.removed.join(", ")}` : "";
+      return `${t("ticket.tags")}: ${[added, removed].filter(Boolean).join(" ")}`;
+    }
     case "AttachmentAdded":
       return t("ticket.changed.attachment", { name: event.fileName ?? "—" });
     default:

@@ -9,6 +9,7 @@ import { t, translatePage } from "../shared/i18n.js";
 import { loadPeople } from "./people.js";
 import { loadCounts, loadQueue, rowElement } from "./queues.js";
 import { loadSimilar } from "./similar.js";
+import { composerDrafts } from "../shared/drafts.js";
 import { ticketElement } from "./ticket_view.js";
 
 /** @type {import("./queues.js").QueueName[]} */
@@ -18,8 +19,9 @@ const QUEUES = ["mine", "unassigned", "groups", "sla"];
  * @param {import("../shared/api.js").Api} api
  * @param {import("../shared/auth.js").Me} me
  * @param {(error: unknown) => void} failed
+ * @param {() => void} [succeeded] an action went through (clears the error line)
  */
-export function workspace(api, me, failed) {
+export function workspace(api, me, failed, succeeded = () => {}) {
   const state = {
     /** @type {import("./queues.js").QueueName} */ queue: "unassigned",
     /** @type {import("./queues.js").Row[]} */ rows: [],
@@ -29,6 +31,7 @@ export function workspace(api, me, failed) {
     query: "",
   };
   const context = () => ({ me, query: state.query });
+  const drafts = composerDrafts();
   const list = byId("queue-list");
   const more = byId("more");
 
@@ -74,19 +77,25 @@ export function workspace(api, me, failed) {
       loadPeople(api),
     ]);
     if (state.openId !== id) return;
+    const typing = document.activeElement?.id === "composer";
     byId("ticket").replaceChildren(
       ticketElement({ ticket, history, attachments, similar }, ticketActions(ticket)),
     );
+    if (typing) document.getElementById("composer")?.focus();
   }
 
   /** @param {Record<string, any>} ticket */
   function ticketActions(ticket) {
     const path = `/tickets/v1/tickets/${ticket.id}`;
-    const change = (/** @type {Promise<any>} */ done) =>
-      done.then(async (result) => {
-        await openTicket(ticket.id, result?.version ?? 0);
-        await showQueue(state.queue);
-      }).catch(failed);
+    /** Resolves true once the command went through, false (shown) when it was refused. */
+    const change = async (/** @type {Promise<any>} */ done) => {
+      const result = await done.catch((error) => (failed(error), REFUSED));
+      if (result === REFUSED) return false;
+      succeeded();
+      await openTicket(ticket.id, result?.version ?? 0).then(() => showQueue(state.queue))
+        .catch(failed);
+      return true;
+    };
     return {
       status: (/** @type {string} */ s) =>
         change(api.send("POST", `${path}/status`, { status: s })),
@@ -98,8 +107,14 @@ export function workspace(api, me, failed) {
         ),
       tags: (/** @type {string[]} */ add, /** @type {string[]} */ remove) =>
         change(api.send("POST", `${path}/tags`, { add, remove })),
+      // One Idempotency-Key per intended message: a retry of it is one message, not two.
       post: (/** @type {string} */ body, /** @type {boolean} */ internal) =>
-        change(api.send("POST", `${path}/messages`, { body, internal })),
+        change(
+          api.send("POST", `${path}/messages`, { body, internal }, {
+            "idempotency-key": drafts.key(ticket.id, body, internal),
+          }).then((result) => (drafts.sent(ticket.id), result)),
+        ),
+      draft: drafts.of(ticket.id),
       download: (/** @type {any} */ a) => downloadAttachment(api, a).catch(failed),
       open: (/** @type {string} */ id) => openTicket(id).catch(failed),
       // Merges and links answer with both tickets: this one's version is what to wait for.
@@ -171,6 +186,11 @@ export function workspace(api, me, failed) {
       performance.mark("ticketd:counts");
     },
     notified,
+    /** After the socket came back: what it would have pushed meanwhile. */
+    reload() {
+      showQueue(state.queue).then(refreshCounts).catch(failed);
+      if (state.openId) openTicket(state.openId).catch(failed);
+    },
     redraw() {
       byId("list-title").textContent = t(`queue.${state.queue}`);
       drawList();
@@ -198,3 +218,5 @@ export function workspace(api, me, failed) {
     },
   };
 }
+
+const REFUSED = Symbol("refused");

@@ -7,6 +7,7 @@
 import { apiClient } from "../shared/api.js";
 import { beginSignIn } from "../shared/auth.js";
 import { byId } from "../shared/dom.js";
+import { errorLine } from "../shared/failure.js";
 import { addMessages, t } from "../shared/i18n.js";
 import { followNotifications } from "../shared/live.js";
 import { pageLanguage } from "../shared/page_language.js";
@@ -20,12 +21,8 @@ const CALLBACK = "/portal/callback";
 addMessages(messages);
 const session = pageSession(CLIENT_ID, CALLBACK);
 
-/** @param {unknown} error */
-function failed(error) {
-  const code = /** @type {{ code?: string, message?: string }} */ (error)?.code ??
-    /** @type {Error} */ (error)?.message ?? "unknown";
-  byId("error").textContent = t("error", { code });
-}
+const errors = errorLine(byId("error"));
+const failed = errors.failed;
 
 function boot() {
   const language = pageLanguage();
@@ -35,13 +32,16 @@ function boot() {
       byId("signin").hidden = false;
       return;
     }
-    const view = portal(apiClient(session.token), session, failed);
+    const view = portal(apiClient(session.token), session, failed, errors.clear);
     const feed = followNotifications({
       token: session.token,
       onNotification: view.notified,
       onLive: view.live,
     });
-    language.addEventListener("change", () => view.redraw());
+    language.addEventListener("change", () => {
+      errors.redraw();
+      view.redraw();
+    });
     byId("portal").hidden = false;
     byId("signout").hidden = false;
     byId("signout").addEventListener("click", async () => {

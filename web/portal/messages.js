@@ -21,6 +21,11 @@ export default {
     "portal.none": "Choose a ticket, or open a new one.",
     "portal.updated": "Updated {time}",
     "portal.survey": "How did we do? Rate our answer",
+    "portal.closed":
+      "This ticket is closed. Still need help? Write a follow-up: it opens a new ticket linked to this one.",
+    "portal.followUp": "Open a follow-up",
+    "portal.uploadRetry":
+      "The ticket was opened; the files above were not all uploaded. Submit again to retry only the uploads.",
   },
   zh: {
     "portal.title": "Ticketd 客户支持",
@@ -43,5 +48,8 @@ export default {
     "portal.none": "请选择一个工单，或新建工单。",
     "portal.updated": "更新于 {time}",
     "portal.survey": "您对我们的答复满意吗？请评价",
+    "portal.closed": "该工单已关闭。仍需帮助？请写一个后续请求：它会新建一个与此工单关联的工单。",
+    "portal.followUp": "新建后续工单",
+    "portal.uploadRetry": "工单已创建，但上面的文件未全部上传。再次提交只会重试上传。",
   },
 };

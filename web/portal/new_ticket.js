@@ -1,6 +1,8 @@
 /**
  * The new-ticket form: subject, description and files. The ticket is created first (an upload
- * names its ticket), then each file goes up by tus with its own progress bar.
+ * names its ticket), then each file goes up by tus with its own progress bar. The create carries
+ * one Idempotency-Key for the form, and once the ticket exists a second Submit only retries the
+ * files that did not go up: a refused upload never makes a second ticket.
  * @module
  */
 import { h } from "../shared/dom.js";
@@ -8,8 +10,8 @@ import { t } from "../shared/i18n.js";
 import { tusUpload } from "../shared/tus.js";
 
 /**
- * @param {{ create(subject: string, body: string): Promise<string>, token(): Promise<string>,
- *   done(id: string): void, failed(error: unknown): void }} deps
+ * @param {{ create(subject: string, body: string, idempotencyKey: string): Promise<string>,
+ *   token(): Promise<string>, done(id: string): void, failed(error: unknown): void }} deps
  */
 export function newTicketForm(deps) {
   const subject = /** @type {HTMLInputElement} */ (h("input", {
@@ -31,6 +33,11 @@ export function newTicketForm(deps) {
   }));
   const uploads = h("ul", { class: "uploads", "aria-label": t("portal.files") });
   const submit = h("button", { id: "submit-ticket", type: "submit" }, t("portal.submit"));
+  const retry = h(
+    "p",
+    { id: "upload-retry", class: "hint", hidden: true },
+    t("portal.uploadRetry"),
+  );
   const form = h(
     "form",
     { class: "ticket-form", "aria-labelledby": "new-title" },
@@ -42,6 +49,7 @@ export function newTicketForm(deps) {
     h("label", { for: "files" }, t("portal.files")),
     files,
     uploads,
+    retry,
     submit,
   );
   form.addEventListener("submit", (event) => {
@@ -53,10 +61,26 @@ export function newTicketForm(deps) {
     });
   });
 
+  const key = crypto.randomUUID();
+  /** @type {string | null} the ticket once created: Submit then only retries uploads */
+  let created = null;
+  /** @type {Set<File>} */
+  const uploaded = new Set();
+
   async function send() {
-    const id = await deps.create(subject.value.trim(), body.value.trim());
-    for (const file of files.files ?? []) await upload(id, file);
-    deps.done(id);
+    if (created === null) {
+      created = await deps.create(subject.value.trim(), body.value.trim(), key);
+      for (const field of [subject, body]) field.setAttribute("readonly", "");
+    }
+    for (const file of files.files ?? []) {
+      if (uploaded.has(file)) continue;
+      await upload(created, file).catch((error) => {
+        retry.hidden = false;
+        throw error;
+      });
+      uploaded.add(file);
+    }
+    deps.done(created);
   }
 
   async function upload(/** @type {string} */ ticketId, /** @type {File} */ file) {
@@ -66,6 +90,7 @@ export function newTicketForm(deps) {
       "aria-label": t("portal.uploading", { name: file.name }),
     }));
     const label = h("span", {}, t("portal.uploaded", { name: file.name, percent: 0 }));
+    uploads.querySelector(`[data-upload="${CSS.escape(file.name)}"]`)?.remove();
     uploads.append(h("li", { "data-upload": file.name }, label, bar));
     await tusUpload({
       token: deps.token,

@@ -11,6 +11,7 @@ import { t, translatePage } from "../shared/i18n.js";
 import { newTicketForm } from "./new_ticket.js";
 import { ticketView } from "./ticket_view.js";
 import { downloadAttachment } from "../shared/download.js";
+import { composerDrafts } from "../shared/drafts.js";
 
 const FALLBACK_MS = 30_000;
 const PAGE_SIZE = 50;
@@ -19,11 +20,13 @@ const PAGE_SIZE = 50;
  * @param {import("../shared/api.js").Api} api
  * @param {{ me(): import("../shared/auth.js").Me, token(): Promise<string> }} session
  * @param {(error: unknown) => void} failed
+ * @param {() => void} succeeded an action went through (clears the error line)
  */
-export function portal(api, session, failed) {
+export function portal(api, session, failed, succeeded) {
   /** @type {{ rows: any[], openId: string | null, version: number, writing: boolean }} */
   const state = { rows: [], openId: null, version: -1, writing: false };
   const pane = byId("pane");
+  const drafts = composerDrafts();
 
   /** `next`: the cursor of the page after the last one shown; `more`: "More…" was used. */
   const paging = { next: /** @type {string | null} */ (null), more: false };
@@ -90,7 +93,6 @@ export function portal(api, session, failed) {
     if (!force && state.openId === id && state.version === ticket.version) return;
     const row = state.rows.find((r) => r.id === id);
     if (row) Object.assign(row, { status: ticket.status, subject: ticket.subject });
-    const typed = /** @type {HTMLTextAreaElement | null} */ (document.getElementById("answer"));
     state.openId = id;
     state.version = ticket.version;
     const download = (/** @type {any} */ a) => downloadAttachment(api, a).catch(failed);
@@ -98,28 +100,52 @@ export function portal(api, session, failed) {
     const survey = ticket.status === "solved" || ticket.status === "closed"
       ? await api.get(`/tickets/v1/tickets/${id}/survey`).then((s) => s.path, () => null)
       : null;
-    pane.replaceChildren(
-      ticketView({ ticket, attachments, me: session.me().sub, survey }, answer, download),
-    );
-    if (typed?.value) {
-      /** @type {HTMLTextAreaElement} */ (byId("answer")).value = typed.value;
-    }
+    const typing = document.activeElement?.id;
+    pane.replaceChildren(ticketView({ ticket, attachments, me: session.me().sub, survey }, {
+      answer: (body) => answer(id, body),
+      followUp: (body) => followUp(ticket, body),
+      download,
+      draft: drafts.of(id),
+    }));
+    if (typing === "answer") document.getElementById("answer")?.focus();
     drawList();
   }
 
-  async function answer(/** @type {string} */ body) {
-    if (!state.openId) return;
-    await api.send("POST", `/tickets/v1/tickets/${state.openId}/messages`, { body });
-    /** @type {HTMLTextAreaElement} */ (byId("answer")).value = "";
-    await openTicket(state.openId, true);
-    await showList();
+  /** An answer on ticket `id`, with one Idempotency-Key per intended answer (a retry is one). */
+  async function answer(/** @type {string} */ id, /** @type {string} */ body) {
+    const key = drafts.key(id, body, false);
+    const sent = await api.send("POST", `/tickets/v1/tickets/${id}/messages`, { body }, {
+      "idempotency-key": key,
+    }).then(() => true, (error) => (failed(error), false));
+    if (!sent) return;
+    drafts.sent(id);
+    succeeded();
+    await openTicket(id, true).then(showList).catch(failed);
+  }
+
+  /** A closed ticket's follow-up: a new ticket of the same subject, linked by followUpOf. */
+  async function followUp(/** @type {Record<string, any>} */ ticket, /** @type {string} */ body) {
+    const created = await api.send(
+      "POST",
+      "/tickets/v1/tickets",
+      { subject: ticket.subject ?? `#${ticket.number}`, body, followUpOf: ticket.id },
+      { "idempotency-key": drafts.key(ticket.id, body, true) },
+    ).catch((error) => (failed(error), null));
+    if (!created) return;
+    drafts.sent(ticket.id);
+    succeeded();
+    await showList().catch(failed);
+    if (!state.rows.some((row) => row.id === created.id)) state.rows.unshift(created);
+    await openTicket(created.id, true).catch(failed);
   }
 
   function showForm() {
     state.openId = null;
     pane.replaceChildren(newTicketForm({
-      create: async (subject, body) => {
-        const ticket = await api.send("POST", "/tickets/v1/tickets", { subject, body });
+      create: async (subject, body, key) => {
+        const ticket = await api.send("POST", "/tickets/v1/tickets", { subject, body }, {
+          "idempotency-key": key,
+        });
         await showList();
         // The list is a read model that may not have it yet: one's own write shows at once.
         if (!state.rows.some((row) => row.id === ticket.id)) state.rows.unshift(ticket);

@@ -2,7 +2,7 @@
  * One of the customer's tickets: subject, status, the public conversation (the customer's own
  * messages and support's replies, as text), the attachments (each a download link: the file
  * is fetched with the token, `downloadAttachment`), the satisfaction survey's link once solved,
- * and the answer box.
+ * and the answer box (for a closed ticket, a follow-up box: a new ticket linked to it).
  * @module
  */
 import { h } from "../shared/dom.js";
@@ -10,28 +10,14 @@ import { language, t } from "../shared/i18n.js";
 import { formatTime } from "../shared/time.js";
 
 /**
+ * @typedef {{ answer(body: string): Promise<void>, followUp(body: string): Promise<void>,
+ *   download(attachment: any): void, draft: { get(): string, set(text: string): void } }}
+ *   TicketViewActions
  * @param {{ ticket: Record<string, any>, attachments: any[], me: string, survey?: string | null }} data
- * @param {(body: string) => Promise<void>} answer
- * @param {(attachment: any) => void} download
+ * @param {TicketViewActions} actions
  */
-export function ticketView({ ticket, attachments, me, survey = null }, answer, download) {
-  const box = /** @type {HTMLTextAreaElement} */ (h("textarea", {
-    id: "answer",
-    rows: "4",
-    maxlength: "20000",
-    required: true,
-  }));
-  const form = h(
-    "form",
-    { class: "answer" },
-    h("label", { for: "answer" }, t("portal.answer")),
-    box,
-    h("button", { id: "send-answer", type: "submit" }, t("portal.send")),
-  );
-  form.addEventListener("submit", (event) => {
-    event.preventDefault();
-    if (box.value.trim()) answer(box.value.trim());
-  });
+export function ticketView({ ticket, attachments, me, survey = null }, actions) {
+  const { download } = actions;
   return h(
     "article",
     { "data-ticket": ticket.id, "aria-labelledby": "ticket-title" },
@@ -74,8 +60,41 @@ export function ticketView({ ticket, attachments, me, survey = null }, answer, d
       { class: "attachments" },
       ...attachments.map((a) => h("li", {}, attachmentLink(a, download))),
     ),
-    form,
+    // A closed ticket takes no answers (409 ticket_closed); a follow-up is a new ticket.
+    ticket.status === "closed"
+      ? answerForm("follow-up", t("portal.closed"), t("portal.followUp"), actions.followUp, actions)
+      : answerForm("answer", t("portal.answer"), t("portal.send"), actions.answer, actions),
   );
+}
+
+/**
+ * The answer box, keeping its draft; its button is disabled while the text is on its way, so a
+ * double-click sends it once.
+ * @param {string} id
+ * @param {string} label
+ * @param {string} button
+ * @param {(body: string) => Promise<void>} send
+ * @param {TicketViewActions} actions
+ */
+function answerForm(id, label, button, send, { draft }) {
+  const box = /** @type {HTMLTextAreaElement} */ (h("textarea", {
+    id,
+    rows: "4",
+    maxlength: "20000",
+    required: true,
+  }));
+  box.value = draft.get();
+  box.addEventListener("input", () => draft.set(box.value));
+  const submit = h("button", { id: `send-${id}`, type: "submit" }, button);
+  const form = h("form", { class: "answer" }, h("label", { for: id }, label), box, submit);
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const body = box.value.trim();
+    if (!body || submit.hasAttribute("disabled")) return;
+    submit.setAttribute("disabled", "");
+    send(body).finally(() => submit.removeAttribute("disabled"));
+  });
+  return form;
 }
 
 /**

@@ -80,6 +80,7 @@
     button { cursor: pointer; border: 0; border-radius: 6px; padding: 8px 12px;
       background: #1f4e79; color: #fff; }
     button.plain { background: #eef3f8; color: #1f4e79; }
+    button:disabled { cursor: default; opacity: 0.6; }
     section { width: 320px; height: 420px; display: flex; flex-direction: column;
       background: #fff; border: 1px solid #c8c8c8; border-radius: 8px;
       box-shadow: 0 4px 16px #0003; }
@@ -102,7 +103,9 @@
   const log = h("div", { class: "log", role: "log", "aria-live": "polite", tabindex: "0" });
   const input = /** @type {HTMLInputElement} */ (h("input", { maxlength: "4000" }));
   const send = h("button", { type: "submit" }, say("send"));
-  const human = h("button", { type: "button", class: "plain" }, say("human"));
+  const human = /** @type {HTMLButtonElement} */ (
+    h("button", { type: "button", class: "plain" }, say("human"))
+  );
   const title = h("h2", {}, say("title"));
   const form = h("form", {}, input, send);
   const panel = h(
@@ -156,6 +159,7 @@
       line(who, String(event.text ?? ""), role);
     } else if (event.type === "handed_off") {
       line("", say("handedOff"), "note");
+      human.hidden = true; // a person is on the way: asking again would only repeat it
     } else if (event.type === "closed") ended = true;
   };
 
@@ -189,7 +193,10 @@
         conversationId = data.conversation.conversationId;
         queued.splice(0).forEach(post);
       } else if (data.type === "event") showEvent(data.event);
-      else if (data.type === "error") line("", say("failed", String(data.code)), "note");
+      else if (data.type === "error") {
+        human.disabled = false;
+        line("", say("failed", String(data.code)), "note");
+      }
     };
     current.onclose = () => {
       clearInterval(ping);
@@ -240,7 +247,10 @@
     if (!panel.hidden && !ended) setTimeout(() => follow().catch(failed), 2_000);
   };
 
-  const failed = (/** @type {Error} */ error) => line("", say("failed", error.message), "note");
+  const failed = (/** @type {Error} */ error) => {
+    human.disabled = false;
+    line("", say("failed", error.message), "note");
+  };
 
   /** Typed before the conversation is open: sent once it is. @type {string[]} */
   const queued = [];
@@ -272,7 +282,11 @@
     post(input.value.trim());
     input.value = "";
   });
-  human.addEventListener("click", () => post(say("humanAsk")));
+  // Disabled once asked (a double-click asks once); hidden when the hand-off comes.
+  human.addEventListener("click", () => {
+    human.disabled = true;
+    post(say("humanAsk"));
+  });
   labelled();
   Object.defineProperty(globalThis, "ticketdWidget", {
     value: Object.freeze({

@@ -34,10 +34,12 @@ const READERS: readonly Role[] = ["agent", "supervisor", "admin", "auditor"];
 const EDITORS: readonly Role[] = ["supervisor", "admin"];
 const TICKET_ID = /^[1-9][0-9]{0,18}$/;
 
+/** Warn at this share of a target's time when a policy names none (docs/routing.md). */
+const DEFAULT_WARN_AT_PERCENT = 80;
 const targetBody = z.strictObject({
   firstResponseMinutes: z.number(),
   resolutionMinutes: z.number(),
-  warnAtPercent: z.number(),
+  warnAtPercent: z.number().default(DEFAULT_WARN_AT_PERCENT),
 });
 const policiesBody = z.strictObject({ policies: z.record(z.string().max(16), targetBody) });
 const clock = z.string().max(5);

@@ -75,6 +75,7 @@ export default {
   "admin.sla.resolutionMinutes": "Resolution (business minutes)",
   "admin.sla.warnAtPercent": "Warn at (%)",
   "admin.sla.policies": "Targets per priority",
+  "admin.sla.needed": "{priority}: {target} is needed (or empty the whole row for no target)",
   "admin.sla.caption": "An empty row means no clock for that priority",
   "admin.sla.priority": "Priority",
   "admin.sla.calendar": "Business calendar",

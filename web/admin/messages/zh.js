@@ -74,6 +74,7 @@ export default {
   "admin.sla.resolutionMinutes": "解决（工作分钟）",
   "admin.sla.warnAtPercent": "预警（%）",
   "admin.sla.policies": "各优先级的目标",
+  "admin.sla.needed": "{priority}：需要填写{target}（或清空整行表示不设目标）",
   "admin.sla.caption": "空行表示该优先级不计时",
   "admin.sla.priority": "优先级",
   "admin.sla.calendar": "工作日历",
