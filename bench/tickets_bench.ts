@@ -22,6 +22,12 @@ import {
   runAuditBenchChild,
 } from "./audit_bench.ts";
 import {
+  FULL as QUEUE_FULL,
+  queueSection,
+  QUICK as QUEUE_QUICK,
+  runQueueBenchChild,
+} from "./queue_bench.ts";
+import {
   FULL as EMAIL_FULL,
   inboundSection,
   QUICK as EMAIL_QUICK,
@@ -51,6 +57,9 @@ const HELP = `deno task bench [--quick] [--duration S] [--connections N] [--tick
                    0 skips the audit phase)
   --email-mails N  mails sent by SMTP for the inbound email figures, and 3/5 as many by IMAP
                    (default 500; --quick: 100; 0 skips the email phase)
+  --queue-tickets N
+                   tickets seeded for the queue counts and first pages (bench/queue_bench.ts;
+                   default 1000000; --quick: 100000; 0 skips the queue phase)
   --cpu-prof       run the service under the V8 profiler and report where its time goes
   --env K=V        extra environment for the service, repeatable (e.g. TICKETD_PROJECTOR_BATCH=50)
   --quick          a short smoke run (about a minute)`;
@@ -70,6 +79,7 @@ const { values: flags } = parseArgs({
     "attachments-big-mb": { type: "string" },
     "audit-seconds": { type: "string" },
     "email-mails": { type: "string" },
+    "queue-tickets": { type: "string" },
     env: { type: "string", multiple: true, default: [] },
     help: { type: "boolean", default: false },
   },
@@ -123,6 +133,12 @@ const audit = quick ? AUDIT_QUICK : AUDIT_FULL;
 const auditSeconds = positive("audit-seconds", flags["audit-seconds"] ?? String(audit.seconds), 0);
 const email = quick ? EMAIL_QUICK : EMAIL_FULL;
 const emailMails = positive("email-mails", flags["email-mails"] ?? String(email.smtp), 0);
+const queue = quick ? QUEUE_QUICK : QUEUE_FULL;
+const queueTickets = positive(
+  "queue-tickets",
+  flags["queue-tickets"] ?? String(queue.tickets),
+  0,
+);
 
 const cleanup = new Cleanup();
 const tmp = await Deno.makeTempDir({ prefix: "ticketd_bench_" });
@@ -139,10 +155,15 @@ try {
     smtp: emailMails,
     imap: Math.max(1, Math.round(emailMails * 3 / 5)),
   });
-  Object.assign(results, { audit: auditFigures, email: emailFigures });
+  // The queues at scale, in a process of its own too (bench/queue_bench.ts).
+  const queueFigures = queueTickets === 0
+    ? null
+    : await runQueueBenchChild({ ...queue, tickets: queueTickets });
+  Object.assign(results, { audit: auditFigures, email: emailFigures, queues: queueFigures });
   const report = renderReport(results) +
     (auditFigures ? "\n" + auditSection(auditFigures).join("\n") + "\n" : "") +
-    (emailFigures ? "\n" + inboundSection(emailFigures).join("\n") + "\n" : "");
+    (emailFigures ? "\n" + inboundSection(emailFigures).join("\n") + "\n" : "") +
+    (queueFigures ? "\n" + queueSection(queueFigures).join("\n") + "\n" : "");
   console.log(report);
   const out = new URL("./results/", import.meta.url);
   await Deno.mkdir(out, { recursive: true });

@@ -12,6 +12,7 @@ import { collisionElement } from "./collision.js";
 import { linksElement } from "./links.js";
 import { personName } from "./people.js";
 import { timelineElement, timelineItems } from "./timeline.js";
+import { macroPickerElement } from "./macros.js";
 
 const STATUSES = ["new", "open", "pending", "on_hold", "solved", "closed"];
 const PRIORITIES = ["low", "normal", "high", "urgent"];
@@ -23,7 +24,8 @@ const PRIORITIES = ["low", "normal", "high", "urgent"];
  *   assignToMe(): void, tags(add: string[], remove: string[]): void,
  *   post(body: string, internal: boolean): Promise<boolean>,
  *   draft: { get(): string, set(text: string): void },
- *   download(attachment: any): void, open(id: string): void }
+ *   download(attachment: any): void, open(id: string): void,
+ *   macros(): Promise<import("./macros.js").MacroSummary[]>, applyMacro(id: string): void }
  *   & import("./links.js").LinkActions} TicketActions
  */
 
@@ -50,6 +52,7 @@ export function ticketElement(data, actions) {
     h("h3", {}, t("ticket.timeline")),
     timelineElement(timelineItems(ticket.messages ?? [], data.history)),
     composerElement(actions),
+    macroPickerElement({ list: actions.macros, apply: actions.applyMacro }),
     h(
       "div",
       { class: "side" },

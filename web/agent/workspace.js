@@ -116,6 +116,9 @@ export function workspace(api, me, failed, succeeded = () => {}) {
         ),
       draft: drafts.of(ticket.id),
       download: (/** @type {any} */ a) => downloadAttachment(api, a).catch(failed),
+      macros: () => api.get("/tickets/v1/macros").then((a) => a.macros),
+      applyMacro: (/** @type {string} */ id) =>
+        change(api.send("POST", `${path}/macros/${id}/apply`, undefined)),
       open: (/** @type {string} */ id) => openTicket(id).catch(failed),
       // Merges and links answer with both tickets: this one's version is what to wait for.
       pair: (

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { RequestSchemas } from "./schemas.ts";
+import { workflowPaths } from "./openapi_workflow.ts";
 import { pairSchemas } from "./pair_routes.ts";
 
 const problem = {
@@ -201,6 +202,7 @@ export function openApiDocument(schemas: RequestSchemas) {
         ),
         delete: pair("Remove the link to another ticket, on both", pairSchemas.unlink),
       },
+      ...workflowPaths(),
       "/keyring": {
         get: {
           summary:

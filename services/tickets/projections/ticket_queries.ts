@@ -114,7 +114,9 @@ export async function listTickets(sql: Sql, query: TicketQuery, hashTokens: Tena
 function filters(sql: Sql, q: TicketQuery): Fragment[] {
   const where: Fragment[] = [...scopeConditions(sql, q.scope)];
   if (q.status?.length) where.push(sql`status = any(${q.status}::text[])`);
-  if (q.customStatusIds?.length) {
+  // One id as an equality: then the custom-status index also gives the page its order.
+  if (q.customStatusIds?.length === 1) where.push(sql`custom_status_id = ${q.customStatusIds[0]}`);
+  else if (q.customStatusIds?.length) {
     where.push(sql`custom_status_id = any(${q.customStatusIds}::int8[])`);
   }
   if (q.priority?.length) {
