@@ -4,7 +4,9 @@
  * @module
  */
 import assert from "node:assert/strict";
+import { resetReadModel, streamHead } from "../services/tickets/projections/rebuild.ts";
 import {
+  adminA,
   agentA,
   agentGoA,
   type Caller,
@@ -152,4 +154,30 @@ Deno.test("GET /v1/time/agents/:id - an agent reads their own total; supervisors
     const other = await h.call(agentGoA, "GET", path);
     assert.equal(other.status, 403);
     assert.equal((await other.json()).code, "forbidden");
+  }));
+
+Deno.test("replay - time entries and custom statuses are rebuilt from the stream as they were live", () =>
+  withHarness(async (h) => {
+    const status = await (await h.call(adminA, "POST", "/v1/statuses", {
+      category: "on_hold",
+      names: { en: "Parts ordered" },
+    })).json();
+    const ticket = await createTicket(h, customerA);
+    await logTime(h, agentA, ticket.id, { minutes: 12, note: "first look" });
+    await logTime(h, agentA, ticket.id, { minutes: -2 });
+    await h.call(agentA, "POST", `/v1/tickets/${ticket.id}/status`, { customStatusId: status.id });
+    await projected(h, await streamHead(h.jsm, "TICKETS"));
+    const snapshot = async () => ({
+      tickets: [...await h.sql`select * from tickets order by id`],
+      time: [...await h.sql`select * from ticket_time_entries order by ticket_id, id`],
+    });
+    const live = await snapshot();
+    assert.equal(live.time.length, 2);
+    assert.equal(live.tickets[0].customStatusId, status.id);
+    await h.service.stop();
+    await resetReadModel(h.sql, h.jsm, "TICKETS", h.config.projector.name);
+    assert.equal((await snapshot()).time.length, 0);
+    await h.restart();
+    await projected(h, await streamHead(h.jsm, "TICKETS"));
+    assert.deepEqual(await snapshot(), live);
   }));
