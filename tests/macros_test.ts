@@ -156,3 +156,26 @@ Deno.test("POST /v1/macros - admins keep the tenant's macros; an agent's own are
     const removed = await h.call(agentA, "DELETE", `/v1/macros/${own.json.id}`);
     assert.equal(removed.status, 204);
   }));
+
+Deno.test("PUT /v1/macros/:id - the owner replaces a macro; its id and scope stay, the new text is used", () =>
+  withHarness(async (h) => {
+    const saved = await saveMacro(h, agentA, { name: "Greet", text: { body: "Hello" } });
+    const replaced = await h.call(agentA, "PUT", `/v1/macros/${saved.json.id}`, {
+      name: "Greet warmly",
+      text: { body: "Hello, {{requester.id}}!", internal: true },
+      priority: "low",
+    });
+    assert.equal(replaced.status, 200);
+    const body = await replaced.json();
+    assert.equal(body.id, saved.json.id);
+    assert.equal(body.scope, "personal");
+    assert.deepEqual(body.text, { body: "Hello, {{requester.id}}!", internal: true });
+    const ticket = await createTicket(h, customerA);
+    const applied = await applyMacro(h, agentA, ticket.id, saved.json.id);
+    assert.deepEqual(applied.json.events, ["MessagePosted", "TicketPriorityChanged"]);
+    await projected(h, applied.json.version);
+    const view = await (await h.call(agentA, "GET", `/v1/tickets/${ticket.id}`)).json();
+    const note = view.messages.at(-1);
+    assert.equal(note.internal, true);
+    assert.equal(note.body, `Hello, ${customerA.sub}!`);
+  }));
