@@ -40,6 +40,8 @@ Deno.test("links - a link is listed on both tickets with the inverse kind, and r
     assert.deepEqual(await links(h, a), [[b, "parent_of"], [c, "duplicate_of"]]);
     assert.deepEqual(await links(h, b), [[a, "child_of"]]);
     assert.deepEqual(await links(h, c), [[a, "duplicated_by"]]);
+    const list = await (await h.call(agentA, "GET", `/v1/tickets?id=${b}`)).json();
+    assert.deepEqual(list.tickets[0].links.map((l: { kind: string }) => l.kind), ["child_of"]);
 
     const removed = await h.call(agentA, "DELETE", `/v1/tickets/${b}/links`, { ticketId: a });
     assert.equal(removed.status, 200);

@@ -67,6 +67,19 @@ Deno.test("merge - the target shows the source's messages, tags and requester; t
     const source = (await read(h, agentA, a)).json;
     assert.equal(source.status, "closed");
     assert.equal(source.mergedInto, b);
+    // The list shows it too, and the ticket history names the merge.
+    const list = await (await h.call(agentA, "GET", `/v1/tickets?id=${a}&id=${b}`)).json();
+    assert.deepEqual(
+      list.tickets.map((t: { id: string; mergedInto: string | null }) => [t.id, t.mergedInto])
+        .sort(),
+      [[a, b], [b, null]].sort(),
+    );
+    const staffHistory = await (await h.call(agentA, "GET", `/v1/tickets/${b}/history`)).json();
+    assert.ok(
+      staffHistory.entries.some((e: { events: { type: string }[] }) =>
+        e.events.some((x) => x.type === "TicketMerged")
+      ),
+    );
 
     // The source's requester is answered on the target, so they may read it.
     const asRequester = await read(h, customerA, b);

@@ -25,7 +25,9 @@ import {
 } from "../projections/ticket_queries.ts";
 import {
   coRequesterIds,
+  listRelationsView,
   mergedIds,
+  relationsOf,
   relationsView,
   ticketRelations,
 } from "../projections/relation_queries.ts";
@@ -80,10 +82,12 @@ export function queryRoutes(deps: QueryRoutesDeps) {
       limit: intParam(c, "limit", 50, 1, deps.limits.maxPageSize),
       cursor: stringParam(c, "cursor", 512),
     }, deps.hashTokens);
+    const related = await relationsOf(deps.sql, principal.tenant, page.tickets.map((r) => r.id));
     const tickets = await Promise.all(
-      page.tickets.map(async (row) =>
-        withoutNoteCount(principal, await ticketView(deps.envelope, row))
-      ),
+      page.tickets.map(async (row) => ({
+        ...withoutNoteCount(principal, await ticketView(deps.envelope, row)),
+        ...listRelationsView(related.get(row.id) ?? []),
+      })),
     );
     // The query text is never kept: only that there was one, and how many tickets came back.
     await recordStaffRead(c, deps, "tickets.search.read", tenantTarget(principal.tenant), {

@@ -17,6 +17,22 @@ export async function ticketRelations(
     order by created_at, other_id`;
 }
 
+/** The relations of several tickets (a list page), by ticket id, in one query. */
+export async function relationsOf(
+  sql: Sql,
+  tenant: string,
+  ticketIds: readonly string[],
+): Promise<Map<string, RelationRow[]>> {
+  const byTicket = new Map<string, RelationRow[]>();
+  if (ticketIds.length === 0) return byTicket;
+  const rows = await sql<RelationRow[]>`
+    select * from ticket_relations
+    where tenant = ${tenant} and ticket_id = any(${ticketIds}::int8[]) and kind <> 'moved'
+    order by created_at, other_id`;
+  for (const row of rows) byTicket.set(row.ticketId, [...byTicket.get(row.ticketId) ?? [], row]);
+  return byTicket;
+}
+
 /** Tickets held by an operation since before `before`, oldest first, at most `limit`. */
 export async function staleReservations(
   sql: Sql,
@@ -43,6 +59,12 @@ export function relationsView(relations: readonly RelationRow[]) {
     /** A merge or link in progress holds the ticket. */
     pendingOperation: of("reserved")[0]?.opId ?? null,
   };
+}
+
+/** What a list item shows of its relations: where it was merged, and its links. */
+export function listRelationsView(relations: readonly RelationRow[]) {
+  const { mergedInto, links } = relationsView(relations);
+  return { mergedInto, links };
 }
 
 /** Requesters of merged tickets: answered on this one, so they may read it. */
