@@ -39,7 +39,9 @@ export function plannedMails(
     } else if (event.type === "TicketCreated" && notify.created) {
       mails.push({ kind: "created", seq, index, eventId: eventIdAt(index) });
     } else if (
-      event.type === "TicketStatusChanged" && event.data.to === "solved" && notify.solved
+      // A move between custom statuses within solved (from = to) is not a new solve.
+      event.type === "TicketStatusChanged" && event.data.to === "solved" &&
+      event.data.from !== "solved" && notify.solved
     ) {
       mails.push({ kind: "solved", seq, index, eventId: eventIdAt(index) });
     }

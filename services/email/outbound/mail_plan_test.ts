@@ -31,6 +31,14 @@ Deno.test("plannedMails - created and solved notices follow the tenant's policy"
   assert.deepEqual(plannedMails(opened, 1, { created: false, solved: false }), []);
 });
 
+Deno.test("plannedMails - a custom status change within solved is not mailed as another solve", () => {
+  const within = commitOf([{
+    type: "TicketStatusChanged",
+    data: { from: "solved", to: "solved", customStatusId: "900" },
+  }]);
+  assert.deepEqual(plannedMails(within, 7, ALL), []);
+});
+
 Deno.test("mailKey - the same event position always names the same mail", () => {
   const [mail] = plannedMails(commitOf([solved()]), 40, ALL);
   assert.equal(mailKey("acme", "4242", mail), "acme.4242.40.0");
