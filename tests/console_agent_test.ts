@@ -187,7 +187,8 @@ Deno.test({
       await page.locator(".timeline li.change", { hasText: "→ Urgent" }).waitFor();
       await page.click("#assign-me");
       await page.locator("#assignee", { hasNotText: "nobody" }).waitFor();
-      const agentId = await page.textContent("#assignee"); // the identity user id (the sub)
+      // Shown by name; the id (the token's sub) is the element's data-id.
+      const agentId = await page.getAttribute("#assignee", "data-id");
       await page.fill("#tag-input", "hardware");
       await page.press("#tag-input", "Enter");
       await page.locator(".tag", { hasText: "hardware" }).waitFor();

@@ -4,13 +4,15 @@
  * asks for a person; the agent opens the hand-off ticket from Unassigned, sees the transcript
  * and the visitor's new messages arrive over the workspace's socket, answers from the ticket's
  * chat panel, and the answer appears in the widget; hostile text stays text both ways. The same
- * run checks that people are shown by their routing display name and similar tickets by subject.
+ * run checks that agents are shown by their routing display name, customers by their identity
+ * username, and similar tickets by subject.
  * Screenshots in `.ci/artifacts/console/`.
  * @module
  */
 import assert from "node:assert/strict";
 import { freePort } from "@ticketd/shared/runtime/free_port.ts";
 import type { Page } from "playwright-core";
+import postgres from "postgres";
 import {
   AGENT,
   type ConsoleStack,
@@ -60,6 +62,19 @@ async function call(
   return await response.json();
 }
 
+/** A customer of identity (its admin tool), and their id (read from identity's table). */
+async function identityUser(stack: ConsoleStack, username: string): Promise<string> {
+  await stack.addUser({ username, password: `${username}-password-1`, role: "customer" });
+  const sql = postgres(stack.db.url, { max: 1, onnotice: () => {} });
+  try {
+    const [user] =
+      await sql`select id::text as id from identity_users where username = ${username}`;
+    return user.id;
+  } finally {
+    await sql.end();
+  }
+}
+
 /** The signed-in user's id (the token's `sub`), read from the page's first API request. */
 function subjectOf(page: Page): Promise<string> {
   return new Promise((resolve) => {
@@ -83,8 +98,8 @@ Deno.test({
     const host = hostSite(stack, port);
     const admin = { sub: "boss", role: "admin" };
     try {
-      // Two tickets alike for the similar list, by another customer.
-      const customer = { sub: "customer-2", role: "customer" };
+      // Two tickets alike for the similar list, by a customer who is an identity user.
+      const customer = { sub: await identityUser(stack, "carol"), role: "customer" };
       const printer = await call(stack, "POST", "/tickets/v1/tickets", customer, {
         subject: "Printer jams on page two",
         body: "The office printer jams on the second page of every print job.",
@@ -248,6 +263,9 @@ Deno.test({
       await agent.locator('[aria-labelledby="similar-title"] a', { hasText: "Printer jams again" })
         .waitFor({ timeout: LIVE_MS });
       assert.equal(await agent.locator("#chat").count(), 0, "no chat panel on other tickets");
+      // Its requester is an identity user: shown by name (identity's GET /people), not by id.
+      await agent.locator(".timeline li.message .meta", { hasText: "carol" }).waitFor();
+      assert.equal(await agent.locator(".timeline", { hasText: customer.sub }).count(), 0);
       assert.deepEqual(dialogs, [], "no dialog was opened by chat text");
       await agentContext.close();
       await visitorContext.close();

@@ -68,7 +68,7 @@ export function lineOf(event, me) {
   const who = role === "bot"
     ? t("chat.bot")
     : role === "customer"
-    ? t("chat.customer", { id })
+    ? t("chat.customer", { name: personName(id) })
     : id === me
     ? t("chat.you")
     : personName(id);

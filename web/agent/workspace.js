@@ -6,7 +6,7 @@
 import { byId, h } from "../shared/dom.js";
 import { downloadAttachment } from "../shared/download.js";
 import { t, translatePage } from "../shared/i18n.js";
-import { loadPeople } from "./people.js";
+import { loadNames, loadPeople, peopleOf } from "./people.js";
 import { loadCounts, loadQueue, rowElement } from "./queues.js";
 import { loadSimilar } from "./similar.js";
 import { composerDrafts } from "../shared/drafts.js";
@@ -69,12 +69,16 @@ export function workspace(api, me, failed, succeeded = () => {}) {
   async function openTicket(/** @type {string} */ id, minVersion = 0) {
     state.openId = id;
     const suffix = minVersion ? `?min_version=${minVersion}` : "";
+    const read = api.get(`/tickets/v1/tickets/${id}${suffix}`);
+    const entries = api.get(`/tickets/v1/tickets/${id}/history`).then((a) => a.entries, () => []);
     const [ticket, history, attachments, similar] = await Promise.all([
-      api.get(`/tickets/v1/tickets/${id}${suffix}`),
-      api.get(`/tickets/v1/tickets/${id}/history`).then((a) => a.entries, () => []),
+      read,
+      entries,
       api.get(`/attachments/v1/attachments?ticketId=${id}`).then((a) => a.attachments, () => []),
       loadSimilar(api, id, 5).catch(() => []),
       loadPeople(api),
+      // The names of the ticket's people, asked as soon as it and its history are in.
+      Promise.all([read, entries]).then(([opened, past]) => loadNames(api, peopleOf(opened, past))),
     ]);
     if (state.openId !== id) return;
     const typing = document.activeElement?.id === "composer";

@@ -36,7 +36,7 @@ export default {
   "chat.label": "Message to the customer",
   "chat.send": "Send in chat",
   "chat.end": "End chat",
-  "chat.customer": "Customer {id}",
+  "chat.customer": "Customer {name}",
   "chat.bot": "Assistant",
   "chat.you": "You",
   "chat.joined": "{name} joined the chat",

@@ -36,7 +36,7 @@ export default {
   "chat.label": "发给客户的消息",
   "chat.send": "在会话中发送",
   "chat.end": "结束会话",
-  "chat.customer": "客户 {id}",
+  "chat.customer": "客户 {name}",
   "chat.bot": "智能助手",
   "chat.you": "你",
   "chat.joined": "{name} 加入了会话",
