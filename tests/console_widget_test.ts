@@ -136,11 +136,15 @@ Deno.test({
       assert.ok(answer.length > 40, `a real answer: ${answer}`);
       await shot(page, stack.artifacts, "widget-1-bot");
 
-      await panel.locator("button", { hasText: "Talk to a person" }).click();
+      // A double-click asks once, and the button goes once the hand-off came.
+      const human = panel.locator("button", { hasText: "Talk to a person" });
+      await human.dblclick();
       await panel.locator("p.note", { hasText: "A person will answer here soon." }).waitFor({
         timeout: 30_000,
       });
       assert.ok(conversationId, "the widget opened a conversation");
+      assert.equal(await panel.locator("p.customer", { hasText: "human agent" }).count(), 1);
+      assert.equal(await human.isVisible(), false, "no Talk to a person after the hand-off");
 
       const path = `/v1/sessions/conversations/${conversationId}`;
       await sessionsCall(stack, `${path}/join`);
@@ -171,7 +175,7 @@ Deno.test({
       assert.deepEqual(await seriousViolations(page), [], "host page with the panel open");
 
       await page.evaluate(`window.ticketdWidget.language("zh")`);
-      await panel.locator("button", { hasText: "转人工客服" }).waitFor();
+      await panel.locator("button", { hasText: "转人工客服" }).waitFor({ state: "attached" });
       assert.deepEqual(await page.evaluate("window.__violations"), [], "the host's CSP held");
       assert.deepEqual(dialogs, [], "no dialog was opened by chat text");
       await context.close();

@@ -18,6 +18,7 @@ export function dryRunForm(api) {
   const element = form(
     "admin.dryrun.title",
     async (element) => {
+      replaceChildren(result); // a failed run must not leave the previous run's answer
       const ticketId = valueOf(element, "ticketId");
       const draft = {
         subject: valueOf(element, "subject"),

@@ -38,9 +38,8 @@ export function slaPanel(api, root) {
       const input = textInput(`${priority}.${target}`, {
         type: "number",
         min: "1",
-        ...(target === "warnAtPercent"
-          ? { max: "99", placeholder: DEFAULT_WARN_AT_PERCENT }
-          : { step: "1" }),
+        // The server checks the range (1-99) and says so; empty is the default.
+        ...(target === "warnAtPercent" ? { placeholder: DEFAULT_WARN_AT_PERCENT } : {}),
         value: String(policies[priority]?.[target] ?? ""),
         "aria-label": t("admin.sla.cell", { priority, target: t(`admin.sla.${target}`) }),
       });

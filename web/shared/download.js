@@ -5,14 +5,23 @@
  */
 import { h } from "./dom.js";
 
+/** Attachments being fetched: a second click on one meanwhile (a double-click) is ignored. */
+const fetching = new Set();
+
 /**
  * @param {import("./api.js").Api} api
  * @param {{ attachmentId: string, fileName?: string | null }} attachment
  */
 export async function downloadAttachment(api, attachment) {
-  const blob = await api.blob(`/attachments/v1/attachments/${attachment.attachmentId}`);
-  const url = URL.createObjectURL(blob);
-  const link = h("a", { href: url, download: attachment.fileName ?? "attachment" });
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  if (fetching.has(attachment.attachmentId)) return;
+  fetching.add(attachment.attachmentId);
+  try {
+    const blob = await api.blob(`/attachments/v1/attachments/${attachment.attachmentId}`);
+    const url = URL.createObjectURL(blob);
+    const link = h("a", { href: url, download: attachment.fileName ?? "attachment" });
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  } finally {
+    fetching.delete(attachment.attachmentId);
+  }
 }

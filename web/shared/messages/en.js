@@ -68,7 +68,6 @@ export default {
   "ticket.changed.status": "Status: {from} → {to}",
   "ticket.changed.priority": "Priority: {from} → {to}",
   "ticket.changed.assigned": "Assigned to {who}",
-  "ticket.changed.tags": "Tags: +{added} −{removed}",
   "ticket.changed.attachment": "Attached {name}",
   "ticket.note": "Internal note",
   "ticket.reply": "Reply",

@@ -67,7 +67,6 @@ export default {
   "ticket.changed.status": "状态：{from} → {to}",
   "ticket.changed.priority": "优先级：{from} → {to}",
   "ticket.changed.assigned": "已分配给 {who}",
-  "ticket.changed.tags": "标签：+{added} −{removed}",
   "ticket.changed.attachment": "已附加 {name}",
   "ticket.note": "内部备注",
   "ticket.reply": "回复",
