@@ -66,6 +66,18 @@ Deno.test("slaRoutes - a supervisor's policies are stored, read back by an agent
   });
 });
 
+Deno.test("slaRoutes - a policy without warnAtPercent warns at 80 %", async () => {
+  await withRoutes(async (call) => {
+    const { warnAtPercent: _, ...targets } = urgent;
+    const put = await call("PUT", "/routing/sla/policies", {
+      body: { policies: { high: targets } },
+    });
+    assert.equal(put.status, 200);
+    const got = await call("GET", "/routing/sla/policies", { as: "agent:5" });
+    assert.deepEqual(got.json, { policies: { high: { ...targets, warnAtPercent: 80 } } });
+  });
+});
+
 Deno.test("slaRoutes - agents may not write policies, customers may not read them", async () => {
   await withRoutes(async (call, changed) => {
     const write = await call("PUT", "/routing/sla/policies", {
