@@ -4,7 +4,7 @@
  * is S3 (MinIO in production) given by `TICKETD_S3_*`.
  * @module
  */
-import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+import { intSettings, textSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import { type ActivitySettings, activitySettings } from "@ticketd/shared/activity/settings.ts";
 import { type AllowedTypes, parseAllowedTypes } from "./content/allowed_types.ts";
 import { SEALED_SEGMENT_BYTES } from "./crypto/segments.ts";
@@ -39,6 +39,7 @@ export interface AttachmentsConfig {
 /** Reads `TICKETD_ATTACHMENTS_*`, `TICKETD_S3_*` and `TICKETD_CLAMAV_*` from `env`. */
 export function loadAttachmentsConfig(env: Record<string, string | undefined>): AttachmentsConfig {
   const int = intSettings(env, (message) => new AttachmentsConfigError(message));
+  const text = textSettings(env);
   const MiB = 1024 * 1024;
   let allowedTypes: AllowedTypes;
   try {
@@ -49,7 +50,7 @@ export function loadAttachmentsConfig(env: Record<string, string | undefined>): 
     );
   }
   return {
-    host: env.TICKETD_ATTACHMENTS_HOST ?? env.TICKETD_HOST ?? "127.0.0.1",
+    host: text("TICKETD_ATTACHMENTS_HOST") ?? text("TICKETD_HOST", "127.0.0.1"),
     port: int("TICKETD_ATTACHMENTS_PORT", 8084, 0, 65_535),
     s3: s3Config(env),
     maxFileBytes: int("TICKETD_ATTACHMENTS_MAX_FILE_MB", 2_048, 1, 5 * 1024 * 1024) * MiB,
@@ -68,6 +69,7 @@ export function loadAttachmentsConfig(env: Record<string, string | undefined>): 
 }
 
 function s3Config(env: Record<string, string | undefined>): ObjectStoreConfig | null {
+  const text = textSettings(env);
   const endpoint = env.TICKETD_S3_ENDPOINT;
   if (!endpoint) return null;
   let url: URL;
@@ -92,8 +94,8 @@ function s3Config(env: Record<string, string | undefined>): ObjectStoreConfig | 
     useSSL,
     accessKey,
     secretKey,
-    region: env.TICKETD_S3_REGION ?? "us-east-1",
-    bucket: env.TICKETD_S3_BUCKET ?? "ticketd-attachments",
+    region: text("TICKETD_S3_REGION", "us-east-1"),
+    bucket: text("TICKETD_S3_BUCKET", "ticketd-attachments"),
     ...(useSSL ? s3Trust(loadTlsSettings(env)) : {}),
   };
 }

@@ -4,7 +4,7 @@
  * own knobs, each a named setting with a default.
  * @module
  */
-import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+import { intSettings, textSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import { type ArchiveSettings, loadArchiveSettings } from "./archive/settings.ts";
 
 export class AuditConfigError extends Error {
@@ -37,9 +37,10 @@ export interface AuditConfig {
 /** Reads `TICKETD_AUDIT_*` from `env`; throws {@link AuditConfigError} naming the setting. */
 export function loadAuditConfig(env: Record<string, string | undefined>): AuditConfig {
   const int = intSettings(env, (message) => new AuditConfigError(message));
+  const text = textSettings(env);
   const maxPageSize = int("TICKETD_AUDIT_MAX_PAGE_SIZE", 500, 1, 10_000);
   return {
-    host: env.TICKETD_AUDIT_HOST ?? env.TICKETD_HOST ?? "127.0.0.1",
+    host: text("TICKETD_AUDIT_HOST") ?? text("TICKETD_HOST", "127.0.0.1"),
     port: int("TICKETD_AUDIT_PORT", 8085, 0, 65_535),
     batchSize: int("TICKETD_AUDIT_BATCH", 1_000, 1, 10_000),
     checkpointEveryEntries: int("TICKETD_AUDIT_CHECKPOINT_ENTRIES", 10_000, 1),
@@ -47,7 +48,7 @@ export function loadAuditConfig(env: Record<string, string | undefined>): AuditC
     lagWarnMessages: int("TICKETD_AUDIT_LAG_WARN_MESSAGES", 10_000, 0),
     lagWarnMs: int("TICKETD_AUDIT_LAG_WARN_SECONDS", 60, 1, 86_400) * 1000,
     lagCheckMs: int("TICKETD_AUDIT_LAG_CHECK_MS", 5_000, 100, 3_600_000),
-    keysFile: env.TICKETD_AUDIT_KEYS_FILE ?? "",
+    keysFile: text("TICKETD_AUDIT_KEYS_FILE", ""),
     defaultPageSize: Math.min(50, maxPageSize),
     maxPageSize,
     archive: loadArchiveSettings(env, int),

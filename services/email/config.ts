@@ -4,7 +4,7 @@
  * as attachments (`TICKETD_S3_*`), in a bucket of its own.
  * @module
  */
-import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+import { intSettings, textSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import type { TlsSettings } from "@ticketd/shared/runtime/tls_settings.ts";
 import type { ObjectStoreConfig } from "../attachments/storage/object_store.ts";
 import { type Mailbox, parseMailboxes } from "./mailboxes.ts";
@@ -70,12 +70,13 @@ export function loadEmailConfig(
   tls: TlsSettings = {},
 ): EmailConfig {
   const int = intSettings(env, (message) => new EmailConfigError(message));
+  const text = textSettings(env);
   const MiB = 1024 * 1024;
   return {
     mailboxes: mailboxes(files),
-    ownDomain: (env.TICKETD_EMAIL_DOMAIN ?? "ticketd.localhost").toLowerCase(),
+    ownDomain: text("TICKETD_EMAIL_DOMAIN", "ticketd.localhost").toLowerCase(),
     smtp: {
-      host: env.TICKETD_EMAIL_SMTP_HOST ?? env.TICKETD_HOST ?? "127.0.0.1",
+      host: text("TICKETD_EMAIL_SMTP_HOST") ?? text("TICKETD_HOST", "127.0.0.1"),
       port: int("TICKETD_EMAIL_SMTP_PORT", 2525, 0, 65_535), // 0 = any free port (tests)
       maxMessageBytes: int("TICKETD_EMAIL_MAX_MESSAGE_MB", 25, 1, 150) * MiB,
       maxRecipients: int("TICKETD_EMAIL_MAX_RECIPIENTS", 50, 1, 1_000),
@@ -84,7 +85,7 @@ export function loadEmailConfig(
       requireTls: requireTls(env, tls),
     },
     http: {
-      host: env.TICKETD_EMAIL_HTTP_HOST ?? env.TICKETD_HOST ?? "127.0.0.1",
+      host: text("TICKETD_EMAIL_HTTP_HOST") ?? text("TICKETD_HOST", "127.0.0.1"),
       port: int("TICKETD_EMAIL_HTTP_PORT", 8087, 0, 65_535),
     },
     imap: {
@@ -100,13 +101,14 @@ export function loadEmailConfig(
       maxMimeParts: int("TICKETD_EMAIL_MAX_MIME_PARTS", 1_000, 1, 10_000),
     },
     commandTimeoutMs: int("TICKETD_EMAIL_COMMAND_TIMEOUT_MS", 10_000),
-    rawBucket: env.TICKETD_EMAIL_S3_BUCKET ?? "ticketd-email",
+    rawBucket: text("TICKETD_EMAIL_S3_BUCKET", "ticketd-email"),
     outbound: outboundSettings(env),
   };
 }
 
 function requireTls(env: Record<string, string | undefined>, tls: TlsSettings): boolean {
-  const raw = env.TICKETD_EMAIL_SMTP_REQUIRE_TLS ?? "";
+  const text = textSettings(env);
+  const raw = text("TICKETD_EMAIL_SMTP_REQUIRE_TLS", "");
   if (!["", "true", "false"].includes(raw)) {
     throw new EmailConfigError(
       `TICKETD_EMAIL_SMTP_REQUIRE_TLS must be true or false, got "${raw}"`,

@@ -4,7 +4,7 @@
  * @module
  */
 import type { LogLevel } from "@ticketd/shared/log/logger.ts";
-import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+import { intSettings, textSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import {
   loadOperationsSettings,
   type OperationsSettings,
@@ -54,11 +54,12 @@ const LOG_LEVELS: readonly string[] = ["debug", "info", "warn", "error"];
 /** Reads the gateway's settings; a bad value throws {@link GatewayConfigError} naming it. */
 export function loadGatewayConfig(env: Record<string, string | undefined>): GatewayConfig {
   const int = intSettings(env, (message) => new GatewayConfigError(message));
-  const host = env.TICKETD_GATEWAY_HOST || env.TICKETD_HOST || "127.0.0.1";
+  const text = textSettings(env);
+  const host = text("TICKETD_GATEWAY_HOST") ?? text("TICKETD_HOST", "127.0.0.1");
   const port = int("TICKETD_GATEWAY_PORT", 8088, 0, 65535);
   // With its own certificate (TICKETD_TLS_CERT_FILE) the gateway serves HTTPS only.
   const scheme = env.TICKETD_TLS_CERT_FILE ? "https" : "http";
-  const logLevel = env.TICKETD_LOG_LEVEL || "info";
+  const logLevel = text("TICKETD_LOG_LEVEL", "info");
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new GatewayConfigError(
       `TICKETD_LOG_LEVEL must be debug, info, warn or error, got "${logLevel}"`,
@@ -77,7 +78,7 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
       "TICKETD_GATEWAY_PUBLIC_URL",
       env.TICKETD_GATEWAY_PUBLIC_URL || `${scheme}://${host}:${port}`,
     ),
-    webDir: env.TICKETD_GATEWAY_WEB_DIR || new URL("../../web/", import.meta.url).pathname,
+    webDir: text("TICKETD_GATEWAY_WEB_DIR") ?? new URL("../../web/", import.meta.url).pathname,
     upstreams,
     maxRequestBytes: int("TICKETD_GATEWAY_MAX_REQUEST_BYTES", 64 * 1024 * 1024),
     upstreamTimeoutMs: int("TICKETD_GATEWAY_UPSTREAM_TIMEOUT_MS", 30_000, 100),
@@ -109,9 +110,10 @@ export function consoleRedirectUris(env: Record<string, string | undefined>): st
 
 /** Identity's issuer as its own config derives it (an origin). */
 function identityOrigin(env: Record<string, string | undefined>): string {
+  const text = textSettings(env);
   if (env.TICKETD_IDENTITY_ISSUER) return env.TICKETD_IDENTITY_ISSUER.replace(/\/$/, "");
-  const host = env.TICKETD_IDENTITY_HOST || env.TICKETD_HOST || "127.0.0.1";
-  return `http://${host}:${env.TICKETD_IDENTITY_PORT || "8081"}`;
+  const host = text("TICKETD_IDENTITY_HOST") ?? text("TICKETD_HOST", "127.0.0.1");
+  return `http://${host}:${text("TICKETD_IDENTITY_PORT", "8081")}`;
 }
 
 function origin(name: string, value: string): string {

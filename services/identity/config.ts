@@ -10,7 +10,7 @@ import type { LockoutPolicy } from "./domain/lockout.ts";
 import { redirectUriProblem } from "./domain/redirect_uris.ts";
 import type { ScryptParams } from "./passwords.ts";
 import { isSigningAlg, type SigningAlg } from "./signing/signer.ts";
-import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+import { intSettings, textSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import { type ActivitySettings, activitySettings } from "@ticketd/shared/activity/settings.ts";
 import { loadTlsSettings, type TlsSettings } from "@ticketd/shared/runtime/tls_settings.ts";
 import { OFFLINE_TOOL_WORKER_ID } from "@ticketd/shared/ids/worker_lease.ts";
@@ -79,35 +79,36 @@ export interface IdentityConfig {
 /** The configuration described by `env`; throws a {@link ConfigError} naming a bad setting. */
 export function loadConfig(env: Record<string, string | undefined>): IdentityConfig {
   const int = intSettings(env, (message) => new ConfigError(message));
+  const text = textSettings(env);
   const bucket = (name: string, burst: number, perMinute: number): BucketPolicy => ({
     capacity: int(`${name}_BURST`, burst),
     refillPerSecond: int(`${name}_PER_MINUTE`, perMinute) / 60,
   });
-  const logLevel = (env.TICKETD_LOG_LEVEL ?? "info") as LogLevel;
+  const logLevel = text("TICKETD_LOG_LEVEL", "info") as LogLevel;
   if (!["debug", "info", "warn", "error"].includes(logLevel)) {
     throw new ConfigError(`TICKETD_LOG_LEVEL must be debug, info, warn or error`);
   }
-  const signingAlg = env.TICKETD_SIGNING_ALG || "EdDSA";
+  const signingAlg = text("TICKETD_SIGNING_ALG", "EdDSA");
   if (!isSigningAlg(signingAlg)) {
     throw new ConfigError(`TICKETD_SIGNING_ALG must be EdDSA, ES256 or SM2, got "${signingAlg}"`);
   }
   const lockoutSeconds = int("TICKETD_LOGIN_LOCKOUT_SECONDS", 900);
-  const tenant = env.TICKETD_IDENTITY_BOOTSTRAP_TENANT || "demo";
+  const tenant = text("TICKETD_IDENTITY_BOOTSTRAP_TENANT", "demo");
   if (!TENANT.test(tenant)) {
     throw new ConfigError(`TICKETD_IDENTITY_BOOTSTRAP_TENANT must match ${TENANT}`);
   }
   return {
-    host: env.TICKETD_IDENTITY_HOST ?? env.TICKETD_HOST ?? "127.0.0.1",
+    host: text("TICKETD_IDENTITY_HOST") ?? text("TICKETD_HOST", "127.0.0.1"),
     port: int("TICKETD_IDENTITY_PORT", 8081, 0, 65535),
     issuer: issuerUrl(env.TICKETD_IDENTITY_ISSUER),
-    audience: env.TICKETD_JWT_AUDIENCE || "ticketd",
-    databaseUrl: env.DATABASE_URL || undefined,
+    audience: text("TICKETD_JWT_AUDIENCE", "ticketd"),
+    databaseUrl: text("DATABASE_URL"),
     databasePoolSize: int("TICKETD_DB_POOL", 10),
-    natsUrl: env.NATS_URL || undefined,
+    natsUrl: text("NATS_URL"),
     activity: activitySettings(int),
-    dataDir: env.TICKETD_DATA_DIR ?? "data",
+    dataDir: text("TICKETD_DATA_DIR", "data"),
     tls: loadTlsSettings(env),
-    signingKeysFile: env.TICKETD_SIGNING_KEYS_FILE || undefined,
+    signingKeysFile: text("TICKETD_SIGNING_KEYS_FILE"),
     signingAlg,
     logLevel,
     workerId: int("TICKETD_IDENTITY_WORKER_ID", OFFLINE_TOOL_WORKER_ID, 0, OFFLINE_TOOL_WORKER_ID),
@@ -144,9 +145,9 @@ export function loadConfig(env: Record<string, string | undefined>): IdentityCon
     purgeIntervalMs: int("TICKETD_IDENTITY_PURGE_INTERVAL_SECONDS", 3_600) * 1000,
     bootstrap: {
       tenant,
-      username: env.TICKETD_IDENTITY_BOOTSTRAP_USERNAME || "admin",
-      password: env.TICKETD_IDENTITY_BOOTSTRAP_PASSWORD || undefined,
-      clientId: env.TICKETD_IDENTITY_BOOTSTRAP_CLIENT_ID || "console",
+      username: text("TICKETD_IDENTITY_BOOTSTRAP_USERNAME", "admin"),
+      password: text("TICKETD_IDENTITY_BOOTSTRAP_PASSWORD"),
+      clientId: text("TICKETD_IDENTITY_BOOTSTRAP_CLIENT_ID", "console"),
       redirectUris: bootstrapRedirectUris(env.TICKETD_IDENTITY_BOOTSTRAP_REDIRECT_URIS),
     },
   };

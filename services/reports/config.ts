@@ -3,7 +3,7 @@
  * are the tickets service's (reports runs beside it, `deno task start`); these are its own knobs.
  * @module
  */
-import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+import { intSettings, textSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import { isTimeZone } from "./domain/periods.ts";
 
 export class ReportsConfigError extends Error {
@@ -24,14 +24,15 @@ export interface ReportsConfig {
 /** Reads `TICKETD_REPORTS_*` from `env`; throws {@link ReportsConfigError} naming the setting. */
 export function loadReportsConfig(env: Record<string, string | undefined>): ReportsConfig {
   const int = intSettings(env, (message) => new ReportsConfigError(message));
-  const defaultTimeZone = env.TICKETD_REPORTS_DEFAULT_TIME_ZONE || "UTC";
+  const text = textSettings(env);
+  const defaultTimeZone = text("TICKETD_REPORTS_DEFAULT_TIME_ZONE", "UTC");
   if (!isTimeZone(defaultTimeZone)) {
     throw new ReportsConfigError(
       `TICKETD_REPORTS_DEFAULT_TIME_ZONE must be an IANA time zone, got "${defaultTimeZone}"`,
     );
   }
   return {
-    host: env.TICKETD_REPORTS_HOST ?? env.TICKETD_HOST ?? "127.0.0.1",
+    host: text("TICKETD_REPORTS_HOST") ?? text("TICKETD_HOST", "127.0.0.1"),
     port: int("TICKETD_REPORTS_PORT", 8089, 0, 65_535),
     batchSize: int("TICKETD_REPORTS_BATCH", 500, 1, 10_000),
     maxDays: int("TICKETD_REPORTS_MAX_DAYS", 400, 1, 3_660),

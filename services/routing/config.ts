@@ -5,7 +5,7 @@
  * @module
  */
 import { isTimeZone } from "./domain/local_time.ts";
-import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+import { intSettings, textSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import { type ActivitySettings, activitySettings } from "@ticketd/shared/activity/settings.ts";
 
 export class RoutingConfigError extends Error {
@@ -44,18 +44,19 @@ export interface RoutingConfig {
 /** Reads `TICKETD_ROUTING_*` from `env`; throws {@link RoutingConfigError} naming the setting. */
 export function loadRoutingConfig(env: Record<string, string | undefined>): RoutingConfig {
   const int = intSettings(env, (message) => new RoutingConfigError(message));
-  const defaultTimeZone = env.TICKETD_ROUTING_TIME_ZONE || "UTC";
+  const text = textSettings(env);
+  const defaultTimeZone = text("TICKETD_ROUTING_TIME_ZONE", "UTC");
   if (!isTimeZone(defaultTimeZone)) {
     throw new RoutingConfigError(
       `TICKETD_ROUTING_TIME_ZONE must be an IANA time zone such as Asia/Shanghai, got "${defaultTimeZone}"`,
     );
   }
   return {
-    host: env.TICKETD_ROUTING_HOST ?? env.TICKETD_HOST ?? "127.0.0.1",
+    host: text("TICKETD_ROUTING_HOST") ?? text("TICKETD_HOST", "127.0.0.1"),
     port: int("TICKETD_ROUTING_PORT", 8082, 0, 65_535),
     commandTimeoutMs: int("TICKETD_ROUTING_COMMAND_TIMEOUT_MS", 5_000),
     defaultTimeZone,
-    modelsDir: env.TICKETD_ROUTING_MODELS_DIR ?? new URL("./models/", import.meta.url).pathname,
+    modelsDir: text("TICKETD_ROUTING_MODELS_DIR") ?? new URL("./models/", import.meta.url).pathname,
     presenceTtlMs: int("TICKETD_ROUTING_PRESENCE_TTL_SECONDS", 30, 3, 3_600) * 1000,
     defaultAgentCapacity: int("TICKETD_ROUTING_AGENT_CAPACITY", 5, 1, 10_000),
     maxRulesPerTenant: int("TICKETD_ROUTING_MAX_RULES", 200, 1, 10_000),

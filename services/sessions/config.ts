@@ -3,7 +3,7 @@
  * checks are the tickets service's: sessions runs beside it on them, `deno task start`).
  * @module
  */
-import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+import { intSettings, textSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import { type BotHostSettings, loadBotHostSettings } from "./bots/settings.ts";
 import { type CollisionSettings, DEFAULT_COLLISION_SETTINGS } from "./collision/collision.ts";
 import { DEFAULT_SESSION_LIMITS, type SessionLimits } from "./http/limits.ts";
@@ -43,6 +43,7 @@ export interface SessionsConfig {
 /** Reads `TICKETD_SESSIONS_*` (and the bots' `TICKETD_BOTS_*`) from `env`. */
 export function loadSessionsConfig(env: Record<string, string | undefined>): SessionsConfig {
   const int = intSettings(env, (message) => new SessionsConfigError(message));
+  const text = textSettings(env);
   const d = DEFAULT_SESSION_LIMITS;
   const c = DEFAULT_COLLISION_SETTINGS;
   let bots: BotHostSettings;
@@ -52,12 +53,12 @@ export function loadSessionsConfig(env: Record<string, string | undefined>): Ses
     throw new SessionsConfigError((error as Error).message);
   }
   return {
-    host: env.TICKETD_SESSIONS_HOST ?? env.TICKETD_HOST ?? "127.0.0.1",
+    host: text("TICKETD_SESSIONS_HOST") ?? text("TICKETD_HOST", "127.0.0.1"),
     port: int("TICKETD_SESSIONS_PORT", 8083, 0, 65_535),
     // At least the KV bucket's 2-minute duplicate window, which may not outlast its entries.
     expiryMs: int("TICKETD_SESSIONS_EXPIRY_MINUTES", 30, 3, 7 * 24 * 60) * 60_000,
     cacheEntries: int("TICKETD_SESSIONS_CACHE_ENTRIES", 10_000),
-    bot: env.TICKETD_SESSIONS_BOT ?? "faq",
+    bot: text("TICKETD_SESSIONS_BOT", "faq"),
     bots,
     limits: {
       messageChars: int("TICKETD_SESSIONS_MESSAGE_CHARS", d.messageChars),

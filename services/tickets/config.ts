@@ -8,7 +8,7 @@ import type { RateLimitSettings } from "@ticketd/shared/http/rate_limit.ts";
 import { JWS_ALGORITHMS, type JwsAlgorithm } from "@ticketd/shared/http/jwk_set.ts";
 import { parseTenantProfiles, type TenantProfiles } from "@ticketd/shared/crypto/profiles.ts";
 import type { HttpLimits } from "./http/schemas.ts";
-import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+import { intSettings, textSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import { type ActivitySettings, activitySettings } from "@ticketd/shared/activity/settings.ts";
 import { loadTlsSettings, type TlsSettings } from "@ticketd/shared/runtime/tls_settings.ts";
 import {
@@ -91,29 +91,30 @@ export interface TicketsConfig {
 /** The configuration described by `env`; throws a readable error on a malformed value. */
 export function loadConfig(env: Record<string, string | undefined>): TicketsConfig {
   const int = intSettings(env, (message) => new ConfigError(message));
+  const text = textSettings(env);
   // A burst, then a steady rate: `<NAME>_BURST` requests at once, `<NAME>_PER_MINUTE` after.
   const bucket = (name: string, burst: number, perMinute: number) => ({
     capacity: int(`${name}_BURST`, burst),
     refillPerSecond: int(`${name}_PER_MINUTE`, perMinute) / 60,
   });
-  const logLevel = (env.TICKETD_LOG_LEVEL ?? "info") as LogLevel;
+  const logLevel = text("TICKETD_LOG_LEVEL", "info") as LogLevel;
   if (!["debug", "info", "warn", "error"].includes(logLevel)) {
     throw new ConfigError(
       `TICKETD_LOG_LEVEL must be debug, info, warn or error, got "${logLevel}"`,
     );
   }
   return {
-    host: env.TICKETD_HOST ?? "127.0.0.1",
+    host: text("TICKETD_HOST", "127.0.0.1"),
     port: int("TICKETD_PORT", 8080, 0, 65_535),
-    natsUrl: env.NATS_URL || undefined,
-    databaseUrl: env.DATABASE_URL || undefined,
-    dataDir: env.TICKETD_DATA_DIR ?? "data",
-    keyringFile: env.TICKETD_KEYRING_FILE || undefined,
-    keyringJson: env.TICKETD_KEYRING || undefined,
+    natsUrl: text("NATS_URL"),
+    databaseUrl: text("DATABASE_URL"),
+    dataDir: text("TICKETD_DATA_DIR", "data"),
+    keyringFile: text("TICKETD_KEYRING_FILE"),
+    keyringJson: text("TICKETD_KEYRING"),
     profiles: profiles(env),
     dataKeyCacheEntries: int("TICKETD_DATA_KEY_CACHE_ENTRIES", 100_000),
     jwt: jwtConfig(env),
-    customFieldsFile: env.TICKETD_CUSTOM_FIELDS_FILE || undefined,
+    customFieldsFile: text("TICKETD_CUSTOM_FIELDS_FILE"),
     logLevel,
     limits: {
       maxRequestBytes: int("TICKETD_MAX_REQUEST_BYTES", 1_048_576),
@@ -182,8 +183,9 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
 }
 
 function profiles(env: Record<string, string | undefined>): TenantProfiles {
+  const text = textSettings(env);
   try {
-    return parseTenantProfiles(env.TICKETD_CRYPTO_PROFILE || "intl", env.TICKETD_TENANT_PROFILES);
+    return parseTenantProfiles(text("TICKETD_CRYPTO_PROFILE", "intl"), env.TICKETD_TENANT_PROFILES);
   } catch (error) {
     throw new ConfigError(
       `TICKETD_CRYPTO_PROFILE / TICKETD_TENANT_PROFILES: ${(error as Error).message}`,
@@ -192,11 +194,12 @@ function profiles(env: Record<string, string | undefined>): TenantProfiles {
 }
 
 function jwtConfig(env: Record<string, string | undefined>): JwtConfig {
+  const text = textSettings(env);
   const jwt = {
-    audience: env.TICKETD_JWT_AUDIENCE ?? "ticketd",
-    issuer: env.TICKETD_JWT_ISSUER || undefined,
-    publicJwks: env.TICKETD_JWT_PUBLIC_JWKS || undefined,
-    jwksUrl: env.TICKETD_JWKS_URL || undefined,
+    audience: text("TICKETD_JWT_AUDIENCE", "ticketd"),
+    issuer: text("TICKETD_JWT_ISSUER"),
+    publicJwks: text("TICKETD_JWT_PUBLIC_JWKS"),
+    jwksUrl: text("TICKETD_JWKS_URL"),
     algorithms: env.TICKETD_JWT_ALGORITHMS ? algorithms(env.TICKETD_JWT_ALGORITHMS) : undefined,
     scopeRequired: env.TICKETD_JWT_REQUIRE_SCOPE === "true",
   };

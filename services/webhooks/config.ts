@@ -4,7 +4,7 @@
  * these are its own knobs, each a named setting with a default.
  * @module
  */
-import { intSettings } from "@ticketd/shared/runtime/env_settings.ts";
+import { intSettings, textSettings } from "@ticketd/shared/runtime/env_settings.ts";
 import type { DispatchPolicy } from "./dispatch/dispatcher.ts";
 import type { EndpointPolicy } from "./domain/endpoint_url.ts";
 
@@ -33,6 +33,7 @@ export interface WebhooksConfig {
 /** Reads `TICKETD_WEBHOOKS_*` from `env`; throws {@link WebhooksConfigError} naming the setting. */
 export function loadWebhooksConfig(env: Record<string, string | undefined>): WebhooksConfig {
   const int = intSettings(env, (message) => new WebhooksConfigError(message));
+  const text = textSettings(env);
   const maxPageSize = int("TICKETD_WEBHOOKS_MAX_PAGE_SIZE", 200, 1, 1_000);
   const flag = (name: string): boolean => {
     const value = env[name] ?? "";
@@ -40,7 +41,7 @@ export function loadWebhooksConfig(env: Record<string, string | undefined>): Web
     return value === "1";
   };
   return {
-    host: env.TICKETD_WEBHOOKS_HOST ?? env.TICKETD_HOST ?? "127.0.0.1",
+    host: text("TICKETD_WEBHOOKS_HOST") ?? text("TICKETD_HOST", "127.0.0.1"),
     port: int("TICKETD_WEBHOOKS_PORT", 8086, 0, 65_535),
     endpoints: {
       allowLoopbackHttp: flag("TICKETD_WEBHOOKS_ALLOW_LOOPBACK_HTTP"),

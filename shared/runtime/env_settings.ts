@@ -1,6 +1,6 @@
 /**
- * Reading numbered settings from the environment the same way in every service: unset or empty
- * gives the default, anything else must be an integer in range, or the start fails naming it.
+ * Reading settings from the environment the same way in every service: unset or empty gives
+ * the default; a number must be an integer in range, or the start fails naming it.
  * @module
  */
 
@@ -19,4 +19,21 @@ export function intSettings(
     }
     return value;
   };
+}
+
+/** Reads a text setting: its value, or (unset or empty) `fallback`, or undefined without one. */
+export interface TextSettings {
+  (name: string): string | undefined;
+  (name: string, fallback: string): string;
+}
+
+/**
+ * The text setting reader of `env`. An empty value counts as unset, because `NAME=` in an env
+ * file or a Compose file is how people clear a setting, not how they ask for "".
+ */
+export function textSettings(env: Record<string, string | undefined>): TextSettings {
+  return ((name: string, fallback?: string) => {
+    const raw = env[name];
+    return raw === undefined || raw === "" ? fallback : raw;
+  }) as TextSettings;
 }
