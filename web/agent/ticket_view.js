@@ -13,8 +13,9 @@ import { linksElement } from "./links.js";
 import { personName } from "./people.js";
 import { timelineElement, timelineItems } from "./timeline.js";
 import { macroPickerElement } from "./macros.js";
+import { statusSelectElement } from "./statuses.js";
+import { timeElement } from "./time.js";
 
-const STATUSES = ["new", "open", "pending", "on_hold", "solved", "closed"];
 const PRIORITIES = ["low", "normal", "high", "urgent"];
 
 /**
@@ -25,8 +26,9 @@ const PRIORITIES = ["low", "normal", "high", "urgent"];
  *   post(body: string, internal: boolean): Promise<boolean>,
  *   draft: { get(): string, set(text: string): void },
  *   download(attachment: any): void, open(id: string): void,
- *   macros(): Promise<import("./macros.js").MacroSummary[]>, applyMacro(id: string): void }
- *   & import("./links.js").LinkActions} TicketActions
+ *   macros(): Promise<import("./macros.js").MacroSummary[]>, applyMacro(id: string): void,
+ *   time: import("./time.js").TimeActions }
+ *   & import("./statuses.js").StatusActions & import("./links.js").LinkActions} TicketActions
  */
 
 /**
@@ -53,6 +55,7 @@ export function ticketElement(data, actions) {
     timelineElement(timelineItems(ticket.messages ?? [], data.history)),
     composerElement(actions),
     macroPickerElement({ list: actions.macros, apply: actions.applyMacro }),
+    timeElement(actions.time),
     h(
       "div",
       { class: "side" },
@@ -67,7 +70,7 @@ export function ticketElement(data, actions) {
  * @param {TicketActions} actions
  */
 function fieldsElement(ticket, actions) {
-  const status = selectElement("status", STATUSES, ticket.status, (v) => actions.status(v));
+  const status = statusSelectElement(ticket, actions);
   const priority = selectElement(
     "priority",
     PRIORITIES,

@@ -11,6 +11,7 @@ import { loadCounts, loadQueue, rowElement } from "./queues.js";
 import { loadSimilar } from "./similar.js";
 import { composerDrafts } from "../shared/drafts.js";
 import { ticketElement } from "./ticket_view.js";
+import { ticketTime } from "./time.js";
 
 /** @type {import("./queues.js").QueueName[]} */
 const QUEUES = ["mine", "unassigned", "groups", "sla"];
@@ -103,6 +104,10 @@ export function workspace(api, me, failed, succeeded = () => {}) {
     return {
       status: (/** @type {string} */ s) =>
         change(api.send("POST", `${path}/status`, { status: s })),
+      statuses: () => api.get("/tickets/v1/statuses").then((a) => a.statuses),
+      customStatus: (/** @type {string} */ id) =>
+        change(api.send("POST", `${path}/status`, { customStatusId: id })),
+      time: ticketTime(api, ticket, change),
       priority: (/** @type {string} */ p) =>
         change(api.send("PUT", `${path}/priority`, { priority: p })),
       assignToMe: () =>
