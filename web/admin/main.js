@@ -1,7 +1,7 @@
 /**
  * The admin pages' entry: sign in (back to `/admin/callback`), refuse anyone but an admin, then
- * the sections (agents, users, rules, SLA, keys, audit, reports) as tabs on one page, so the in-memory
- * token survives moving between them.
+ * the sections (agents, users, rules, SLA, statuses, macros, keys, audit, reports) as tabs on
+ * one page, so the in-memory token survives moving between them.
  * @module
  */
 import { apiClient } from "../shared/api.js";
@@ -15,10 +15,12 @@ import zh from "./messages/zh.js";
 import { agentsPanel } from "./agents.js";
 import { auditPanel } from "./audit.js";
 import { keysPanel } from "./keys.js";
+import { macrosPanel } from "./macros.js";
 import { reportsPanel } from "./reports.js";
 import reportsMessages from "./reports_messages.js";
 import { rulesPanel } from "./rules.js";
 import { slaPanel } from "./sla.js";
+import { statusesPanel } from "./statuses.js";
 import { tabs } from "./tabs.js";
 import { usersPanel } from "./users.js";
 
@@ -60,6 +62,8 @@ function start(language) {
     users: usersPanel(api, byId("tab-users")),
     rules: rulesPanel(api, byId("tab-rules")),
     sla: slaPanel(api, byId("tab-sla")),
+    statuses: statusesPanel(api, byId("tab-statuses")),
+    macros: macrosPanel(api, byId("tab-macros")),
     keys: keysPanel(api, byId("tab-keys")),
     audit: auditPanel(api, byId("tab-audit")),
     reports: reportsPanel(api, byId("tab-reports")),
