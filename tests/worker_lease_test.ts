@@ -75,3 +75,44 @@ Deno.test("leaseWorkerId - the offline tool's id is never leased: with every oth
     await nats.stop();
   }
 });
+
+Deno.test("leaseServiceWorkerId - a process whose lease is lost exits 70 and its log says why", async () => {
+  const nats = await startTestNats();
+  const nc = await connect({ servers: nats.url });
+  const entry = new URL("../shared/ids/testdata/lease_holder.ts", import.meta.url).pathname;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", entry],
+    env: { NATS_URL: nats.url },
+    stdin: "null",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  try {
+    const stderr = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+    let said = "";
+    while (!/worker id (\d+)/.test(said)) {
+      const { value, done } = await stderr.read();
+      if (done) throw new Error(`the lease holder ended early: ${said}`);
+      said += value;
+    }
+    const workerId = said.match(/worker id (\d+)/)![1];
+    const kv = await new Kvm(nc).open("worker-ids");
+    await kv.put(workerId, "someone else"); // the holder sees its id taken on its next renewal
+    const [status, stdout] = await Promise.all([
+      child.status,
+      new Response(child.stdout).text(),
+      stderr.cancel(),
+    ]);
+    assert.equal(status.code, 70);
+    const lines = stdout.trim().split("\n").map((line) => JSON.parse(line));
+    const lost = lines.find((line) => line.msg.startsWith("worker id lease lost"));
+    assert.ok(lost, `no log line says why: ${stdout}`);
+    assert.equal(lost.level, "error");
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* exited */ }
+    await nc.close();
+    await nats.stop();
+  }
+});

@@ -130,6 +130,7 @@ export function guardStop(stop: StopSignal, config: TicketsConfig, log: Logger):
         config.shutdownGraceMs / 1000
       } s (TICKETD_SHUTDOWN_GRACE_SECONDS); exiting`,
     );
+    return log.flush();
   });
 }
 

@@ -6,7 +6,7 @@
  * @module
  */
 import type { KV, Kvm } from "@nats-io/kv";
-import type { Logger } from "../log/logger.ts";
+import { exitAfterFlush, type Logger } from "../log/logger.ts";
 import { MAX_WORKER_ID } from "./snowflake.ts";
 import { type LeaseOptions, tryLease } from "../runtime/kv_lease.ts";
 
@@ -40,7 +40,8 @@ export async function leaseWorkerId(kv: KV, options: WorkerLeaseOptions): Promis
 /**
  * A service process's worker id, leased in bucket `worker-ids` (TTL 30 s, renewed every 5 s,
  * a failed renewal retried every second). A process that has not renewed for 25 s, or sees its
- * id taken, exits (code 70) before the id can be leased again, rather than risk duplicate ids.
+ * id taken, exits (code 70, after writing the log line that says why) before the id can be
+ * leased again, rather than risk duplicate ids.
  */
 export async function leaseServiceWorkerId(
   kvm: Kvm,
@@ -53,7 +54,7 @@ export async function leaseServiceWorkerId(
     log,
     onLost: (error) => {
       log.error("worker id lease lost; stopping to avoid duplicate ids", { error: String(error) });
-      Deno.exit(70);
+      void exitAfterFlush(log, 70);
     },
   });
 }

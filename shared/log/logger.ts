@@ -48,6 +48,29 @@ export function createLogger(
   return make(base);
 }
 
+/**
+ * How long an exit waits for the last lines: long enough for a pipe or a file, short enough
+ * that a stuck stdout cannot keep a process that must stop alive.
+ */
+const EXIT_FLUSH_TIMEOUT_MS = 2_000;
+
+/**
+ * Writes what `log` still buffers (lines wait up to 50 ms), then exits with `code`: without it
+ * the line saying why a process exits dies in the buffer. Every `Deno.exit` after a log line
+ * goes through here.
+ */
+export async function exitAfterFlush(
+  log: Pick<Logger, "flush">,
+  code: number,
+  exit: (code: number) => void = Deno.exit,
+): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => timer = setTimeout(resolve, EXIT_FLUSH_TIMEOUT_MS));
+  await Promise.race([log.flush(), late]);
+  clearTimeout(timer);
+  exit(code);
+}
+
 /** Characters waiting for a slow sink before new lines are dropped (and the drop is counted). */
 const MAX_PENDING_CHARS = 8 * 1024 * 1024;
 const FLUSH_AT_CHARS = 256 * 1024;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createLogger } from "./logger.ts";
+import { createLogger, exitAfterFlush } from "./logger.ts";
 
 function memorySink() {
   const chunks: Uint8Array[] = [];
@@ -48,4 +48,16 @@ Deno.test("createLogger - a stuck sink never holds more than the cap; drops are 
   const text = new TextDecoder().decode(new Uint8Array(written.flatMap((c) => [...c])));
   assert.ok(text.length < 9 * 1024 * 1024 + 20_000);
   assert.match(text, /"msg":"log lines dropped","count":\d+/);
+});
+
+Deno.test("exitAfterFlush - the buffered line is written before the exit is called", async () => {
+  const { sink, lines } = memorySink();
+  const log = createLogger("info", {}, sink);
+  log.error("why we stop");
+  let linesAtExit = -1;
+  await exitAfterFlush(log, 70, (code) => {
+    assert.equal(code, 70);
+    linesAtExit = lines().length;
+  });
+  assert.equal(linesAtExit, 1);
 });

@@ -15,8 +15,11 @@ export const FORCED_EXIT_CODE = 130;
 export interface StopSignal {
   /** Resolves on the first SIGINT or SIGTERM. */
   readonly received: Promise<void>;
-  /** Bounds the orderly stop: after `graceMs`, `onOverrun` runs and the process exits with 1. */
-  guardStop(graceMs: number, onOverrun: () => void): void;
+  /**
+   * Bounds the orderly stop: after `graceMs`, `onOverrun` runs and the process exits with 1 (once
+   * the promise `onOverrun` may return settles: a logger's flush, so its last line is written).
+   */
+  guardStop(graceMs: number, onOverrun: () => void | Promise<void>): void;
   /** Removes the listeners (tests, or a process that outlives its service). */
   dispose(): void;
 }
@@ -48,8 +51,8 @@ export function listenForStop(options: StopSignalOptions = {}): StopSignal {
   return {
     received: promise,
     guardStop(graceMs, onOverrun) {
-      const timer = setTimeout(() => {
-        onOverrun();
+      const timer = setTimeout(async () => {
+        await onOverrun();
         exit(1);
       }, graceMs);
       // The guard must never be what keeps a finished process alive.
