@@ -6,6 +6,8 @@
 import assert from "node:assert/strict";
 import * as oauth from "oauth4webapi";
 import { createVerifier } from "@ticketd/shared/http/auth.ts";
+import { hashSecret } from "../services/identity/passwords.ts";
+import { ClientStore } from "../services/identity/store/clients.ts";
 import {
   callJson,
   type IdentityHarness,
@@ -166,6 +168,47 @@ Deno.test("identity users - nobody can change their own role (403 cannot_change_
     const own = await call(h, admin, "PATCH", `/users/${h.userIds.admin}`, { role: "customer" });
     assert.equal(own.status, 403);
     assert.equal(own.body.code, "cannot_change_own_role");
+  });
+});
+
+Deno.test("identity users - the tenant's last admin cannot be demoted (409 last_admin), even by an admin integration", async () => {
+  await withIdentity(async (h) => {
+    // An admin that is no user (a client's token) is the only caller who could try it.
+    await new ClientStore(h.sql).create({
+      clientId: "ops",
+      tenant: "acme",
+      name: "Operations",
+      secretHash: await hashSecret(SECRET, { logN: 14, r: 8, p: 1 }),
+      redirectUris: [],
+      grantTypes: ["client_credentials"],
+      scopes: ["users"],
+      role: "admin",
+    });
+    const response = await oauth.clientCredentialsGrantRequest(
+      h.as,
+      { client_id: "ops" },
+      oauth.ClientSecretBasic(SECRET),
+      {},
+      INSECURE,
+    );
+    const ops = (await oauth.processClientCredentialsResponse(h.as, { client_id: "ops" }, response))
+      .access_token;
+    const last = await call(h, ops, "PATCH", `/users/${h.userIds.admin}`, { role: "agent" });
+    assert.equal(last.status, 409);
+    assert.equal(last.body.code, "last_admin");
+    const groupsOnly = await call(h, ops, "PATCH", `/users/${h.userIds.admin}`, { role: "admin" });
+    assert.equal(groupsOnly.status, 200, "keeping the role is no demotion");
+    // With a second admin, the first may go.
+    const promoted = await call(h, ops, "PATCH", `/users/${h.userIds.supervisor}`, {
+      role: "admin",
+    });
+    assert.equal(promoted.status, 200);
+    const demoted = await call(h, ops, "PATCH", `/users/${h.userIds.admin}`, { role: "agent" });
+    assert.equal(demoted.status, 200);
+    const again = await call(h, ops, "PATCH", `/users/${h.userIds.supervisor}`, {
+      role: "customer",
+    });
+    assert.equal(again.body.code, "last_admin");
   });
 });
 

@@ -8,6 +8,7 @@
  * @module
  */
 import type { Sql } from "postgres";
+import { fail } from "@ticketd/shared/errors.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import type { GrantStore } from "./store/grants.ts";
 import type { User, UserChange, UserStore } from "./store/users.ts";
@@ -28,6 +29,12 @@ export async function changeUserEndingSessions(
 ): Promise<User | null> {
   const reason = "user_changed";
   const result = await deps.sql.begin(async (tx) => {
+    if (change.role !== undefined && change.role !== "admin") {
+      const admins = await deps.users.lockAdmins(tx as never, tenant);
+      if (admins.length === 1 && admins[0] === id) {
+        fail("last_admin", "The tenant's last admin cannot stop being an admin", 409);
+      }
+    }
     // The user row first (locked by the update), then the families: the refresh grant's order.
     const user = await deps.users.change(tx as never, tenant, id, change);
     if (!user) return null;

@@ -107,6 +107,17 @@ export class UserStore {
   }
 
   /**
+   * The ids of `tenant`'s admins, locked for `tx`: two demotions at once queue here, and the
+   * second sees the first's result (so both cannot leave the tenant without an admin).
+   */
+  async lockAdmins(tx: Sql, tenant: string): Promise<string[]> {
+    const rows = await tx<{ id: string }[]>`
+      select id from identity_users where tenant = ${tenant} and role = 'admin'
+      order by id for update`;
+    return rows.map((row) => row.id);
+  }
+
+  /**
    * Changes what is given and raises the session epoch, in `tx`; null when there is no such user
    * in `tenant`. Only {@link ../sessions.ts} calls this, which also revokes the user's tokens.
    */
