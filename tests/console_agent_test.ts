@@ -152,6 +152,8 @@ Deno.test({
         slaRequests.push(new URL(r.url()).pathname + new URL(r.url()).search);
       page.on("request", onRequest);
       await page.click('[data-queue="sla"]');
+      // Unassigned lists both tickets too: the title changes once the SLA queue is drawn.
+      await page.locator("#list-title", { hasText: "SLA at risk" }).waitFor();
       await page.locator("#queue-list li", { hasText: "Printer on fire" }).waitFor();
       await page.locator("#queue-list li", { hasText: XSS }).waitFor();
       page.off("request", onRequest);

@@ -116,11 +116,12 @@ export function portal(api, session, failed, succeeded) {
     const key = drafts.key(id, body, false);
     const sent = await api.send("POST", `/tickets/v1/tickets/${id}/messages`, { body }, {
       "idempotency-key": key,
-    }).then(() => true, (error) => (failed(error), false));
+    }).catch((error) => (failed(error), null));
     if (!sent) return;
     drafts.sent(id);
     succeeded();
-    await openTicket(id, true).then(showList).catch(failed);
+    // Read as of the answer's version: the read model may not have it yet.
+    await openTicket(id, true, sent.version ?? 0).then(showList).catch(failed);
   }
 
   /** A closed ticket's follow-up: a new ticket of the same subject, linked by followUpOf. */
@@ -136,7 +137,7 @@ export function portal(api, session, failed, succeeded) {
     succeeded();
     await showList().catch(failed);
     if (!state.rows.some((row) => row.id === created.id)) state.rows.unshift(created);
-    await openTicket(created.id, true).catch(failed);
+    await openTicket(created.id, true, created.version ?? 0).catch(failed);
   }
 
   function showForm() {
