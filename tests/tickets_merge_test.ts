@@ -517,3 +517,87 @@ Deno.test("merge - opposite merges sent at once to two tickets processes end wit
       await other.stop();
     }
   }));
+
+Deno.test("merge, unmerge - a retry with the same Idempotency-Key gets the first answer; the key reused for another request is 422; a stale If-Match is 412 and changes nothing", () =>
+  withHarness(async (h) => {
+    const { a, b } = await ticketPair(h);
+    const c = (await createTicket(h, customerA, { body: "Gamma" })).id;
+    const post = (path: string, body: unknown, headers: Record<string, string>) =>
+      h.call(agentA, "POST", path, body, headers);
+    const version = (await read(h, agentA, a)).json.version as number;
+
+    const stale = await post(`/v1/tickets/${a}/merge`, { into: b }, {
+      "if-match": `"${version - 1}"`,
+    });
+    assert.deepEqual([stale.status, (await stale.json()).code], [412, "version_conflict"]);
+    assert.deepEqual([
+      (await read(h, agentA, a)).json.pendingOperation,
+      (await read(h, agentA, a)).json.mergedInto,
+    ], [null, null]);
+
+    const key = { "idempotency-key": "merge-a-into-b", "if-match": `"${version}"` };
+    const first = await post(`/v1/tickets/${a}/merge`, { into: b }, key);
+    const firstJson = await first.json();
+    assert.equal(first.status, 200, JSON.stringify(firstJson));
+    const retry = await post(`/v1/tickets/${a}/merge`, { into: b }, key);
+    const retryJson = await retry.json();
+    assert.equal(retry.status, 200, JSON.stringify(retryJson));
+    assert.deepEqual(
+      [retryJson.ticket.id, retryJson.ticket.version, retryJson.other.id],
+      [a, firstJson.ticket.version, b],
+    );
+    assert.equal(retry.headers.get("etag"), first.headers.get("etag"));
+    const reused = await post(`/v1/tickets/${a}/merge`, { into: c }, key);
+    assert.deepEqual([reused.status, (await reused.json()).code], [422, "idempotency_key_reused"]);
+    // Exactly one merge: the target shows the source once.
+    const target = (await read(h, agentA, b)).json;
+    assert.deepEqual(target.merged.map((m: { ticketId: string }) => m.ticketId), [a]);
+
+    const undoKey = { "idempotency-key": "unmerge-a" };
+    const undone = await post(`/v1/tickets/${a}/unmerge`, undefined, undoKey);
+    assert.equal(undone.status, 200, JSON.stringify(await undone.clone().json()));
+    const undoneAgain = await post(`/v1/tickets/${a}/unmerge`, undefined, undoKey);
+    assert.equal(undoneAgain.status, 200, JSON.stringify(await undoneAgain.clone().json()));
+    assert.equal((await undoneAgain.json()).ticket.version, (await undone.json()).ticket.version);
+    const bad = await post(`/v1/tickets/${a}/unmerge`, undefined, { "idempotency-key": "é" });
+    assert.deepEqual([bad.status, (await bad.json()).code], [400, "invalid_idempotency_key"]);
+  }));
+
+Deno.test("links, split, unsplit - a retried request with its Idempotency-Key is answered once: one link, one split-off ticket; If-Match is checked on the ticket in the path", () =>
+  withHarness(async (h) => {
+    const { a, b } = await ticketPair(h);
+    const key = (k: string) => ({ "idempotency-key": k });
+    const link = () =>
+      h.call(agentA, "POST", `/v1/tickets/${a}/links`, { ticketId: b, kind: "related" }, key("l1"));
+    const [l1, l2] = [await link(), await link()];
+    assert.deepEqual([l1.status, l2.status], [200, 200]);
+    assert.equal((await l2.json()).ticket.version, (await l1.json()).ticket.version);
+    assert.equal((await read(h, agentA, a)).json.links.length, 1);
+    const unlink = () =>
+      h.call(agentA, "DELETE", `/v1/tickets/${a}/links`, { ticketId: b }, key("u1"));
+    const [u1, u2] = [await unlink(), await unlink()];
+    assert.deepEqual([u1.status, u2.status], [200, 200]);
+    await Promise.all([u1.body?.cancel(), u2.body?.cancel()]);
+    assert.deepEqual((await read(h, agentA, a)).json.links, []);
+    const staleLink = await h.call(agentA, "POST", `/v1/tickets/${a}/links`, {
+      ticketId: b,
+      kind: "related",
+    }, { "if-match": '"1"' });
+    assert.deepEqual([staleLink.status, (await staleLink.json()).code], [412, "version_conflict"]);
+
+    const { id, messageIds } = await conversation(h);
+    const split = () =>
+      h.call(agentA, "POST", `/v1/tickets/${id}/split`, { atMessageId: messageIds[2] }, key("s1"));
+    const [s1, s2] = [await split(), await split()];
+    const [j1, j2] = [await s1.json(), await s2.json()];
+    assert.deepEqual([s1.status, s2.status], [200, 200], JSON.stringify(j2));
+    assert.equal(j2.other.id, j1.other.id, "one split-off ticket");
+    const original = (await read(h, agentA, id)).json;
+    assert.deepEqual(bodies(original), ["First question", "Agent answer"]);
+    const unsplit = () =>
+      h.call(agentA, "POST", `/v1/tickets/${j1.other.id}/unsplit`, undefined, key("us1"));
+    const [us1, us2] = [await unsplit(), await unsplit()];
+    assert.deepEqual([us1.status, us2.status], [200, 200]);
+    await Promise.all([us1.body?.cancel(), us2.body?.cancel()]);
+    assert.equal((await read(h, agentA, id)).json.messages.length, 4);
+  }));

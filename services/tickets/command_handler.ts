@@ -206,8 +206,9 @@ export class TicketCommands {
     actor: Actor,
     decision: Decision,
     request: unknown,
+    options: CommandOptions = {},
   ): Promise<CommandResult> {
-    return storeErrors(this.#run(tenant, ticketId, actor, decision, request, {}));
+    return storeErrors(this.#run(tenant, ticketId, actor, decision, request, options));
   }
 
   #run(

@@ -12,10 +12,15 @@ import {
   type TicketEvent,
   ticketSubject,
 } from "@ticketd/shared/events/tickets.ts";
-import { DomainError, fail } from "@ticketd/shared/errors.ts";
+import { ConcurrencyError, DomainError, fail } from "@ticketd/shared/errors.ts";
 import type { EventStore } from "@ticketd/shared/eventstore/port.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
-import type { CommandResult, Decision, TicketCommands } from "../command_handler.ts";
+import type {
+  CommandOptions,
+  CommandResult,
+  Decision,
+  TicketCommands,
+} from "../command_handler.ts";
 import type { Actor, TicketPolicy } from "../domain/commands.ts";
 import {
   closeSplit,
@@ -61,6 +66,17 @@ export interface PairResult {
   target: CommandResult;
 }
 
+/**
+ * The request an operation answers: what it asked (a retry with the same `Idempotency-Key` must
+ * ask the same) and its `If-Match`, key and source.
+ */
+interface Call {
+  request: unknown;
+  options: CommandOptions;
+  /** Set once this call's own commit landed: a refusal after it (a link taken back) stands. */
+  committed?: boolean;
+}
+
 /** What a recovery did to a reserved ticket. */
 export type Recovery = "none" | "completed" | "rolled_back";
 
@@ -71,27 +87,59 @@ export class PairRunner {
   constructor(private readonly deps: PairRunnerDeps) {}
 
   /** Merges `sourceId` into `intoId`, following `intoId` if it was merged itself. */
-  async merge(tenant: string, actor: Actor, sourceId: string, intoId: string) {
-    if (sourceId === intoId) fail("merge_into_self", "A ticket cannot be merged into itself", 422);
-    const targetId = await this.#follow(tenant, intoId);
-    if (targetId === sourceId) {
-      fail("merge_cycle", `Ticket "${intoId}" was merged into "${sourceId}" already`, 409, {
-        mergedInto: sourceId,
-      });
-    }
-    return await this.#run(tenant, actor, this.#spec("merge", sourceId, targetId));
+  merge(tenant: string, actor: Actor, sourceId: string, intoId: string, options?: CommandOptions) {
+    const request = { op: "merge", ticketId: sourceId, into: intoId };
+    return this.#once(tenant, actor, { request, options: options ?? {} }, async (call) => {
+      if (sourceId === intoId) {
+        fail("merge_into_self", "A ticket cannot be merged into itself", 422);
+      }
+      const targetId = await this.#follow(tenant, intoId);
+      if (targetId === sourceId) {
+        fail("merge_cycle", `Ticket "${intoId}" was merged into "${sourceId}" already`, 409, {
+          mergedInto: sourceId,
+        });
+      }
+      return await this.#run(tenant, actor, this.#spec("merge", sourceId, targetId), call);
+    });
   }
 
   /** Undoes the merge of `sourceId`: both tickets as they were, less what changed since. */
-  async unmerge(tenant: string, actor: Actor, sourceId: string) {
-    const into = (await this.#visible(tenant, actor, sourceId)).pairs?.mergedInto;
-    if (!into) fail("not_merged", `Ticket "${sourceId}" is not merged`, 409);
-    const spec = { ...this.#spec("unmerge", sourceId, into.targetId), undoes: into.mergeId };
-    return await this.#run(tenant, actor, spec);
+  unmerge(tenant: string, actor: Actor, sourceId: string, options?: CommandOptions) {
+    const request = { op: "unmerge", ticketId: sourceId };
+    return this.#once(tenant, actor, { request, options: options ?? {} }, async (call) => {
+      const into = (await this.#visible(tenant, actor, sourceId)).pairs?.mergedInto;
+      if (!into) fail("not_merged", `Ticket "${sourceId}" is not merged`, 409);
+      const spec = { ...this.#spec("unmerge", sourceId, into.targetId), undoes: into.mergeId };
+      return await this.#run(tenant, actor, spec, call);
+    });
   }
 
   /** Links `sourceId` to `otherId` as `kind` (as the source sees it); parents never loop. */
-  async link(tenant: string, actor: Actor, sourceId: string, otherId: string, kind: LinkKind) {
+  link(
+    tenant: string,
+    actor: Actor,
+    sourceId: string,
+    otherId: string,
+    kind: LinkKind,
+    options?: CommandOptions,
+  ) {
+    const request = { op: "link", ticketId: sourceId, otherId, kind };
+    return this.#once(
+      tenant,
+      actor,
+      { request, options: options ?? {} },
+      (call) => this.#link(tenant, actor, sourceId, otherId, kind, call),
+    );
+  }
+
+  async #link(
+    tenant: string,
+    actor: Actor,
+    sourceId: string,
+    otherId: string,
+    kind: LinkKind,
+    call: Call,
+  ) {
     if (sourceId === otherId) fail("link_to_self", "A ticket cannot be linked to itself", 422);
     const parentChild = kind === "parent_of"
       ? [sourceId, otherId] as const
@@ -100,7 +148,7 @@ export class PairRunner {
       : null;
     if (parentChild) await this.#refuseParentLoop(tenant, ...parentChild);
     const spec = { ...this.#spec("link", sourceId, otherId), linkKind: kind };
-    const result = await this.#run(tenant, actor, spec);
+    const result = await this.#run(tenant, actor, spec, call);
     if (!parentChild) return result;
     // Parent links on other pairs are not reserved here, so two made at once could close a loop
     // that neither saw. Checked again once committed: the last link of a loop always sees it,
@@ -115,24 +163,49 @@ export class PairRunner {
   }
 
   /** Removes the link between `sourceId` and `otherId`, on both. */
-  async unlink(tenant: string, actor: Actor, sourceId: string, otherId: string) {
-    const state = await this.#visible(tenant, actor, sourceId);
-    const link = state.pairs?.links.find((l) => l.otherId === otherId);
-    if (!link) fail("link_not_found", `Ticket "${sourceId}" has no link to "${otherId}"`, 404);
-    const spec = {
-      ...this.#spec("unlink", sourceId, otherId),
-      linkKind: link.kind,
-      undoes: link.linkId,
-    };
-    return await this.#run(tenant, actor, spec);
+  unlink(
+    tenant: string,
+    actor: Actor,
+    sourceId: string,
+    otherId: string,
+    options?: CommandOptions,
+  ) {
+    const request = { op: "unlink", ticketId: sourceId, otherId };
+    return this.#once(tenant, actor, { request, options: options ?? {} }, async (call) => {
+      const state = await this.#visible(tenant, actor, sourceId);
+      const link = state.pairs?.links.find((l) => l.otherId === otherId);
+      if (!link) fail("link_not_found", `Ticket "${sourceId}" has no link to "${otherId}"`, 404);
+      const spec = {
+        ...this.#spec("unlink", sourceId, otherId),
+        linkKind: link.kind,
+        undoes: link.linkId,
+      };
+      return await this.#run(tenant, actor, spec, call);
+    });
   }
 
   /** Splits `ticketId` at `atMessageId`: that message and those after it open a new ticket. */
-  async split(tenant: string, actor: Actor, ticketId: string, atMessageId: string) {
+  split(
+    tenant: string,
+    actor: Actor,
+    ticketId: string,
+    atMessageId: string,
+    options?: CommandOptions,
+  ) {
+    const request = { op: "split", ticketId, atMessageId };
+    return this.#once(
+      tenant,
+      actor,
+      { request, options: options ?? {} },
+      (call) => this.#split(tenant, actor, ticketId, atMessageId, call),
+    );
+  }
+
+  async #split(tenant: string, actor: Actor, ticketId: string, atMessageId: string, call: Call) {
     await this.#visible(tenant, actor, ticketId);
     splitMessages(await this.#events(tenant, ticketId), atMessageId); // refuse before holding it
     const spec = this.#spec("split", ticketId, this.deps.nextId());
-    await this.#reserve(tenant, actor, spec, ticketId, "source");
+    await this.#reserve(tenant, actor, spec, ticketId, "source", call.options.ifMatch);
     let messageIds: string[];
     try {
       // Read again while held: a split that just ended may have moved some of them.
@@ -142,11 +215,12 @@ export class PairRunner {
       await this.#releaseBoth(tenant, spec);
       throw error;
     }
-    const source = await this.#step(
+    const source = await this.#commitStep(
       tenant,
       ticketId,
       actor,
       (s) => commit(spec, s, this.deps.policy, messageIds),
+      call,
     );
     const target = await this.#createSplit(tenant, actor, source.events[0]);
     const closed = await this.#step(
@@ -159,11 +233,14 @@ export class PairRunner {
   }
 
   /** Undoes the split that made `ticketId`: it closes, the original shows its messages again. */
-  async unsplit(tenant: string, actor: Actor, ticketId: string) {
-    const from = (await this.#visible(tenant, actor, ticketId)).pairs?.splitFrom;
-    if (!from) fail("not_split", `Ticket "${ticketId}" was not split off another`, 409);
-    const spec = { ...this.#spec("unsplit", ticketId, from.originalId), undoes: from.splitId };
-    return await this.#run(tenant, actor, spec);
+  unsplit(tenant: string, actor: Actor, ticketId: string, options?: CommandOptions) {
+    const request = { op: "unsplit", ticketId };
+    return this.#once(tenant, actor, { request, options: options ?? {} }, async (call) => {
+      const from = (await this.#visible(tenant, actor, ticketId)).pairs?.splitFrom;
+      if (!from) fail("not_split", `Ticket "${ticketId}" was not split off another`, 409);
+      const spec = { ...this.#spec("unsplit", ticketId, from.originalId), undoes: from.splitId };
+      return await this.#run(tenant, actor, spec, call);
+    });
   }
 
   /**
@@ -213,33 +290,106 @@ export class PairRunner {
     };
   }
 
-  async #run(tenant: string, actor: Actor, spec: PairSpec): Promise<PairResult> {
+  /**
+   * Runs an operation once per `Idempotency-Key`: the key is the message id of the source's
+   * commit (the step after which the operation has happened), so a retry finds that commit and is
+   * answered as the first request was, however far the first one got before its answer was lost.
+   * Asked before running (a retry after the answer) and after a refusal (a retry that raced the
+   * first request, which a merged or reserved ticket refuses).
+   */
+  async #once(
+    tenant: string,
+    actor: Actor,
+    call: Call,
+    run: (call: Call) => Promise<PairResult>,
+  ): Promise<PairResult> {
+    if (call.options.idempotencyKey === undefined) return await run(call);
+    const earlier = await this.#answered(tenant, actor, call);
+    if (earlier) return earlier;
+    try {
+      return await run(call);
+    } catch (error) {
+      const refused = error instanceof DomainError || error instanceof ConcurrencyError;
+      if (!refused || call.committed) throw error;
+      const raced = await this.#answered(tenant, actor, call);
+      if (raced) return raced;
+      throw error;
+    }
+  }
+
+  /**
+   * The first answer to `call`'s key, if its commit is in the stream: the source as that commit
+   * left it and the other ticket as it is now. The probe names a version no existing ticket has
+   * (0), so it appends nothing: JetStream answers a known message id as a duplicate before it
+   * checks the version (`retriedOrConflict` in append_commit.ts).
+   */
+  async #answered(tenant: string, actor: Actor, call: Call): Promise<PairResult | null> {
+    const { ticketId } = call.request as { ticketId: string };
+    let source: CommandResult;
+    try {
+      source = await this.deps.commands.decideWith(
+        tenant,
+        ticketId,
+        actor,
+        () => [],
+        call.request,
+        {
+          ...call.options,
+          ifMatch: 0,
+        },
+      );
+    } catch (error) {
+      if (error instanceof ConcurrencyError) return null;
+      throw error;
+    }
+    if (!source.duplicate) return null;
+    const stored = await this.deps.store.readAt(source.version);
+    const committed = stored ? decodeCommit(stored.data).events[0] : undefined;
+    const otherId = committed ? otherTicketOf(committed) : null;
+    if (!otherId) throw new Error("an operation's commit names the other ticket");
+    const target = await this.#step(tenant, otherId, actor, () => []);
+    return { source, target };
+  }
+
+  async #run(tenant: string, actor: Actor, spec: PairSpec, call?: Call): Promise<PairResult> {
     const [first, second]: [string, Side][] = BigInt(spec.sourceId) < BigInt(spec.targetId)
       ? [[spec.sourceId, "source"], [spec.targetId, "target"]]
       : [[spec.targetId, "target"], [spec.sourceId, "source"]];
-    await this.#reserve(tenant, actor, spec, first[0], first[1]);
+    // `If-Match` names the version of the ticket in the path (the source) when it is reserved.
+    const ifMatch = (side: Side) => side === "source" ? call?.options.ifMatch : undefined;
+    await this.#reserve(tenant, actor, spec, first[0], first[1], ifMatch(first[1]));
     try {
-      await this.#reserve(tenant, actor, spec, second[0], second[1]);
+      await this.#reserve(tenant, actor, spec, second[0], second[1], ifMatch(second[1]));
       this.#inTime(spec);
     } catch (error) {
       await this.#releaseBoth(tenant, spec);
       throw error;
     }
-    const committed = await this.#step(
+    const committed = await this.#commitStep(
       tenant,
       spec.sourceId,
       actor,
       (s) => commit(spec, s, this.deps.policy),
+      call,
     );
     const target = await this.#finish(tenant, actor, spec, committed.events[0]);
     return { source: committed, target };
   }
 
   /** Reserves one ticket; a stale reservation in the way is recovered once, then retried. */
-  async #reserve(tenant: string, actor: Actor, spec: PairSpec, ticketId: string, side: Side) {
+  async #reserve(
+    tenant: string,
+    actor: Actor,
+    spec: PairSpec,
+    ticketId: string,
+    side: Side,
+    ifMatch?: number,
+  ) {
     const decision = (s: Ticket) => reserve(spec, side, s, actor);
     try {
-      return await this.#step(tenant, ticketId, actor, decision);
+      return await this.deps.commands.decideWith(tenant, ticketId, actor, decision, { ticketId }, {
+        ifMatch,
+      });
     } catch (error) {
       if (!(error instanceof DomainError && error.code === "ticket_busy")) throw error;
       if (await this.recover(tenant, ticketId) === "none") throw error;
@@ -330,6 +480,28 @@ export class PairRunner {
     return this.deps.commands.decideWith(tenant, ticketId, actor, decision, { ticketId });
   }
 
+  /** The source's commit carries the request's idempotency key (see `#once`) and source. */
+  async #commitStep(
+    tenant: string,
+    ticketId: string,
+    actor: Actor,
+    decision: Decision,
+    call?: Call,
+  ) {
+    if (!call) return this.#step(tenant, ticketId, actor, decision);
+    const { idempotencyKey, source } = call.options;
+    const committed = await this.deps.commands.decideWith(
+      tenant,
+      ticketId,
+      actor,
+      decision,
+      call.request,
+      { idempotencyKey, source },
+    );
+    call.committed = true;
+    return committed;
+  }
+
   async #visible(tenant: string, actor: Actor, ticketId: string): Promise<ExistingTicket> {
     const state = await this.#load(tenant, ticketId);
     if (state.status === "none" || !canSee(actor, state)) {
@@ -382,6 +554,24 @@ export class PairRunner {
 }
 
 /** Whether `event` is the source's commit of `spec`. */
+/** The other ticket an operation's commit on its source names. */
+function otherTicketOf(event: TicketEvent): string | null {
+  switch (event.type) {
+    case "TicketMerged":
+    case "TicketUnmerged":
+      return event.data.targetId;
+    case "TicketLinked":
+    case "TicketUnlinked":
+      return event.data.otherId;
+    case "TicketSplit":
+      return event.data.newTicketId;
+    case "TicketSplitUndone":
+      return event.data.originalId;
+    default:
+      return null;
+  }
+}
+
 function commits(spec: PairSpec, event: TicketEvent): boolean {
   switch (spec.op) {
     case "merge":
