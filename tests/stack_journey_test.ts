@@ -125,13 +125,15 @@ async function eventually<T>(what: string, probe: () => Promise<T | null>, ms = 
 
 Deno.test({
   name:
-    "deno task stack - a ticket lives its whole life across eight TLS processes, the console's gateway among them",
+    "deno task stack - a ticket lives its whole life across eight TLS processes, the console's gateway among them; the secrets shown once stay off the 0600 logs; backup --stack reaches its servers",
   sanitizeOps: false,
   sanitizeResources: false,
   fn: async () => {
     const stack = await startStack();
     try {
       await journey(stack);
+      await secretsStayOffTheLogs(stack);
+      await backUpWithTheStackDataDir(stack);
     } finally {
       const stopping = Date.now();
       const status = await stack.stop();
@@ -293,4 +295,54 @@ async function tlsOnEveryHop(stack: Stack): Promise<void> {
   const tickets = await Deno.readTextFile(`${stack.dataDir}/logs/tickets.log`);
   assert.match(tickets, /"nats":"tls:\/\//);
   assert.match(tickets, /sslmode=verify-full/);
+}
+
+/**
+ * The first admin's password and the dev admin token reach the stack's terminal, never a log
+ * file; the logs, the shown-once file and stack.env are the owner's only.
+ */
+async function secretsStayOffTheLogs(stack: Stack): Promise<void> {
+  const terminal = stack.banner + stack.later.join("");
+  const password = terminal.match(/password (\S+) \(shown once\)/)?.[1];
+  assert.ok(password, `the stack's terminal shows the first admin's password:\n${terminal}`);
+  assert.match(terminal, /Admin token for tenant "demo"[^\n]*\neyJ/);
+  const mode = async (path: string) => (await Deno.stat(path)).mode! & 0o777;
+  const logs = `${stack.dataDir}/logs`;
+  assert.equal(await mode(logs), 0o700);
+  const files = [`${stack.dataDir}/nats-server.log`];
+  for await (const entry of Deno.readDir(logs)) files.push(`${logs}/${entry.name}`);
+  assert.ok(files.length >= 10, files.join(", "));
+  for (const file of files) {
+    assert.equal(await mode(file), 0o600, file);
+    const text = await Deno.readTextFile(file);
+    assert.ok(!text.includes(password), `${file} holds the first admin's password`);
+    assert.ok(!text.includes("eyJ"), `${file} holds a token`);
+  }
+  assert.equal(await mode(`${stack.dataDir}/shown-once.txt`), 0o600);
+  assert.equal(await mode(`${stack.dataDir}/stack.env`), 0o600);
+  assert.match(terminal, /stack\.env \(0600\)/);
+}
+
+/** `deno task backup --stack <dataDir>` finds the stack's servers (NATS token, CA) by itself. */
+async function backUpWithTheStackDataDir(stack: Stack): Promise<void> {
+  const out = await Deno.makeTempDir({ prefix: "stack_backup_" });
+  try {
+    const env = Deno.env.toObject();
+    for (const name of ["NATS_URL", "DATABASE_URL", "TICKETD_TLS_CA_FILE", "DENO_CERT"]) {
+      delete env[name];
+    }
+    const backup = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "deploy/backup/backup.ts", "--out", out, "--stack", stack.dataDir],
+      env,
+      clearEnv: true,
+      stdin: "null",
+    }).output();
+    const said = new TextDecoder().decode(backup.stdout) + new TextDecoder().decode(backup.stderr);
+    assert.equal(backup.code, 0, said);
+    const manifest = JSON.parse(await Deno.readTextFile(`${out}/manifest.json`));
+    const tickets = manifest.streams.find((entry: { name: string }) => entry.name === "TICKETS");
+    assert.ok(tickets?.messages > 0, JSON.stringify(manifest.streams));
+  } finally {
+    await Deno.remove(out, { recursive: true }).catch(() => {});
+  }
 }

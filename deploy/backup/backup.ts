@@ -1,5 +1,5 @@
 /**
- * `deno task backup --out <dir>`: PostgreSQL first (`pg_dump`), then every Ticketd stream by
+ * `deno task backup --out <dir> [--stack <dataDir>]`: PostgreSQL first (`pg_dump`), then every Ticketd stream by
  * JetStream's own snapshot (event streams, then KV buckets), then `manifest.json` with positions,
  * counts and the sha256 of every file. That order keeps every position the database stores, and
  * every ticket number in use, inside what the streams hold. The keyring is not saved: back it up
@@ -24,16 +24,16 @@ import {
   POSTGRES_FILE,
 } from "./manifest.ts";
 import { dumpDatabase, pgDumpVersion } from "./postgres_dump.ts";
-import { type BackupSettings, connectNats, loadBackupSettings } from "./settings.ts";
+import { type BackupSettings, connectNats, loadBackupSettings, toolEnv } from "./settings.ts";
 import { streamsToBackUp } from "./stream_selection.ts";
 import { snapshotStream } from "./stream_snapshot.ts";
 
-const TOOL = { name: "backup", usage: "deno task backup --out <dir>" };
+const TOOL = { name: "backup", usage: "deno task backup --out <dir> [--stack <dataDir>]" };
 
 await runTool(TOOL, async () => {
-  const { out } = toolArgs({ out: { type: "string" } });
+  const { out, stack } = toolArgs({ out: { type: "string" }, stack: { type: "string" } });
   if (!out) usage("--out <dir> is required");
-  const settings = loadBackupSettings(Deno.env.toObject());
+  const settings = loadBackupSettings(await toolEnv(stack));
   await emptyFolder(out);
   const nc = await connectNats(settings, "ticketd-backup");
   try {

@@ -1,5 +1,5 @@
 /**
- * `deno task restore --from <dir> [--replace]`: checks every file against the manifest's sha256,
+ * `deno task restore --from <dir> [--replace] [--stack <dataDir>]`: checks every file against the manifest's sha256,
  * refuses (changing nothing) when a stream of the backup exists or the database holds tables,
  * unless `--replace`; then restores PostgreSQL (`pg_restore`, one transaction) and each stream by
  * JetStream's own restore, at its original sequences, checking each against the manifest. Run it
@@ -18,18 +18,22 @@ import {
 } from "../../services/audit/tools/cli.ts";
 import { type BackupManifest, damagedFiles, readManifest, type StreamEntry } from "./manifest.ts";
 import { restoreDatabase, userTableCount } from "./postgres_dump.ts";
-import { type BackupSettings, connectNats, loadBackupSettings } from "./settings.ts";
+import { type BackupSettings, connectNats, loadBackupSettings, toolEnv } from "./settings.ts";
 import { restoreStream, type StreamSnapshotMeta } from "./stream_snapshot.ts";
 
-const TOOL = { name: "restore", usage: "deno task restore --from <dir> [--replace]" };
+const TOOL = {
+  name: "restore",
+  usage: "deno task restore --from <dir> [--replace] [--stack <dataDir>]",
+};
 
 await runTool(TOOL, async () => {
-  const { from, replace = false } = toolArgs({
+  const { from, replace = false, stack } = toolArgs({
     from: { type: "string" },
     replace: { type: "boolean" },
+    stack: { type: "string" },
   });
   if (!from) usage("--from <dir> is required");
-  const settings = loadBackupSettings(Deno.env.toObject());
+  const settings = loadBackupSettings(await toolEnv(stack));
   const manifest = await readManifest(from);
   const damaged = await damagedFiles(from, manifest, (file) => progressLine(`checking ${file}`));
   progressLine("");

@@ -1,6 +1,7 @@
 /**
  * What `deno task backup` and `deno task restore` read from the environment: the servers the
- * services use (NATS_URL, DATABASE_URL, the TLS settings) and the transfer limits.
+ * services use (NATS_URL, DATABASE_URL, the TLS settings) and the transfer limits. With
+ * `--stack <dataDir>`, the servers of a running `deno task stack` come from its stack.env.
  * @module
  */
 import { connect } from "@nats-io/transport-node";
@@ -13,6 +14,7 @@ import {
   type TlsSettings,
 } from "@ticketd/shared/runtime/tls_settings.ts";
 import { usage } from "../../services/audit/tools/cli.ts";
+import { readStackEnv, STACK_ENV_FILE } from "../stack/stack_env.ts";
 
 export interface BackupSettings {
   natsUrl: string;
@@ -31,8 +33,9 @@ export function loadBackupSettings(env: Record<string, string | undefined>): Bac
   const int = intSettings(env, (message) => usage(message));
   if (!env.NATS_URL || !env.DATABASE_URL) {
     usage(
-      "set NATS_URL and DATABASE_URL to the servers the services use (for the embedded servers " +
-        "of deno task start, stop it and copy its data folder instead)",
+      "set NATS_URL and DATABASE_URL to the servers the services use, or give --stack <dataDir> " +
+        "for a running deno task stack (for the embedded servers of deno task start, stop it and " +
+        "copy its data folder instead)",
     );
   }
   return {
@@ -43,6 +46,23 @@ export function loadBackupSettings(env: Record<string, string | undefined>): Bac
     timeoutMs: int("TICKETD_BACKUP_TIMEOUT_MS", 30_000, 1_000),
     finishTimeoutMs: int("TICKETD_BACKUP_FINISH_TIMEOUT_MS", 600_000, 1_000),
   };
+}
+
+/** The process's environment, with the servers of the stack running on `stackDir` over it. */
+export async function toolEnv(
+  stackDir: string | undefined,
+): Promise<Record<string, string | undefined>> {
+  const env = Deno.env.toObject();
+  if (!stackDir) return env;
+  try {
+    return { ...env, ...await readStackEnv(stackDir) };
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    usage(
+      `${stackDir}/${STACK_ENV_FILE} is missing: is deno task stack running with ` +
+        `TICKETD_DATA_DIR=${stackDir}?`,
+    );
+  }
 }
 
 /** A NATS connection for the tool (no reconnect loop: a tool fails and says so). */

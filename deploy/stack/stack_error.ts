@@ -7,7 +7,8 @@ export type StackErrorCode =
   | "certificates_failed"
   | "postgres_failed"
   | "service_failed"
-  | "service_exited";
+  | "service_exited"
+  | "server_died";
 
 /** A part of the stack failed; the message says which and what it printed last. */
 export class StackError extends Error {

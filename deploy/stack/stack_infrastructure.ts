@@ -36,6 +36,11 @@ export interface StackInfrastructure {
   tlsDir: string;
   /** What was started here, one line each, for the stack's banner. */
   started: string[];
+  /**
+   * Settles with a line saying so when a server started here exits while the stack runs (the
+   * private nats-server): the stack stops at once instead of waiting for its services to notice.
+   */
+  died: Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -50,16 +55,25 @@ export async function openStackInfrastructure(
   const pair = (name: string) => ({ certFile: file(`${name}.crt`), keyFile: file(`${name}.key`) });
   const stops: (() => Promise<void>)[] = [];
   const started: string[] = [];
+  const died = Promise.withResolvers<string>();
+  let stopping = false;
   try {
     let natsUrl = env.NATS_URL;
     if (!natsUrl) {
+      const logFile = join(dataDir, "nats-server.log");
+      await ownerOnlyFile(logFile); // the server appends to it and keeps its mode
       const nats = await startPrivateNats({
         authToken: true,
         storeDir: join(dataDir, "nats"),
-        logFile: join(dataDir, "nats-server.log"),
+        logFile,
         tls: pair("nats"),
       });
       stops.unshift(nats.stop);
+      nats.exited.then((status) => {
+        if (!stopping) {
+          died.resolve(`its nats-server exited (code ${status.code}). Log: ${logFile}`);
+        }
+      });
       natsUrl = nats.url;
       started.push(`NATS (TLS) at ${natsUrl.replace(/\/\/[^@]*@/, "//")}`);
     }
@@ -95,7 +109,11 @@ export async function openStackInfrastructure(
       },
       tlsDir,
       started,
-      stop: () => runAll(stops),
+      died: died.promise,
+      stop: () => {
+        stopping = true;
+        return runAll(stops);
+      },
     };
   } catch (error) {
     await runAll(stops);
@@ -139,6 +157,12 @@ async function trustedCas(given: string | undefined, tlsDir: string): Promise<st
   );
   await Deno.writeTextFile(bundle, pems.map((pem) => pem.trim()).join("\n") + "\n");
   return bundle;
+}
+
+/** Creates `path` if missing, readable by its owner only (logs may hold what others must not read). */
+export async function ownerOnlyFile(path: string): Promise<void> {
+  await Deno.writeTextFile(path, "", { append: true, mode: 0o600 });
+  await Deno.chmod(path, 0o600);
 }
 
 async function runAll(stops: (() => Promise<void>)[]): Promise<void> {

@@ -2,11 +2,13 @@
  * The Ticketd services of the native stack, each a `deno run` process of its own with its
  * port, its certificate (HTTPS only), the CA and the shared settings; started in order, each
  * ready when its `/healthz` answers over HTTPS (email: its SMTP port accepts), logs in
- * `<dataDir>/logs/<service>.log`.
+ * `<dataDir>/logs/<service>.log` (mode 0600 in a 0700 folder: a log may name what only the
+ * operator should read; the secrets shown once go to shown-once.txt, never there).
  * @module
  */
 import { join } from "node:path";
 import { StackError } from "./stack_error.ts";
+import { ownerOnlyFile } from "./stack_infrastructure.ts";
 
 export interface StackService {
   name: string;
@@ -89,7 +91,8 @@ export async function spawnService(
 ): Promise<RunningService> {
   const port = Number(plan.env[service.portSetting] || service.defaultPort);
   const logFile = join(plan.dataDir, "logs", `${service.name}.log`);
-  await Deno.mkdir(join(plan.dataDir, "logs"), { recursive: true });
+  await ownerOnlyDir(join(plan.dataDir, "logs"));
+  await ownerOnlyFile(logFile);
   const entry = new URL(`../../services/${service.name}/main.ts`, import.meta.url).pathname;
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", "--unstable-net", "--unstable-worker-options", entry],
@@ -171,9 +174,15 @@ async function probe(
   }
 }
 
+/** Creates `path` if missing, open to its owner only. */
+async function ownerOnlyDir(path: string): Promise<void> {
+  await Deno.mkdir(path, { recursive: true, mode: 0o700 });
+  await Deno.chmod(path, 0o700);
+}
+
 /** Copies the process's stdout and stderr into `path` as they come (`pipeTo` a file lags). */
 async function logTo(path: string, child: Deno.ChildProcess): Promise<void> {
-  const file = await Deno.open(path, { create: true, append: true });
+  const file = await Deno.open(path, { create: true, append: true, mode: 0o600 });
   const copy = async (stream: ReadableStream<Uint8Array>) => {
     for await (const chunk of stream) {
       for (let done = 0; done < chunk.length;) done += await file.write(chunk.subarray(done));

@@ -47,6 +47,8 @@ export interface IdentityConfig {
   natsUrl?: string;
   activity: ActivitySettings;
   dataDir: string;
+  /** `TICKETD_SHOWN_ONCE_FILE`: where the first admin's password goes instead of stderr. */
+  shownOnceFile?: string;
   signingKeysFile?: string;
   signingAlg: SigningAlg;
   logLevel: LogLevel;
@@ -107,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined>): IdentityCon
     natsUrl: text("NATS_URL"),
     activity: activitySettings(int),
     dataDir: text("TICKETD_DATA_DIR", "data"),
+    shownOnceFile: text("TICKETD_SHOWN_ONCE_FILE"),
     tls: loadTlsSettings(env),
     signingKeysFile: text("TICKETD_SIGNING_KEYS_FILE"),
     signingAlg,

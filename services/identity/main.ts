@@ -21,6 +21,7 @@ import { createLogger, type Logger } from "@ticketd/shared/log/logger.ts";
 import { listenForStop } from "@ticketd/shared/runtime/stop_signal.ts";
 import { ConfigError, loadConfig } from "./config.ts";
 import { type IdentityService, startIdentityService } from "./service.ts";
+import { shownOnce } from "@ticketd/shared/log/shown_once.ts";
 import { SigningKeysError } from "./signing/keys.ts";
 
 export interface RunningIdentity {
@@ -73,7 +74,13 @@ export async function startIdentity(
     if (!shared.nc) await nc.drain().catch(() => {});
   };
   try {
-    service = await startIdentityService(config, { sql, nc, log, issuer: url });
+    service = await startIdentityService(config, {
+      sql,
+      nc,
+      log,
+      issuer: url,
+      print: shownOnce(config.shownOnceFile),
+    });
   } catch (error) {
     await close();
     throw error;

@@ -46,6 +46,8 @@ export interface TicketsConfig {
   /** Unset: an embedded PostgreSQL (PGlite) is used with its data under `dataDir`. */
   databaseUrl?: string;
   dataDir: string;
+  /** `TICKETD_SHOWN_ONCE_FILE`: where the dev admin token goes instead of stderr. */
+  shownOnceFile?: string;
   keyringFile?: string;
   /** `TICKETD_KEYRING`: the keyring JSON itself (a file is safer: environments leak). */
   keyringJson?: string;
@@ -109,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined>): TicketsConf
     natsUrl: text("NATS_URL"),
     databaseUrl: text("DATABASE_URL"),
     dataDir: text("TICKETD_DATA_DIR", "data"),
+    shownOnceFile: text("TICKETD_SHOWN_ONCE_FILE"),
     keyringFile: text("TICKETD_KEYRING_FILE"),
     keyringJson: text("TICKETD_KEYRING"),
     profiles: profiles(env),

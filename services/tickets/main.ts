@@ -9,6 +9,7 @@ import { problem, problemResponse } from "@ticketd/shared/http/problem.ts";
 import { honouringDenyList, RemoteDenyList } from "@ticketd/shared/http/revocation.ts";
 import { mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
 import { createLogger, type Logger } from "@ticketd/shared/log/logger.ts";
+import { shownOnce } from "@ticketd/shared/log/shown_once.ts";
 import {
   type Infrastructure,
   openInfrastructure,
@@ -103,7 +104,7 @@ export async function runTickets(
     console.error(`\nTicketd is running at ${url}  (Ctrl-C stops)`);
     if (devKeys) {
       const token = await mintDevToken(devKeys, { sub: "admin", tenant: "demo", role: "admin" });
-      console.error(
+      shownOnce(config.shownOnceFile)(
         `Admin token for tenant "demo" (12 h; more: deno task token --help):\n${token}\n`,
       );
     }

@@ -51,6 +51,8 @@ export interface PrivateNats {
   monitorUrl: string;
   /** Where the server writes its log. */
   logFile: string;
+  /** Settles when the server exits, stopped or not: a caller can notice it dying. */
+  exited: Promise<Deno.CommandStatus>;
   /** SIGTERM, wait for exit (SIGKILL after a grace period); safe to call more than once. */
   stop(): Promise<void>;
 }
@@ -151,7 +153,13 @@ export async function startPrivateNats(options: PrivateNatsOptions): Promise<Pri
     });
     const served = options.tls ? ports.url.replace(/^nats:/, "tls:") : ports.url;
     const url = token ? served.replace("://", `://${token}@`) : served;
-    return { url, monitorUrl: ports.monitorUrl, logFile, stop };
+    return {
+      url,
+      monitorUrl: ports.monitorUrl,
+      logFile,
+      exited: child.status,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;
