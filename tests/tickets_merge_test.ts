@@ -601,3 +601,28 @@ Deno.test("links, split, unsplit - a retried request with its Idempotency-Key is
     await Promise.all([us1.body?.cancel(), us2.body?.cancel()]);
     assert.equal((await read(h, agentA, id)).json.messages.length, 4);
   }));
+
+Deno.test("merge - the merged ticket's requester finds the target in their ticket list and reads its public replies, never its notes; unmerge takes it out again", () =>
+  withHarness(async (h) => {
+    const { a, b } = await ticketPair(h);
+    assert.equal((await merge(h, agentA, a, b)).status, 200);
+    await h.call(agentA, "POST", `/v1/tickets/${b}/messages`, { body: "Answered for both" });
+    await h.call(agentA, "POST", `/v1/tickets/${b}/messages`, { body: "Note", internal: true });
+    await read(h, agentA, b);
+
+    const list = async (who: Caller) => {
+      const page = await (await h.call(who, "GET", "/v1/tickets?sort=-updated_at")).json();
+      return page.tickets.map((t: { id: string }) => t.id).sort() as string[];
+    };
+    assert.deepEqual(await list(customerA), [a, b].sort());
+    assert.deepEqual(await list(customerA2), [b], "the target's own requester is unchanged");
+    const target = (await read(h, customerA, b)).json;
+    const shown = bodies(target);
+    assert.ok(shown.includes("Answered for both"), shown.join());
+    assert.ok(!shown.includes("Note"), shown.join());
+
+    assert.equal((await h.call(agentA, "POST", `/v1/tickets/${a}/unmerge`)).status, 200);
+    await read(h, agentA, b);
+    assert.deepEqual(await list(customerA), [a]);
+    assert.equal((await read(h, customerA, b)).status, 404);
+  }));

@@ -32,7 +32,7 @@ export async function countQueues(sql: Sql, query: CountQuery): Promise<Record<s
       sql`tenant = ${query.tenant}`,
       open,
       queueCondition(sql, queue, query.actor),
-      ...scopeConditions(sql, query.scope),
+      ...scopeConditions(sql, query.scope, query.tenant),
     ].reduce((all, next) => sql`${all} and ${next}`);
     return sql`(select count(*)::int4 from tickets where ${where})`;
   });

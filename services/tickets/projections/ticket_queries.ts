@@ -112,7 +112,7 @@ export async function listTickets(sql: Sql, query: TicketQuery, hashTokens: Tena
 }
 
 function filters(sql: Sql, q: TicketQuery): Fragment[] {
-  const where: Fragment[] = [...scopeConditions(sql, q.scope)];
+  const where: Fragment[] = [...scopeConditions(sql, q.scope, q.tenant)];
   if (q.status?.length) where.push(sql`status = any(${q.status}::text[])`);
   // One id as an equality: then the custom-status index also gives the page its order.
   if (q.customStatusIds?.length === 1) where.push(sql`custom_status_id = ${q.customStatusIds[0]}`);
@@ -134,9 +134,17 @@ function filters(sql: Sql, q: TicketQuery): Fragment[] {
   return where;
 }
 
-/** The conditions that keep a query to the tickets `scope` may see. */
-export function scopeConditions(sql: Sql, scope: TicketScope): Fragment[] {
-  if (scope.kind === "own") return [sql`requester_id = ${scope.requesterId}`];
+/**
+ * The conditions that keep a query to the tickets `scope` may see. A customer sees the tickets
+ * they requested and those their merged tickets went into (co-requesters: the `absorbed` rows of
+ * `ticket_relations`), read first as an array so both sides of the `or` use an index.
+ */
+export function scopeConditions(sql: Sql, scope: TicketScope, tenant: string): Fragment[] {
+  if (scope.kind === "own") {
+    return [sql`(requester_id = ${scope.requesterId} or id = any(array(
+      select ticket_id from ticket_relations where tenant = ${tenant} and kind = 'absorbed'
+        and requester_id = ${scope.requesterId})))`];
+  }
   if (scope.kind === "groups") {
     return [sql`(group_id is null or group_id = any(${[...scope.groups]}::text[])
       or assignee_id = ${scope.assigneeId})`];
