@@ -259,7 +259,7 @@ Deno.test("webhooks API - after a rotation both secrets sign until the overlap e
   });
 });
 
-Deno.test("webhooks API - probes and /metrics answer without a token and name no tenant", async () => {
+Deno.test("webhooks API - probes and /metrics answer without a token and name no tenant; the outbox and collect errors show 0 before any event", async () => {
   await withBed(async (bed) => {
     const service = await bed.startWebhooks();
     const ready = await service.fetch(new Request("http://webhooks.test/readyz"));
@@ -272,6 +272,10 @@ Deno.test("webhooks API - probes and /metrics answer without a token and name no
       /ticketd_projection_lag_messages\{projection="webhooks-outbox",stream="TICKETS"\} 0/,
     );
     assert.match(metrics, /ticketd_webhook_attempts_total/);
+    for (const status of ["pending", "succeeded", "failed"]) {
+      assert.match(metrics, new RegExp(`ticketd_webhook_deliveries\\{status="${status}"\\} 0\n`));
+    }
+    assert.match(metrics, /ticketd_metrics_collect_errors_total\{collector="webhook_outbox"\} 0\n/);
   });
 });
 

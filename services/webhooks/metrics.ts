@@ -11,6 +11,7 @@ import { projectionLag } from "@ticketd/shared/metrics/projection_lag.ts";
 import type { MetricsRegistry } from "@ticketd/shared/metrics/registry.ts";
 import type { Dispatcher } from "./dispatch/dispatcher.ts";
 import type { EventFeed } from "./ingest/event_feed.ts";
+import { DELIVERY_STATUSES } from "./store/deliveries.ts";
 
 export interface WebhookMetricsDeps {
   jsm: JetStreamManager;
@@ -43,7 +44,9 @@ export function webhookMetrics(registry: MetricsRegistry, deps: WebhookMetricsDe
   registry.collector("webhook_outbox", async () => {
     const rows = await deps.sql<{ status: string; count: number }[]>`
       select status, count(*)::int as count from webhook_deliveries group by status`;
-    return rows.map((row) => outbox.sample({ status: row.status }, row.count));
+    // Every status from the first scrape on, 0 when none: an absent series is not a zero.
+    const counts = new Map(rows.map((row) => [row.status, row.count]));
+    return DELIVERY_STATUSES.map((status) => outbox.sample({ status }, counts.get(status) ?? 0));
   });
   const attempts = registry.collected({
     name: "ticketd_webhook_attempts_total",

@@ -5,6 +5,7 @@
  */
 import type { MiddlewareHandler } from "hono";
 import type { Logger } from "../log/logger.ts";
+import { routeLabel } from "../metrics/http_metrics.ts";
 
 const SANE_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 
@@ -21,7 +22,7 @@ export function requestLog(log: Logger): MiddlewareHandler {
     log.info("request", {
       requestId,
       method: c.req.method,
-      route: c.req.routePath,
+      route: routeLabel(c), // as the metrics count it: "unmatched", not "/*"
       status: c.res.status,
       ms: Math.round((performance.now() - started) * 10) / 10,
     });

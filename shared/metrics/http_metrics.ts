@@ -1,7 +1,8 @@
 /**
  * Request rates and latency per route: `ticketd_http_requests_total` and
  * `ticketd_http_request_duration_seconds`, labelled by the matched route's pattern (never the raw
- * path, so the label set stays bounded); a request no route took is `route="unmatched"`.
+ * path, so the label set stays bounded); a request no route took, or with a method no route has,
+ * is `route="unmatched"`; the access log (shared/http/request_log.ts) names the same route.
  * @module
  */
 import type { Context, MiddlewareHandler } from "hono";
@@ -29,7 +30,7 @@ export function requestMetrics(registry: MetricsRegistry, service: string): Midd
       await next();
     } finally {
       const method = METHODS.has(c.req.method) ? c.req.method : "other";
-      const sample = { service, method, route: routeOf(c), status: String(c.res.status) };
+      const sample = { service, method, route: routeLabel(c), status: String(c.res.status) };
       requests.inc(sample);
       durations.observe(sample, (performance.now() - started) / 1000);
     }
@@ -37,10 +38,14 @@ export function requestMetrics(registry: MetricsRegistry, service: string): Midd
 }
 
 /**
- * The pattern of the route that answered. When nothing after the middlewares matched, Hono's
- * not-found handler answered while the last entry dispatched is a catch-all middleware.
+ * The pattern of the route that answered (for metrics and the access log alike). When nothing
+ * after the middlewares matched, Hono's not-found handler answered while the last entry
+ * dispatched is a catch-all middleware. A method no route has (`FOO`) is unmatched even when a
+ * middleware answered first (the bearer check's 401); a known method refused by such a
+ * middleware keeps its pattern (`/v1/*`): the route it was meant for is not known then.
  */
-function routeOf(c: Context): string {
+export function routeLabel(c: Context): string {
+  if (!METHODS.has(c.req.method)) return "unmatched";
   const route = matchedRoutes(c)[c.req.routeIndex];
   if (!route) return "unmatched";
   const catchAll = route.method === "ALL" && route.path.endsWith("*");

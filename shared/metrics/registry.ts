@@ -78,6 +78,7 @@ export class MetricsRegistry {
   /** Runs `collect` at each scrape; `name` labels its failures. */
   collector(name: string, collect: () => Promise<CollectedSample[]>): void {
     this.#collectors.push({ name, collect });
+    this.#collectErrors.inc({ collector: name }, 0); // a 0 from the first scrape, not no series
   }
 
   /**

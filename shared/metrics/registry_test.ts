@@ -103,3 +103,10 @@ Deno.test("metrics registry - a name registered twice and a counter going down a
   assert.throws(() => registry.gauge({ name: "t_total", help: "Again." }), /registered twice/);
   assert.throws(() => c.inc({}, -1), /cannot go down/);
 });
+
+Deno.test("metrics text - each collector's error count is 0 from the first scrape", async () => {
+  const registry = new MetricsRegistry();
+  registry.collector("fine", () => Promise.resolve([]));
+  const text = await registry.text(1_000);
+  assert.ok(text.includes('ticketd_metrics_collect_errors_total{collector="fine"} 0\n'), text);
+});

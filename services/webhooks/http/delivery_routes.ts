@@ -8,7 +8,12 @@ import { Hono } from "hono";
 import { checkParamNames, invalidParam, plainParam } from "@ticketd/shared/http/query_params.ts";
 import { fail } from "@ticketd/shared/errors.ts";
 import type { RequestActivity } from "@ticketd/shared/activity/request_source.ts";
-import type { DeliveryRow, DeliveryStatus, DeliveryStore } from "../store/deliveries.ts";
+import {
+  DELIVERY_STATUSES,
+  type DeliveryRow,
+  type DeliveryStatus,
+  type DeliveryStore,
+} from "../store/deliveries.ts";
 import type { SubscriptionStore } from "../store/subscriptions.ts";
 import { recordChange } from "./activity.ts";
 import { adminTenant, notFound, pathId, type WebhooksEnv } from "./env.ts";
@@ -23,7 +28,6 @@ export interface DeliveryRoutesDeps {
 }
 
 const KNOWN = new Set(["status", "limit", "cursor"]);
-const STATUSES: readonly DeliveryStatus[] = ["pending", "succeeded", "failed"];
 
 export function deliveryRoutes(deps: DeliveryRoutesDeps): Hono<WebhooksEnv> {
   const app = new Hono<WebhooksEnv>();
@@ -34,8 +38,8 @@ export function deliveryRoutes(deps: DeliveryRoutesDeps): Hono<WebhooksEnv> {
     const params = new URL(c.req.url).searchParams;
     checkParamNames(params, KNOWN);
     const status = plainParam(params, "status", 16) as DeliveryStatus | undefined;
-    if (status !== undefined && !STATUSES.includes(status)) {
-      invalidParam("status", `must be one of ${STATUSES.join(", ")}`);
+    if (status !== undefined && !DELIVERY_STATUSES.includes(status)) {
+      invalidParam("status", `must be one of ${DELIVERY_STATUSES.join(", ")}`);
     }
     const limit = pageSize(params.get("limit"), deps.pages);
     const cursor = plainParam(params, "cursor", 20) ?? null;

@@ -8,6 +8,8 @@
 import type { Sql } from "postgres";
 
 export type DeliveryStatus = "pending" | "succeeded" | "failed";
+/** Every status, in the order they are listed (the table's check constraint holds the same). */
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ["pending", "succeeded", "failed"];
 
 export interface DueDelivery {
   id: string;
