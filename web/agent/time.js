@@ -15,9 +15,17 @@ import { personName } from "./people.js";
  *   createdAt: string }} TimeEntry
  * @typedef {{ totalSeconds: number, byAgent: { agentId: string, seconds: number }[],
  *   entries: TimeEntry[] }} TicketTime
+ * @typedef {{ minutes: string, note: string }} TimeDraft
  * @typedef {{ read(): Promise<TicketTime>,
- *   log(minutes: number, note: string | null): Promise<boolean> }} TimeActions
+ *   log(minutes: number, note: string | null): Promise<boolean>, draft: TimeDraft }} TimeActions
  */
+
+/**
+ * What is typed into each ticket's time form: a pushed change draws the ticket again, and
+ * should not wipe half-typed minutes.
+ * @type {Map<string, TimeDraft>}
+ */
+const drafts = new Map();
 
 /**
  * `seconds` as hours and minutes in the page's language ("-10 min" for a correction).
@@ -45,9 +53,19 @@ export function durationText(seconds) {
  */
 export function ticketTime(api, ticket, change) {
   const path = `/tickets/v1/tickets/${ticket.id}/time`;
+  const draft = drafts.get(ticket.id) ?? { minutes: "", note: "" };
+  drafts.set(ticket.id, draft);
   return {
     read: () => api.get(`${path}?min_version=${ticket.version}`),
-    log: (minutes, note) => change(api.send("POST", path, note ? { minutes, note } : { minutes })),
+    // The draft goes before the send, so the drawing after a success starts empty; a refusal
+    // draws nothing again and puts it back.
+    log: async (minutes, note) => {
+      drafts.delete(ticket.id);
+      const done = await change(api.send("POST", path, note ? { minutes, note } : { minutes }));
+      if (!done) drafts.set(ticket.id, draft);
+      return done;
+    },
+    draft,
   };
 }
 
@@ -75,8 +93,15 @@ function formElement(actions) {
     min: "1",
     step: "1",
     required: true,
+    value: actions.draft.minutes,
   }));
-  const note = /** @type {HTMLInputElement} */ (h("input", { id: "time-note", maxlength: "2000" }));
+  const note = /** @type {HTMLInputElement} */ (h("input", {
+    id: "time-note",
+    maxlength: "2000",
+    value: actions.draft.note,
+  }));
+  minutes.addEventListener("input", () => (actions.draft.minutes = minutes.value));
+  note.addEventListener("input", () => (actions.draft.note = note.value));
   const log = h("button", { type: "submit", id: "time-log" }, t("time.log"));
   const takeBack = h("button", { type: "button", id: "time-correct" }, t("time.correct"));
   const form = /** @type {HTMLFormElement} */ (h(
@@ -91,9 +116,8 @@ function formElement(actions) {
   const send = async (/** @type {number} */ sign) => {
     if (!form.reportValidity()) return;
     for (const b of [log, takeBack]) b.setAttribute("disabled", "");
-    const done = await actions.log(sign * Number(minutes.value), note.value.trim() || null);
+    await actions.log(sign * Number(minutes.value), note.value.trim() || null);
     for (const b of [log, takeBack]) b.removeAttribute("disabled");
-    if (done) form.reset();
   };
   form.addEventListener("submit", (e) => {
     e.preventDefault();
