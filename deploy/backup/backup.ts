@@ -63,7 +63,7 @@ async function backUp(nc: NatsConnection, settings: BackupSettings, out: string)
     const metaFile = `streams/${encodeURIComponent(name)}.json`;
     const meta = await snapshotStream(nc, name, join(out, snapshotFile), {
       ...settings,
-      progress: (bytes) => progressLine(`${name}: ${bytes} bytes`),
+      progress: (bytes) => progressLine(`${name}: ${Math.floor(bytes / 1e6)} MB`),
     });
     await Deno.writeTextFile(join(out, metaFile), JSON.stringify(meta, null, 2) + "\n");
     sha256[snapshotFile] = await fileSha256(join(out, snapshotFile));

@@ -56,11 +56,23 @@ export async function readManifest(dir: string): Promise<BackupManifest> {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
     throw new Error(`${dir} has no ${MANIFEST_FILE}: not a backup, or an unfinished one`);
   }
-  const manifest = JSON.parse(text) as BackupManifest;
+  const path = join(dir, MANIFEST_FILE);
+  let manifest: BackupManifest;
+  try {
+    manifest = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${path} is not JSON (${(error as Error).message}): a damaged backup`);
+  }
+  if (typeof manifest !== "object" || manifest === null || Array.isArray(manifest)) {
+    throw new Error(`${path} is not a backup manifest (an object with format, streams, sha256)`);
+  }
   if (manifest.format !== MANIFEST_FORMAT) {
     throw new Error(
       `${dir}: backup format "${manifest.format}", this build reads ${MANIFEST_FORMAT}`,
     );
+  }
+  if (!Array.isArray(manifest.streams) || typeof manifest.sha256 !== "object" || !manifest.sha256) {
+    throw new Error(`${path} is not a backup manifest (no streams or sha256)`);
   }
   // Only checked files inside the folder: an edited manifest cannot make a restore read elsewhere.
   const named = [

@@ -50,3 +50,21 @@ Deno.test("damagedFiles - names a missing file and one whose sha256 differs", as
     assert.deepEqual(await damagedFiles(dir, manifest), ["b.bin", "c.bin (missing)"]);
   });
 });
+
+Deno.test("readManifest - a manifest.json that is not JSON, or not a manifest, is refused naming the file", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "ticketd_manifest_" });
+  try {
+    const path = join(dir, "manifest.json");
+    for (const garbage of ["", '{"format":', "null", "[]", `{"format":"${MANIFEST_FORMAT}"}`]) {
+      await Deno.writeTextFile(path, garbage);
+      await assert.rejects(
+        readManifest(dir),
+        (error: Error) =>
+          error.message.startsWith(path) && /not (JSON|a backup manifest)/.test(error.message),
+        garbage,
+      );
+    }
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -105,7 +105,8 @@ async function restoreOne(
   const total = (await Deno.stat(join(from, entry.snapshotFile))).size;
   const state = await restoreStream(nc, meta, join(from, entry.snapshotFile), {
     ...settings,
-    progress: (bytes) => progressLine(`${entry.name}: ${bytes} of ${total} bytes`),
+    progress: (bytes) =>
+      progressLine(`${entry.name}: ${Math.floor((bytes / total) * 100)} % of ${total} bytes`),
   });
   progressLine("");
   if (state.last_seq !== entry.lastSeq || state.messages !== entry.messages) {

@@ -47,9 +47,24 @@ export async function runTool(tool: Tool, main: () => Promise<number>): Promise<
   Deno.exit(code);
 }
 
-/** Rewrites the progress line on stderr (a carriage return, no newline: stdout keeps the report). */
+/** The last progress line written where stderr is not a terminal. */
+let lastProgress = "";
+
+/**
+ * Progress on stderr (stdout keeps the report). On a terminal, one line rewritten in place (a
+ * carriage return, no newline; "" clears it). Elsewhere (a file, a pipe, CI) each new text is a
+ * line of its own and a repeated text is not written again: callers keep the text coarse (a
+ * step, a percent, whole MB) so such a log stays short.
+ */
 export function progressLine(text: string): void {
-  Deno.stderr.writeSync(new TextEncoder().encode(`\r${text}`));
+  if (Deno.stderr.isTerminal()) {
+    Deno.stderr.writeSync(new TextEncoder().encode(`\r${text}`));
+    return;
+  }
+  const line = text.trimEnd();
+  if (line === "" || line === lastProgress) return;
+  lastProgress = line;
+  Deno.stderr.writeSync(new TextEncoder().encode(`${line}\n`));
 }
 
 /** `error`'s message on one line. */
