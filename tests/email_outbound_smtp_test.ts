@@ -431,3 +431,41 @@ Deno.test("after the last attempt a mail is dead-lettered instead of retried for
       await run.stop();
     }
   }));
+
+Deno.test("after a merge an agent's reply on the target reaches the merged ticket's requester too (envelope only), referring to their own mail", () =>
+  withHarness((h) =>
+    withRelay({ tls: "implicit", ca }, async (relay) => {
+      const run = await startOutboundFor(h, { port: relay.port, tls: "implicit" });
+      try {
+        const target = await emailTicket(h, "alice@example.com");
+        const source = await emailTicket(h, "bob@example.org", "Printer on fire too");
+        const ids = await CustomerMailIds.open(h.nc);
+        await ids.add("acme", target, "<alice-first@mail.example.com>");
+        await ids.add("acme", source, "<bob-first@mail.example.org>");
+        await eventually("both received notices", () => relay.received.length >= 2);
+        const merged = await h.call(agentA, "POST", `/v1/tickets/${source}/merge`, {
+          into: target,
+        });
+        assert.equal(merged.status, 200, await merged.text());
+        await agentReply(h, target, "We are on it for both of you.");
+        const { mail, rcptTo } = await eventually("the reply", () => relay.received[2]);
+        assert.deepEqual([...rcptTo].sort(), ["alice@example.com", "bob@example.org"]);
+        assert.equal(mail.to && !Array.isArray(mail.to) ? mail.to.text : "", "alice@example.com");
+        assert.equal(mail.bcc, undefined, "no Bcc header names the other requester");
+        assert.equal(mail.headers.get("bcc"), undefined);
+        assert.equal(mail.inReplyTo, "<alice-first@mail.example.com>");
+        const references = [mail.references ?? []].flat();
+        assert.ok(references.includes("<bob-first@mail.example.org>"), references.join());
+        assert.equal(references[0], "<alice-first@mail.example.com>");
+        assert.ok(mail.text?.includes("We are on it for both of you."));
+
+        // Undone, the next reply goes to the target's own requester only.
+        assert.equal((await h.call(agentA, "POST", `/v1/tickets/${source}/unmerge`)).status, 200);
+        await agentReply(h, target, "Only for Alice now.");
+        const after = await eventually("the next reply", () => relay.received[3]);
+        assert.deepEqual(after.rcptTo, ["alice@example.com"]);
+      } finally {
+        await run.stop();
+      }
+    })
+  ));

@@ -14,6 +14,8 @@ import type { EmailThread } from "./thread.ts";
 export interface OutgoingMail {
   from: { name: string; address: string };
   to: string;
+  /** Requesters of tickets merged into this one: in the envelope only, never in a header. */
+  bcc: string[];
   replyTo: string;
   subject: string;
   text: string;
@@ -44,6 +46,11 @@ export interface ThreadPlace {
   earlier: readonly PlannedMail[];
   /** The customer's Message-IDs on the ticket, oldest first (see `customer_mail_ids.ts`). */
   customerIds: readonly string[];
+  /**
+   * The customers' Message-IDs on tickets merged into this one (the first and latest of each):
+   * referred to last, so each merged requester's mail program keeps the reply in their thread.
+   */
+  mergedCustomerIds?: readonly string[];
 }
 
 /**
@@ -51,7 +58,7 @@ export interface ThreadPlace {
  * earlier ones to the customer's latest, which In-Reply-To answers (else our latest).
  */
 export function composeMail(
-  thread: EmailThread & { recipient: string },
+  thread: EmailThread & { recipient: string; bcc?: readonly string[] },
   mail: PlannedMail,
   place: ThreadPlace,
   rendered: RenderedMail,
@@ -60,19 +67,23 @@ export function composeMail(
   const idOf = (m: PlannedMail) =>
     messageIdFor(thread.tenant, thread.ticketId, m.eventId, sender.domain);
   const customer = place.customerIds.filter((id) => MESSAGE_ID.test(id));
-  const chain = [...customer.slice(0, 1), ...place.earlier.map(idOf), ...customer.slice(1)];
+  const own = [...customer.slice(0, 1), ...place.earlier.map(idOf), ...customer.slice(1)];
+  const merged = (place.mergedCustomerIds ?? []).filter((id) => MESSAGE_ID.test(id));
+  const chain = [...own, ...merged];
   const references = chain.length > MAX_REFERENCES
     ? [chain[0], ...chain.slice(chain.length - MAX_REFERENCES + 1)]
     : chain;
+  const inReplyTo = customer.at(-1) ?? own.at(-1) ?? merged.at(-1);
   return {
     from: sender.from,
     to: thread.recipient,
+    bcc: [...(thread.bcc ?? [])],
     replyTo: replyAddressFor(sender.replyTo ?? sender.from.address, thread.number),
     subject: withTicketToken(rendered.subject, thread.number),
     text: rendered.text,
     html: rendered.html,
     messageId: idOf(mail),
-    ...(references.length ? { inReplyTo: customer.at(-1) ?? references.at(-1) } : {}),
+    ...(inReplyTo ? { inReplyTo } : {}),
     references,
     headers: {
       "X-Auto-Response-Suppress": "All",

@@ -13,7 +13,7 @@ import { type PlannedMail, plannedMails } from "./mail_plan.ts";
 import type { OutboxEntry } from "./outbox.ts";
 import type { RelaySettings, TenantSender } from "./senders.ts";
 import { renderMail } from "./templates.ts";
-import { foldThread } from "./thread.ts";
+import { foldThread, type MergedTickets, recipientsOf } from "./thread.ts";
 import { historyUpTo, type PositionedCommit } from "./ticket_history.ts";
 import { surveyInvite, type SurveyInvites } from "./survey_invite.ts";
 
@@ -45,7 +45,8 @@ export async function buildMail(deps: MailBuilderDeps, entry: OutboxEntry): Prom
   if (!sender) throw new UnsendableMail("no_sender", `Tenant ${entry.tenant} has no sender`);
   const history = await historyUpTo(deps.store, entry.tenant, entry.ticketId, entry.seq);
   const thread = foldThread(history.map((h) => h.commit));
-  if (!thread?.recipient) throw new UnsendableMail("no_recipient", "The requester has no address");
+  const [to, ...bcc] = thread ? recipientsOf(thread) : [];
+  if (!thread || !to) throw new UnsendableMail("no_recipient", "The requester has no address");
   const sourceCommit = history.find((h) => h.seq === entry.seq)?.commit;
   const source = sourceCommit?.events[entry.index];
   if (!source) throw new UnsendableMail("source_missing", "The source event is not in the stream");
@@ -77,15 +78,27 @@ export async function buildMail(deps: MailBuilderDeps, entry: OutboxEntry): Prom
   const place = {
     earlier: earlierMails(history, planned, sender),
     customerIds: await deps.customerIds.list(entry.tenant, entry.ticketId),
+    mergedCustomerIds: await mergedCustomerIds(deps.customerIds, entry.tenant, thread.merged),
   };
   return {
     relay: sender.smtp,
-    mail: composeMail({ ...thread, recipient: thread.recipient }, planned, place, rendered, {
+    mail: composeMail({ ...thread, recipient: to, bcc }, planned, place, rendered, {
       from: sender.from,
       ...(sender.replyTo ? { replyTo: sender.replyTo } : {}),
       domain: sender.domain,
     }),
   };
+}
+
+/** The first and latest customer Message-IDs of each ticket merged into this one. */
+async function mergedCustomerIds(
+  customerIds: CustomerMailIds,
+  tenant: string,
+  merged: readonly MergedTickets[],
+): Promise<string[]> {
+  const tickets = merged.flatMap((m) => m.tickets);
+  const lists = await Promise.all(tickets.map((t) => customerIds.list(tenant, t.ticketId)));
+  return lists.flatMap((ids) => ids.length > 1 ? [ids[0], ids.at(-1)!] : ids);
 }
 
 /** The mails planned on the ticket before `mail`, whose Message-IDs it refers to. */

@@ -74,7 +74,7 @@ function sessionTimeout(): DeliveryError {
 }
 
 function envelopeOf(mail: OutgoingMail) {
-  return { from: mail.from.address, to: [mail.to] };
+  return { from: mail.from.address, to: [mail.to, ...mail.bcc] };
 }
 
 /**

@@ -23,8 +23,8 @@ export interface RelayOptions {
 
 export interface TestRelay {
   port: number;
-  /** Mails accepted, parsed, with the session's TLS state. */
-  received: { mail: ParsedMail; secure: boolean }[];
+  /** Mails accepted, parsed, with the session's TLS state and the envelope's recipients. */
+  received: { mail: ParsedMail; secure: boolean; rcptTo: string[] }[];
   /** MAIL FROM commands seen (accepted or not). */
   mailFromCount(): number;
   stop(): Promise<void>;
@@ -64,7 +64,11 @@ export async function startTestRelay(options: RelayOptions): Promise<TestRelay> 
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
       stream.on("end", async () => {
-        received.push({ mail: await simpleParser(Buffer.concat(chunks)), secure: session.secure });
+        received.push({
+          mail: await simpleParser(Buffer.concat(chunks)),
+          secure: session.secure,
+          rcptTo: session.envelope.rcptTo.map((r) => r.address),
+        });
         callback();
       });
     },

@@ -1,6 +1,7 @@
 /**
  * What outbound needs to know about a ticket, folded from its commits (pure): whether it is an
- * email ticket, who to write to, its number and sealed subject, and its language hints.
+ * email ticket, who to write to (its requester and those of tickets merged into it), its number
+ * and sealed subject, and its language hints.
  * @module
  */
 import type { TicketCommit } from "@ticketd/shared/events/tickets.ts";
@@ -21,6 +22,13 @@ export interface EmailThread {
   /** The requester's language as the ticket says it (custom field `language`/`locale`, `lang:` tag). */
   languageHint: string | null;
   erased: boolean;
+  /** Tickets merged into this one, by merge, with their requesters: answered here, so mailed here. */
+  merged: readonly MergedTickets[];
+}
+
+export interface MergedTickets {
+  mergeId: string;
+  tickets: readonly { ticketId: string; requesterId: string }[];
 }
 
 /** Folds a ticket's commits, oldest first; null until its `TicketCreated`. */
@@ -47,6 +55,7 @@ export function evolveThread(thread: EmailThread | null, commit: TicketCommit): 
           d.tags.includes("channel:email"),
         languageHint: languageOf(d.customFields, d.tags),
         erased: false,
+        merged: [],
       };
     } else if (!next) continue;
     else if (event.type === "TicketFieldsChanged") {
@@ -54,8 +63,30 @@ export function evolveThread(thread: EmailThread | null, commit: TicketCommit): 
     } else if (event.type === "TicketTagsChanged") {
       next = { ...next, languageHint: languageOf({}, event.data.added) ?? next.languageHint };
     } else if (event.type === "TicketContentErased") next = { ...next, erased: true };
+    else if (event.type === "TicketMerged" && event.data.targetId === next.ticketId) {
+      const { mergeId, tickets } = event.data;
+      next = { ...next, merged: [...next.merged, { mergeId, tickets }] };
+    } else if (event.type === "TicketUnmerged" && event.data.targetId === next.ticketId) {
+      const { mergeId } = event.data;
+      next = { ...next, merged: next.merged.filter((m) => m.mergeId !== mergeId) };
+    }
   }
   return next;
+}
+
+/**
+ * Who a mail on `thread` goes to, the first as To: the requester of an email ticket, and the
+ * requesters of tickets merged into it that have an address (on a ticket that is not an email
+ * ticket, those who wrote in by mail: `email:` ids). Each address once.
+ */
+export function recipientsOf(thread: EmailThread): string[] {
+  const own = thread.isEmail && thread.recipient ? [thread.recipient] : [];
+  const merged = thread.merged.flatMap((m) => m.tickets).flatMap(({ requesterId }) => {
+    const address = addressOf(requesterId);
+    return address && (thread.isEmail || requesterId.startsWith("email:")) ? [address] : [];
+  });
+  const seen = new Set<string>();
+  return [...own, ...merged].filter((a) => !seen.has(a.toLowerCase()) && seen.add(a.toLowerCase()));
 }
 
 /** `alice@example.com` or `email:alice@example.com` as an address; anything else null. */

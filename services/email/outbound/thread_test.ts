@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { addressOf, foldThread } from "./thread.ts";
-import { commitOf, created } from "./testing.ts";
+import { addressOf, foldThread, recipientsOf } from "./thread.ts";
+import { commitOf, created, TICKET_ID } from "./testing.ts";
 
 Deno.test("foldThread - a ticket the email service opened is an email ticket to its requester", () => {
   const thread = foldThread([commitOf([created()])]);
@@ -41,4 +41,40 @@ Deno.test("addressOf - reads plain and email: requester ids, refuses anything el
   assert.equal(addressOf("cust-a"), null);
   assert.equal(addressOf("email:sha256:0123abcd"), null);
   assert.equal(addressOf("a@b"), null);
+});
+
+Deno.test("recipientsOf - the requesters of tickets merged in are mailed too, each address once, until the merge is undone", () => {
+  const merged = commitOf([{
+    type: "TicketMerged",
+    data: {
+      mergeId: "900",
+      sourceId: "41",
+      targetId: TICKET_ID,
+      tickets: [
+        { ticketId: "41", requesterId: "email:bob@example.org" },
+        { ticketId: "40", requesterId: "cust-7" },
+        { ticketId: "39", requesterId: "email:ALICE@example.com" },
+      ],
+      statusBefore: "open",
+      addedTags: [],
+    },
+  }]);
+  const thread = foldThread([commitOf([created()]), merged])!;
+  assert.deepEqual(recipientsOf(thread), ["alice@example.com", "bob@example.org"]);
+  const undone = commitOf([{
+    type: "TicketUnmerged",
+    data: { mergeId: "900", sourceId: "41", targetId: TICKET_ID },
+  }]);
+  assert.deepEqual(recipientsOf(foldThread([commitOf([created()]), merged, undone])!), [
+    "alice@example.com",
+  ]);
+  // On a ticket that is not an email ticket, only those who wrote in by mail.
+  const api = commitOf([created({ requesterId: "plain@example.com" })], {
+    actorId: "agent-1",
+    actorRole: "agent",
+  });
+  assert.deepEqual(recipientsOf(foldThread([api, merged])!), [
+    "bob@example.org",
+    "ALICE@example.com",
+  ]);
 });

@@ -24,7 +24,7 @@ import { mailKey, plannedMails } from "./mail_plan.ts";
 import type { Outbox } from "./outbox.ts";
 import type { TenantSender } from "./senders.ts";
 import type { OutboundStats } from "./stats.ts";
-import { foldThread } from "./thread.ts";
+import { foldThread, recipientsOf } from "./thread.ts";
 import { historyUpTo } from "./ticket_history.ts";
 
 export const TRIGGER_CONSUMER = "email-outbound";
@@ -136,7 +136,7 @@ async function enqueueMails(deps: TriggerDeps, msg: JsMsg): Promise<void> {
   const thread = foldThread(
     (await historyUpTo(deps.store, tenant, ticketId, msg.seq)).map((h) => h.commit),
   );
-  if (!thread?.isEmail || !thread.recipient) return;
+  if (!thread || recipientsOf(thread).length === 0) return;
   for (const mail of mails) {
     const key = mailKey(tenant, ticketId, mail);
     const result = await deps.outbox.enqueue({ key, tenant, ticketId, ...mail }, deps.now());
