@@ -82,6 +82,27 @@ for (const adapter of adapters) {
     assert.equal((await store.readSubject("c.t.9")).length, 1);
   });
 
+  // The JetStream adapter publishes the appends of one event-loop turn together.
+  test("appends started together each get their own version, and a repeat among them its first", async (store) => {
+    const appends = Array.from(
+      { length: 50 },
+      (_, i) => store.append(`c.b.${i}`, bytes(`${i}`), { expectedVersion: 0, messageId: `b${i}` }),
+    );
+    const repeat = store.append("c.b.x", bytes("0"), { expectedVersion: 0, messageId: "b0" });
+    const results = await Promise.all(appends);
+    assert.equal(new Set(results.map((r) => r.version)).size, 50);
+    assert.ok(results.every((r) => !r.duplicate));
+    assert.deepEqual(await repeat, { version: results[0].version, duplicate: true });
+    for (const [i, r] of results.entries()) {
+      assert.deepEqual(
+        (await store.readSubject(`c.b.${i}`)).map((m) => [m.version, text(m.data)]),
+        [
+          [r.version, `${i}`],
+        ],
+      );
+    }
+  });
+
   test("a repeated message id is not stored again and reports the original version", async (store) => {
     const first = await store.append("c.t.1", bytes("a"), {
       expectedVersion: 0,
