@@ -189,8 +189,26 @@ Deno.test({
         ["pending", vendor.id],
       );
 
-      await desk.fill("#time-minutes", "25");
+      // The agent takes the ticket, so an assignment by someone else is pushed to them.
+      await desk.click("#assign-me");
+      let aliceId = "";
+      await eventually(async () => {
+        aliceId = (await api(stack, "GET", `/v1/tickets/${ticket.id}`, boss)).assigneeId ?? "";
+        return aliceId !== "";
+      }, true);
+      const assigned = desk.locator(".timeline li", { hasText: "Assigned to" });
+      await assigned.first().waitFor();
       await desk.fill("#time-note", "Called the vendor");
+      await desk.fill("#time-minutes", "25");
+      // A change pushed while typing draws the ticket again: what is typed, and the focus, stay.
+      await api(stack, "PUT", `/v1/tickets/${ticket.id}/assignment`, boss, {
+        assigneeId: aliceId,
+        groupId: "support",
+      });
+      await assigned.nth(1).waitFor();
+      assert.equal(await desk.inputValue("#time-minutes"), "25");
+      assert.equal(await desk.inputValue("#time-note"), "Called the vendor");
+      assert.equal(await desk.locator("#time-minutes:focus").count(), 1);
       await desk.click("#time-log");
       await desk.locator("#time-total", { hasText: "Total: 25 min" }).waitFor();
       await desk.fill("#time-minutes", "5");

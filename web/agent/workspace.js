@@ -82,11 +82,13 @@ export function workspace(api, me, failed, succeeded = () => {}) {
       Promise.all([read, entries]).then(([opened, past]) => loadNames(api, peopleOf(opened, past))),
     ]);
     if (state.openId !== id) return;
-    const typing = document.activeElement?.id === "composer";
+    const active = document.activeElement;
+    // Whoever is typing (the composer, the time form) keeps their field after a redraw.
+    const typing = active?.id === "composer" || active?.closest(".time-form") ? active.id : "";
     byId("ticket").replaceChildren(
       ticketElement({ ticket, history, attachments, similar }, ticketActions(ticket)),
     );
-    if (typing) document.getElementById("composer")?.focus();
+    if (typing) document.getElementById(typing)?.focus();
   }
 
   /** @param {Record<string, any>} ticket */
