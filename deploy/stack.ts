@@ -90,7 +90,9 @@ export async function runStack(env: Record<string, string | undefined>): Promise
       `\nTicketd stack is running, TLS on every hop; CA ${infra.env.TICKETD_TLS_CA_FILE}  (Ctrl-C stops)`,
     );
     console.error(`Servers for deno task backup/restore --stack ${dataDir}: ${stackEnv} (0600)`);
-    console.error(`First admin's password, admin token: above, and in ${shown.path} (0600)`);
+    console.error(
+      `First admin's password (first start only), admin token: printed here, kept in ${shown.path} (0600)`,
+    );
     const exit = await Promise.race([
       signalled,
       infra.died.then((why) => ({ why })),

@@ -44,7 +44,10 @@ async function serveAlone(
   const config = loadConfig(env);
   const log = createLogger(config.logLevel, { service });
   const stop = listenForStop();
-  const infra = await openInfrastructure(config, log);
+  const infra = await openInfrastructure(config, log).catch(async (error) => {
+    await log.flush(); // what it logged before failing, ahead of the exit
+    throw error;
+  });
   const stops: (() => void)[] = [];
   let running: { stop(): Promise<void> } | null = null;
   try {

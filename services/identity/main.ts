@@ -72,6 +72,7 @@ export async function startIdentity(
     await server.shutdown();
     if (!shared.sql) await sql.end({ timeout: 5 });
     if (!shared.nc) await nc.drain().catch(() => {});
+    if (!shared.log) await log.flush(); // its own logger: the last lines before the exit
   };
   try {
     service = await startIdentityService(config, {
