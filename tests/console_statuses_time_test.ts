@@ -233,6 +233,13 @@ Deno.test({
         await desk.locator("#ticket-status option:checked").textContent(),
         "等待供应商",
       );
+      // Retired while the ticket holds it: still shown by name, no longer a choice.
+      await api(stack, "POST", `/v1/statuses/${vendor.id}/retire`, boss, undefined);
+      await desk.selectOption("#language", "en");
+      const held = desk.locator("#ticket-status option:checked");
+      await desk.locator("#ticket-status option[disabled]", { hasText: "Waiting on vendor" })
+        .waitFor({ state: "attached" });
+      assert.equal(await held.textContent(), "Waiting on vendor");
       await agentContext.close();
     } finally {
       await stack.stop();
