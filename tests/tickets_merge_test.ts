@@ -29,6 +29,7 @@ import {
   projected,
   withHarness,
 } from "./support/tickets_harness.ts";
+import { tusUpload, withAttachments } from "./support/attachments_harness.ts";
 
 async function merge(h: Harness, who: Caller, id: string, into: string) {
   const response = await h.call(who, "POST", `/v1/tickets/${id}/merge`, { into });
@@ -626,3 +627,38 @@ Deno.test("merge - the merged ticket's requester finds the target in their ticke
     assert.deepEqual(await list(customerA), [a]);
     assert.equal((await read(h, customerA, b)).status, 404);
   }));
+
+Deno.test(
+  "merge - the merged ticket's files are listed on the target and downloadable by those who see it; unmerge takes them back",
+  withAttachments(async (h, a) => {
+    const { a: source, b: target } = await ticketPair(h);
+    const file = new TextEncoder().encode(`%PDF-1.7\n${"page\n".repeat(100)}%%EOF\n`);
+    await tusUpload(h, a.url, customerA, { ticketId: source, file, filename: "invoice.pdf" });
+    const listed = async (who: Caller) => {
+      const response = await a.call(who, "GET", `/v1/attachments?ticketId=${target}`);
+      assert.equal(response.status, 200);
+      return (await response.json()).attachments as { attachmentId: string; ticketId: string }[];
+    };
+    assert.deepEqual(await listed(customerA2), []);
+    assert.equal((await merge(h, agentA, source, target)).status, 200);
+    await read(h, agentA, target);
+
+    const [shown] = await listed(customerA2);
+    assert.equal(shown?.ticketId, source, "listed on the target, naming its own ticket");
+    assert.deepEqual((await listed(customerA)).map((f) => f.attachmentId), [shown.attachmentId]);
+    assert.equal((await listed(agentA)).length, 1);
+    const download = await a.call(customerA2, "GET", `/v1/attachments/${shown.attachmentId}`);
+    assert.equal(download.status, 200);
+    assert.deepEqual(new Uint8Array(await download.arrayBuffer()), file);
+
+    assert.equal((await h.call(agentA, "POST", `/v1/tickets/${source}/unmerge`)).status, 200);
+    await read(h, agentA, target);
+    assert.deepEqual(await listed(customerA2), []);
+    const refused = await a.call(customerA2, "GET", `/v1/attachments/${shown.attachmentId}`);
+    assert.equal(refused.status, 404);
+    await refused.body?.cancel();
+    const own = await a.call(customerA, "GET", `/v1/attachments/${shown.attachmentId}`);
+    assert.equal(own.status, 200, "its own requester still reads it on the source");
+    assert.deepEqual(new Uint8Array(await own.arrayBuffer()), file);
+  }),
+);

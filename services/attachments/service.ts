@@ -234,7 +234,7 @@ export async function startAttachmentsService(
     downloadRoutes({
       find: async (principal, attachmentId) => {
         const record = await records.get(principal.tenant, attachmentId);
-        if (!record || !(await access.canSee(principal, record.ticketId))) return null;
+        if (!record || !(await access.canRead(principal, record.ticketId))) return null;
         return { ...record, fileName: await shownName(record) };
       },
       openKey: (record) => openRecordKey(record),
@@ -246,10 +246,11 @@ export async function startAttachmentsService(
     const principal = c.get("principal" as never) as Principal;
     const ticketId = c.req.query("ticketId");
     if (!ticketId) fail("missing_ticket_id", "Name the ticket: ?ticketId=<id>", 400);
-    if (!(await access.canSee(principal, ticketId))) {
-      fail("ticket_not_found", "No such ticket", 404);
-    }
-    const listed = await records.list(principal.tenant, ticketId);
+    const shown = await access.listedOn(principal, ticketId);
+    if (!shown) fail("ticket_not_found", "No such ticket", 404);
+    // A merge target lists its merged tickets' files too (each names its own ticketId).
+    const listed = (await Promise.all(shown.map((id) => records.list(principal.tenant, id))))
+      .flat();
     return c.json({
       ticketId,
       attachments: await Promise.all(

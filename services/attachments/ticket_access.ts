@@ -36,21 +36,35 @@ export class TicketAccess {
     return { tenant: principal.tenant, ticketId, requesterId: reply.requesterId };
   }
 
-  /** True when `principal` may see the ticket (and so its files). */
-  async canSee(principal: Principal, ticketId: string): Promise<boolean> {
-    return (await this.#ask(principal, ticketId)).visible;
+  /**
+   * True when `principal` may read the ticket's files: they see the ticket, or one it was merged
+   * into (which lists its files).
+   */
+  async canRead(principal: Principal, ticketId: string): Promise<boolean> {
+    return (await this.#ask(principal, ticketId, undefined, true)).visible;
+  }
+
+  /**
+   * The tickets whose files `ticketId` lists, itself first, then those merged into it; null when
+   * `principal` may not see it.
+   */
+  async listedOn(principal: Principal, ticketId: string): Promise<string[] | null> {
+    const reply = await this.#ask(principal, ticketId);
+    return reply.visible ? [ticketId, ...(reply.merged ?? [])] : null;
   }
 
   async #ask(
     principal: Principal,
     ticketId: string,
     relayedBy?: string,
+    throughMerges?: boolean,
   ): Promise<TicketAccessReply> {
     if (!/^[1-9][0-9]{0,18}$/.test(ticketId)) return { visible: false };
     const request = {
       ticketId,
       principal: { id: principal.id, role: principal.role, groups: principal.groups },
       relayedBy,
+      throughMerges,
     };
     const reply = await this.nc.request(
       ticketAccessSubject(principal.tenant),

@@ -236,7 +236,7 @@ export async function startTicketsService(
     maxSubjectChars: config.limits.maxSubjectChars,
     maxBodyChars: config.limits.maxBodyChars,
   }, log);
-  const access = respondToTicketAccess(nc, loader, log);
+  const access = respondToTicketAccess(nc, loader, log, config.pairs.maxChain);
   log.info("tickets service started", {
     workerId: lease.workerId,
     projector: deps.projectorThread ? "worker thread" : "main thread",

@@ -152,9 +152,21 @@ export const ticketAccessRequestSchema = z.strictObject({
   }),
   /** The service asking for a customer it relays: it must be in the tickets relay table. */
   relayedBy: service.optional(),
+  /**
+   * Reading only: a merged ticket the person cannot see is visible when the ticket it went into
+   * is (they see its messages there), so its files can be read where they are listed.
+   */
+  throughMerges: z.boolean().optional(),
 });
 export type TicketAccessRequest = z.infer<typeof ticketAccessRequestSchema>;
 
 export type TicketAccessReply =
   | { visible: false }
-  | { visible: true; canAdd: boolean; requesterId: string; status: string };
+  | {
+    visible: true;
+    canAdd: boolean;
+    requesterId: string;
+    status: string;
+    /** Tickets merged into this one, shown on it (their files too); absent when none. */
+    merged?: string[];
+  };
