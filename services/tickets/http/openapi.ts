@@ -43,9 +43,16 @@ function command(summary: string, schema: z.ZodType) {
 function pair(summary: string, schema: z.ZodType | null) {
   return {
     summary,
-    parameters: [idParam],
+    parameters: [
+      idParam,
+      { $ref: "#/components/parameters/IfMatch" },
+      { $ref: "#/components/parameters/IdempotencyKey" },
+    ],
     ...(schema ? { requestBody: body(schema) } : {}),
-    responses: { 200: { description: "Done: ticket and other, as commands" }, default: problem },
+    responses: {
+      200: { description: "Done: ticket and other, as commands; the ETag is the ticket's version" },
+      default: problem,
+    },
   };
 }
 
