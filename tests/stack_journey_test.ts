@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import postgres from "postgres";
 import { loadDevKeys, mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
 import { freePort } from "@ticketd/shared/runtime/free_port.ts";
+import { processWith } from "./support/processes.ts";
 
 const START_TIMEOUT_MS = 75_000;
 const PDF = new TextEncoder().encode("%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
@@ -346,3 +347,29 @@ async function backUpWithTheStackDataDir(stack: Stack): Promise<void> {
     await Deno.remove(out, { recursive: true }).catch(() => {});
   }
 }
+
+Deno.test({
+  name:
+    "deno task stack - its private nats-server dying is reported at once and stops the stack with exit 1",
+  sanitizeOps: false,
+  sanitizeResources: false,
+  fn: async () => {
+    const stack = await startStack();
+    try {
+      const nats = await processWith(`${stack.dataDir}/nats`);
+      const killed = Date.now();
+      Deno.kill(nats, "SIGKILL");
+      await eventually(
+        "the stack to say its nats-server exited",
+        () => Promise.resolve(/stack: its nats-server exited/.test(stack.later.join("")) || null),
+        10_000,
+      );
+      assert.ok(Date.now() - killed < 10_000);
+      assert.match(stack.later.join(""), /nats-server\.log; stopping the stack/);
+    } finally {
+      const status = await stack.stop(); // the stack is stopping already; SIGTERM changes nothing
+      assert.equal(status.code, 1, stack.later.join(""));
+      stack.client.close();
+    }
+  },
+});

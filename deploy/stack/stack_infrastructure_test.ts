@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { openStackInfrastructure } from "./stack_infrastructure.ts";
+import { processWith } from "../../tests/support/processes.ts";
 
 // Given servers for PostgreSQL and S3 (never reached here): only the private nats-server starts.
 const GIVEN = {
@@ -51,13 +52,3 @@ Deno.test({
     }
   },
 });
-
-/** The process whose command line names `arg` (this test's own nats-server, by its store). */
-async function processWith(arg: string): Promise<number> {
-  for await (const entry of Deno.readDir("/proc")) {
-    if (!/^\d+$/.test(entry.name)) continue;
-    const cmdline = await Deno.readTextFile(`/proc/${entry.name}/cmdline`).catch(() => "");
-    if (cmdline.split("\0").includes(arg)) return Number(entry.name);
-  }
-  throw new Error(`no process runs with ${arg}`);
-}
