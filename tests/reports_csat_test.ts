@@ -58,6 +58,7 @@ Deno.test("CSAT - the requester rates a solved ticket by its link alone; the com
     const again = await survey(h, token, { rating: 1 });
     equal(again.status, 409);
     equal((await again.json()).code, "survey_answered");
+    deepEqual((await (await survey(h, token)).json()).open, false, "answered: no longer open");
     const jsm = await jetstreamManager(h.nc);
     const last = await jsm.streams.getMessage("TICKETS", { last_by_subj: `tickets.acme.${id}` });
     const raw = new TextDecoder().decode(last!.data);
@@ -93,6 +94,23 @@ Deno.test("CSAT - a link is only for the requester of a solved ticket; a forged 
     const bad = await survey(h, token, { rating: 9 });
     equal(bad.status, 422);
     await bad.body?.cancel();
+  });
+});
+
+Deno.test("CSAT - a ticket closed by a merge gets no survey link (409 survey_not_open, reason merged) and its old link shows open: false", async () => {
+  await withHarness(async (h) => {
+    const id = await solvedTicket(h);
+    const { token } = await (await h.call(customerA, "GET", `/v1/tickets/${id}/survey`)).json();
+    const target = await createTicket(h, customerA);
+    const merged = await h.call(agentA, "POST", `/v1/tickets/${id}/merge`, { into: target.id });
+    equal(merged.status, 200, await merged.clone().text());
+    await projected(h, (await h.jsm.streams.info("TICKETS")).state.last_seq);
+    const link = await h.call(customerA, "GET", `/v1/tickets/${id}/survey`);
+    equal(link.status, 409);
+    const problem = await link.json();
+    equal(problem.code, "survey_not_open");
+    equal(problem.reason, "merged");
+    deepEqual((await (await survey(h, token)).json()).open, false);
   });
 });
 

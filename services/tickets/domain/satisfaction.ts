@@ -33,3 +33,14 @@ export function rateSatisfaction(
   }
   return [{ type: "SatisfactionRated", data: { rating: c.rating, comment: c.comment } }];
 }
+
+/** Why the survey of `ticket` cannot be answered now (null: it can). A merged ticket was closed
+ * by the merge, not solved: its requester is asked on the ticket it went into. */
+export function surveyClosedBecause(
+  ticket: ExistingTicket,
+): "answered" | "merged" | "not_solved" | null {
+  if (ticket.satisfactionRated) return "answered";
+  if (ticket.pairs?.mergedInto) return "merged";
+  if (ticket.status !== "solved" && ticket.status !== "closed") return "not_solved";
+  return null;
+}

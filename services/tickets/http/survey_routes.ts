@@ -3,7 +3,8 @@
  * `GET /v1/surveys/:token` says which ticket and whether it can be answered, `POST` records the
  * requester's rating through the ticket command path (one commit, in the stream and the audit
  * trail). Signed in: `GET /v1/tickets/:id/survey` gives the requester of a solved ticket its
- * link (the portal shows it).
+ * link (the portal shows it). Whether a survey is open is read from the ticket's state (stream),
+ * which alone knows it was answered or merged.
  * @module
  */
 import { Hono } from "hono";
@@ -11,13 +12,17 @@ import { z } from "zod";
 import type { Sql } from "postgres";
 import { surveyLink, type SurveyTokens } from "@ticketd/shared/csat/survey_token.ts";
 import { fail } from "@ticketd/shared/errors.ts";
+import { ticketSubject } from "@ticketd/shared/events/tickets.ts";
 import { etag } from "@ticketd/shared/http/etag.ts";
 import { readJson } from "@ticketd/shared/http/json_body.ts";
 import type { AddressOptions } from "@ticketd/shared/http/rate_limit.ts";
 import { text } from "@ticketd/shared/http/text.ts";
 import type { TicketCommands } from "../command_handler.ts";
 import { canSee } from "../domain/permissions.ts";
+import { surveyClosedBecause } from "../domain/satisfaction.ts";
+import type { Ticket } from "../domain/ticket.ts";
 import { getTicket } from "../projections/ticket_queries.ts";
+import type { TicketLoader } from "../ticket_loader.ts";
 import { options } from "./command_routes.ts";
 import type { TicketsEnv } from "./env.ts";
 import { ticketIdParam } from "./params.ts";
@@ -26,6 +31,7 @@ import type { HttpLimits } from "./schemas.ts";
 export interface SurveyRoutesDeps {
   commands: TicketCommands;
   sql: Sql;
+  loader: TicketLoader;
   surveys: SurveyTokens;
   limits: HttpLimits;
   address: AddressOptions;
@@ -44,10 +50,10 @@ export function surveyRoutes(deps: SurveyRoutesDeps) {
 
   app.get("/:token", async (c) => {
     const scope = deps.surveys.verify(c.req.param("token"), deps.now().getTime());
-    const row = await getTicket(deps.sql, scope.tenant, scope.ticketId);
-    if (!row) fail("survey_not_found", "No such survey", 404);
-    const open = row.status === "solved" || row.status === "closed";
-    return c.json({ ticketNumber: row.number, status: row.status, open });
+    const ticket = await currentState(deps, scope.tenant, scope.ticketId);
+    if (ticket.status === "none") fail("survey_not_found", "No such survey", 404);
+    const open = surveyClosedBecause(ticket) === null;
+    return c.json({ ticketNumber: ticket.number, status: ticket.status, open });
   });
 
   app.post("/:token", async (c) => {
@@ -81,8 +87,15 @@ export function surveyLinkRoutes(deps: SurveyRoutesDeps) {
         action: "rate_satisfaction",
       });
     }
-    if (row.status !== "solved" && row.status !== "closed") {
-      fail("survey_not_open", `Ticket "${id}" is not solved`, 409, { ticketStatus: row.status });
+    const ticket = await currentState(deps, principal.tenant, id);
+    // An answered survey still gets its link (the page says it was answered); a merged or
+    // unsolved ticket gets none, as its link could never be answered.
+    const reason = ticket.status === "none" ? "not_solved" : surveyClosedBecause(ticket);
+    if (reason === "merged" || reason === "not_solved") {
+      fail("survey_not_open", `The survey of ticket "${id}" is not open`, 409, {
+        ticketStatus: row.status,
+        reason,
+      });
     }
     const expiresAt = Math.floor(deps.now().getTime() / 1000) + deps.csat.surveyDays * 86_400;
     const token = deps.surveys.issue({
@@ -98,4 +111,9 @@ export function surveyLinkRoutes(deps: SurveyRoutesDeps) {
     });
   });
   return app;
+}
+
+async function currentState(deps: SurveyRoutesDeps, tenant: string, id: string): Promise<Ticket> {
+  const subject = ticketSubject(tenant, id);
+  return (await deps.loader.catchUp(subject, await deps.loader.load(subject))).state;
 }
