@@ -117,6 +117,16 @@ Deno.test("POST /v1/macros - an unknown placeholder is refused at save with its 
     assert.equal(refused.json.placeholder, "requester.name");
   }));
 
+Deno.test("POST /v1/macros - a tag no ticket accepts is refused at save (422 invalid_tag), so is a lone {{ (422 malformed_placeholder)", () =>
+  withHarness(async (h) => {
+    const badTag = await saveMacro(h, agentA, { name: "Tag", tags: { add: ["two words"] } });
+    assert.equal(badTag.status, 422);
+    assert.equal(badTag.json.code, "invalid_tag");
+    const lone = await saveMacro(h, agentA, { name: "Hi", text: { body: "Hi {{ticket.number" } });
+    assert.equal(lone.status, 422);
+    assert.equal(lone.json.code, "malformed_placeholder");
+  }));
+
 Deno.test("POST /v1/macros - the text is sealed at rest, opened for its readers", () =>
   withHarness(async (h) => {
     const saved = await saveMacro(h, agentA, {

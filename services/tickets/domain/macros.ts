@@ -7,6 +7,7 @@
 import type { Priority, TicketStatus } from "@ticketd/shared/events/tickets.ts";
 import { fail } from "@ticketd/shared/errors.ts";
 import type { AssignTicket, ChangePriority, ChangeStatus, ChangeTags } from "./commands.ts";
+import { normaliseTags } from "./tags.ts";
 
 /** The placeholders a macro's text may use, and what each is filled with. */
 export const PLACEHOLDERS = {
@@ -37,8 +38,21 @@ export interface Macro extends MacroActions {
   name: string;
 }
 
-/** Refuses text naming a placeholder that does not exist (422 `unknown_placeholder`). */
+/**
+ * Refuses text naming a placeholder that does not exist (422 `unknown_placeholder`) and braces
+ * that make no placeholder, such as a lone `{{` (422 `malformed_placeholder`): such text would
+ * reach the customer with the braces in it. Spaces inside the braces are allowed.
+ */
 export function checkPlaceholders(text: string): void {
+  const stray = text.replace(PLACEHOLDER, "").match(/\{\{|\}\}/);
+  if (stray) {
+    fail(
+      "malformed_placeholder",
+      `"${stray[0]}" without its pair: a placeholder is {{name}}, e.g. {{ticket.number}}`,
+      422,
+      { found: stray[0] },
+    );
+  }
   for (const [, name] of text.matchAll(PLACEHOLDER)) {
     if (!Object.hasOwn(PLACEHOLDERS, name)) {
       fail(
@@ -53,7 +67,7 @@ export function checkPlaceholders(text: string): void {
   }
 }
 
-/** Refuses a macro that would do nothing. */
+/** Refuses a macro that would do nothing, and tags or text no ticket would take at apply. */
 export function checkActions(a: MacroActions): void {
   const empty = !a.text && !a.status && !a.customStatusId && !a.priority && !a.assignment &&
     a.tags.add.length === 0 && a.tags.remove.length === 0;
@@ -64,6 +78,9 @@ export function checkActions(a: MacroActions): void {
       422,
     );
   }
+  // The ticket's own tag rule (422 `invalid_tag`), so a saved macro never fails on every apply.
+  normaliseTags(a.tags.add, Infinity);
+  normaliseTags(a.tags.remove, Infinity);
   if (a.text) checkPlaceholders(a.text.body);
 }
 

@@ -28,6 +28,24 @@ Deno.test("checkActions - text naming an unknown placeholder is refused with its
   );
 });
 
+Deno.test("checkActions - a lone {{ or }} is refused as malformed; spaces inside the braces are fine", () => {
+  const withText = (body: string) => ({ ...nothing, text: { body, internal: false } });
+  for (const body of ["Ticket {{ticket.number", "Hi {{", "done }}", "{{ticket.{number}}"]) {
+    assert.throws(() => checkActions(withText(body)), fails("malformed_placeholder"), body);
+  }
+  checkActions(withText("Ticket #{{ ticket.number }} and {single} braces"));
+});
+
+Deno.test("checkActions - tags no ticket accepts are refused at save by the ticket tag rule", () => {
+  for (const tag of ["two words", "-dash-first", "x".repeat(65), ""]) {
+    const add = { ...nothing, tags: { add: [tag], remove: [] } };
+    const remove = { ...nothing, tags: { add: [], remove: [tag] } };
+    assert.throws(() => checkActions(add), fails("invalid_tag"), tag);
+    assert.throws(() => checkActions(remove), fails("invalid_tag"), tag);
+  }
+  checkActions({ ...nothing, tags: { add: ["VIP", "billing:eu"], remove: ["triage"] } });
+});
+
 Deno.test("checkActions - a macro that does nothing is refused", () => {
   assert.throws(() => checkActions(nothing), fails("empty_macro"));
   checkActions({ ...nothing, tags: { add: ["vip"], remove: [] } });
