@@ -432,7 +432,7 @@ Deno.test("after the last attempt a mail is dead-lettered instead of retried for
     }
   }));
 
-Deno.test("after a merge an agent's reply on the target reaches the merged ticket's requester too (envelope only), referring to their own mail", () =>
+Deno.test("after a merge an agent's reply on the target reaches the merged ticket's requester too (envelope only), referring to their own mail; an unmerge takes a requester off", () =>
   withHarness((h) =>
     withRelay({ tls: "implicit", ca }, async (relay) => {
       const run = await startOutboundFor(h, { port: relay.port, tls: "implicit" });
@@ -459,11 +459,22 @@ Deno.test("after a merge an agent's reply on the target reaches the merged ticke
         assert.equal(references[0], "<alice-first@mail.example.com>");
         assert.ok(mail.text?.includes("We are on it for both of you."));
 
-        // Undone, the next reply goes to the target's own requester only.
-        assert.equal((await h.call(agentA, "POST", `/v1/tickets/${source}/unmerge`)).status, 200);
-        await agentReply(h, target, "Only for Alice now.");
-        const after = await eventually("the next reply", () => relay.received[3]);
-        assert.deepEqual(after.rcptTo, ["alice@example.com"]);
+        // Answered, Bob's merge stands (409 merge_answered); Carol's, undone before any answer,
+        // takes her off the next reply.
+        const carol = await emailTicket(h, "carol@example.net", "Printer smoking");
+        await eventually("Carol's notice", () => relay.received.length >= 4);
+        const unmerge = (id: string) => h.call(agentA, "POST", `/v1/tickets/${id}/unmerge`);
+        const kept = await unmerge(source);
+        assert.deepEqual([kept.status, (await kept.json()).code], [409, "merge_answered"]);
+        const carolMerged = await h.call(agentA, "POST", `/v1/tickets/${carol}/merge`, {
+          into: target,
+        });
+        assert.equal(carolMerged.status, 200, await carolMerged.text());
+        const undone = await unmerge(carol);
+        assert.equal(undone.status, 200, await undone.text());
+        await agentReply(h, target, "Only for Alice and Bob now.");
+        const after = await eventually("the next reply", () => relay.received[4]);
+        assert.deepEqual([...after.rcptTo].sort(), ["alice@example.com", "bob@example.org"]);
       } finally {
         await run.stop();
       }

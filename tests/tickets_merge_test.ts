@@ -210,6 +210,38 @@ Deno.test("unmerge - refused while the target is itself merged elsewhere (undo t
     assert.equal((await h.call(agentA, "POST", `/v1/tickets/${a}/unmerge`)).status, 200);
   }));
 
+Deno.test("unmerge - refused (409 merge_answered) once a merged requester posted on the target or staff replied publicly there; notes and the target's own requester do not count", () =>
+  withHarness(async (h) => {
+    const unmerge = async (id: string) => {
+      const response = await h.call(agentA, "POST", `/v1/tickets/${id}/unmerge`);
+      return [response.status, (await response.json()).code];
+    };
+    const post = async (who: Caller, id: string, body: unknown) =>
+      assert.equal((await h.call(who, "POST", `/v1/tickets/${id}/messages`, body)).status, 200);
+    // Notes and the target's own requester take nothing from the merged requester.
+    const quiet = await ticketPair(h);
+    assert.equal((await merge(h, agentA, quiet.a, quiet.b)).status, 200);
+    await post(agentA, quiet.b, { body: "Staff only", internal: true });
+    await post(customerA2, quiet.b, { body: "Still broken here" });
+    assert.equal((await unmerge(quiet.a))[0], 200);
+
+    // The merged requester replied on the target, then an agent answered: undo would hide both.
+    const { a, b } = await ticketPair(h);
+    assert.equal((await merge(h, agentA, a, b)).status, 200);
+    await post(customerA, b, { body: "My reply on the merged ticket" });
+    await post(agentA, b, { body: "The answer to both" });
+    assert.deepEqual(await unmerge(a), [409, "merge_answered"]);
+    const target = (await read(h, customerA, b)).json;
+    assert.ok(bodies(target).includes("The answer to both"), "the requester still reads it");
+    assert.equal((await read(h, agentA, a)).json.mergedInto, b);
+
+    // A public staff reply alone is enough.
+    const answered = await ticketPair(h);
+    assert.equal((await merge(h, agentA, answered.a, answered.b)).status, 200);
+    await post(agentA, answered.b, { body: "Answered" });
+    assert.deepEqual(await unmerge(answered.a), [409, "merge_answered"]);
+  }));
+
 /** Another process's merge that stopped after `steps` of its appends (reserve, reserve, commit). */
 async function interruptedMerge(h: Harness, source: string, target: string, steps: number) {
   const store = new JetStreamEventStore(jetstream(h.nc), h.jsm, "TICKETS");
@@ -603,11 +635,12 @@ Deno.test("links, split, unsplit - a retried request with its Idempotency-Key is
     assert.equal((await read(h, agentA, id)).json.messages.length, 4);
   }));
 
-Deno.test("merge - the merged ticket's requester finds the target in their ticket list and reads its public replies, never its notes; unmerge takes it out again", () =>
+Deno.test("merge - the merged ticket's requester finds the target in their ticket list and reads its public messages, never its notes; unanswered, unmerge takes it out again", () =>
   withHarness(async (h) => {
     const { a, b } = await ticketPair(h);
     assert.equal((await merge(h, agentA, a, b)).status, 200);
-    await h.call(agentA, "POST", `/v1/tickets/${b}/messages`, { body: "Answered for both" });
+    // The target's own requester writes (a staff reply would make the merge answered).
+    await h.call(customerA2, "POST", `/v1/tickets/${b}/messages`, { body: "Answered for both" });
     await h.call(agentA, "POST", `/v1/tickets/${b}/messages`, { body: "Note", internal: true });
     await read(h, agentA, b);
 

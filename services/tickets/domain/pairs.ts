@@ -38,6 +38,9 @@ export interface Absorbed {
   sourceId: string;
   tickets: { ticketId: string; requesterId: string }[];
   addedTags: string[];
+  /** Messages on the target since the merge that undo would take from the merged requesters:
+   * theirs, and public staff replies (absent: none). */
+  answersSince?: number;
 }
 
 export interface Link {
@@ -147,12 +150,31 @@ export function evolvePair(state: ExistingTicket, event: PairEvent): ExistingTic
   }
 }
 
-/** A message on a ticket split off another: undoing the split would now hide an answer. */
-export function countReply(state: ExistingTicket): ExistingTicket {
-  const from = state.pairs?.splitFrom;
-  if (!from) return state;
-  const splitFrom = { ...from, repliesSince: from.repliesSince + 1 };
-  return { ...state, pairs: { ...state.pairs!, splitFrom } };
+/** The author of a message, as the pair rules weigh it. */
+export interface Reply {
+  authorId: string;
+  authorRole: string;
+  internal: boolean;
+}
+
+/**
+ * A message on a ticket split off another, or on one that absorbed merges: undoing the split
+ * or merge would now hide an answer. For a merge only what its requesters would lose counts:
+ * their own messages and public staff replies (a note, or another requester's message, stays
+ * readable by whoever could read it before).
+ */
+export function countReply(state: ExistingTicket, reply: Reply): ExistingTicket {
+  const pairs = state.pairs;
+  if (!pairs || (!pairs.splitFrom && pairs.absorbed.length === 0)) return state;
+  const from = pairs.splitFrom;
+  const splitFrom = from && { ...from, repliesSince: from.repliesSince + 1 };
+  const staffReply = reply.authorRole !== "customer" && !reply.internal;
+  const absorbed = pairs.absorbed.map((a) =>
+    staffReply || a.tickets.some((t) => t.requesterId === reply.authorId)
+      ? { ...a, answersSince: (a.answersSince ?? 0) + 1 }
+      : a
+  );
+  return { ...state, pairs: { ...pairs, splitFrom, absorbed } };
 }
 
 /** An operation's own events clear its reservation: `id` is its op id or what it undoes. */
@@ -215,8 +237,18 @@ function checkOp(spec: PairSpec, side: Side, ticket: ExistingTicket, pairs: Pair
       }
       if (side === "target") {
         refuseIfMerged(ticket); // undo the later merge first: its copy still carries the source
-        if (!pairs.absorbed.some((a) => a.mergeId === spec.undoes)) {
-          fail("not_merged", `Ticket "${ticket.id}" does not hold that merge`, 409);
+        const absorbed = pairs.absorbed.find((a) => a.mergeId === spec.undoes);
+        if (!absorbed) fail("not_merged", `Ticket "${ticket.id}" does not hold that merge`, 409);
+        // The merged requesters would lose their own reply or its answer: refuse, as unsplit.
+        if ((absorbed.answersSince ?? 0) > 0) {
+          fail(
+            "merge_answered",
+            "The target has answers since the merge; undo would hide them",
+            409,
+            {
+              messages: absorbed.answersSince,
+            },
+          );
         }
       }
       return;

@@ -199,3 +199,22 @@ Deno.test("unsplit - refused once the split-off ticket has a message since the s
   }]);
   fails(() => reserve(undo, "source", answered, agent), "split_answered");
 });
+
+Deno.test("unmerge - the target refuses once a merged requester posted there or staff replied publicly (merge_answered); notes and its own requester do not count", () => {
+  const { target } = run(spec(), ticket("100", "cust-1"), ticket("200", "cust-2"));
+  const undo = spec({ opId: "960", op: "unmerge", undoes: "900" });
+  const message = (authorId: string, authorRole: "agent" | "customer", internal = false) => ({
+    type: "MessagePosted" as const,
+    data: { messageId: "8", authorId, authorRole, internal, body: "enc:z" },
+  });
+  const quiet = apply(target, [message("agent-1", "agent", true), message("cust-2", "customer")]);
+  assert.equal(reserve(undo, "target", quiet, agent).length, 1);
+  fails(
+    () => reserve(undo, "target", apply(quiet, [message("cust-1", "customer")]), agent),
+    "merge_answered",
+  );
+  fails(
+    () => reserve(undo, "target", apply(quiet, [message("agent-1", "agent")]), agent),
+    "merge_answered",
+  );
+});

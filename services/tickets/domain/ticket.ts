@@ -78,7 +78,7 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
     case "SatisfactionRated":
       return { ...state, satisfactionRated: true };
     case "MessagePosted":
-      return countReply(state);
+      return countReply(state, event.data);
     case "AttachmentAdded":
     case "TicketContentErased":
       return state;
