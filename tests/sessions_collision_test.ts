@@ -68,6 +68,38 @@ Deno.test("collision - agents who may see a ticket see each other viewing and ty
     }
   }));
 
+Deno.test("collision - on ticket_watch the viewers snapshot comes before any live signal, and signals sent meanwhile follow it", () =>
+  withHarness(async (h) => {
+    const sessions = await startSessions(h);
+    try {
+      const { id } = await createTicket(h, customerA);
+      const other = await sessions.socket(agentDb);
+      other.send({ type: "ticket_watch", ticketId: id });
+      await other.next((f) => f.type === "collision" && f.viewers !== undefined, 10_000);
+      for (let round = 0; round < 3; round++) {
+        const watcher = await sessions.socket(agentA);
+        watcher.send({ type: "ticket_watch", ticketId: id });
+        other.send({ type: "ticket_typing", ticketId: id });
+        const frames = await watcher.until(
+          (f) => f.type === "collision" && f.viewers !== undefined,
+          10_000,
+        );
+        const collision = frames.filter((f) => f.type === "collision");
+        assert.equal(collision.length, 1, JSON.stringify(collision));
+        // The socket's own arrival, published before the snapshot was read, still follows it.
+        await watcher.next((f) => f.signal?.agentId === "agent-a", 10_000);
+        watcher.close();
+        await other.next(
+          (f) => f.signal?.agentId === "agent-a" && f.signal.state === "left",
+          10_000,
+        );
+      }
+      other.close();
+    } finally {
+      await sessions.stop();
+    }
+  }));
+
 Deno.test("collision - a claim is 409 claimed for another agent and ends when the ticket is solved", () =>
   withHarness(async (h) => {
     const sessions = await startSessions(h);

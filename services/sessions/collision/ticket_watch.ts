@@ -42,13 +42,27 @@ export class TicketWatch {
     await this.leave();
     this.#ticketId = ticketId;
     const { tenant } = this.principal;
-    this.#subscription = this.desk.nc.subscribe(collisionSubject(tenant, ticketId), {
-      callback: (error, msg) => error ? undefined : this.#forward(ticketId, msg.data),
+    // Subscribed before the snapshot is read, so no signal falls between the two; held until the
+    // snapshot is sent, so the socket always gets the snapshot first (docs/sessions-notifications.md).
+    let held: Uint8Array[] | null = [];
+    const subscription = this.desk.nc.subscribe(collisionSubject(tenant, ticketId), {
+      callback: (error, msg) => {
+        if (error) return;
+        if (held) held.push(msg.data);
+        else this.#forward(ticketId, msg.data);
+      },
     });
+    this.#subscription = subscription;
     await this.#announce("viewing");
+    if (this.#subscription !== subscription) return; // left (or moved on) meanwhile
     const viewerMs = this.desk.options.settings.viewerMs;
     this.#renewal = setInterval(() => void this.#announce("viewing"), viewerMs / 3);
-    this.send({ type: "collision", ticketId, ...await this.#snapshot(ticketId) });
+    const snapshot = await this.#snapshot(ticketId);
+    if (this.#subscription !== subscription) return; // left (or moved on) meanwhile
+    this.send({ type: "collision", ticketId, ...snapshot });
+    const early = held;
+    held = null;
+    for (const data of early) this.#forward(ticketId, data);
   }
 
   /** Tells the other viewers this agent is typing (on the ticket it views). */
