@@ -217,6 +217,48 @@ Deno.test("webhooks API - the delivery log pages by keyset; a failed delivery is
   });
 });
 
+Deno.test("webhooks API - while the breaker holds an endpoint its pending deliveries show when it lets them go (heldByBreakerUntil, nextAttemptAt not before); a malformed delivery id is delivery_not_found", async () => {
+  await withBed(async (bed) => {
+    const service = await bed.startWebhooks({
+      TICKETD_WEBHOOKS_BREAKER_FAILURES: "1",
+      TICKETD_WEBHOOKS_BREAKER_OPEN_MS: "120000",
+      TICKETD_WEBHOOKS_RETRY_BASE_MS: "1000",
+    });
+    const receiver = startReceiver(() => 503);
+    try {
+      const admin = await bed.token("acme", "admin");
+      const { id } = await (await call(service, admin, "POST", "/v1/webhooks", {
+        url: receiver.url,
+        eventTypes: ["ticket.priority_changed"],
+      })).json();
+      for (let i = 0; i < 2; i++) await bed.publishCommit("acme", String(20 + i));
+      const log = async () =>
+        (await (await call(service, admin, "GET", `/v1/webhooks/${id}/deliveries`)).json())
+          .deliveries as { status: string; nextAttemptAt: string; heldByBreakerUntil: string }[];
+      await until("a failed attempt and both queued", async () => {
+        const rows = await log();
+        return rows.length === 2 && service.dispatcher.breakerOf(id).state === "open";
+      });
+      for (const delivery of await log()) {
+        assert.equal(delivery.status, "pending");
+        assert.ok(delivery.heldByBreakerUntil, JSON.stringify(delivery));
+        assert.equal(delivery.nextAttemptAt, delivery.heldByBreakerUntil);
+        assert.ok(Date.parse(delivery.nextAttemptAt) > Date.now() + 60_000, delivery.nextAttemptAt);
+      }
+      const malformed = await call(
+        service,
+        admin,
+        "POST",
+        `/v1/webhooks/${id}/deliveries/abc/redeliver`,
+      );
+      assert.equal(malformed.status, 404);
+      assert.equal((await malformed.json()).code, "delivery_not_found");
+    } finally {
+      await receiver.stop();
+    }
+  });
+});
+
 Deno.test("webhooks API - after a rotation both secrets sign until the overlap ends; the old one is then dropped", async () => {
   await withBed(async (bed) => {
     const service = await bed.startWebhooks();

@@ -161,6 +161,7 @@ export async function startWebhooksService(
         deliveries,
         pages: { defaultSize: config.defaultPageSize, maxSize: config.maxPageSize },
         redelivered: () => dispatcher.wake(),
+        breakerOf: (id) => dispatcher.breakerOf(id),
         activity,
       }),
     ],

@@ -24,6 +24,11 @@ export function admits(breaker: Breaker, now: number): boolean {
   return breaker.state === "closed" || (breaker.state === "open" && now >= breaker.until);
 }
 
+/** Until when `breaker` holds its endpoint's deliveries back at `now` (null: it does not). */
+export function heldUntil(breaker: Breaker, now: number): number | null {
+  return breaker.state === "open" && breaker.until > now ? breaker.until : null;
+}
+
 /** The breaker once a trial starts at `now` (an open breaker past its time turns half open). */
 export function trying(breaker: Breaker, now: number): Breaker {
   if (breaker.state === "open" && now >= breaker.until) {

@@ -1,13 +1,15 @@
 /**
  * The delivery log of one webhook, newest first in keyset pages (`?status=&limit=&cursor=`),
  * and redelivery of one delivery (a failed one, or any again): queued now with a fresh budget
- * of attempts, under the same event id.
+ * of attempts, under the same event id. A pending delivery whose endpoint's breaker is open shows
+ * when the breaker lets it go (`heldByBreakerUntil`, and `nextAttemptAt` not before it).
  * @module
  */
 import { Hono } from "hono";
 import { checkParamNames, invalidParam, plainParam } from "@ticketd/shared/http/query_params.ts";
 import { fail } from "@ticketd/shared/errors.ts";
 import type { RequestActivity } from "@ticketd/shared/activity/request_source.ts";
+import { type Breaker, heldUntil } from "../domain/breaker.ts";
 import {
   DELIVERY_STATUSES,
   type DeliveryRow,
@@ -24,6 +26,8 @@ export interface DeliveryRoutesDeps {
   pages: { defaultSize: number; maxSize: number };
   /** Told after a redelivery, so it goes out now. */
   redelivered: () => void;
+  /** The endpoint's breaker in this process's dispatcher (closed unless it dispatches). */
+  breakerOf: (subscriptionId: string) => Breaker;
   activity: RequestActivity;
 }
 
@@ -48,8 +52,9 @@ export function deliveryRoutes(deps: DeliveryRoutesDeps): Hono<WebhooksEnv> {
     }
     if (!(await deps.subscriptions.get(tenant, id))) notFound();
     const rows = await deps.deliveries.page(id, { before: cursor, limit, status });
+    const held = heldUntil(deps.breakerOf(id), Date.now());
     return c.json({
-      deliveries: rows.map(deliveryView),
+      deliveries: rows.map((row) => deliveryView(row, held)),
       nextCursor: rows.length === limit ? rows.at(-1)!.id : null,
     });
   });
@@ -57,11 +62,9 @@ export function deliveryRoutes(deps: DeliveryRoutesDeps): Hono<WebhooksEnv> {
   app.post("/webhooks/:id/deliveries/:deliveryId/redeliver", async (c) => {
     const tenant = adminTenant(c);
     const id = pathId(c, "id");
-    const deliveryId = pathId(c, "deliveryId");
     if (!(await deps.subscriptions.get(tenant, id))) notFound();
-    if (!(await deps.deliveries.redeliver(id, deliveryId, new Date()))) {
-      fail("delivery_not_found", "No such delivery of this webhook", 404);
-    }
+    const deliveryId = pathId(c, "deliveryId", deliveryNotFound);
+    if (!(await deps.deliveries.redeliver(id, deliveryId, new Date()))) deliveryNotFound();
     deps.redelivered();
     const target = { type: "delivery" as const, id: deliveryId };
     await recordChange(c, deps.activity, "webhooks.delivery.redelivered", target, { webhook: id });
@@ -69,6 +72,10 @@ export function deliveryRoutes(deps: DeliveryRoutesDeps): Hono<WebhooksEnv> {
   });
 
   return app;
+}
+
+function deliveryNotFound(): never {
+  fail("delivery_not_found", "No such delivery of this webhook", 404);
 }
 
 function pageSize(raw: string | null, pages: { defaultSize: number; maxSize: number }): number {
@@ -80,7 +87,10 @@ function pageSize(raw: string | null, pages: { defaultSize: number; maxSize: num
   return limit;
 }
 
-function deliveryView(row: DeliveryRow) {
+/** One log entry; `held`: until when the endpoint's breaker holds its deliveries (ms), or null. */
+function deliveryView(row: DeliveryRow, held: number | null) {
+  const pending = row.status === "pending";
+  const heldBack = pending && held !== null && held > row.nextAttemptAt.getTime();
   return {
     id: row.id,
     eventId: row.eventId,
@@ -91,7 +101,8 @@ function deliveryView(row: DeliveryRow) {
     lastError: row.lastError,
     lastDurationMs: row.lastDurationMs,
     lastAttemptAt: row.lastAttemptAt?.toISOString() ?? null,
-    nextAttemptAt: row.status === "pending" ? row.nextAttemptAt.toISOString() : null,
+    nextAttemptAt: pending ? new Date(heldBack ? held : row.nextAttemptAt).toISOString() : null,
+    heldByBreakerUntil: heldBack ? new Date(held).toISOString() : null,
     createdAt: row.createdAt.toISOString(),
   };
 }

@@ -18,10 +18,14 @@ export function adminTenant(c: Context<WebhooksEnv>): string {
   return principal.tenant;
 }
 
-/** A path id that is a snowflake, else 404 (nothing by that id exists). */
-export function pathId(c: Context<WebhooksEnv>, name: string): string {
+/** A path id that is a snowflake, else `missing` (nothing by that id exists: a 404). */
+export function pathId(
+  c: Context<WebhooksEnv>,
+  name: string,
+  missing: () => never = notFound,
+): string {
   const id = c.req.param(name) ?? "";
-  if (!/^[1-9][0-9]{0,18}$/.test(id)) notFound();
+  if (!/^[1-9][0-9]{0,18}$/.test(id)) missing();
   return id;
 }
 
