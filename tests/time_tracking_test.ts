@@ -54,6 +54,15 @@ Deno.test("POST /v1/tickets/:id/time - an entry is one commit; GET shows it with
     assert.equal(time.json.entries[0].agentId, agentA.sub);
   }));
 
+Deno.test('POST /v1/tickets/:id/time - "note": null is taken as no note', () =>
+  withHarness(async (h) => {
+    const ticket = await createTicket(h, customerA);
+    const logged = await logTime(h, agentA, ticket.id, { minutes: 5, note: null });
+    assert.equal(logged.status, 200, JSON.stringify(logged.json));
+    const time = await timeOf(h, agentA, ticket.id, logged.json.version);
+    assert.equal(time.json.entries[0].note, null);
+  }));
+
 Deno.test("POST /v1/tickets/:id/time - the note is sealed in the stream and the read model", () =>
   withHarness(async (h) => {
     const ticket = await createTicket(h, customerA);

@@ -120,7 +120,8 @@ export function timeEntrySchema(limits: TimeRoutesDeps["time"]) {
   return z.strictObject({
     minutes: amount(1).optional(),
     seconds: amount(60).optional(),
-    note: text(limits.maxNoteChars).optional(),
+    // `null` is no note, as clients that send every field write it.
+    note: text(limits.maxNoteChars).nullable().optional(),
   }).refine((b) => (b.minutes === undefined) !== (b.seconds === undefined), {
     message: "give minutes or seconds (one of them)",
   });
