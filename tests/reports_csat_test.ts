@@ -58,7 +58,8 @@ Deno.test("CSAT - the requester rates a solved ticket by its link alone; the com
     const again = await survey(h, token, { rating: 1 });
     equal(again.status, 409);
     equal((await again.json()).code, "survey_answered");
-    deepEqual((await (await survey(h, token)).json()).open, false, "answered: no longer open");
+    const closed = await (await survey(h, token)).json();
+    deepEqual([closed.open, closed.closedBecause], [false, "answered"]);
     const jsm = await jetstreamManager(h.nc);
     const last = await jsm.streams.getMessage("TICKETS", { last_by_subj: `tickets.acme.${id}` });
     const raw = new TextDecoder().decode(last!.data);
@@ -110,7 +111,8 @@ Deno.test("CSAT - a ticket closed by a merge gets no survey link (409 survey_not
     const problem = await link.json();
     equal(problem.code, "survey_not_open");
     equal(problem.reason, "merged");
-    deepEqual((await (await survey(h, token)).json()).open, false);
+    const closed = await (await survey(h, token)).json();
+    deepEqual([closed.open, closed.closedBecause], [false, "merged"]);
   });
 });
 

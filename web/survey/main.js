@@ -19,6 +19,13 @@ const REFUSALS = /** @type {Record<string, string>} */ ({
   survey_not_found: "survey.missing",
 });
 
+/** Why the survey is not open (`closedBecause`), as the page says it. */
+const CLOSED = /** @type {Record<string, string>} */ ({
+  answered: "survey.answered",
+  merged: "survey.merged",
+  not_solved: "survey.closed",
+});
+
 /** @param {string} key @param {Record<string, string | number>} [values] */
 function say(key, values) {
   const status = byId("survey-status");
@@ -39,7 +46,7 @@ async function open(token) {
   if (!response.ok) return say(await refusal(response));
   const survey = await response.json();
   byId("survey-about").textContent = t("survey.about", { number: survey.ticketNumber });
-  if (!survey.open) return say("survey.closed");
+  if (!survey.open) return say(CLOSED[survey.closedBecause] ?? "survey.closed");
   const form = /** @type {HTMLFormElement} */ (byId("survey-form"));
   form.hidden = false;
   form.addEventListener("submit", async (event) => {

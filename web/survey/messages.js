@@ -14,6 +14,8 @@ export default {
     "survey.thanks": "Thank you for your answer.",
     "survey.answered": "This survey was answered already. Thank you.",
     "survey.closed": "This request is open again, so there is nothing to rate yet.",
+    "survey.merged":
+      "This request was joined with another one; you can rate that one once it is solved.",
     "survey.expired": "This survey link has expired.",
     "survey.missing": "This survey link is not valid.",
   },
@@ -31,6 +33,7 @@ export default {
     "survey.thanks": "感谢您的反馈。",
     "survey.answered": "此调查已经提交过了，谢谢。",
     "survey.closed": "此工单已重新打开，暂时无需评价。",
+    "survey.merged": "此工单已与另一工单合并；该工单解决后，您可以对它进行评价。",
     "survey.expired": "此调查链接已过期。",
     "survey.missing": "此调查链接无效。",
   },

@@ -52,8 +52,13 @@ export function surveyRoutes(deps: SurveyRoutesDeps) {
     const scope = deps.surveys.verify(c.req.param("token"), deps.now().getTime());
     const ticket = await currentState(deps, scope.tenant, scope.ticketId);
     if (ticket.status === "none") fail("survey_not_found", "No such survey", 404);
-    const open = surveyClosedBecause(ticket) === null;
-    return c.json({ ticketNumber: ticket.number, status: ticket.status, open });
+    const closedBecause = surveyClosedBecause(ticket);
+    return c.json({
+      ticketNumber: ticket.number,
+      status: ticket.status,
+      open: closedBecause === null,
+      closedBecause,
+    });
   });
 
   app.post("/:token", async (c) => {
