@@ -26,7 +26,7 @@ export function rateSatisfaction(
   if (ticket.satisfactionRated) {
     fail("survey_answered", `The survey of ticket "${ticket.id}" was answered already`, 409);
   }
-  if (ticket.status !== "solved" && ticket.status !== "closed") {
+  if (surveyClosedBecause(ticket) === "not_solved") {
     fail("survey_not_open", `Ticket "${ticket.id}" is not solved`, 409, {
       ticketStatus: ticket.status,
     });
@@ -35,12 +35,14 @@ export function rateSatisfaction(
 }
 
 /** Why the survey of `ticket` cannot be answered now (null: it can). A merged ticket was closed
- * by the merge, not solved: its requester is asked on the ticket it went into. */
+ * by the merge, not solved: its requester is asked on the ticket it went into. A ticket closed
+ * without being solved (an undone split) has no answer to rate. */
 export function surveyClosedBecause(
   ticket: ExistingTicket,
 ): "answered" | "merged" | "not_solved" | null {
   if (ticket.satisfactionRated) return "answered";
   if (ticket.pairs?.mergedInto) return "merged";
-  if (ticket.status !== "solved" && ticket.status !== "closed") return "not_solved";
+  const settled = ticket.status === "solved" || ticket.status === "closed";
+  if (!settled || !ticket.wasSolved) return "not_solved";
   return null;
 }

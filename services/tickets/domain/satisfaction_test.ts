@@ -27,6 +27,17 @@ Deno.test("RateSatisfaction - a ticket not solved (or reopened) has no open surv
   given(history()).when(rate(3), customer).thenFails("survey_not_open");
 });
 
+Deno.test("RateSatisfaction - a ticket closed without ever being solved (an undone split) has no open survey", () => {
+  const closed = (from: "open" | "solved") => ({
+    ...solved,
+    data: { from, to: "closed" as const },
+  });
+  given(history(closed("open"))).when(rate(3), customer).thenFails("survey_not_open");
+  given([...history(solved), closed("solved")]).when(rate(4), customer).then([
+    { type: "SatisfactionRated", data: { rating: 4, comment: null } },
+  ]);
+});
+
 Deno.test("RateSatisfaction - only whole ratings from 1 to 5", () => {
   for (const rating of [0, 6, 2.5]) {
     given(history(solved)).when(rate(rating), customer).thenFails("invalid_rating");

@@ -34,9 +34,13 @@ export interface ExistingTicket extends RatedTicket {
 
 export type Ticket = NoTicket | ExistingTicket;
 
-/** True once the requester answered the satisfaction survey (one answer per ticket). */
+/** What the satisfaction survey needs to know (docs/csat.md). */
 export interface RatedTicket {
+  /** True once the requester answered the survey (one answer per ticket). */
   satisfactionRated?: true;
+  /** True once the ticket was solved (or created solved or closed, as an import may): a ticket
+   * closed otherwise (an undone split) has nothing to rate. */
+  wasSolved?: true;
 }
 
 export const noTicket: NoTicket = { status: "none" };
@@ -47,6 +51,7 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
     const { ticketId, number, requesterId, status, priority, tags, assigneeId, groupId } =
       event.data;
     return {
+      ...(status === "solved" || status === "closed" ? { wasSolved: true } : {}),
       id: ticketId,
       number,
       requesterId,
@@ -61,7 +66,12 @@ export function evolve(state: Ticket, event: TicketEvent): Ticket {
   if (state.status === "none") return state;
   switch (event.type) {
     case "TicketStatusChanged":
-      return { ...state, status: event.data.to, customStatusId: event.data.customStatusId ?? null };
+      return {
+        ...state,
+        status: event.data.to,
+        customStatusId: event.data.customStatusId ?? null,
+        ...(event.data.to === "solved" ? { wasSolved: true as const } : {}),
+      };
     case "TicketAssigned":
       return { ...state, assigneeId: event.data.assigneeId, groupId: event.data.groupId };
     case "TicketTagsChanged": {
