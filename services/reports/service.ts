@@ -19,7 +19,7 @@ import type { ReportsConfig } from "./config.ts";
 import { reportsApp } from "./http/app.ts";
 import { reportRoutes } from "./http/report_routes.ts";
 import { reportFeeds } from "./projections/feeds.ts";
-import type { SourceFeed } from "./projections/source_feed.ts";
+import type { StreamFeed } from "@ticketd/shared/runtime/stream_feed.ts";
 
 export interface ReportsServiceDeps {
   nc: NatsConnection;
@@ -38,7 +38,7 @@ export interface ReportsServiceDeps {
 
 export interface ReportsService {
   fetch: (request: Request) => Response | Promise<Response>;
-  feeds: readonly SourceFeed[];
+  feeds: readonly StreamFeed[];
   readonly leading: boolean;
   /** Resolves once every existing source stream is folded up to its last message. */
   caughtUp(timeoutMs?: number): Promise<void>;

@@ -10,13 +10,13 @@ import { jetstreamLag } from "@ticketd/shared/metrics/jetstream_lag.ts";
 import { projectionLag } from "@ticketd/shared/metrics/projection_lag.ts";
 import type { MetricsRegistry } from "@ticketd/shared/metrics/registry.ts";
 import type { Dispatcher } from "./dispatch/dispatcher.ts";
-import type { EventFeed } from "./ingest/event_feed.ts";
+import type { StreamFeed } from "@ticketd/shared/runtime/stream_feed.ts";
 import { DELIVERY_STATUSES } from "./store/deliveries.ts";
 
 export interface WebhookMetricsDeps {
   jsm: JetStreamManager;
   sql: Sql;
-  feeds: readonly EventFeed[];
+  feeds: readonly StreamFeed[];
   dispatcher: Dispatcher;
   /** Feeds and dispatcher run only in the instance holding the writer lease. */
   leading: () => boolean;

@@ -29,7 +29,8 @@ import { Dispatcher } from "./dispatch/dispatcher.ts";
 import { webhooksApp } from "./http/app.ts";
 import { deliveryRoutes } from "./http/delivery_routes.ts";
 import { webhookRoutes } from "./http/webhook_routes.ts";
-import { EventFeed } from "./ingest/event_feed.ts";
+import type { StreamFeed } from "@ticketd/shared/runtime/stream_feed.ts";
+import { eventFeed } from "./ingest/event_feed.ts";
 import { webhookMetrics } from "./metrics.ts";
 import { DeliveryStore } from "./store/deliveries.ts";
 import { OutboxStore } from "./store/outbox.ts";
@@ -57,7 +58,7 @@ export interface WebhooksServiceDeps {
 
 export interface WebhooksService {
   fetch: (request: Request) => Response | Promise<Response>;
-  feeds: readonly EventFeed[];
+  feeds: readonly StreamFeed[];
   dispatcher: Dispatcher;
   readonly leading: boolean;
   stop(): Promise<void>;
@@ -90,7 +91,7 @@ export async function startWebhooksService(
     { kind: "sessions", stream: SESSIONS_STREAM },
   ] as const;
   const feeds = sources.map(({ kind, stream }) =>
-    new EventFeed({
+    eventFeed({
       js,
       jsm,
       outbox,

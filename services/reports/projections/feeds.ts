@@ -10,7 +10,8 @@ import { decodeCommit } from "@ticketd/shared/events/tickets.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
 import { foldRoutingEvent, foldTicketCommit } from "../domain/report_ticket.ts";
 import type { FoldInput } from "../store/report_writer.ts";
-import { SourceFeed } from "./source_feed.ts";
+import type { StreamFeed } from "@ticketd/shared/runtime/stream_feed.ts";
+import { sourceFeed } from "./source_feed.ts";
 
 export interface ReportFeedsDeps {
   js: JetStreamClient;
@@ -24,7 +25,7 @@ export interface ReportFeedsDeps {
 /** The durable consumer names: `reports-tickets`, `reports-routing`. */
 export const REPORT_DURABLES = { tickets: "reports-tickets", routing: "reports-routing" };
 
-export function reportFeeds(deps: ReportFeedsDeps): SourceFeed[] {
+export function reportFeeds(deps: ReportFeedsDeps): StreamFeed[] {
   let queue: Promise<unknown> = Promise.resolve();
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
     const run = queue.then(work, work);
@@ -33,13 +34,13 @@ export function reportFeeds(deps: ReportFeedsDeps): SourceFeed[] {
   };
   const common = { ...deps, serial };
   return [
-    new SourceFeed({
+    sourceFeed({
       ...common,
       stream: deps.ticketStream,
       durable: REPORT_DURABLES.tickets,
       decode: ticketInput,
     }),
-    new SourceFeed({
+    sourceFeed({
       ...common,
       stream: ROUTING_STREAM,
       durable: REPORT_DURABLES.routing,
