@@ -302,6 +302,33 @@ Deno.test({
         await page.selectOption("#language", "en");
       });
 
+      await t.step(
+        "a ticket read still under way never draws over the new-ticket form opened after it",
+        async () => {
+          // The language switch reads the open ticket again; hold that read until the form is up.
+          let held = 0;
+          let release = () => {};
+          const opened = new Promise<void>((resolve) => release = resolve);
+          const ticketRead = `**/api/tickets/v1/tickets/${ticketId}`;
+          await page.route(ticketRead, async (route) => {
+            held++;
+            await opened;
+            await route.continue();
+          });
+          await page.selectOption("#language", "zh");
+          await page.click("#new-ticket");
+          await page.waitForSelector("#submit-ticket");
+          const answered = page.waitForResponse((r) => r.url().endsWith(`/tickets/${ticketId}`));
+          release();
+          await answered;
+          await page.waitForTimeout(500); // time to draw, were it going to
+          assert.ok(held > 0, "the ticket was being read when the form opened");
+          assert.equal(await page.locator("#submit-ticket").count(), 1, "the form is still there");
+          await page.unroute(ticketRead);
+          await page.selectOption("#language", "en");
+        },
+      );
+
       await t.step("an upload cut off mid-way resumes and stores the whole file", async () => {
         let patches = 0;
         let cut = 0;

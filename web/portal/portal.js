@@ -23,8 +23,12 @@ const PAGE_SIZE = 50;
  * @param {() => void} succeeded an action went through (clears the error line)
  */
 export function portal(api, session, failed, succeeded) {
-  /** @type {{ rows: any[], openId: string | null, version: number, writing: boolean }} */
-  const state = { rows: [], openId: null, version: -1, writing: false };
+  /**
+   * `view` counts the customer's own moves (a ticket link, the new-ticket form): a read begun
+   * before one of them must not draw over where the customer went.
+   * @type {{ rows: any[], openId: string | null, version: number, view: number }}
+   */
+  const state = { rows: [], openId: null, version: -1, view: 0 };
   const pane = byId("pane");
   const drafts = composerDrafts();
 
@@ -85,11 +89,13 @@ export function portal(api, session, failed, succeeded) {
 
   /** Draws the ticket again only when its version moved (or the language did). */
   async function openTicket(/** @type {string} */ id, force = false, minVersion = 0) {
+    const view = state.view;
     const caughtUp = minVersion ? `?min_version=${minVersion}` : "";
     const [ticket, attachments] = await Promise.all([
       api.get(`/tickets/v1/tickets/${id}${caughtUp}`),
       api.get(`/attachments/v1/attachments?ticketId=${id}`).then((a) => a.attachments, () => []),
     ]);
+    if (view !== state.view) return;
     if (!force && state.openId === id && state.version === ticket.version) return;
     const row = state.rows.find((r) => r.id === id);
     if (row) Object.assign(row, { status: ticket.status, subject: ticket.subject });
@@ -100,6 +106,7 @@ export function portal(api, session, failed, succeeded) {
     const survey = ticket.status === "solved" || ticket.status === "closed"
       ? await api.get(`/tickets/v1/tickets/${id}/survey`).then((s) => s.path, () => null)
       : null;
+    if (view !== state.view) return;
     const typing = document.activeElement?.id;
     pane.replaceChildren(ticketView({ ticket, attachments, me: session.me().sub, survey }, {
       answer: (body) => answer(id, body),
@@ -141,6 +148,7 @@ export function portal(api, session, failed, succeeded) {
   }
 
   function showForm() {
+    state.view++;
     state.openId = null;
     pane.replaceChildren(newTicketForm({
       create: async (subject, body, key) => {
@@ -188,6 +196,7 @@ export function portal(api, session, failed, succeeded) {
         const link = /** @type {Element} */ (event.target).closest("[data-ticket-link]");
         if (!link) return;
         event.preventDefault();
+        state.view++;
         openTicket(/** @type {string} */ (link.getAttribute("data-ticket-link")), true)
           .catch(failed);
       });
