@@ -87,23 +87,27 @@ export async function* inBatches(
   batchSize: number,
 ): AsyncGenerator<JsMsg[]> {
   const iterator = messages[Symbol.asyncIterator]();
-  let next = iterator.next();
-  try {
-    for (;;) {
-      const first = await next;
-      if (first.done) return;
-      const batch = [first.value];
-      next = iterator.next();
-      while (batch.length < batchSize) {
-        const more = await Promise.race([next, idle()]);
-        if (more === IDLE || more.done) break;
-        batch.push(more.value);
-        next = iterator.next();
-      }
-      yield batch.sort((a, b) => a.seq - b.seq);
+  // The next delivery is asked for before a batch is yielded, so it can fail (the consumer
+  // deleted) while nobody awaits it yet, or ever (the caller stopped early): mark it handled at
+  // once; whoever awaits it still gets the error.
+  const pull = () => {
+    const next = iterator.next();
+    next.catch(() => {});
+    return next;
+  };
+  let next = pull();
+  for (;;) {
+    const first = await next;
+    if (first.done) return;
+    const batch = [first.value];
+    next = pull();
+    while (batch.length < batchSize) {
+      const more = await Promise.race([next, idle()]);
+      if (more === IDLE || more.done) break;
+      batch.push(more.value);
+      next = pull();
     }
-  } finally {
-    next.catch(() => {}); // abandoned when the caller stops early: the consumer is closed
+    yield batch.sort((a, b) => a.seq - b.seq);
   }
 }
 
