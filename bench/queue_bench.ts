@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import type { Fragment, Sql } from "postgres";
 import { loadOrCreateDevKeys, mintDevToken } from "@ticketd/shared/http/dev_keys.ts";
 import { parseKeyring } from "@ticketd/shared/crypto/keyring.ts";
+import { queueCountsStatement } from "../services/tickets/projections/ticket_counts.ts";
 import { runBenchChild } from "./bench_child.ts";
 import { Cleanup } from "./cleanup.ts";
 import { loadCorpus } from "./corpus.ts";
@@ -120,22 +121,20 @@ function queueQueries(statusId: string) {
     sql`(group_id is null or group_id = any(${AGENT.groups}::text[])
       or assignee_id = ${AGENT.sub})`;
   const openList = ["new", "open", "pending", "on_hold"];
-  // As ticket_counts.ts: the open states as a literal, for the partial indexes' predicate.
-  const open = (sql: Sql) => sql`status in ('new', 'open', 'pending', 'on_hold')`;
   const list = (where: (sql: Sql) => Fragment) => (sql: Sql) =>
     sql`select id from tickets where tenant = ${TENANT} and ${scope(sql)} and ${where(sql)}
       order by updated_at desc, id desc limit 51`;
-  const count = (sql: Sql, where: Fragment) =>
-    sql`(select count(*) from tickets
-      where tenant = ${TENANT} and ${open(sql)} and ${where} and ${scope(sql)})`;
   return [
     {
       name: "counts (mine, unassigned, groups)",
       path: "/v1/tickets/counts?queue=mine&queue=unassigned&queue=groups",
       sql: (sql: Sql) =>
-        sql`select array[${count(sql, sql`assignee_id = ${AGENT.sub}`)},
-          ${count(sql, sql`assignee_id is null`)},
-          ${count(sql, sql`group_id = any(${AGENT.groups}::text[])`)}]`,
+        queueCountsStatement(sql, {
+          tenant: TENANT,
+          scope: { kind: "groups", groups: AGENT.groups, assigneeId: AGENT.sub },
+          actor: { id: AGENT.sub, groups: AGENT.groups },
+          queues: ["mine", "unassigned", "groups"],
+        }),
     },
     {
       name: "first page: mine",

@@ -1,6 +1,5 @@
 /**
- * The counts of the agent workspace's queues, all in one statement, each from a partial index
- * on open tickets (`migrations/004_queue_indexes.sql`) and scoped as the list is.
+ * The counts of the agent workspace's queues, all in one statement, scoped as the list is.
  * @module
  */
 import type { Fragment, Sql } from "postgres";
@@ -22,23 +21,54 @@ export interface CountQuery {
   queues: readonly QueueName[];
 }
 
-/** The number of open tickets in each of `query.queues`, by queue name. */
+/**
+ * The number of open tickets in each of `query.queues`, by queue name. Staff scopes add up the
+ * counters the database keeps per (tenant, group, assignee) (`migrations/011_queue_counters.sql`),
+ * whatever the number of tickets; a customer's own tickets are counted row by row (their scope
+ * is not a group or an assignee).
+ */
 export async function countQueues(sql: Sql, query: CountQuery): Promise<Record<string, number>> {
+  const [row] = await sql<{ counts: number[] }[]>`${queueCountsStatement(sql, query)}`;
+  return Object.fromEntries(query.queues.map((queue, i) => [queue, row.counts[i]]));
+}
+
+/** The one statement {@link countQueues} runs: `counts`, an array in the order of the queues. */
+export function queueCountsStatement(sql: Sql, query: CountQuery): Fragment {
+  const counts = query.scope.kind === "own"
+    ? query.queues.map((queue) => countedRows(sql, query, queue))
+    : query.queues.map((queue) => summedCounters(sql, query, queue));
+  return sql`select array[${counts.reduce((all, next) => sql`${all}, ${next}`)}] as counts`;
+}
+
+/** One queue's count from the counters; '' stands for no group or no assignee there. */
+function summedCounters(sql: Sql, query: CountQuery, queue: QueueName): Fragment {
+  const { actor, scope } = query;
+  const inQueue = queue === "mine"
+    ? sql`assignee_id = ${actor.id}`
+    : queue === "unassigned"
+    ? sql`assignee_id = ''`
+    : queue === "groups"
+    ? sql`group_id = any(${[...actor.groups]}::text[])`
+    : sql`group_id = ${queue.slice("group:".length)}`;
+  const inScope = scope.kind === "groups"
+    ? sql`and (group_id = '' or group_id = any(${[...scope.groups]}::text[])
+        or assignee_id = ${scope.assigneeId})`
+    : sql``;
+  return sql`(select coalesce(sum(tickets), 0)::int4 from ticket_queue_counts
+    where tenant = ${query.tenant} and ${inQueue} ${inScope})`;
+}
+
+function countedRows(sql: Sql, query: CountQuery, queue: QueueName): Fragment {
   // Literal, not a parameter: the planner must see it to prove the partial indexes' predicate
   // even in a generic plan. The values are constants, never input.
   const open = sql.unsafe(`status in (${OPEN_STATUSES.map((s) => `'${s}'`).join(", ")})`);
-  const counts = query.queues.map((queue) => {
-    const where = [
-      sql`tenant = ${query.tenant}`,
-      open,
-      queueCondition(sql, queue, query.actor),
-      ...scopeConditions(sql, query.scope, query.tenant),
-    ].reduce((all, next) => sql`${all} and ${next}`);
-    return sql`(select count(*)::int4 from tickets where ${where})`;
-  });
-  const [row] = await sql<{ counts: number[] }[]>`
-    select array[${counts.reduce((all, next) => sql`${all}, ${next}`)}] as counts`;
-  return Object.fromEntries(query.queues.map((queue, i) => [queue, row.counts[i]]));
+  const where = [
+    sql`tenant = ${query.tenant}`,
+    open,
+    queueCondition(sql, queue, query.actor),
+    ...scopeConditions(sql, query.scope, query.tenant),
+  ].reduce((all, next) => sql`${all} and ${next}`);
+  return sql`(select count(*)::int4 from tickets where ${where})`;
 }
 
 function queueCondition(sql: Sql, queue: QueueName, actor: CountQuery["actor"]): Fragment {
