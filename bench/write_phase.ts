@@ -105,6 +105,7 @@ export async function createAttempt(
   const routing = settings.routingUrl ? sampleRoutingLag(settings.routingUrl, token) : null;
   let cpu: Promise<ProcessCpu[]> = Promise.resolve([]);
   let top: Promise<string> = Promise.resolve("");
+  // A failed load (no wrk here) stops the samplers, so its own error is the one reported.
   const wrk = await runCreateLoad({
     url: service.url,
     token,
@@ -127,7 +128,10 @@ export async function createAttempt(
       );
       top = delay(settings.seconds * 500).then(() => topSnapshot());
     },
-  }, bodies);
+  }, bodies).catch(async (error) => {
+    await Promise.allSettled([lag.stop(0), routing?.stop(0, 0)]);
+    throw error;
+  });
   const created = wrk.requests - wrk.non2xx;
   const [projection, routed] = await Promise.all([lag.stop(), routing?.stop(created) ?? null]);
   return { wrk, lag: projection, routing: routed, cpu: await cpu, top: await top };
