@@ -5,7 +5,11 @@
  * @module
  */
 import type { NatsConnection } from "@nats-io/nats-core";
-import { type TicketAccessReply, ticketAccessSubject } from "@ticketd/shared/commands/tickets.ts";
+import type { TicketAccessReply } from "@ticketd/shared/commands/tickets.ts";
+import {
+  type AskTicketAccess,
+  ticketAccessAsker,
+} from "@ticketd/shared/commands/ticket_command_client.ts";
 import { fail } from "@ticketd/shared/errors.ts";
 import type { Principal } from "@ticketd/shared/http/auth.ts";
 
@@ -16,7 +20,11 @@ export interface TicketGrant {
 }
 
 export class TicketAccess {
-  constructor(private readonly nc: NatsConnection, private readonly timeoutMs: number) {}
+  readonly #askTickets: AskTicketAccess;
+
+  constructor(nc: NatsConnection, timeoutMs: number) {
+    this.#askTickets = ticketAccessAsker(nc, timeoutMs);
+  }
 
   /**
    * The ticket, if `principal` may add a file to it; else a 404 or 403 DomainError. With
@@ -53,24 +61,18 @@ export class TicketAccess {
     return reply.visible ? [ticketId, ...(reply.merged ?? [])] : null;
   }
 
-  async #ask(
+  #ask(
     principal: Principal,
     ticketId: string,
     relayedBy?: string,
     throughMerges?: boolean,
   ): Promise<TicketAccessReply> {
-    if (!/^[1-9][0-9]{0,18}$/.test(ticketId)) return { visible: false };
-    const request = {
+    if (!/^[1-9][0-9]{0,18}$/.test(ticketId)) return Promise.resolve({ visible: false });
+    return this.#askTickets(principal.tenant, {
       ticketId,
       principal: { id: principal.id, role: principal.role, groups: principal.groups },
       relayedBy,
       throughMerges,
-    };
-    const reply = await this.nc.request(
-      ticketAccessSubject(principal.tenant),
-      JSON.stringify(request),
-      { timeout: this.timeoutMs },
-    );
-    return reply.json<TicketAccessReply>();
+    });
   }
 }

@@ -6,8 +6,10 @@
  */
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { ticketCommandSender } from "@ticketd/shared/commands/ticket_command_client.ts";
-import { type TicketAccessReply, ticketAccessSubject } from "@ticketd/shared/commands/tickets.ts";
+import {
+  ticketAccessAsker,
+  ticketCommandSender,
+} from "@ticketd/shared/commands/ticket_command_client.ts";
 import type { Keyring } from "@ticketd/shared/crypto/keyring.ts";
 import type { TenantProfiles } from "@ticketd/shared/crypto/profiles.ts";
 import { openEnvelope } from "@ticketd/shared/keys/open_envelope.ts";
@@ -91,9 +93,11 @@ export async function startEmailService(
       ],
     };
   };
+  const askAccess = ticketAccessAsker(nc, config.commandTimeoutMs);
   const intake: IntakeDeps = {
     send: ticketCommandSender(nc, config.commandTimeoutMs),
-    access: (tenant, requesterId, ticketId) => askAccess(nc, config, tenant, requesterId, ticketId),
+    access: (tenant, requesterId, ticketId) =>
+      askAccess(tenant, { ticketId, principal: { id: requesterId, role: "customer", groups: [] } }),
     ticketByNumber: (tenant, number) => numbers.lookup(tenant, number),
     raw,
     recordMessageId: (tenant, ticketId, id) => customerIds.add(tenant, ticketId, id),
@@ -171,18 +175,4 @@ export async function startEmailService(
       closeEnvelope();
     },
   };
-}
-
-async function askAccess(
-  nc: NatsConnection,
-  config: EmailConfig,
-  tenant: string,
-  requesterId: string,
-  ticketId: string,
-): Promise<TicketAccessReply> {
-  const request = { ticketId, principal: { id: requesterId, role: "customer", groups: [] } };
-  const reply = await nc.request(ticketAccessSubject(tenant), JSON.stringify(request), {
-    timeout: config.commandTimeoutMs,
-  });
-  return reply.json<TicketAccessReply>();
 }

@@ -1,11 +1,15 @@
 /**
- * Sends ticket commands over NATS and waits for the decision (see `tickets.ts` beside this).
- * A refusal comes back as a value, not an exception: callers such as routing drop a stale
- * decision and move on. Only a missing responder or a timeout throws.
+ * Asks the tickets service over NATS and waits for its answer (see `tickets.ts` beside this):
+ * commands (decided, or refused as a value: callers such as routing drop a stale decision and
+ * move on) and "may this person see the ticket" (the same rules as its HTTP API). Only a missing
+ * responder or a timeout throws.
  * @module
  */
 import type { NatsConnection } from "@nats-io/nats-core";
 import {
+  type TicketAccessReply,
+  type TicketAccessRequest,
+  ticketAccessSubject,
   type TicketCommandReply,
   type TicketCommandRequest,
   ticketCommandSubject,
@@ -16,12 +20,30 @@ export type SendTicketCommand = (
   request: TicketCommandRequest,
 ) => Promise<TicketCommandReply>;
 
+export type AskTicketAccess = (
+  tenant: string,
+  request: TicketAccessRequest,
+) => Promise<TicketAccessReply>;
+
 /** A sender on `nc` that gives each request `timeoutMs` to be decided. */
 export function ticketCommandSender(nc: NatsConnection, timeoutMs: number): SendTicketCommand {
+  return tenantRequester(nc, ticketCommandSubject, timeoutMs);
+}
+
+/** Asks on `nc` whether a principal may see (and add to) a ticket, waiting up to `timeoutMs`. */
+export function ticketAccessAsker(nc: NatsConnection, timeoutMs: number): AskTicketAccess {
+  return tenantRequester(nc, ticketAccessSubject, timeoutMs);
+}
+
+function tenantRequester<Request, Reply>(
+  nc: NatsConnection,
+  subject: (tenant: string) => string,
+  timeoutMs: number,
+): (tenant: string, request: Request) => Promise<Reply> {
   return async (tenant, request) => {
-    const reply = await nc.request(ticketCommandSubject(tenant), JSON.stringify(request), {
+    const reply = await nc.request(subject(tenant), JSON.stringify(request), {
       timeout: timeoutMs,
     });
-    return reply.json<TicketCommandReply>();
+    return reply.json<Reply>();
   };
 }

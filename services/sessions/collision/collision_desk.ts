@@ -6,7 +6,10 @@
  */
 import type { KV } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/nats-core";
-import { type TicketAccessReply, ticketAccessSubject } from "@ticketd/shared/commands/tickets.ts";
+import {
+  type AskTicketAccess,
+  ticketAccessAsker,
+} from "@ticketd/shared/commands/ticket_command_client.ts";
 import { fail } from "@ticketd/shared/errors.ts";
 import type { Principal } from "@ticketd/shared/http/auth.ts";
 import type { Logger } from "@ticketd/shared/log/logger.ts";
@@ -27,12 +30,16 @@ export interface CollisionDeskOptions {
 
 /** The buckets, the claims and the access check collision presence shares across sockets. */
 export class CollisionDesk {
+  readonly #askAccess: AskTicketAccess;
+
   private constructor(
     readonly nc: NatsConnection,
     readonly viewers: KV,
     readonly claims: ClaimBook,
     readonly options: CollisionDeskOptions,
-  ) {}
+  ) {
+    this.#askAccess = ticketAccessAsker(nc, options.accessTimeoutMs);
+  }
 
   static async open(nc: NatsConnection, options: CollisionDeskOptions): Promise<CollisionDesk> {
     const { settings, log } = options;
@@ -63,15 +70,10 @@ export class CollisionDesk {
   }
 
   async #visible(principal: Principal, ticketId: string): Promise<boolean> {
-    const request = {
+    const reply = await this.#askAccess(principal.tenant, {
       ticketId,
       principal: { id: principal.id, role: principal.role, groups: principal.groups },
-    };
-    const reply = await this.nc.request(
-      ticketAccessSubject(principal.tenant),
-      JSON.stringify(request),
-      { timeout: this.options.accessTimeoutMs },
-    );
-    return reply.json<TicketAccessReply>().visible;
+    });
+    return reply.visible;
   }
 }
