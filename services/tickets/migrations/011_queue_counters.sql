@@ -32,33 +32,23 @@ language sql as $$
   do update set tickets = counts.tickets + excluded.tickets
 $$;
 
--- One function per operation: each names only the transition tables its operation has.
-create function ticket_queue_counts_on_insert() returns trigger language plpgsql as $$
+-- The rows a statement wrote count +1, the rows it replaced or removed -1. Each transition table
+-- is named only on the branch of the operations that have it.
+create function ticket_queue_counts_on_write() returns trigger language plpgsql as $$
+declare
+  deltas ticket_queue_delta[] := '{}';
 begin
-  perform ticket_queue_counts_add(array(
-    select row(tenant, coalesce(group_id, ''), coalesce(assignee_id, ''), 1)::ticket_queue_delta
-    from new_rows where ticket_is_queued(status)));
-  return null;
-end
-$$;
-
-create function ticket_queue_counts_on_delete() returns trigger language plpgsql as $$
-begin
-  perform ticket_queue_counts_add(array(
-    select row(tenant, coalesce(group_id, ''), coalesce(assignee_id, ''), -1)::ticket_queue_delta
-    from old_rows where ticket_is_queued(status)));
-  return null;
-end
-$$;
-
-create function ticket_queue_counts_on_update() returns trigger language plpgsql as $$
-begin
-  perform ticket_queue_counts_add(array(
-    select row(tenant, coalesce(group_id, ''), coalesce(assignee_id, ''), 1)::ticket_queue_delta
-    from new_rows where ticket_is_queued(status)
-    union all
-    select row(tenant, coalesce(group_id, ''), coalesce(assignee_id, ''), -1)::ticket_queue_delta
-    from old_rows where ticket_is_queued(status)));
+  if tg_op in ('INSERT', 'UPDATE') then
+    deltas := deltas || array(
+      select row(tenant, coalesce(group_id, ''), coalesce(assignee_id, ''), 1)::ticket_queue_delta
+      from new_rows where ticket_is_queued(status));
+  end if;
+  if tg_op in ('UPDATE', 'DELETE') then
+    deltas := deltas || array(
+      select row(tenant, coalesce(group_id, ''), coalesce(assignee_id, ''), -1)::ticket_queue_delta
+      from old_rows where ticket_is_queued(status));
+  end if;
+  perform ticket_queue_counts_add(deltas);
   return null;
 end
 $$;
@@ -72,13 +62,13 @@ $$;
 
 create trigger tickets_queue_counts_insert after insert on tickets
   referencing new table as new_rows
-  for each statement execute function ticket_queue_counts_on_insert();
+  for each statement execute function ticket_queue_counts_on_write();
 create trigger tickets_queue_counts_update after update on tickets
   referencing old table as old_rows new table as new_rows
-  for each statement execute function ticket_queue_counts_on_update();
+  for each statement execute function ticket_queue_counts_on_write();
 create trigger tickets_queue_counts_delete after delete on tickets
   referencing old table as old_rows
-  for each statement execute function ticket_queue_counts_on_delete();
+  for each statement execute function ticket_queue_counts_on_write();
 create trigger tickets_queue_counts_truncate after truncate on tickets
   for each statement execute function ticket_queue_counts_on_truncate();
 
