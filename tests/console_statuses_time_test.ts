@@ -62,6 +62,10 @@ Deno.test({
         subject: "Export stalls at 90%",
         body: "Every night since Monday.",
       });
+      await api(stack, "POST", "/v1/tickets", await stack.token("c-2", "customer"), {
+        subject: "Printer jammed",
+        body: "Paper stuck in tray 2.",
+      });
 
       // The admin pages: a custom status with both names, a second one renamed then retired.
       const context = await stack.browser.newContext({ locale: "en-US" });
@@ -188,6 +192,25 @@ Deno.test({
         },
         ["pending", vendor.id],
       );
+
+      // The open queues narrowed to that custom status: only the ticket holding it is listed.
+      const listed = () =>
+        desk.locator("#queue-list li[data-id] .row-subject").allTextContents().then((s) =>
+          s.sort()
+        );
+      const filter = desk.locator("#status-filter");
+      await filter.locator(`option[value="${vendor.id}"]`).waitFor({ state: "attached" });
+      const filters = await filter.locator("option").allTextContents();
+      assert.deepEqual(filters, ["All open", "Waiting on vendor"], "live open ones only");
+      await eventually(listed, ["Export stalls at 90%", "Printer jammed"]);
+      await filter.selectOption(vendor.id);
+      await eventually(listed, ["Export stalls at 90%"]);
+      await desk.click('#queues button[data-queue="sla"]');
+      await desk.waitForSelector("#status-filter-label[hidden]", { state: "attached" });
+      await desk.click('#queues button[data-queue="unassigned"]');
+      await eventually(listed, ["Export stalls at 90%"]);
+      await filter.selectOption("");
+      await eventually(listed, ["Export stalls at 90%", "Printer jammed"]);
 
       // The agent takes the ticket, so an assignment by someone else is pushed to them.
       await desk.click("#assign-me");

@@ -19,6 +19,8 @@ export default {
     "time.seconds": "{seconds} s",
     "time.minutes": "{minutes} min",
     "time.hoursMinutes": "{hours} h {minutes} min",
+    "filter.status": "Status",
+    "filter.allOpen": "All open",
   },
   zh: {
     "refused.title": "无权访问",
@@ -39,5 +41,7 @@ export default {
     "time.seconds": "{seconds} 秒",
     "time.minutes": "{minutes} 分钟",
     "time.hoursMinutes": "{hours} 小时 {minutes} 分钟",
+    "filter.status": "状态",
+    "filter.allOpen": "全部未解决",
   },
 };

@@ -8,7 +8,9 @@ import { language, t } from "../shared/i18n.js";
 import { formatTime } from "../shared/time.js";
 
 export const PAGE_SIZE = 50;
-const OPEN = "new,open,pending,on_hold";
+/** The states the queues hold (a custom status of one of them can narrow them). */
+export const OPEN_STATUSES = ["new", "open", "pending", "on_hold"];
+const OPEN = OPEN_STATUSES.join(",");
 /** "SLA at risk": a clock due within this many minutes, or overdue. */
 export const SLA_WINDOW_MINUTES = 60;
 
@@ -17,13 +19,18 @@ export const SLA_WINDOW_MINUTES = 60;
  *   priority: string, assigneeId: string | null, groupId: string | null, updatedAt: string }} Row
  * @typedef {{ rows: Row[], more: boolean, cursor: string | null }} Page
  * @typedef {"mine" | "unassigned" | "groups" | "sla" | "search"} QueueName
+ * @typedef {{ me: import("../shared/auth.js").Me, query: string, customStatus: string }}
+ *   QueueContext `customStatus`: narrow the open queues to one custom status ("" for all)
  */
+
+/** The queues a custom status narrows: the open ones the tickets API lists. */
+export const FILTERED_QUEUES = ["mine", "unassigned", "groups"];
 
 /**
  * The first page (or the page after `cursor`) of a queue.
  * @param {import("../shared/api.js").Api} api
  * @param {QueueName} name
- * @param {{ me: import("../shared/auth.js").Me, query: string }} context
+ * @param {QueueContext} context
  * @param {string | null} [cursor]
  * @returns {Promise<Page>}
  */
@@ -61,9 +68,9 @@ export async function loadCounts(api, me) {
 
 /**
  * @param {QueueName} name
- * @param {{ me: import("../shared/auth.js").Me, query: string }} context
+ * @param {QueueContext} context
  */
-export function queueParams(name, { me, query }) {
+export function queueParams(name, { me, query, customStatus }) {
   const params = new URLSearchParams({ sort: "-updated_at" });
   if (name === "mine") params.set("assignee", me.sub);
   if (name === "unassigned") params.set("assignee", "none");
@@ -77,6 +84,7 @@ export function queueParams(name, { me, query }) {
     return params;
   }
   params.set("status", OPEN);
+  if (customStatus && FILTERED_QUEUES.includes(name)) params.set("custom_status", customStatus);
   return params;
 }
 

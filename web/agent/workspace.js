@@ -7,7 +7,8 @@ import { byId, h } from "../shared/dom.js";
 import { downloadAttachment } from "../shared/download.js";
 import { t, translatePage } from "../shared/i18n.js";
 import { loadNames, loadPeople, peopleOf } from "./people.js";
-import { loadCounts, loadQueue, rowElement } from "./queues.js";
+import { FILTERED_QUEUES, loadCounts, loadQueue, OPEN_STATUSES, rowElement } from "./queues.js";
+import { customStatusName } from "./statuses.js";
 import { loadSimilar } from "./similar.js";
 import { composerDrafts } from "../shared/drafts.js";
 import { ticketElement } from "./ticket_view.js";
@@ -30,11 +31,16 @@ export function workspace(api, me, failed, succeeded = () => {}) {
     selected: 0,
     /** @type {string | null} */ openId: null,
     query: "",
+    /** The custom status the open queues are narrowed to, "" for none. */
+    customStatus: "",
+    /** @type {import("./statuses.js").CustomStatus[]} live custom statuses of open categories */
+    filterStatuses: [],
   };
-  const context = () => ({ me, query: state.query });
+  const context = () => ({ me, query: state.query, customStatus: state.customStatus });
   const drafts = composerDrafts();
   const list = byId("queue-list");
   const more = byId("more");
+  const filter = /** @type {HTMLSelectElement} */ (byId("status-filter"));
 
   async function showQueue(/** @type {import("./queues.js").QueueName} */ name) {
     state.queue = name;
@@ -44,7 +50,27 @@ export function workspace(api, me, failed, succeeded = () => {}) {
     state.selected = Math.min(state.selected, Math.max(0, state.rows.length - 1));
     byId("list-title").textContent = t(`queue.${name}`);
     drawList();
+    drawStatusFilter();
     more.hidden = !page.more;
+  }
+
+  /** Offered only where it narrows (mine, unassigned, groups) and when the tenant has any. */
+  function drawStatusFilter() {
+    filter.replaceChildren(
+      h("option", { value: "" }, t("filter.allOpen")),
+      ...state.filterStatuses.map((s) => h("option", { value: s.id }, customStatusName(s))),
+    );
+    filter.value = state.customStatus;
+    byId("status-filter-label").hidden = state.filterStatuses.length === 0 ||
+      !FILTERED_QUEUES.includes(state.queue);
+  }
+
+  async function loadStatusFilter() {
+    /** @type {import("./statuses.js").CustomStatus[]} */
+    const statuses = await api.get("/tickets/v1/statuses").then((a) => a.statuses, () => []);
+    state.filterStatuses = statuses.filter((s) => !s.retired && OPEN_STATUSES.includes(s.category));
+    if (!state.filterStatuses.some((s) => s.id === state.customStatus)) state.customStatus = "";
+    drawStatusFilter();
   }
 
   function drawList() {
@@ -179,6 +205,11 @@ export function workspace(api, me, failed, succeeded = () => {}) {
     drawList();
     openTicket(/** @type {string} */ (row.getAttribute("data-id"))).catch(failed);
   });
+  filter.addEventListener("change", () => {
+    state.customStatus = filter.value;
+    state.selected = 0;
+    showQueue(state.queue).catch(failed);
+  });
   more.addEventListener("click", async () => {
     const page = await loadQueue(api, state.queue, context(), state.cursor).catch(failed);
     if (!page) return;
@@ -193,6 +224,7 @@ export function workspace(api, me, failed, succeeded = () => {}) {
       drawQueueButtons();
       translatePage(byId("queues"));
       const counts = refreshCounts();
+      loadStatusFilter().catch(failed);
       await showQueue(state.queue);
       // What the speed test reads: the first queue's rows are on screen.
       performance.mark("ticketd:first-queue");
@@ -208,6 +240,7 @@ export function workspace(api, me, failed, succeeded = () => {}) {
     redraw() {
       byId("list-title").textContent = t(`queue.${state.queue}`);
       drawList();
+      drawStatusFilter();
       if (state.openId) openTicket(state.openId).catch(failed);
     },
     search(/** @type {string} */ query) {
