@@ -68,7 +68,9 @@ export function loadGatewayConfig(env: Record<string, string | undefined>): Gate
   const upstreams: Partial<Record<UpstreamName, string>> = {};
   for (const name of UPSTREAMS) {
     const key = `TICKETD_GATEWAY_${name.toUpperCase()}_URL`;
-    const value = env[key] || (name === "identity" ? identityOrigin(env) : undefined);
+    // Identity's own settings name its origin, unless its port is chosen at start (its file has it).
+    const derived = name === "identity" && env.TICKETD_IDENTITY_PORT !== "0";
+    const value = env[key] || (derived ? identityOrigin(env) : undefined);
     if (value) upstreams[name] = origin(key, value);
   }
   return {

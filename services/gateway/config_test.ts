@@ -9,6 +9,10 @@ Deno.test("loadGatewayConfig - defaults: port 8088, identity at its default issu
   assert.ok(config.webDir.endsWith("/web/"));
 });
 
+Deno.test("loadGatewayConfig - identity on a port chosen at start is looked up from its URL file", () => {
+  assert.deepEqual(loadGatewayConfig({ TICKETD_IDENTITY_PORT: "0" }).upstreams, {});
+});
+
 Deno.test("loadGatewayConfig - a bad port or a non-http upstream stops the start naming the setting", () => {
   assert.throws(
     () => loadGatewayConfig({ TICKETD_GATEWAY_PORT: "70000" }),

@@ -46,15 +46,19 @@ async function serveGateway(
       })`,
     );
   }
-  service = await startGatewayService(gateway, { log: gatewayLog, dataDir: deps.dataDir })
-    .catch(async (error) => {
-      await server.shutdown();
-      throw error;
-    });
   const url = `${httpScheme(deps.tls)}://${gateway.host}:${server.addr.port}`;
+  // Without TICKETD_GATEWAY_PUBLIC_URL browsers use the origin listened on, port chosen or not.
+  const publicUrl = env.TICKETD_GATEWAY_PUBLIC_URL ? gateway.publicUrl : url;
+  service = await startGatewayService({ ...gateway, publicUrl }, {
+    log: gatewayLog,
+    dataDir: deps.dataDir,
+  }).catch(async (error) => {
+    await server.shutdown();
+    throw error;
+  });
   await Deno.writeTextFile(`${deps.dataDir}/gateway.url`, url);
   gatewayLog.info("listening", { url, build: service.build });
-  console.error(`Console (gateway) at ${gateway.publicUrl}: docs/console.md`);
+  console.error(`Console (gateway) at ${publicUrl}: docs/console.md`);
   return { stop: () => server.shutdown() };
 }
 

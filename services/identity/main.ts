@@ -86,6 +86,9 @@ export async function startIdentity(
     await close();
     throw error;
   }
+  // Like every service's `<name>.url`: where a stack and the gateway find a port chosen at start.
+  await Deno.mkdir(config.dataDir, { recursive: true });
+  await Deno.writeTextFile(`${config.dataDir}/identity.url`, url);
   log.info("listening", { url, issuer: service.issuer });
   return { url, service, stop: async () => (await service!.stop(), await close()) };
 }
