@@ -222,6 +222,10 @@ Deno.test("queries - bad parameters are 400 invalid_query or invalid_cursor", ()
         "created_from=yesterday",
         "min_version=-1",
         "q=%21%21%21",
+        // An empty filter would otherwise filter nothing and list every ticket.
+        "group=",
+        "status=,",
+        "tag=",
       ]
     ) {
       await refused(h, agentA, `GET /v1/tickets?${query}`, undefined, "400 invalid_query");

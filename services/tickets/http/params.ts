@@ -51,6 +51,10 @@ export function listParam<T extends string>(
   const raw = c.req.queries(name);
   if (!raw) return undefined;
   const items = raw.flatMap((r) => r.split(",")).map((s) => s.trim()).filter(Boolean);
+  // `group=` alone would otherwise filter nothing and list every ticket.
+  if (items.length === 0) {
+    fail("invalid_query", `${name} needs at least one value`, 400, { param: name });
+  }
   if (items.some((i) => i.length > 256 || !isPlainValue(i))) {
     fail("invalid_query", `${name} items must be plain values`, 400, { param: name });
   }

@@ -1,6 +1,7 @@
 /**
  * The workspace's queue queries against real NATS JetStream and PostgreSQL: `assignee=none`,
- * several groups, and `GET /v1/tickets/counts`, scoped as the list is; EXPLAIN on the counts.
+ * several groups, and `GET /v1/tickets/counts`, scoped as the list is; EXPLAIN on the counts'
+ * statement.
  * @module
  */
 import assert from "node:assert/strict";
@@ -15,6 +16,8 @@ import {
   supervisorA,
   withHarness,
 } from "../../../tests/support/tickets_harness.ts";
+import type { TicketScope } from "../domain/permissions.ts";
+import { queueCountsStatement } from "../projections/ticket_counts.ts";
 
 /** Three open tickets: unassigned in go, assigned to agent-a in db, unassigned in "ops". */
 async function seedQueues(h: Harness) {
@@ -93,19 +96,32 @@ Deno.test("GET /v1/tickets/counts - a missing or unknown queue is a 400 invalid_
     }
   }));
 
-Deno.test("GET /v1/tickets/counts - each count reads a partial index, never the table", () =>
+Deno.test("GET /v1/tickets/counts - staff counts read the queue counters, a customer's own tickets a partial index", () =>
   withHarness(async (h) => {
     await seedQueues(h);
-    const plan = await h.sql.begin(async (tx) => {
-      await tx`set local enable_seqscan = off`; // a tiny table: show what the planner can use
-      return await tx<Record<string, string>[]>`explain
-      select (select count(*) from tickets where tenant = 'acme' and assignee_id is null
-        and status in ('new', 'open', 'pending', 'on_hold')),
-      (select count(*) from tickets where tenant = 'acme' and group_id = 'go'
-        and status in ('new', 'open', 'pending', 'on_hold'))`;
-    });
-    const text = plan.map((p) => Object.values(p)[0]).join("\n");
-    assert.equal(text.match(/Index Only Scan using tickets_open_\w+/g)?.length, 2, text);
+    const plan = async (scope: TicketScope) => {
+      const session = await h.sql.reserve();
+      try {
+        await session`set enable_seqscan = off`; // a tiny table: show what the planner can use
+        const rows = await session<Record<string, string>[]>`explain ${
+          queueCountsStatement(session, {
+            tenant: "acme",
+            scope,
+            actor: { id: "agent-a", groups: ["go", "db"] },
+            queues: ["mine", "unassigned", "groups"],
+          })
+        }`;
+        return rows.map((p) => Object.values(p)[0]).join("\n");
+      } finally {
+        await session`reset enable_seqscan`;
+        session.release();
+      }
+    };
+    const staff = await plan({ kind: "groups", groups: ["go", "db"], assigneeId: "agent-a" });
+    assert.equal(staff.match(/on ticket_queue_counts\b/g)?.length, 3, staff);
+    assert.ok(!/on tickets\b/.test(staff), `no ticket row is read:\n${staff}`);
+    const own = await plan({ kind: "own", requesterId: "customer-a" });
+    assert.ok(!/on ticket_queue_counts/.test(own), own);
   }));
 
 Deno.test("GET /v1/tickets - id=a&id=b reads just those tickets in one request, still scoped; more than TICKETD_MAX_LIST_IDS is a 400", () =>
