@@ -43,13 +43,7 @@ export function queueCountsStatement(sql: Sql, query: CountQuery): Fragment {
 /** One queue's count from the counters; '' stands for no group or no assignee there. */
 function summedCounters(sql: Sql, query: CountQuery, queue: QueueName): Fragment {
   const { actor, scope } = query;
-  const inQueue = queue === "mine"
-    ? sql`assignee_id = ${actor.id}`
-    : queue === "unassigned"
-    ? sql`assignee_id = ''`
-    : queue === "groups"
-    ? sql`group_id = any(${[...actor.groups]}::text[])`
-    : sql`group_id = ${queue.slice("group:".length)}`;
+  const inQueue = queueCondition(sql, queue, actor, sql`assignee_id = ''`);
   const inScope = scope.kind === "groups"
     ? sql`and (group_id = '' or group_id = any(${[...scope.groups]}::text[])
         or assignee_id = ${scope.assigneeId})`
@@ -65,15 +59,21 @@ function countedRows(sql: Sql, query: CountQuery, queue: QueueName): Fragment {
   const where = [
     sql`tenant = ${query.tenant}`,
     open,
-    queueCondition(sql, queue, query.actor),
+    queueCondition(sql, queue, query.actor, sql`assignee_id is null`),
     ...scopeConditions(sql, query.scope, query.tenant),
   ].reduce((all, next) => sql`${all} and ${next}`);
   return sql`(select count(*)::int4 from tickets where ${where})`;
 }
 
-function queueCondition(sql: Sql, queue: QueueName, actor: CountQuery["actor"]): Fragment {
+/** Which rows are in `queue`; `unassigned` says how a row without an assignee reads. */
+function queueCondition(
+  sql: Sql,
+  queue: QueueName,
+  actor: CountQuery["actor"],
+  unassigned: Fragment,
+): Fragment {
   if (queue === "mine") return sql`assignee_id = ${actor.id}`;
-  if (queue === "unassigned") return sql`assignee_id is null`;
+  if (queue === "unassigned") return unassigned;
   if (queue === "groups") return sql`group_id = any(${[...actor.groups]}::text[])`;
   return sql`group_id = ${queue.slice("group:".length)}`;
 }
