@@ -81,7 +81,8 @@ Deno.test({
   sanitizeOps: false,
   sanitizeResources: false,
   async fn(t) {
-    const stack = await startConsoleStack();
+    // A small file limit: the portal names a file over it before creating the ticket.
+    const stack = await startConsoleStack({ TICKETD_ATTACHMENTS_MAX_FILE_MB: "1" });
     const shoot = (page: Page, name: string) => shot(page, stack.artifacts, `regression-${name}`);
     try {
       await stack.addUser(CUSTOMER);
@@ -312,6 +313,28 @@ Deno.test({
             ).length,
             1,
             "one ticket, however many Submits",
+          );
+
+          // A file over the limit (1 MiB here) is named before any ticket exists: nothing is sent.
+          await portal.click("#new-ticket");
+          await portal.fill("#subject", "Ticket with a huge file");
+          await portal.fill("#body", "See the dump.");
+          await portal.setInputFiles("#files", {
+            name: "core.dump",
+            mimeType: "application/octet-stream",
+            buffer: Buffer.alloc(1024 * 1024 + 1),
+          });
+          await portal.click("#submit-ticket");
+          await portal.locator("#file-too-large", {
+            hasText: /core\.dump is larger than the 1(\.0)? MB allowed/,
+          }).waitFor();
+          assert.equal(await portal.locator("#submit-ticket[disabled]").count(), 0, "can fix it");
+          const after = await call(stack, "GET", "/v1/tickets?limit=50");
+          assert.ok(
+            !after.tickets.some((r: { subject: string }) =>
+              r.subject === "Ticket with a huge file"
+            ),
+            "no ticket was created for it",
           );
           await portalContext.close();
         },

@@ -26,6 +26,7 @@ export default {
     "portal.followUp": "Open a follow-up",
     "portal.uploadRetry":
       "The ticket was opened; the files above were not all uploaded. Submit again to retry only the uploads.",
+    "portal.tooLarge": "{name} is larger than the {max} allowed. Nothing was sent.",
   },
   zh: {
     "portal.title": "Ticketd 客户支持",
@@ -51,5 +52,6 @@ export default {
     "portal.closed": "该工单已关闭。仍需帮助？请写一个后续请求：它会新建一个与此工单关联的工单。",
     "portal.followUp": "新建后续工单",
     "portal.uploadRetry": "工单已创建，但上面的文件未全部上传。再次提交只会重试上传。",
+    "portal.tooLarge": "{name} 超过了允许的 {max}，未提交任何内容。",
   },
 };

@@ -6,8 +6,9 @@
  * @module
  */
 import { h } from "../shared/dom.js";
-import { t } from "../shared/i18n.js";
-import { tusUpload } from "../shared/tus.js";
+import { language, t } from "../shared/i18n.js";
+import { formatBytes } from "../shared/bytes.js";
+import { maxUploadBytes, tusUpload } from "../shared/tus.js";
 
 /**
  * @param {{ create(subject: string, body: string, idempotencyKey: string): Promise<string>,
@@ -33,6 +34,7 @@ export function newTicketForm(deps) {
   }));
   const uploads = h("ul", { class: "uploads", "aria-label": t("portal.files") });
   const submit = h("button", { id: "submit-ticket", type: "submit" }, t("portal.submit"));
+  const tooLarge = h("p", { id: "file-too-large", role: "alert", hidden: true });
   const retry = h(
     "p",
     { id: "upload-retry", class: "hint", hidden: true },
@@ -48,6 +50,7 @@ export function newTicketForm(deps) {
     body,
     h("label", { for: "files" }, t("portal.files")),
     files,
+    tooLarge,
     uploads,
     retry,
     submit,
@@ -69,6 +72,11 @@ export function newTicketForm(deps) {
 
   async function send() {
     if (created === null) {
+      if (!await filesFit([...(files.files ?? [])])) {
+        submit.removeAttribute("disabled");
+        files.focus();
+        return;
+      }
       created = await deps.create(subject.value.trim(), body.value.trim(), key);
       for (const field of [subject, body]) field.setAttribute("readonly", "");
     }
@@ -81,6 +89,22 @@ export function newTicketForm(deps) {
       uploaded.add(file);
     }
     deps.done(created);
+  }
+
+  /**
+   * Before the ticket exists: a file over the service's limit stops the submit, named beside the
+   * files (when the service does not say its limit, the upload itself will refuse).
+   * @returns {Promise<boolean>} whether every file fits
+   */
+  async function filesFit(/** @type {File[]} */ chosen) {
+    const max = chosen.length ? await maxUploadBytes(deps.token).catch(() => null) : null;
+    const large = max === null ? undefined : chosen.find((file) => file.size > max);
+    tooLarge.hidden = !large;
+    if (large && max !== null) {
+      const size = formatBytes(max, language());
+      tooLarge.textContent = t("portal.tooLarge", { name: large.name, max: size });
+    }
+    return !large;
   }
 
   async function upload(/** @type {string} */ ticketId, /** @type {File} */ file) {

@@ -44,6 +44,22 @@ export async function tusUpload(options) {
   return id;
 }
 
+/**
+ * The largest file the attachments service takes (its tus `Tus-Max-Size`), or null when it does
+ * not say: asked before a ticket is created, so a file too large never leaves a ticket without it.
+ * @param {() => Promise<string>} token
+ * @returns {Promise<number | null>}
+ */
+export async function maxUploadBytes(token) {
+  const response = await fetch(BASE, {
+    method: "OPTIONS",
+    headers: { authorization: `Bearer ${await token()}` },
+  });
+  await response.body?.cancel();
+  const max = Number(response.headers.get("tus-max-size"));
+  return response.ok && max > 0 ? max : null;
+}
+
 /** @param {UploadOptions} options */
 async function create(options) {
   const name = options.file.name ?? "attachment";
