@@ -23,7 +23,7 @@ import {
   slaNotification,
 } from "./notification_rules.ts";
 import { DEFAULT_QUEUE_PUSH_MS, QueueBatch } from "./queue_batch.ts";
-import { queueAudiences } from "./queue_rules.ts";
+import { changesQueueRow, queueAudiences } from "./queue_rules.ts";
 import { followNewMessages, type StreamFollower } from "./stream_follower.ts";
 import { DEFAULT_ASSIGNMENT_CAPACITY, TicketAssignments } from "./ticket_assignments.ts";
 
@@ -138,7 +138,7 @@ export class NotificationFeed {
     this.assignments.remember(tenant, ticketId, after);
     for (const notification of notifications) this.#publish(notification);
     const told = new Set(notifications.filter((n) => n.kind === "assigned").map((n) => n.agentId!));
-    const queues = queueAudiences(before, after, told);
+    const queues = queueAudiences(before, after, told, changesQueueRow(commit.events));
     if (queues.length) this.#queues.add(tenant, ticketId, msg.seq, commit.meta.at, queues);
   }
 

@@ -51,6 +51,29 @@ Deno.test(
 );
 
 Deno.test(
+  "NotificationFeed - a custom status set on a queued ticket is pushed to its queue, a tag is not",
+  () =>
+    withFeed(async (h) => {
+      const other = await h.inbox("acme", "agent-8", ["billing"], { queues: "groups" });
+      await h.commit(commitOf("64", created("64", null, "billing")));
+      await other.waitFor(1);
+      const tagged = { type: "TicketTagsChanged" as const, data: { added: ["vip"], removed: [] } };
+      await h.commit(commitOf("64", [tagged], { actorId: "agent-7", actorRole: "agent" }));
+      const vendor = {
+        type: "TicketStatusChanged" as const,
+        data: { from: "new", to: "pending", customStatusId: "900" } as const,
+      };
+      await h.commit(commitOf("64", [vendor], { actorId: "agent-7", actorRole: "agent" }));
+      const [, pushed] = await other.waitFor(2);
+      assert.deepEqual([pushed.kind, pushed.ticketId, pushed.queue], ["queue", "64", {
+        groupId: "billing",
+      }]);
+      await settle(300);
+      assert.equal(other.received.length, 2, "the tag change pushed nothing");
+    }),
+);
+
+Deno.test(
   "NotificationFeed - queue changes within the window are one notification per queue",
   () =>
     withFeed(async (h) => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { audienceKey } from "./notification.ts";
 import type { TicketAssignment } from "./notification_rules.ts";
-import { queueAudiences } from "./queue_rules.ts";
+import { changesQueueRow, queueAudiences } from "./queue_rules.ts";
 
 const place = (over: Partial<TicketAssignment>): TicketAssignment => ({
   assigneeId: null,
@@ -29,9 +29,25 @@ Deno.test("queueAudiences - solving takes the ticket out of its group's queue an
   assert.deepEqual(keys(before, { ...before, status: "solved" }), ["a:agent-7", "q:billing"]);
 });
 
-Deno.test("queueAudiences - a move between groups changes both; a status between open ones nothing", () => {
+Deno.test("queueAudiences - a move between groups changes both; the same place alone changes nothing", () => {
   assert.deepEqual(keys(place({ groupId: "a" }), place({ groupId: "b" })), ["q:a", "q:b"]);
   assert.deepEqual(keys(place({ groupId: "a" }), place({ groupId: "a", status: "pending" })), []);
+});
+
+Deno.test("queueAudiences - a status, custom status or priority change re-reads the queues it is in", () => {
+  const before = place({ groupId: "a", assigneeId: "agent-7", status: "open" });
+  const after = { ...before, status: "pending" as const };
+  const changed = queueAudiences(before, after, new Set(), true).map(audienceKey).sort();
+  assert.deepEqual(changed, ["a:agent-7", "q:a"]);
+  const custom = {
+    type: "TicketStatusChanged",
+    data: { from: "pending", to: "pending", customStatusId: "9" },
+  };
+  const priority = { type: "TicketPriorityChanged", data: { priority: "high" } };
+  const tags = { type: "TicketTagsChanged", data: { added: ["x"], removed: [] } };
+  assert.equal(changesQueueRow([custom] as never), true);
+  assert.equal(changesQueueRow([priority] as never), true);
+  assert.equal(changesQueueRow([tags] as never), false, "tags are not shown in a queue row");
 });
 
 Deno.test("queueAudiences - unassigning an ungrouped ticket tells the old assignee and the ungrouped queue", () => {
