@@ -221,6 +221,11 @@ Deno.test({
           const portalContext = await stack.browser.newContext({ locale: "en-US" });
           const portal = await portalContext.newPage();
           portal.on("pageerror", (e) => pageErrors.push(e.message));
+          // The first read of the list held back: the list says it is loading, not empty.
+          let release = () => {};
+          const held = new Promise<void>((resolve) => release = resolve);
+          const firstList = "**/api/tickets/v1/tickets?sort=-updated_at*";
+          await portal.route(firstList, async (route) => (await held, await route.continue()));
           await signInThroughForm(
             portal,
             `${stack.gatewayUrl}/portal/`,
@@ -228,6 +233,10 @@ Deno.test({
             `${stack.gatewayUrl}/portal/`,
             "#portal:not([hidden])",
           );
+          await portal.locator("#my-tickets li", { hasText: "Loading your tickets…" }).waitFor();
+          release();
+          await portal.locator("#my-tickets li", { hasText: "You have no tickets yet." }).waitFor();
+          await portal.unroute(firstList);
           const ids: string[] = [];
           for (const subject of ["Portal ticket A", "Portal ticket B"]) {
             await portal.click("#new-ticket");
@@ -292,20 +301,33 @@ Deno.test({
           const program = { name: "setup.exe", mimeType: "application/octet-stream" };
           const mz = new Uint8Array(512);
           mz.set([0x4d, 0x5a, 0x90, 0x00]);
-          await portal.setInputFiles("#files", { ...program, buffer: Buffer.from(mz) });
+          const notes = {
+            name: "notes.txt",
+            mimeType: "text/plain",
+            buffer: Buffer.from("notes\n"),
+          };
+          await portal.setInputFiles("#files", [notes, { ...program, buffer: Buffer.from(mz) }]);
           await portal.click("#submit-ticket");
           await portal.locator("#error", { hasText: "Files of this type are not accepted." })
             .waitFor();
           await portal.locator("#upload-retry").waitFor();
+          // Choosing the file that did go up once more is no error: it is on the ticket already.
           const text = new TextEncoder().encode("the log, as text\n");
-          await portal.setInputFiles("#files", {
+          await portal.setInputFiles("#files", [notes, {
             name: "log.txt",
             mimeType: "text/plain",
             buffer: Buffer.from(text),
-          });
+          }]);
           await portal.click("#submit-ticket");
           await portal.locator("#ticket-title", { hasText: "Ticket with a refused file" })
             .waitFor();
+          await portal.locator(".attachments li", { hasText: "log.txt" }).waitFor();
+          assert.deepEqual(
+            (await portal.locator(".attachments li").allTextContents()).map((n) => n.split(" ")[0])
+              .sort(),
+            ["log.txt", "notes.txt"],
+            "each file once",
+          );
           const all = await call(stack, "GET", "/v1/tickets?limit=50");
           assert.equal(
             all.tickets.filter((r: { subject: string }) =>
@@ -315,9 +337,16 @@ Deno.test({
             "one ticket, however many Submits",
           );
 
-          // A file over the limit (1 MiB here) is named before any ticket exists: nothing is sent.
+          // A language switch with the form open translates it and keeps what was typed.
           await portal.click("#new-ticket");
           await portal.fill("#subject", "Ticket with a huge file");
+          await portal.selectOption("#language", "zh");
+          await portal.locator("#new-title", { hasText: "新建工单" }).waitFor();
+          assert.equal(await portal.inputValue("#subject"), "Ticket with a huge file");
+          await portal.selectOption("#language", "en");
+          await portal.locator("#submit-ticket", { hasText: "Submit" }).waitFor();
+
+          // A file over the limit (1 MiB here) is named before any ticket exists: nothing is sent.
           await portal.fill("#body", "See the dump.");
           await portal.setInputFiles("#files", {
             name: "core.dump",

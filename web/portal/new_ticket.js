@@ -32,23 +32,32 @@ export function newTicketForm(deps) {
     type: "file",
     multiple: true,
   }));
-  const uploads = h("ul", { class: "uploads", "aria-label": t("portal.files") });
-  const submit = h("button", { id: "submit-ticket", type: "submit" }, t("portal.submit"));
+  // data-i18n: a language switch while the form is open translates it in place, keeping input.
+  const uploads = h("ul", {
+    class: "uploads",
+    "aria-label": t("portal.files"),
+    "data-i18n-label": "portal.files",
+  });
+  const submit = h(
+    "button",
+    { id: "submit-ticket", type: "submit", "data-i18n": "portal.submit" },
+    t("portal.submit"),
+  );
   const tooLarge = h("p", { id: "file-too-large", role: "alert", hidden: true });
   const retry = h(
     "p",
-    { id: "upload-retry", class: "hint", hidden: true },
+    { id: "upload-retry", class: "hint", hidden: true, "data-i18n": "portal.uploadRetry" },
     t("portal.uploadRetry"),
   );
   const form = h(
     "form",
     { class: "ticket-form", "aria-labelledby": "new-title" },
-    h("h2", { id: "new-title" }, t("portal.new")),
-    h("label", { for: "subject" }, t("portal.subject")),
+    h("h2", { id: "new-title", "data-i18n": "portal.new" }, t("portal.new")),
+    h("label", { for: "subject", "data-i18n": "portal.subject" }, t("portal.subject")),
     subject,
-    h("label", { for: "body" }, t("portal.body")),
+    h("label", { for: "body", "data-i18n": "portal.body" }, t("portal.body")),
     body,
-    h("label", { for: "files" }, t("portal.files")),
+    h("label", { for: "files", "data-i18n": "portal.files" }, t("portal.files")),
     files,
     tooLarge,
     uploads,
@@ -67,8 +76,9 @@ export function newTicketForm(deps) {
   const key = crypto.randomUUID();
   /** @type {string | null} the ticket once created: Submit then only retries uploads */
   let created = null;
-  /** @type {Set<File>} */
+  /** Files on the ticket, by what names a file (choosing the same one again is the same file). */
   const uploaded = new Set();
+  const fileKey = (/** @type {File} */ file) => `${file.name}\n${file.size}\n${file.lastModified}`;
 
   async function send() {
     if (created === null) {
@@ -81,12 +91,14 @@ export function newTicketForm(deps) {
       for (const field of [subject, body]) field.setAttribute("readonly", "");
     }
     for (const file of files.files ?? []) {
-      if (uploaded.has(file)) continue;
+      if (uploaded.has(fileKey(file))) continue;
       await upload(created, file).catch((error) => {
+        // Already on the ticket (sent before under another name, or by a retry): nothing to do.
+        if (error?.code === "duplicate_attachment") return;
         retry.hidden = false;
         throw error;
       });
-      uploaded.add(file);
+      uploaded.add(fileKey(file));
     }
     deps.done(created);
   }

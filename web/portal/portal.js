@@ -26,9 +26,10 @@ export function portal(api, session, failed, succeeded) {
   /**
    * `view` counts the customer's own moves (a ticket link, the new-ticket form): a read begun
    * before one of them must not draw over where the customer went.
-   * @type {{ rows: any[], openId: string | null, version: number, view: number }}
+   * `listed`: the list has been read once (until then it is loading, not empty).
+   * @type {{ rows: any[], listed: boolean, openId: string | null, version: number, view: number }}
    */
-  const state = { rows: [], openId: null, version: -1, view: 0 };
+  const state = { rows: [], listed: false, openId: null, version: -1, view: 0 };
   const pane = byId("pane");
   const drafts = composerDrafts();
 
@@ -41,6 +42,7 @@ export function portal(api, session, failed, succeeded) {
     const fresh = new Set(page.tickets.map((/** @type {any} */ row) => row.id));
     const older = paging.more ? state.rows.filter((row) => !fresh.has(row.id)) : [];
     state.rows = [...page.tickets, ...older];
+    state.listed = true;
     if (!paging.more) paging.next = page.nextCursor;
     drawList();
   }
@@ -59,7 +61,7 @@ export function portal(api, session, failed, succeeded) {
   function drawList() {
     const list = byId("my-tickets");
     if (state.rows.length === 0) {
-      list.replaceChildren(h("li", {}, t("portal.empty")));
+      list.replaceChildren(h("li", {}, t(state.listed ? "portal.empty" : "portal.loading")));
       return;
     }
     list.replaceChildren(...state.rows.map((row) =>
@@ -200,12 +202,13 @@ export function portal(api, session, failed, succeeded) {
         openTicket(/** @type {string} */ (link.getAttribute("data-ticket-link")), true)
           .catch(failed);
       });
+      drawList(); // "loading" until the first read answers
       await showList();
     },
     notified,
     live,
     redraw() {
-      translatePage(document);
+      translatePage(document); // the new-ticket form too, if open (its input stays)
       drawList();
       if (state.openId) openTicket(state.openId, true).catch(failed);
     },

@@ -115,14 +115,18 @@ async function serverOffset(options, id) {
   return Number(response.headers.get("upload-offset"));
 }
 
+/** The 409s that pass: another PATCH holds the upload, or it moved on (ask its offset). */
+const PASSING_CONFLICTS = ["upload_conflict", "upload_locked"];
+
 /**
  * A lost connection, a conflict (another PATCH, a stale offset) or a server-side failure may
- * pass; a refusal (a file type, a size, a gone upload) will not.
+ * pass; a refusal (a file type, a size, a gone upload, the file already on the ticket) will not.
  * @param {unknown} error
  */
 function retryable(error) {
-  const status = /** @type {{ status?: number }} */ (error).status;
-  return status === undefined || status === 409 || status === 423 || status >= 500;
+  const { status, code } = /** @type {{ status?: number, code?: string }} */ (error);
+  if (status === 409) return PASSING_CONFLICTS.includes(code ?? "");
+  return status === undefined || status === 423 || status >= 500;
 }
 
 /** @param {UploadOptions} options */
