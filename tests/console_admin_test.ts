@@ -358,6 +358,12 @@ Deno.test({
       await page.locator("#tabs button[data-tab=rules]", { hasText: "路由规则" }).waitFor();
       await page.locator("#tab-audit h2", { hasText: "审计" }).waitFor();
       await shot(stack, page, "8-chinese");
+      // Priorities and triggers read in the page's language too, not as their API names.
+      await openTab(page, "sla");
+      await page.locator("#tab-sla th[scope=row]", { hasText: "紧急" }).waitFor();
+      await openTab(page, "rules");
+      const triggers = await page.locator("select[name=trigger] option").allTextContents();
+      assert.deepEqual(triggers, ["创建时", "更新时", "SLA 预警", "SLA 违约"]);
       await context.close();
     } finally {
       await stack.stop();

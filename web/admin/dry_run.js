@@ -13,7 +13,11 @@ const TRIGGERS = ["created", "updated", "sla_warning", "sla_breached"];
 /** @param {import("../shared/api.js").Api} api */
 export function dryRunForm(api) {
   const result = h("div", { class: "dry-run-result", "aria-live": "polite" });
-  const trigger = h("select", { name: "trigger" }, ...TRIGGERS.map((v) => h("option", {}, v)));
+  const trigger = h(
+    "select",
+    { name: "trigger" },
+    ...TRIGGERS.map((v) => h("option", { value: v }, t(`admin.dryrun.trigger.${v}`))),
+  );
   const body = h("textarea", { name: "body", rows: "3" });
   const element = form(
     "admin.dryrun.title",

@@ -41,13 +41,21 @@ export function slaPanel(api, root) {
         // The server checks the range (1-99) and says so; empty is the default.
         ...(target === "warnAtPercent" ? { placeholder: DEFAULT_WARN_AT_PERCENT } : {}),
         value: String(policies[priority]?.[target] ?? ""),
-        "aria-label": t("admin.sla.cell", { priority, target: t(`admin.sla.${target}`) }),
+        "aria-label": t("admin.sla.cell", {
+          priority: t(`priority.${priority}`),
+          target: t(`admin.sla.${target}`),
+        }),
       });
       input.addEventListener("input", () => input.setCustomValidity(""));
       return h("td", {}, input);
     };
     const rows = PRIORITIES.map((priority) =>
-      h("tr", {}, h("th", { scope: "row" }, priority), ...TARGETS.map((x) => cell(priority, x)))
+      h(
+        "tr",
+        {},
+        h("th", { scope: "row" }, t(`priority.${priority}`)),
+        ...TARGETS.map((x) => cell(priority, x)),
+      )
     );
     return form(
       "admin.sla.policies",
