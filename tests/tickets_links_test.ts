@@ -133,10 +133,10 @@ Deno.test({
           body: JSON.stringify({ subject, body: "Details follow." }),
         });
         assert.equal(response.status, 201);
-        return (await response.json()).id as string;
+        return await response.json() as { id: string; number: number };
       };
-      const printer = await open("Printer jams");
-      const scanner = await open("Scanner jams too");
+      const { id: printer } = await open("Printer jams");
+      const { id: scanner, number: scannerNumber } = await open("Scanner jams too");
       const page = await (await stack.browser.newContext({ locale: "en-US" })).newPage();
       page.on("dialog", (d) => d.accept());
       await page.goto(stack.gatewayUrl);
@@ -144,11 +144,19 @@ Deno.test({
       await page.locator("#queue-list li", { hasText: "Printer jams" }).click();
       await page.waitForSelector(`article[data-ticket="${printer}"]`);
 
-      await page.fill("#link-ticket", scanner);
+      // By the number agents see (#n), and shown by it; an unknown number is named, not sent.
+      await page.fill("#link-ticket", "#99999");
+      await page.click("#link-add");
+      const message = () =>
+        page.$eval("#link-ticket", (e) => (e as { validationMessage: string }).validationMessage);
+      for (let i = 0; (await message()) === "" && i < 50; i++) await page.waitForTimeout(100);
+      assert.equal(await message(), "No ticket #99999 that you can see.");
+      await page.fill("#link-ticket", `#${scannerNumber}`);
       await page.selectOption("#link-kind", "related");
       await page.click("#link-add");
-      await page.locator(`#ticket-links li[data-link="${scanner}"]`, { hasText: "Related to" })
-        .waitFor();
+      await page.locator(`#ticket-links li[data-link="${scanner}"]`, {
+        hasText: `Related to #${scannerNumber}`,
+      }).waitFor();
 
       await page.click(`#ticket-links li[data-link="${scanner}"] button:has-text("Remove")`);
       await page.locator(`#ticket-links li[data-link="${scanner}"]`).waitFor({ state: "detached" });

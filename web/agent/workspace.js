@@ -163,6 +163,13 @@ export function workspace(api, me, failed, succeeded = () => {}) {
         /** @type {string} */ route,
         /** @type {Record<string, string> | undefined} */ body,
       ) => change(api.send(method, `${path}/${route}`, body).then((r) => r.ticket)),
+      ticketNumbers: async (/** @type {string[]} */ ids) => {
+        const query = ids.map((id) => `id=${encodeURIComponent(id)}`).join("&");
+        const page = await api.get(`/tickets/v1/tickets?${query}&limit=${ids.length}`);
+        return new Map(page.tickets.map((/** @type {any} */ row) => [row.id, row.number]));
+      },
+      ticketIdOf: async (/** @type {number} */ number) =>
+        (await api.get(`/tickets/v1/tickets?number=${number}&limit=1`)).tickets[0]?.id ?? null,
     };
   }
 
