@@ -205,6 +205,9 @@ Deno.test({
       await eventually(listed, ["Export stalls at 90%", "Printer jammed"]);
       await filter.selectOption(vendor.id);
       await eventually(listed, ["Export stalls at 90%"]);
+      // The row reads the custom status's name, not its category.
+      await desk.locator("#queue-list li[data-id] .row-top", { hasText: "Waiting on vendor" })
+        .waitFor();
       await desk.click('#queues button[data-queue="sla"]');
       await desk.waitForSelector("#status-filter-label[hidden]", { state: "attached" });
       await desk.click('#queues button[data-queue="unassigned"]');

@@ -6,6 +6,7 @@
 import { h } from "../shared/dom.js";
 import { language, t } from "../shared/i18n.js";
 import { formatTime } from "../shared/time.js";
+import { statusLabel } from "./statuses.js";
 
 export const PAGE_SIZE = 50;
 /** The states the queues hold (a custom status of one of them can narrow them). */
@@ -16,6 +17,7 @@ export const SLA_WINDOW_MINUTES = 60;
 
 /**
  * @typedef {{ id: string, number: number, subject: string | null, status: string,
+ *   customStatusId?: string | null,
  *   priority: string, assigneeId: string | null, groupId: string | null, updatedAt: string }} Row
  * @typedef {{ rows: Row[], more: boolean, cursor: string | null }} Page
  * @typedef {"mine" | "unassigned" | "groups" | "sla" | "search"} QueueName
@@ -125,7 +127,11 @@ export function rowElement(row, selected) {
       "span",
       { class: "row-top" },
       h("span", {}, t("ticket.number", { number: row.number })),
-      h("span", {}, `${t(`status.${row.status}`)} · ${t(`priority.${row.priority}`)}`),
+      h(
+        "span",
+        {},
+        `${statusLabel(row.status, row.customStatusId)} · ${t(`priority.${row.priority}`)}`,
+      ),
       h("time", { datetime: row.updatedAt }, formatTime(row.updatedAt, language())),
     ),
     h("span", { class: "row-subject" }, row.subject ?? "—"),

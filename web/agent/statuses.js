@@ -27,6 +27,25 @@ export function customStatusName(status) {
   return (language().startsWith("zh") && status.names.zh) || status.names.en;
 }
 
+/** The tenant's custom statuses (retired ones too: tickets may still hold them), by id. */
+const knownStatuses = new Map();
+
+/** @param {CustomStatus[]} statuses as `GET /v1/statuses` lists them */
+export function rememberStatuses(statuses) {
+  for (const status of statuses) knownStatuses.set(status.id, status);
+}
+
+/**
+ * What a ticket's status reads as: its custom status's name when it has one we know, else the
+ * built-in state's.
+ * @param {string} status
+ * @param {string | null | undefined} customStatusId
+ */
+export function statusLabel(status, customStatusId) {
+  const custom = customStatusId ? knownStatuses.get(customStatusId) : undefined;
+  return custom ? customStatusName(custom) : t(`status.${status}`);
+}
+
 /**
  * @param {Record<string, any>} ticket its `status` and `customStatusId`
  * @param {StatusActions} actions

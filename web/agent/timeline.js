@@ -7,6 +7,7 @@ import { h } from "../shared/dom.js";
 import { language, t } from "../shared/i18n.js";
 import { formatTime } from "../shared/time.js";
 import { personName } from "./people.js";
+import { statusLabel } from "./statuses.js";
 
 /**
  * @typedef {{ id: string, authorId: string, internal: boolean, body: string | null,
@@ -29,9 +30,11 @@ export function timelineItems(messages, history) {
     by: personName(m.authorId),
     text: m.body ?? "—",
   }));
+  // A status change names the custom status it leaves: the one the change before it set.
+  const held = { customStatusId: null };
   for (const entry of history) {
     for (const event of entry.events) {
-      const text = changeText(event);
+      const text = changeText(event, held);
       if (text) items.push({ at: entry.at, kind: "change", by: personName(entry.actor.id), text });
     }
   }
@@ -41,16 +44,19 @@ export function timelineItems(messages, history) {
   );
 }
 
-/** @param {Record<string, any>} event */
-function changeText(event) {
+/**
+ * @param {Record<string, any>} event
+ * @param {{ customStatusId: string | null }} held the custom status the ticket holds so far
+ */
+function changeText(event, held) {
   switch (event.type) {
     case "TicketCreated":
       return t("ticket.created");
-    case "TicketStatusChanged":
-      return t("ticket.changed.status", {
-        from: t(`status.${event.from}`),
-        to: t(`status.${event.to}`),
-      });
+    case "TicketStatusChanged": {
+      const from = statusLabel(event.from, held.customStatusId);
+      held.customStatusId = event.customStatusId ?? null;
+      return t("ticket.changed.status", { from, to: statusLabel(event.to, held.customStatusId) });
+    }
     case "TicketPriorityChanged":
       return t("ticket.changed.priority", {
         from: t(`priority.${event.from}`),

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { timelineItems } from "./timeline.js";
+import { rememberStatuses, statusLabel } from "./statuses.js";
 
 Deno.test("timelineItems - messages, notes and changes merge oldest first; unknown events are left out", () => {
   const items = timelineItems(
@@ -19,4 +20,29 @@ Deno.test("timelineItems - messages, notes and changes merge oldest first; unkno
     ["note", "a1"],
   ]);
   assert.match(items[1].text, /→/);
+});
+
+Deno.test("timelineItems - a custom status reads by its name, both where it is set and where it is left", () => {
+  rememberStatuses([
+    { id: "900", category: "pending", names: { en: "Waiting on vendor" }, retired: true },
+  ]);
+  const change = (at, event) => ({ at, actor: { id: "a1" }, events: [event] });
+  const items = timelineItems([], [
+    change("2026-01-01T11:00:00Z", {
+      type: "TicketStatusChanged",
+      from: "open",
+      to: "pending",
+      customStatusId: "900",
+    }),
+    change("2026-01-01T12:00:00Z", { type: "TicketStatusChanged", from: "pending", to: "open" }),
+  ]);
+  assert.deepEqual(items.map((i) => i.text), [
+    "Status: Open → Waiting on vendor",
+    "Status: Waiting on vendor → Open",
+  ]);
+  assert.equal(
+    statusLabel("pending", "unknown-id"),
+    "Pending",
+    "an unknown one reads as its state",
+  );
 });

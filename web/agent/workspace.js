@@ -8,7 +8,7 @@ import { downloadAttachment } from "../shared/download.js";
 import { t, translatePage } from "../shared/i18n.js";
 import { loadNames, loadPeople, peopleOf } from "./people.js";
 import { FILTERED_QUEUES, loadCounts, loadQueue, OPEN_STATUSES, rowElement } from "./queues.js";
-import { customStatusName } from "./statuses.js";
+import { customStatusName, rememberStatuses } from "./statuses.js";
 import { loadSimilar } from "./similar.js";
 import { composerDrafts } from "../shared/drafts.js";
 import { ticketElement } from "./ticket_view.js";
@@ -68,6 +68,8 @@ export function workspace(api, me, failed, succeeded = () => {}) {
   async function loadStatusFilter() {
     /** @type {import("./statuses.js").CustomStatus[]} */
     const statuses = await api.get("/tickets/v1/statuses").then((a) => a.statuses, () => []);
+    rememberStatuses(statuses);
+    drawList(); // rows holding a custom status now read its name
     state.filterStatuses = statuses.filter((s) => !s.retired && OPEN_STATUSES.includes(s.category));
     if (!state.filterStatuses.some((s) => s.id === state.customStatus)) state.customStatus = "";
     drawStatusFilter();
