@@ -1,6 +1,6 @@
 /**
  * Collision presence (issue 11) in two real Chromium contexts, two agents on the same ticket,
- * against the real services behind the gateway: each sees the other viewing, one sees the other
+ * against the real services behind the gateway: each sees the other viewing (by name), one sees the other
  * typing, a claim appears for the other, a second claim is refused, the claim expires on its
  * own, and an assignment ends a claim; nothing polls (the only requests are the claim clicks).
  * A customer's socket is refused ticket presence.
@@ -125,20 +125,20 @@ Deno.test({
 
       // Viewing: each sees the other (whoever came first learns of the second live, the second
       // of the first from the viewers bucket).
-      await line(alicePage, `${bob.id} is viewing`).waitFor({ timeout: 10_000 });
-      await line(bobPage, `${alice.id} is viewing`).waitFor({ timeout: 10_000 });
+      await line(alicePage, "bob is viewing").waitFor({ timeout: 10_000 });
+      await line(bobPage, "alice is viewing").waitFor({ timeout: 10_000 });
       alice.requests.length = 0;
       bob.requests.length = 0;
 
       // Typing: Bob types, Alice sees it, as text.
       await bobPage.locator("#composer").pressSequentially("Looking at it", { delay: 20 });
-      await line(alicePage, `${bob.id} is typing…`).waitFor({ timeout: 10_000 });
+      await line(alicePage, "bob is typing…").waitFor({ timeout: 10_000 });
       await shot(alicePage, stack.artifacts, "collision-1-typing");
 
       // The claim: Alice takes it, Bob sees it with its end, Bob's own take is refused 409.
       await alicePage.click("#claim");
       await line(alicePage, "You are working on it (until").waitFor();
-      await line(bobPage, `${alice.id} is working on it (until`).waitFor({ timeout: 10_000 });
+      await line(bobPage, "alice is working on it (until").waitFor({ timeout: 10_000 });
       await shot(bobPage, stack.artifacts, "collision-2-claimed");
       await bobPage.click("#claim");
       await bobPage.locator("#collision [role=alert]", {
@@ -158,20 +158,20 @@ Deno.test({
 
       // An assignment ends a claim: Bob takes it, the ticket is assigned, Alice sees it go.
       await bobPage.click("#claim");
-      await line(alicePage, `${bob.id} is working on it`).waitFor({ timeout: 10_000 });
+      await line(alicePage, "bob is working on it").waitFor({ timeout: 10_000 });
       const assigned = await asStaff(stack, "PUT", `/tickets/v1/tickets/${ticketId}/assignment`, {
         assigneeId: alice.id,
         groupId: null,
       });
       assert.equal(assigned.status, 200, await assigned.text());
-      await line(alicePage, `${bob.id} is working on it`).waitFor({
+      await line(alicePage, "bob is working on it").waitFor({
         state: "detached",
         timeout: 3_000, // well before the claim would expire
       });
 
       // Leaving: Bob signs out, Alice no longer sees him viewing.
       await contexts[1].close();
-      await line(alicePage, `${bob.id} is viewing`).waitFor({ state: "detached", timeout: 10_000 });
+      await line(alicePage, "bob is viewing").waitFor({ state: "detached", timeout: 10_000 });
 
       await customerIsRefused(stack, ticketId);
       await contexts[0].close();

@@ -7,7 +7,7 @@
  */
 import { h } from "../shared/dom.js";
 import { language, t } from "../shared/i18n.js";
-import { personName } from "./people.js";
+import { loadNames, personName } from "./people.js";
 
 /** A keystroke signal is sent at most this often. */
 const TYPING_EVERY_MS = 2_000;
@@ -118,8 +118,19 @@ export function collisionDesk(deps) {
   let expiry;
   const panel = h("section", { id: "collision", "aria-live": "polite" });
 
+  /** People this desk has asked identity to name (each once): ids still show until then. */
+  const named = new Set();
+  function nameNewPeople() {
+    const ids = [...Object.keys(presence.viewers), presence.claim?.agentId]
+      .filter((id) => id !== undefined && id !== deps.me && !named.has(id));
+    if (ids.length === 0) return;
+    for (const id of ids) named.add(id);
+    loadNames(deps.api, /** @type {string[]} */ (ids)).then(draw, () => {});
+  }
+
   function draw() {
     clearTimeout(expiry);
+    nameNewPeople();
     const now = Date.now();
     const lines = presenceLines(presence, deps.me, now).map((l) =>
       h("p", { class: "collision-line" }, t(l.key, l.values))
