@@ -311,6 +311,9 @@ Deno.test({
           await portal.locator("#error", { hasText: "Files of this type are not accepted." })
             .waitFor();
           await portal.locator("#upload-retry").waitFor();
+          await portal.locator('.uploads li[data-upload="setup.exe"]', {
+            hasText: "setup.exe: Files of this type are not accepted.",
+          }).waitFor();
           // Choosing the file that did go up once more is no error: it is on the ticket already.
           const text = new TextEncoder().encode("the log, as text\n");
           await portal.setInputFiles("#files", [notes, {

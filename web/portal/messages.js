@@ -26,7 +26,8 @@ export default {
       "This ticket is closed. Still need help? Write a follow-up: it opens a new ticket linked to this one.",
     "portal.followUp": "Open a follow-up",
     "portal.uploadRetry":
-      "The ticket was opened; the files above were not all uploaded. Submit again to retry only the uploads.",
+      "The ticket was opened, but not every file went up. Choose the files again, leaving out any refused, and submit: only those not on the ticket yet are sent.",
+    "portal.refusedFile": "{name}: {why}",
     "portal.tooLarge": "{name} is larger than the {max} allowed. Nothing was sent.",
   },
   zh: {
@@ -53,7 +54,9 @@ export default {
     "portal.survey": "您对我们的答复满意吗？请评价",
     "portal.closed": "该工单已关闭。仍需帮助？请写一个后续请求：它会新建一个与此工单关联的工单。",
     "portal.followUp": "新建后续工单",
-    "portal.uploadRetry": "工单已创建，但上面的文件未全部上传。再次提交只会重试上传。",
+    "portal.uploadRetry":
+      "工单已创建，但并非所有文件都已上传。请重新选择文件（去掉被拒绝的），再次提交：只会发送工单上还没有的文件。",
+    "portal.refusedFile": "{name}：{why}",
     "portal.tooLarge": "{name} 超过了允许的 {max}，未提交任何内容。",
   },
 };

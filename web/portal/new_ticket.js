@@ -8,6 +8,7 @@
 import { h } from "../shared/dom.js";
 import { language, t } from "../shared/i18n.js";
 import { formatBytes } from "../shared/bytes.js";
+import { problemText } from "../shared/failure.js";
 import { maxUploadBytes, tusUpload } from "../shared/tus.js";
 
 /**
@@ -128,6 +129,11 @@ export function newTicketForm(deps) {
     const label = h("span", {}, t("portal.uploaded", { name: file.name, percent: 0 }));
     uploads.querySelector(`[data-upload="${CSS.escape(file.name)}"]`)?.remove();
     uploads.append(h("li", { "data-upload": file.name }, label, bar));
+    // A refusal is told on the file's own row, naming it; the error line says it too.
+    const refused = (/** @type {unknown} */ error) => {
+      label.textContent = t("portal.refusedFile", { name: file.name, why: problemText(error) });
+      throw error;
+    };
     await tusUpload({
       token: deps.token,
       ticketId,
@@ -138,7 +144,7 @@ export function newTicketForm(deps) {
         label.textContent = t("portal.uploaded", { name: file.name, percent });
         bar.dataset.percent = String(percent);
       },
-    });
+    }).catch(refused);
   }
 
   return form;
