@@ -41,6 +41,8 @@ export function workspace(api, me, failed, succeeded = () => {}) {
   const list = byId("queue-list");
   const more = byId("more");
   const filter = /** @type {HTMLSelectElement} */ (byId("status-filter"));
+  /** @type {Map<string, number>} ticket numbers by id, as links and merges show them */
+  const ticketNumbers = new Map();
 
   async function showQueue(/** @type {import("./queues.js").QueueName} */ name) {
     state.queue = name;
@@ -166,9 +168,14 @@ export function workspace(api, me, failed, succeeded = () => {}) {
         /** @type {Record<string, string> | undefined} */ body,
       ) => change(api.send(method, `${path}/${route}`, body).then((r) => r.ticket)),
       ticketNumbers: async (/** @type {string[]} */ ids) => {
-        const query = ids.map((id) => `id=${encodeURIComponent(id)}`).join("&");
-        const page = await api.get(`/tickets/v1/tickets?${query}&limit=${ids.length}`);
-        return new Map(page.tickets.map((/** @type {any} */ row) => [row.id, row.number]));
+        // A number never changes: each redraw asks only for tickets not numbered yet.
+        const unknown = ids.filter((id) => !ticketNumbers.has(id));
+        if (unknown.length > 0) {
+          const query = unknown.map((id) => `id=${encodeURIComponent(id)}`).join("&");
+          const page = await api.get(`/tickets/v1/tickets?${query}&limit=${unknown.length}`);
+          for (const row of page.tickets) ticketNumbers.set(row.id, row.number);
+        }
+        return ticketNumbers;
       },
       ticketIdOf: async (/** @type {number} */ number) =>
         (await api.get(`/tickets/v1/tickets?number=${number}&limit=1`)).tickets[0]?.id ?? null,
