@@ -68,6 +68,8 @@ const line = (page: Page, text: string) =>
 
 /** A customer's socket through the gateway: `ticket_watch` is answered `forbidden`. */
 async function customerIsRefused(stack: ConsoleStack, ticketId: string) {
+  // The token first: an open socket waiting on it would fire `open` before anyone listened.
+  const token = await stack.token("customer-1", "customer");
   const socket = new WebSocket(
     `${stack.gatewayUrl.replace("http", "ws")}/api/sessions/sessions/socket`,
   );
@@ -81,7 +83,6 @@ async function customerIsRefused(stack: ConsoleStack, ticketId: string) {
       if (frame.type === "error") done(frame.code);
     };
   });
-  const token = await stack.token("customer-1", "customer");
   socket.onopen = () => socket.send(JSON.stringify({ type: "auth", token }));
   try {
     assert.equal(await refused, "forbidden");
