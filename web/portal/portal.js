@@ -149,6 +149,9 @@ export function portal(api, session, failed, succeeded) {
     await openTicket(created.id, true, created.version ?? 0).catch(failed);
   }
 
+  /** @type {Map<string, number>} the version each ticket created here had */
+  const created = new Map();
+
   function showForm() {
     state.view++;
     state.openId = null;
@@ -160,10 +163,12 @@ export function portal(api, session, failed, succeeded) {
         await showList();
         // The list is a read model that may not have it yet: one's own write shows at once.
         if (!state.rows.some((row) => row.id === ticket.id)) state.rows.unshift(ticket);
+        created.set(ticket.id, ticket.version ?? 0);
         return ticket.id;
       },
       token: session.token,
-      done: (id) => openTicket(id, true).catch(failed),
+      // Read as of the creation: the read model may not have the new ticket yet.
+      done: (id) => openTicket(id, true, created.get(id) ?? 0).catch(failed),
       failed,
     }));
     drawList();
